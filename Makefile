@@ -1,0 +1,82 @@
+# Enlarger. `make help` lists the targets.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# Endpoints and credentials of the test infrastructure, written by `make deps`.
+TEST_ENV := .run/test.env
+KUBECONFIG_LOCAL := $(CURDIR)/.cluster/kubeconfig
+with_env = set -a; [[ -f $(TEST_ENV) ]] && source $(TEST_ENV); set +a;
+
+##@ General
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "\nUsage:\n  make \033[36m<target>\033[0m\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+.PHONY: install-deps
+install-deps: node_modules ## Install npm dependencies.
+
+##@ Development
+
+.PHONY: build
+build: node_modules ## Compile TypeScript to dist/.
+	npx tsc -p tsconfig.build.json
+
+.PHONY: dev
+dev: build ## Run media, converter and resizer in one process on ./data (no infrastructure needed).
+	node dist/cli/main.js dev
+
+.PHONY: fmt
+fmt: node_modules ## Format the code with prettier.
+	npx prettier --write .
+
+.PHONY: check
+check: node_modules ## Lint, typecheck (tests included) and check for circular imports.
+	npx eslint .
+	npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+	npx tsc -p tsconfig.json --noEmit
+	npx madge --circular --extensions ts --ts-config tsconfig.json cli lib operator services test e2e
+
+##@ Test
+
+.PHONY: test
+test: node_modules check test-unit deps test-integration ## Everything: check, unit, then integration on infrastructure it starts.
+
+.PHONY: test-unit
+test-unit: node_modules ## Unit tests (no infrastructure).
+	npx vitest run --project unit
+
+.PHONY: test-integration
+test-integration: node_modules ## Integration tests against RabbitMQ, S3 and kube-apiserver (run `make deps` first).
+	$(with_env) npx vitest run --project integration
+
+.PHONY: test-e2e
+test-e2e: node_modules ## e2e tests against the cluster in KUBECONFIG (default: the local control plane).
+	$(with_env) npx vitest run --project e2e
+
+##@ Infrastructure
+
+.PHONY: tools
+tools: ## Build the pinned infrastructure binaries (kube, etcd, kwok, minio, helm) into ~/.cache/enlarger.
+	scripts/build-tools.sh
+
+.PHONY: deps
+deps: ## Install and start the test infrastructure: RabbitMQ, MinIO and the local control plane.
+	scripts/deps.sh up
+
+.PHONY: deps-down
+deps-down: ## Stop everything `make deps` started.
+	scripts/deps.sh down
+
+.PHONY: cluster-up
+cluster-up: ## Start etcd, kube-apiserver, controller-manager, scheduler and kwok; kubeconfig in .cluster/.
+	scripts/cluster.sh up
+
+.PHONY: cluster-down
+cluster-down: ## Stop the local control plane and remove its state.
+	scripts/cluster.sh down

@@ -1,0 +1,47 @@
+/**
+ * Errors that carry their meaning. HTTP handlers throw {@link HttpError}; one
+ * middleware maps it to a response. Queue workers throw {@link UnrecoverableError}
+ * to dead-letter a task at once; anything else is treated as transient and retried.
+ */
+
+/** An error with an HTTP status, a stable machine code and a message safe to show clients. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Log at error level (5xx: our fault) rather than debug (4xx: the client's). */
+    readonly loud: boolean = status >= 500,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'HttpError';
+  }
+
+  toJSON(): { error: { code: string; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+export const badRequest = (code: string, message: string) => new HttpError(400, code, message);
+export const forbidden = (code: string, message: string) => new HttpError(403, code, message);
+export const notFound = (code: string, message: string) => new HttpError(404, code, message);
+export const payloadTooLarge = (code: string, message: string) => new HttpError(413, code, message);
+export const unsupportedMediaType = (code: string, message: string) => new HttpError(415, code, message);
+export const unprocessable = (code: string, message: string) => new HttpError(422, code, message);
+export const tooManyRequests = (code: string, message: string) => new HttpError(429, code, message, false);
+export const serviceUnavailable = (code: string, message: string, cause?: unknown) =>
+  new HttpError(503, code, message, true, { cause });
+
+/** A task that can never succeed (corrupt input, missing original): dead-letter it, don't retry. */
+export class UnrecoverableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnrecoverableError';
+  }
+}
+
+export const isUnrecoverable = (err: unknown): err is UnrecoverableError => err instanceof UnrecoverableError;
+
+/** Best-effort message of an unknown thrown value. */
+export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));

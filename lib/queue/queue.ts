@@ -1,0 +1,37 @@
+/**
+ * A durable task queue. Implementations: AMQP (RabbitMQ) and in-process.
+ *
+ * Delivery is at-least-once: a handler that resolves acks the task; one that
+ * throws {@link UnrecoverableError} sends it straight to the dead-letter
+ * queue; any other error retries it after a growing delay, up to
+ * `maxAttempts`, then dead-letters it. Handlers must therefore be idempotent.
+ */
+export interface TaskQueue<T> {
+  /** Resolves once the broker has confirmed the task is stored. */
+  publish(task: T): Promise<void>;
+  /** Starts consuming; resolves when the consumer is registered. */
+  consume(handler: TaskHandler<T>): Promise<void>;
+  /** Messages waiting (not yet delivered) in the main queue. */
+  depth(): Promise<number>;
+  /** True while connected and able to publish. */
+  healthy(): boolean;
+  /** Stops consuming, waits for in-flight handlers, closes connections. */
+  close(): Promise<void>;
+}
+
+export interface TaskContext {
+  /** 1 on first delivery, 2 on the first retry, and so on. */
+  attempt: number;
+  /** True when this is the last attempt before dead-lettering. */
+  final: boolean;
+}
+
+export type TaskHandler<T> = (task: T, context: TaskContext) => Promise<void>;
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Delays before attempt 2, 3, ... ; the last one repeats. */
+  delaysMs: number[];
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, delaysMs: [1_000, 5_000, 30_000, 120_000] };

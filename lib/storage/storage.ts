@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+
+/** What is known about a stored object without reading it. */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  contentType?: string;
+  etag?: string;
+  lastModified?: Date;
+}
+
+export interface PutOptions {
+  contentType?: string;
+  /** Small string metadata stored with the object. */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * An object store addressed by `/`-separated keys. Implementations: S3
+ * (any S3-compatible server) and the local filesystem. Bodies stream both
+ * ways so large originals never sit in memory.
+ *
+ * Errors: a missing key rejects with {@link ObjectNotFoundError}; an
+ * unreachable backend rejects with {@link StorageUnavailableError}, which
+ * callers treat as transient (HTTP 503, queue retry).
+ */
+export interface Storage {
+  put(key: string, body: Readable | Buffer | string, options?: PutOptions): Promise<ObjectInfo>;
+  get(key: string): Promise<Readable>;
+  getBuffer(key: string): Promise<Buffer>;
+  /** Metadata of `key`, or undefined when it does not exist. */
+  head(key: string): Promise<ObjectInfo | undefined>;
+  delete(key: string): Promise<void>;
+  /** Every key under `prefix`, in lexical order. */
+  list(prefix: string): AsyncIterable<ObjectInfo>;
+  /** Resolves when the backend answers; readiness probes call it. */
+  ping(): Promise<void>;
+}
+
+export class ObjectNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`object not found: ${key}`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+export class StorageUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageUnavailableError';
+  }
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * Where the integration tests find their infrastructure. `make deps` writes
+ * these to .run/test.env and the Makefile exports them; users with their own
+ * RabbitMQ, S3 server or cluster set them directly.
+ */
+const schema = z.object({
+  AMQP_URL: z.string().url(),
+  RABBITMQ_MANAGEMENT_URL: z.string().url().default('http://guest:guest@127.0.0.1:15672'),
+  S3_ENDPOINT: z.string().url(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1),
+  S3_SECRET_ACCESS_KEY: z.string().min(1),
+  KUBECONFIG: z.string().min(1),
+});
+
+export type TestEnv = z.infer<typeof schema>;
+
+let cached: TestEnv | undefined;
+
+export function testEnv(): TestEnv {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new Error(`integration tests need ${names}: run \`make deps\` (or set them to your own infrastructure)`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** A short random suffix so every test gets its own queue, bucket or namespace. */
+export const uniqueName = (prefix: string): string => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;

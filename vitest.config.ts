@@ -1,0 +1,39 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers. Unit tests sit next to the code and need nothing running.
+// Integration tests talk to the real RabbitMQ, S3 server and kube-apiserver
+// that `make deps` starts (or that AMQP_URL / S3_ENDPOINT / KUBECONFIG name).
+// e2e tests run against a whole cluster.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{cli,lib,operator,services}/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          // The suites share two cores with the servers they test; running
+          // files one at a time keeps timings and fault injection predictable.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
