@@ -24,7 +24,9 @@ export function testEnv(): TestEnv {
   const parsed = schema.safeParse(process.env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-    throw new Error(`integration tests need ${names}: run \`make deps\` (or set them to your own infrastructure)`);
+    throw new Error(
+      `integration tests need ${names}: run \`make deps\` (or set them to your own infrastructure)`,
+    );
   }
   cached = parsed.data;
   return cached;

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { ImageFormat } from './manifest.js';
+
+/**
+ * Photo ids are 22 characters of base64url from 128 random bits: opaque,
+ * unguessable, and safe in keys and URLs. Anything else is refused before it
+ * gets near storage, which is what rules out path traversal.
+ */
+const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+export const newPhotoId = (): string => randomBytes(16).toString('base64url');
+
+export const isPhotoId = (value: string): boolean => ID_PATTERN.test(value);
+
+export const EXTENSIONS: Record<ImageFormat, string> = {
+  jpeg: 'jpg',
+  png: 'png',
+  webp: 'webp',
+  avif: 'avif',
+  gif: 'gif',
+  tiff: 'tiff',
+};
+
+/**
+ * One empty marker per photo still being converted, written at upload and
+ * removed when it is ready or failed. The sweep lists only this prefix, so it
+ * costs the backlog, not the whole library; the marker's mtime is when the
+ * task was last published.
+ */
+export const PENDING_PREFIX = 'pending/';
+
+export const photoKeys = (id: string) => {
+  if (!isPhotoId(id)) throw new Error(`not a photo id: ${JSON.stringify(id)}`);
+  const base = `photos/${id}`;
+  return {
+    prefix: `${base}/`,
+    original: `${base}/original`,
+    manifest: `${base}/manifest.json`,
+    pending: `${PENDING_PREFIX}${id}`,
+    master: (format: ImageFormat) => `${base}/master.${EXTENSIONS[format]}`,
+    size: (name: string, format: ImageFormat) => `${base}/sizes/${name}.${EXTENSIONS[format]}`,
+  };
+};
