@@ -40,7 +40,7 @@ check: node_modules ## Lint, typecheck (tests included) and check for circular i
 	npx eslint .
 	npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 	npx tsc -p tsconfig.json --noEmit
-	npx madge --circular --extensions ts --ts-config tsconfig.json cli lib operator services test e2e
+	npx madge --circular --extensions ts --ts-config tsconfig.json $(wildcard cli lib operator services test e2e bench)
 
 ##@ Test
 

@@ -17,7 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration in a config.ts schema, not ad hoc.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration in a config.ts schema, not ad hoc.',
+        },
       ],
     },
   },

@@ -63,7 +63,9 @@ export const envNumber = (opts: { min?: number; max?: number } = {}) =>
     );
 
 export const envBool = () =>
-  z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1');
 
 export const envList = () =>
   z.string().transform((v) =>
@@ -80,7 +82,9 @@ export const envBytes = () =>
   z
     .string()
     .trim()
-    .regex(/^\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)?$/i, { message: 'must be a byte size like 1048576, 64MB or 1GiB' })
+    .regex(/^\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)?$/i, {
+      message: 'must be a byte size like 1048576, 64MB or 1GiB',
+    })
     .transform(parseBytes);
 
 const UNITS: Record<string, number> = {

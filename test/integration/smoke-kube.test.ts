@@ -96,7 +96,10 @@ describe('Kubernetes control plane (smoke)', () => {
         });
       // The CRD takes a moment to be served after it is established.
       await eventually(() => create(1, 2, 'valid').then(() => true), { what: 'the CRD to be served' });
-      const refusal = await create(5, 1, 'invalid').catch((err: unknown) => err);
+      const refusal: unknown = await create(5, 1, 'invalid').then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(statusOf(refusal)).toBe(422);
       expect(String((refusal as k8s.ApiException<unknown>).body)).toContain('min must not exceed max');
     } finally {
