@@ -35,3 +35,14 @@ export interface RetryPolicy {
 }
 
 export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, delaysMs: [1_000, 5_000, 30_000, 120_000] };
+
+/**
+ * The broker could not take a task in time (down, unreachable, blocked).
+ * Callers treat it as transient: HTTP 503, retry later.
+ */
+export class QueueUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QueueUnavailableError';
+  }
+}

@@ -7,6 +7,8 @@ export interface ObjectInfo {
   contentType?: string;
   etag?: string;
   lastModified?: Date;
+  /** The metadata given to `put`; filled in by `head` (listings do not carry it). */
+  metadata?: Record<string, string>;
 }
 
 export interface PutOptions {
@@ -30,6 +32,7 @@ export interface Storage {
   getBuffer(key: string): Promise<Buffer>;
   /** Metadata of `key`, or undefined when it does not exist. */
   head(key: string): Promise<ObjectInfo | undefined>;
+  /** Removes `key`; deleting a key that does not exist succeeds (S3 semantics). */
   delete(key: string): Promise<void>;
   /** Every key under `prefix`, in lexical order. */
   list(prefix: string): AsyncIterable<ObjectInfo>;

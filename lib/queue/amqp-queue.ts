@@ -1,0 +1,363 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  connect,
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type Options,
+  type RecoveringChannelModel,
+} from 'amqplib';
+import { messageOf } from '../errors.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import {
+  ATTEMPT_HEADER,
+  ERROR_HEADER,
+  attemptOf,
+  decodeTask,
+  encodeTask,
+  topology,
+  type Topology,
+} from './amqp-topology.js';
+import {
+  defaultRetryPolicy,
+  QueueUnavailableError,
+  type RetryPolicy,
+  type TaskHandler,
+  type TaskQueue,
+} from './queue.js';
+import { assertRetryPolicy, onFailure, type FailureOutcome } from './retry.js';
+
+export interface AmqpQueueOptions {
+  /** `amqp://user:pass@host:5672/vhost`; add `?heartbeat=10` to notice a dead broker sooner. */
+  url: string;
+  /** Main queue name; `<queue>.dlq` and `<queue>.retry.<ms>ms` are derived from it. */
+  queue: string;
+  /** Unacked deliveries per consumer, i.e. handlers running at once. Default 1. */
+  prefetch?: number;
+  retry?: RetryPolicy;
+  /** How long `publish` keeps trying (reconnects, unconfirmed sends) before it rejects. Default 10 s. */
+  publishTimeoutMs?: number;
+  /** Reconnect backoff: first delay, doubling up to the max. Defaults 200 ms and 10 s. */
+  reconnectInitialDelayMs?: number;
+  reconnectMaxDelayMs?: number;
+  /** Connection attempts at startup before `connect` rejects; afterwards it retries forever. Default 5. */
+  startupRetries?: number;
+  /** Shown in the RabbitMQ management UI; handy for telling pods apart. */
+  connectionName?: string;
+  logger?: Logger;
+}
+
+/** The channels of one live connection; replaced wholesale after every reconnect. */
+interface Session {
+  model: ChannelModel;
+  publisher: ConfirmChannel;
+  consumer?: Promise<Consumer>;
+}
+
+interface Consumer {
+  channel: Channel;
+  tag: string;
+}
+
+/**
+ * A {@link TaskQueue} on RabbitMQ. Tasks are JSON, persistent, in a durable
+ * queue, and `publish` resolves only on a publisher confirm. Failed tasks go
+ * to a TTL'd retry queue for their delay and come back with the attempt
+ * number in the `x-attempt` header; unrecoverable and exhausted ones go to
+ * `<queue>.dlq` with the error in `x-last-error`.
+ *
+ * The connection recovers by itself with exponential backoff. Any error on
+ * one of its channels closes the whole connection so that there is a single
+ * recovery path: reconnect, re-declare, re-consume. Unacked deliveries of a
+ * lost channel are redelivered by the broker, so handlers must be idempotent.
+ */
+export class AmqpTaskQueue<T> implements TaskQueue<T> {
+  private readonly name: string;
+  private readonly topology: Topology;
+  private readonly retry: RetryPolicy;
+  private readonly prefetch: number;
+  private readonly publishTimeoutMs: number;
+  private readonly log: Logger;
+  private readonly events = new EventEmitter();
+  private readonly inFlight = new Set<Promise<void>>();
+  private connection?: RecoveringChannelModel;
+  private session?: Session;
+  private handler?: TaskHandler<T>;
+  private closing = false;
+
+  private constructor(private readonly options: AmqpQueueOptions) {
+    this.name = options.queue;
+    this.retry = options.retry ?? defaultRetryPolicy;
+    assertRetryPolicy(this.retry);
+    this.topology = topology(this.name, this.retry.delaysMs);
+    this.prefetch = options.prefetch ?? 1;
+    this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
+    this.log = (options.logger ?? createLogger({ level: 'silent' })).child({
+      component: 'amqp-queue',
+      queue: this.name,
+    });
+    // Waiters for the next session; many publishes may wait at once during an outage.
+    this.events.setMaxListeners(0);
+  }
+
+  /** Connects, declares the queues and resolves once the first connection is up. */
+  static async connect<T>(options: AmqpQueueOptions): Promise<AmqpTaskQueue<T>> {
+    const queue = new AmqpTaskQueue<T>(options);
+    await queue.open();
+    return queue;
+  }
+
+  async publish(task: T): Promise<void> {
+    if (this.closing) throw new Error(`queue ${this.name} is closed`);
+    const body = encodeTask(task);
+    const properties = { headers: { [ATTEMPT_HEADER]: 1 }, messageId: randomUUID() };
+    const deadline = Date.now() + this.publishTimeoutMs;
+    let backoffMs = 50;
+    // An unconfirmed send is sent again on the next connection; the broker may
+    // then hold two copies, which at-least-once delivery allows.
+    for (;;) {
+      try {
+        const session = await this.nextSession(deadline);
+        // A blocked broker (memory alarm) takes the message but never confirms.
+        await beforeDeadline(sendConfirmed(session.publisher, this.name, body, properties), deadline);
+        return;
+      } catch (err) {
+        if (Date.now() + backoffMs >= deadline || this.closing) {
+          throw new QueueUnavailableError(`could not publish to ${this.name}: ${messageOf(err)}`, {
+            cause: err,
+          });
+        }
+        this.log.debug({ err: messageOf(err) }, 'publish not confirmed, retrying');
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 1_000);
+      }
+    }
+  }
+
+  async consume(handler: TaskHandler<T>): Promise<void> {
+    if (this.handler) throw new Error(`queue ${this.name} already has a consumer`);
+    if (this.closing) throw new Error(`queue ${this.name} is closed`);
+    this.handler = handler;
+    // A session opened from now on starts its consumer itself; the current one needs telling.
+    const session = await this.nextSession(Infinity);
+    session.consumer ??= this.startConsumer(session, handler);
+    await session.consumer;
+  }
+
+  async depth(): Promise<number> {
+    const session = this.session;
+    if (!session) throw new QueueUnavailableError(`not connected to the broker for ${this.name}`);
+    // A throwaway channel: a failed check must not take the long-lived ones down with it.
+    const channel = await session.model.createChannel();
+    try {
+      return (await channel.checkQueue(this.name)).messageCount;
+    } finally {
+      await channel.close().catch(() => {});
+    }
+  }
+
+  healthy(): boolean {
+    return this.session !== undefined && !this.closing;
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const consumer = await this.session?.consumer?.catch(() => undefined);
+    // Cancel first so no new deliveries start, then let running handlers ack.
+    await consumer?.channel.cancel(consumer.tag).catch(() => {});
+    await Promise.allSettled([...this.inFlight]);
+    this.session = undefined;
+    this.events.emit('closed');
+    await this.connection?.close();
+  }
+
+  private async open(): Promise<void> {
+    const options = this.options;
+    this.connection = await connect(options.url, {
+      clientProperties: options.connectionName ? { connection_name: options.connectionName } : {},
+      recovery: {
+        initialDelay: options.reconnectInitialDelayMs ?? 200,
+        maxDelay: options.reconnectMaxDelayMs ?? 10_000,
+        factor: 2,
+        jitter: 0.2,
+        initialMaxRetries: options.startupRetries ?? 5,
+        setup: (model: ChannelModel) => this.setup(model),
+      },
+    });
+    // Forwarded copies of errors the per-connection listener in setup() already logged.
+    this.connection.on('error', () => {});
+    this.connection.on('connect-failed', (err: Error) =>
+      this.log.warn({ err: err.message }, 'connect failed'),
+    );
+    this.connection.on('disconnect', (err: Error) => this.log.warn({ err: err.message }, 'disconnected'));
+    this.connection.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) =>
+      this.log.info({ attempt, delayMs: delay }, 'reconnecting'),
+    );
+    this.connection.on('reconnect-failed', (err: Error) =>
+      this.log.error({ err: err.message }, 'gave up reconnecting'),
+    );
+    this.connection.on('blocked', (reason: string) => this.log.warn({ reason }, 'broker blocked publishing'));
+  }
+
+  /** Runs after every (re)connect, before the connection counts as up; a throw makes it reconnect. */
+  private async setup(model: ChannelModel): Promise<void> {
+    // Until setup returns, the recovery wrapper is not listening to this
+    // connection yet, and an 'error' without a listener would crash the process.
+    model.on('error', (err: Error) => this.log.warn({ err: err.message }, 'connection error'));
+    const publisher = await model.createConfirmChannel();
+    const session: Session = { model, publisher };
+    this.watch(session, publisher);
+    const { main, deadLetter, retries } = this.topology;
+    for (const queue of [main, deadLetter, ...retries.values()])
+      await publisher.assertQueue(queue.name, queue.options);
+    if (this.handler) session.consumer = this.startConsumer(session, this.handler);
+    await session.consumer;
+    this.session = session;
+    this.log.info('connected');
+    this.events.emit('session', session);
+  }
+
+  private async startConsumer(session: Session, handler: TaskHandler<T>): Promise<Consumer> {
+    const channel = await session.model.createChannel();
+    this.watch(session, channel);
+    await channel.prefetch(this.prefetch);
+    const { consumerTag } = await channel.consume(this.name, (msg) => {
+      if (msg) {
+        this.track(this.deliver(session, channel, msg, handler));
+      } else {
+        // The broker cancelled us (queue deleted): reconnecting re-declares it.
+        this.log.warn('consumer cancelled by the broker');
+        this.drop(session);
+      }
+    });
+    return { channel, tag: consumerTag };
+  }
+
+  private async deliver(session: Session, channel: Channel, msg: ConsumeMessage, handler: TaskHandler<T>) {
+    const attempt = attemptOf(msg.properties.headers);
+    let outcome: FailureOutcome | undefined;
+    try {
+      await handler(decodeTask<T>(msg.content), { attempt, final: attempt >= this.retry.maxAttempts });
+    } catch (err) {
+      outcome = onFailure(this.retry, attempt, err);
+      this.log.warn(
+        { attempt, messageId: msg.properties.messageId, err: messageOf(err), outcome: outcome.kind },
+        'task failed',
+      );
+    }
+    try {
+      // Park the copy before acking the original: a crash in between duplicates, never loses.
+      if (outcome) await this.park(session, msg, outcome);
+      channel.ack(msg);
+    } catch (err) {
+      // The channel is gone or the broker refused the copy; either way the
+      // original stays unacked and the broker will deliver it again.
+      this.log.warn({ err: messageOf(err) }, 'could not settle task, it will be redelivered');
+      try {
+        channel.nack(msg, false, true);
+      } catch {
+        // Channel already closed: the broker requeues unacked messages itself.
+      }
+    }
+  }
+
+  /** Sends a failed task to its retry queue or the DLQ, with the next attempt number and the error. */
+  private async park(session: Session, msg: ConsumeMessage, outcome: FailureOutcome): Promise<void> {
+    const attempt = outcome.kind === 'retry' ? outcome.attempt : attemptOf(msg.properties.headers);
+    // With no delays configured a retry goes straight back to the main queue.
+    const queue =
+      outcome.kind === 'retry'
+        ? (this.topology.retries.get(outcome.delayMs)?.name ?? this.name)
+        : this.topology.deadLetter.name;
+    // Fresh headers rather than a copy: RabbitMQ's own x-death bookkeeping
+    // belongs to the hop it describes, and headers must stay small.
+    const properties = {
+      messageId: msg.properties.messageId as string | undefined,
+      headers: { [ATTEMPT_HEADER]: attempt, [ERROR_HEADER]: outcome.reason.slice(0, 1_000) },
+    };
+    // Bounded so a blocked broker cannot hold a prefetch slot (and close()) forever.
+    await beforeDeadline(
+      sendConfirmed(session.publisher, queue, msg.content, properties),
+      Date.now() + this.publishTimeoutMs,
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** Any close of a session's channel ends the session and, unless closing, forces a reconnect. */
+  private watch(session: Session, channel: Channel): void {
+    channel.on('error', (err: Error) => this.log.warn({ err: err.message }, 'channel error'));
+    channel.on('close', () => this.drop(session));
+  }
+
+  private drop(session: Session): void {
+    if (this.session === session) this.session = undefined;
+    if (this.closing) return;
+    session.model.close().catch(() => {
+      // Already closed: the recovery loop is on it.
+    });
+  }
+
+  /** The current session, or the next one to open before `deadline`. */
+  private nextSession(deadline: number): Promise<Session> {
+    if (this.session) return Promise.resolve(this.session);
+    return new Promise((resolve, reject) => {
+      const onSession = (session: Session) => {
+        cleanup();
+        resolve(session);
+      };
+      const fail = (why: string) => () => {
+        cleanup();
+        reject(new QueueUnavailableError(`${why} (queue ${this.name})`));
+      };
+      const onClosed = fail('queue closed');
+      const timer = Number.isFinite(deadline)
+        ? setTimeout(fail('not connected to the broker'), Math.max(deadline - Date.now(), 0))
+        : undefined;
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.events.off('session', onSession);
+        this.events.off('closed', onClosed);
+      };
+      this.events.on('session', onSession);
+      this.events.on('closed', onClosed);
+    });
+  }
+}
+
+/** `work`, or a rejection once `deadline` (epoch ms) passes; a late outcome of `work` is ignored. */
+function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  work.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error('no publisher confirm in time')),
+      Math.max(deadline - Date.now(), 0),
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Publishes and waits for the broker's confirm (or nack, or channel loss). */
+function sendConfirmed(
+  channel: ConfirmChannel,
+  queue: string,
+  body: Buffer,
+  properties: Options.Publish,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    channel.sendToQueue(
+      queue,
+      body,
+      { ...properties, persistent: true, contentType: 'application/json' },
+      (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(messageOf(err))) : resolve()),
+    );
+  });
+}

@@ -1,0 +1,120 @@
+import { defaultRetryPolicy, type RetryPolicy, type TaskHandler, type TaskQueue } from './queue.js';
+import { assertRetryPolicy, onFailure } from './retry.js';
+
+export interface MemoryQueueOptions {
+  /** Handlers running at once, like AMQP prefetch. Default 1. */
+  prefetch?: number;
+  retry?: RetryPolicy;
+}
+
+/** A task the memory queue gave up on, kept for inspection. */
+export interface DeadLetter<T> {
+  task: T;
+  attempt: number;
+  reason: string;
+}
+
+interface Envelope {
+  /** JSON, as on the wire: handlers get a fresh copy each attempt, as they would from a broker. */
+  body: string;
+  attempt: number;
+}
+
+/**
+ * An in-process {@link TaskQueue} with the AMQP adapter's semantics:
+ * bounded concurrency, retries after the policy's delays, a dead-letter list
+ * and at-least-once delivery. For tests and single-process development; it
+ * loses everything on exit.
+ */
+export class MemoryTaskQueue<T> implements TaskQueue<T> {
+  /** Tasks that were dead-lettered, oldest first. */
+  readonly deadLetters: DeadLetter<T>[] = [];
+  private readonly waiting: Envelope[] = [];
+  private readonly delayed = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly prefetch: number;
+  private readonly retry: RetryPolicy;
+  private handler?: TaskHandler<T>;
+  private closed = false;
+
+  constructor(options: MemoryQueueOptions = {}) {
+    this.prefetch = options.prefetch ?? 1;
+    this.retry = options.retry ?? defaultRetryPolicy;
+    assertRetryPolicy(this.retry);
+  }
+
+  publish(task: T): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('queue is closed'));
+    // Serialising now catches tasks that could not cross a real broker.
+    this.enqueue({ body: JSON.stringify(task), attempt: 1 });
+    return Promise.resolve();
+  }
+
+  consume(handler: TaskHandler<T>): Promise<void> {
+    if (this.handler) return Promise.reject(new Error('queue already has a consumer'));
+    if (this.closed) return Promise.reject(new Error('queue is closed'));
+    this.handler = handler;
+    this.dispatch();
+    return Promise.resolve();
+  }
+
+  depth(): Promise<number> {
+    return Promise.resolve(this.waiting.length);
+  }
+
+  healthy(): boolean {
+    return !this.closed;
+  }
+
+  /** Resolves when nothing is waiting, delayed or running: lets tests await the end of all work. */
+  async drained(): Promise<void> {
+    while (this.waiting.length > 0 || this.delayed.size > 0 || this.inFlight.size > 0) {
+      await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 5))]);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    // Pending retries are dropped, as they would stay behind in a broker.
+    for (const timer of this.delayed) clearTimeout(timer);
+    this.delayed.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private enqueue(envelope: Envelope): void {
+    this.waiting.push(envelope);
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    const handler = this.handler;
+    while (handler && !this.closed && this.inFlight.size < this.prefetch) {
+      const envelope = this.waiting.shift();
+      if (!envelope) return;
+      const work = this.run(handler, envelope).finally(() => {
+        this.inFlight.delete(work);
+        this.dispatch();
+      });
+      this.inFlight.add(work);
+    }
+  }
+
+  private async run(handler: TaskHandler<T>, envelope: Envelope): Promise<void> {
+    const { attempt } = envelope;
+    try {
+      await handler(JSON.parse(envelope.body) as T, { attempt, final: attempt >= this.retry.maxAttempts });
+    } catch (err) {
+      const outcome = onFailure(this.retry, attempt, err);
+      if (outcome.kind === 'dead-letter') {
+        this.deadLetters.push({ task: JSON.parse(envelope.body) as T, attempt, reason: outcome.reason });
+        return;
+      }
+      if (this.closed) return;
+      const timer = setTimeout(() => {
+        this.delayed.delete(timer);
+        this.enqueue({ body: envelope.body, attempt: outcome.attempt });
+      }, outcome.delayMs);
+      this.delayed.add(timer);
+    }
+  }
+}
