@@ -80,3 +80,37 @@ cluster-up: ## Start etcd, kube-apiserver, controller-manager, scheduler and kwo
 .PHONY: cluster-down
 cluster-down: ## Stop the local control plane and remove its state.
 	scripts/cluster.sh down
+
+##@ Benchmarks
+
+.PHONY: bench-media
+bench-media: build ## Media RSS growth while streaming a 300 MB upload into the S3 server (run `make deps` first).
+	$(with_env) npx tsx bench/media-rss.ts
+
+.PHONY: bench-converter
+bench-converter: node_modules ## Converter images/s and peak RSS, sharp vs ImageMagick `convert`, on the 18 MP photo.
+	npx tsx bench/converter.ts
+
+.PHONY: bench-resizer
+bench-resizer: node_modules ## Resizer req/s and p50/p95/p99, cache misses and hits, on real photos, with sharp calibration.
+	bench/resizer/run.sh
+
+##@ Operator
+
+.PHONY: manifests
+manifests: node_modules ## Regenerate crds/ from operator/api/ (a unit test fails when they are stale).
+	npx tsx operator/api/generate-crd.ts
+	npx prettier --write crds/ >/dev/null
+
+.PHONY: install
+install: ## Install the CRDs into the cluster in KUBECONFIG (default: the local control plane).
+	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl apply --server-side --force-conflicts -f crds/
+	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl wait --for=condition=Established --timeout=30s crd/imageplatforms.enlarger.dev
+
+.PHONY: run
+run: node_modules install ## Run the operator locally against KUBECONFIG (default: the local control plane).
+	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} POD_NAMESPACE=$${POD_NAMESPACE:-default} npx tsx operator/main.ts
+
+.PHONY: bench-operator
+bench-operator: build ## CR applied → all children present (median, p95) and 100 ImagePlatforms Ready: time and operator RSS (run `make deps` first).
+	$(with_env) npx tsx bench/operator/run.ts

@@ -1,0 +1,37 @@
+/**
+ * One sharp converter process: converts `count` copies of `file` (master + the
+ * default sizes, exactly the converter's pipeline minus storage) with
+ * `concurrency` tasks at once, after a warm-up, and prints a JSON result.
+ * Usage: tsx bench/converter-sharp.ts <file> <count> <concurrency> <vipsThreads>
+ */
+import sharp from 'sharp';
+import { loadConverterConfig } from '../services/converter/config.js';
+import { decodeMaster } from '../services/converter/pipeline/decode-master.js';
+import { renderMaster, renderSize } from '../services/converter/pipeline/render.js';
+
+const [file, count = '12', concurrency = '2', threads = '1'] = process.argv.slice(2);
+if (!file) throw new Error('usage: converter-sharp.ts <file> <count> <concurrency> <vipsThreads>');
+sharp.concurrency(Number(threads));
+sharp.cache(false);
+const config = loadConverterConfig({});
+
+async function convertOne(): Promise<void> {
+  const master = await decodeMaster(file!, config.master, config.maxPixels);
+  await Promise.all([renderMaster(master, config.master), ...config.sizes.map((s) => renderSize(master, s))]);
+}
+
+async function run(total: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next++ < total) await convertOne();
+  };
+  await Promise.all(Array.from({ length: Number(concurrency) }, worker));
+}
+
+await run(Number(concurrency)); // warm-up: one per worker
+const started = process.hrtime.bigint();
+await run(Number(count));
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+process.stdout.write(
+  `${JSON.stringify({ images: Number(count), seconds, imagesPerSecond: Number(count) / seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`,
+);

@@ -1,0 +1,22 @@
+/**
+ * The benchmark's request mix: widths from 160 to 1600 px in `formats`
+ * (JPEG and WebP by default), watermark on as in production. `salt` goes
+ * into `q` (60 + salt) so separate runs on one photo never share a URL, and
+ * within a run every n below 1441 × formats gives a new URL.
+ */
+export function missUrl(photoId: string, n: number, salt: number, formats: readonly string[]): string {
+  const width = 160 + ((n * 37) % 1441);
+  const format = formats[n % formats.length]!;
+  return `/v1/photos/${photoId}?w=${width}&fmt=${format}&q=${60 + salt}`;
+}
+
+/** A fixed set of popular sizes, for the cache-hit runs. */
+export const HIT_WIDTHS = [160, 320, 480, 640, 800, 1024, 1280, 1600];
+export const hitUrls = (photoId: string): string[] =>
+  HIT_WIDTHS.flatMap((w) => ['jpeg', 'webp'].map((fmt) => `/v1/photos/${photoId}?w=${w}&fmt=${fmt}`));
+
+/** Nearest-rank percentile of ascending `sorted`, in its units. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}

@@ -1,0 +1,69 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from '../../lib/log/logger.js';
+import type { ConversionTask } from '../../lib/photos/manifest.js';
+import type { TaskQueue } from '../../lib/queue/queue.js';
+import type { Storage } from '../../lib/storage/storage.js';
+import { loadConverterConfig } from '../../services/converter/config.js';
+import { createConverterService } from '../../services/converter/service.js';
+import { loadMediaConfig } from '../../services/media/config.js';
+import { createMediaService } from '../../services/media/service.js';
+import { loadResizerConfig } from '../../services/resizer/config.js';
+import { createResizerService } from '../../services/resizer/service.js';
+
+/** What every component of `enlarger dev` shares: one store, one in-process queue, one registry. */
+export interface DevContext {
+  env: Record<string, string | undefined>;
+  storage: Storage;
+  queue: TaskQueue<ConversionTask>;
+  registry: Registry;
+  log: Logger;
+}
+
+/** A service as `dev` runs it: started in order, stopped in reverse. */
+export interface DevComponent {
+  name: string;
+  start(ctx: DevContext): Promise<{ stop: () => Promise<void>; url?: string }>;
+}
+
+const media: DevComponent = {
+  name: 'media',
+  async start(ctx) {
+    const service = createMediaService({
+      ...ctx,
+      config: loadMediaConfig(ctx.env),
+      log: ctx.log.child({ component: 'media' }),
+    });
+    const { port } = await service.start();
+    return { stop: () => service.stop(), url: `http://localhost:${port}` };
+  },
+};
+
+const converter: DevComponent = {
+  name: 'converter',
+  async start(ctx) {
+    const service = createConverterService({
+      ...ctx,
+      config: loadConverterConfig(ctx.env),
+      log: ctx.log.child({ component: 'converter' }),
+    });
+    // No port of its own: its metrics are in the shared registry that media serves.
+    await service.start();
+    return { stop: () => service.stop() };
+  },
+};
+
+const resizer: DevComponent = {
+  name: 'resizer',
+  async start(ctx) {
+    const service = createResizerService({
+      ...ctx,
+      config: loadResizerConfig(ctx.env),
+      log: ctx.log.child({ component: 'resizer' }),
+    });
+    const { port } = await service.start();
+    return { stop: () => service.stop(), url: `http://localhost:${port}` };
+  },
+};
+
+/** The constellation `enlarger dev` runs in one process: media on :8080, the resizer on :8081. */
+export const devComponents: DevComponent[] = [media, converter, resizer];

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { converterCommand } from './commands/converter.js';
+import { devCommand } from './commands/dev.js';
+import { mediaCommand } from './commands/media.js';
+import { resizerCommand } from './commands/resizer.js';
+import { signUrlCommand } from './commands/sign-url.js';
+import { uploadCommand } from './commands/upload.js';
+
+/**
+ * The `enlarger` CLI: one subcommand per file under cli/commands/, each
+ * exporting a factory that returns a commander Command.
+ */
+const program = new Command('enlarger')
+  .description('Enlarger: photo upload, conversion and resizing services, and their operator')
+  .showHelpAfterError();
+
+for (const command of [
+  mediaCommand(),
+  converterCommand(),
+  resizerCommand(),
+  devCommand(),
+  uploadCommand(),
+  signUrlCommand(),
+]) {
+  program.addCommand(command);
+}
+
+await program.parseAsync();

@@ -1,0 +1,48 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { HttpError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { StorageUnavailableError } from '../storage/storage.js';
+
+/**
+ * The one place errors become responses. An {@link HttpError} gives its status
+ * and public message; anything else is our fault and answers a bland 500 so
+ * internals never leak; storage outages are 503 so clients retry. Loud errors log at error level, client errors at debug.
+ */
+export function errorMiddleware(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      // Too late for a JSON body; cutting the connection tells the client it failed.
+      next(err);
+      return;
+    }
+    const httpError = toHttpError(err);
+    const fields = {
+      err,
+      method: req.method,
+      path: req.path,
+      status: httpError.status,
+      code: httpError.code,
+    };
+    if (httpError.loud) log.error(fields, httpError.message);
+    else log.debug(fields, httpError.message);
+    res.status(httpError.status).json(httpError.toJSON());
+  };
+}
+
+/** Unmatched routes answer the same JSON shape as every other error. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+};
+
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof StorageUnavailableError) {
+    return new HttpError(503, 'storage_unavailable', 'storage is unavailable', true, { cause: err });
+  }
+  // body-parser and friends throw errors with a `status`; keep their 4xx meaning.
+  const status = (err as { status?: unknown } | undefined)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new HttpError(status, 'bad_request', (err as Error).message);
+  }
+  return new HttpError(500, 'internal', 'internal server error', true, { cause: err });
+}

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpError } from '../errors.js';
+import { createLogger } from '../log/logger.js';
+import { createMetricsRegistry } from '../metrics/registry.js';
+import { StorageUnavailableError } from '../storage/storage.js';
+import { ReadinessMonitor } from './readiness.js';
+import { createHttpService, type HttpService } from './server.js';
+
+const log = createLogger({ level: 'silent' });
+let service: HttpService;
+
+async function start(ready: () => void) {
+  const readiness = new ReadinessMonitor([{ name: 'dep', check: ready }], log);
+  await readiness.start();
+  service = createHttpService({
+    log,
+    registry: createMetricsRegistry(),
+    readiness,
+    routes: (app) => {
+      app.get('/teapot', () => {
+        throw new HttpError(418, 'teapot', 'short and stout');
+      });
+      app.get('/boom', () => {
+        throw new Error('secret internals');
+      });
+      app.get('/storage', () => {
+        throw new StorageUnavailableError('down');
+      });
+    },
+  });
+  const { port } = await service.listen(0, '127.0.0.1');
+  readiness.stop();
+  return `http://127.0.0.1:${port}`;
+}
+
+afterEach(() => service.close());
+
+describe('createHttpService', () => {
+  it('maps errors to status and {error:{code,message}}, hiding unknown ones', async () => {
+    const url = await start(() => undefined);
+    const answers = await Promise.all(
+      ['/teapot', '/boom', '/storage', '/nope'].map(async (path) => {
+        const res = await fetch(url + path);
+        return [res.status, await res.json()];
+      }),
+    );
+    expect(answers).toEqual([
+      [418, { error: { code: 'teapot', message: 'short and stout' } }],
+      [500, { error: { code: 'internal', message: 'internal server error' } }],
+      [503, { error: { code: 'storage_unavailable', message: 'storage is unavailable' } }],
+      [404, { error: { code: 'not_found', message: 'no route for GET /nope' } }],
+    ]);
+  });
+
+  it('answers /healthz always and /readyz from the dependency checks', async () => {
+    const url = await start(() => {
+      throw new Error('dep is down');
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ dependencies: { dep: { ok: false, error: 'dep is down' } } });
+    expect(await (await fetch(`${url}/metrics`)).text()).toContain('enlarger_process_cpu_seconds_total');
+  });
+});

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * The ImagePlatform status, written only by the operator. Defined in zod for
+ * the same reason as the spec: the CRD's status schema is generated from it.
+ */
+
+/** metav1.Condition, field for field. */
+export const conditionSchema = z.object({
+  type: z
+    .string()
+    .regex(
+      /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/,
+    )
+    .max(316)
+    .describe('Type of condition in CamelCase: Ready, Progressing or Degraded.'),
+  status: z.enum(['True', 'False', 'Unknown']).describe('Status of the condition.'),
+  observedGeneration: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('The .metadata.generation the condition was set for.'),
+  lastTransitionTime: z
+    .string()
+    .meta({ format: 'date-time' })
+    .describe('Last time the condition changed from one status to another.'),
+  reason: z
+    .string()
+    .regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/)
+    .min(1)
+    .max(1024)
+    .describe('Programmatic identifier of the reason for the last transition, in CamelCase.'),
+  message: z.string().max(32768).describe('Human-readable details about the transition.'),
+});
+
+export const componentStatusSchema = z
+  .object({
+    desired: z.int().min(0).describe('Replicas asked for.'),
+    ready: z.int().min(0).describe('Replicas passing their readiness probe.'),
+    updated: z.int().min(0).describe('Replicas running the current pod template.'),
+    display: z.string().describe('ready/desired, for kubectl get.'),
+  })
+  .describe('Replicas of one component.');
+
+export const imagePlatformStatus = z
+  .object({
+    observedGeneration: z.int().min(0).optional().describe('The .metadata.generation this status describes.'),
+    conditions: z
+      .array(conditionSchema)
+      .max(8)
+      .optional()
+      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
+      .describe('Ready, Progressing and Degraded.'),
+    components: z
+      .object({
+        media: componentStatusSchema.optional(),
+        converter: componentStatusSchema.optional(),
+        resizer: componentStatusSchema.optional(),
+      })
+      .optional()
+      .describe('Replicas of media, converter and resizer.'),
+  })
+  .describe('Observed state, written by the operator.');
+
+export type Condition = z.output<typeof conditionSchema>;
+export type ComponentStatus = z.output<typeof componentStatusSchema>;
+export type ImagePlatformStatus = z.output<typeof imagePlatformStatus>;

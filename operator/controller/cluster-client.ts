@@ -1,0 +1,107 @@
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  EventsV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  V1MicroTime,
+  setHeaderOptions,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Secret,
+} from '@kubernetes/client-node';
+import { GROUP, PLURAL, VERSION, type ImagePlatform } from '../api/imageplatform.js';
+import type { ImagePlatformStatus } from '../api/status.js';
+import { FIELD_MANAGER } from '../resources/meta.js';
+import type { DesiredChild } from '../resources/children.js';
+import type { Logger } from '../../lib/log/logger.js';
+import { apiMessage, isNotFound } from './api-errors.js';
+
+/** An Event about an ImagePlatform, as `kubectl describe` shows it. */
+export interface PlatformEvent {
+  type: 'Normal' | 'Warning';
+  /** CamelCase, e.g. `Created`, `SecretNotFound`. */
+  reason: string;
+  /** What the operator did: `Apply`, `Validate`. */
+  action: string;
+  note: string;
+}
+
+/** The writes and reads the reconciler makes, beyond the informer caches. */
+export interface ClusterClient {
+  readSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
+  /** Server-side apply as {@link FIELD_MANAGER}, taking over conflicting fields. */
+  apply(child: DesiredChild): Promise<KubernetesObject>;
+  applyStatus(cr: ImagePlatform, status: ImagePlatformStatus): Promise<void>;
+  /** Best effort: an Event that cannot be written is logged, never fails a reconcile. */
+  recordEvent(cr: ImagePlatform, event: PlatformEvent): Promise<void>;
+}
+
+/** {@link ClusterClient} on @kubernetes/client-node. */
+export function clusterClient(kc: KubeConfig, reportingInstance: string, log: Logger): ClusterClient {
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const core = kc.makeApiClient(CoreV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const events = kc.makeApiClient(EventsV1Api);
+  const applyContentType = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+
+  return {
+    async readSecret(namespace, name) {
+      try {
+        return await core.readNamespacedSecret({ namespace, name });
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+
+    apply: (child) =>
+      objects.patch(child, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+
+    async applyStatus(cr, status) {
+      await custom.patchNamespacedCustomObjectStatus(
+        {
+          group: GROUP,
+          version: VERSION,
+          namespace: cr.metadata.namespace,
+          plural: PLURAL,
+          name: cr.metadata.name,
+          body: {
+            apiVersion: cr.apiVersion,
+            kind: cr.kind,
+            metadata: { name: cr.metadata.name, namespace: cr.metadata.namespace },
+            status,
+          },
+          fieldManager: FIELD_MANAGER,
+          force: true,
+        },
+        applyContentType,
+      );
+    },
+
+    async recordEvent(cr, event) {
+      const { name, namespace, uid } = cr.metadata;
+      await events
+        .createNamespacedEvent({
+          namespace,
+          body: {
+            metadata: { generateName: `${name}-`, namespace },
+            eventTime: new V1MicroTime(),
+            reportingController: 'enlarger.dev/operator',
+            reportingInstance,
+            action: event.action,
+            reason: event.reason,
+            type: event.type,
+            note: event.note.slice(0, 1024),
+            regarding: { apiVersion: cr.apiVersion, kind: cr.kind, name, namespace, uid },
+          },
+        })
+        .catch((err: unknown) =>
+          log.warn(
+            { namespace, name, reason: event.reason, error: apiMessage(err) },
+            'could not record event',
+          ),
+        );
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1Deployment,
+} from '@kubernetes/client-node';
+import type { Logger } from '../../lib/log/logger.js';
+import { GROUP, KIND, PLURAL, VERSION } from '../api/imageplatform.js';
+import { FIELD_MANAGER } from '../resources/meta.js';
+import type { CacheReader } from '../reconcile/context.js';
+import { resilientInformer, type ResilientInformer } from './informer.js';
+
+const CHILD_SELECTOR = `app.kubernetes.io/managed-by=${FIELD_MANAGER}`;
+
+/** The informers of ImagePlatforms and their children, and a cache reader over them. */
+export interface PlatformInformers {
+  cache: CacheReader;
+  /** Work-queue keys (`namespace/name`) of every cached ImagePlatform. */
+  platformKeys(): string[];
+  synced(): boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const keyOf = (obj: KubernetesObject) => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+
+/** The owning ImagePlatform's key, from the controller owner reference the builders set. */
+function ownerKey(obj: KubernetesObject): string | undefined {
+  const owner = obj.metadata?.ownerReferences?.find(
+    (r) => r.controller && r.kind === KIND && r.apiVersion.startsWith(`${GROUP}/`),
+  );
+  return owner ? `${obj.metadata?.namespace}/${owner.name}` : undefined;
+}
+
+/**
+ * Watches ImagePlatforms and every child kind (only objects labelled as
+ * ours), enqueueing the owning platform's key on any change.
+ */
+export function platformInformers(
+  kc: KubeConfig,
+  namespace: string | undefined,
+  enqueue: (key: string) => void,
+  log: Logger,
+): PlatformInformers {
+  const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const scope = (group: string, resource: string) =>
+    `${group}${namespace ? `/namespaces/${namespace}` : ''}/${resource}`;
+  const selector = { labelSelector: CHILD_SELECTOR };
+
+  const onPlatform = (obj: KubernetesObject) => enqueue(keyOf(obj));
+  // Status writes do not move the generation: reconciling on them would only re-derive the same status.
+  const platformUpdates = new Map<string, number | undefined>();
+  const onPlatformChange = (obj: KubernetesObject) => {
+    const key = keyOf(obj);
+    const generation = obj.metadata?.generation;
+    if (platformUpdates.get(key) === generation && !obj.metadata?.deletionTimestamp) return;
+    platformUpdates.set(key, generation);
+    enqueue(key);
+  };
+  const onChild = (obj: KubernetesObject) => {
+    const key = ownerKey(obj);
+    if (key) enqueue(key);
+  };
+  const child = <T extends KubernetesObject>(path: string, list: () => Promise<KubernetesListObject<T>>) =>
+    resilientInformer<T>(
+      kc,
+      { path, list, labelSelector: CHILD_SELECTOR, onChange: onChild, onDelete: onChild },
+      log,
+    );
+
+  const platforms = resilientInformer<KubernetesObject>(
+    kc,
+    {
+      path: scope(`/apis/${GROUP}/${VERSION}`, PLURAL),
+      list: () =>
+        (namespace
+          ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace })
+          : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as Promise<
+          KubernetesListObject<KubernetesObject>
+        >,
+      onChange: onPlatformChange,
+      onDelete: (obj) => {
+        platformUpdates.delete(keyOf(obj));
+        onPlatform(obj);
+      },
+    },
+    log,
+  );
+  const deployments = child<V1Deployment>(scope('/apis/apps/v1', 'deployments'), () =>
+    namespace
+      ? apps.listNamespacedDeployment({ namespace, ...selector })
+      : apps.listDeploymentForAllNamespaces(selector),
+  );
+  const services = child(scope('/api/v1', 'services'), () =>
+    namespace
+      ? core.listNamespacedService({ namespace, ...selector })
+      : core.listServiceForAllNamespaces(selector),
+  );
+  const configMaps = child(scope('/api/v1', 'configmaps'), () =>
+    namespace
+      ? core.listNamespacedConfigMap({ namespace, ...selector })
+      : core.listConfigMapForAllNamespaces(selector),
+  );
+  const byKind: Record<string, ResilientInformer<KubernetesObject>> = {
+    Deployment: deployments,
+    Service: services,
+    ConfigMap: configMaps,
+  };
+  const all = [platforms, deployments, services, configMaps];
+
+  return {
+    cache: {
+      platform: (ns, name) => platforms.get(name, ns),
+      deployment: (ns, name) => deployments.get(name, ns),
+      child: (kind, ns, name) => byKind[kind]?.get(name, ns),
+    },
+    platformKeys: () => platforms.list().map(keyOf),
+    synced: () => all.every((i) => i.synced()),
+    // Children first: when the first platforms are enqueued, their children are already cached.
+    async start() {
+      await Promise.all([deployments.start(), services.start(), configMaps.start()]);
+      await platforms.start();
+    },
+    async stop() {
+      await Promise.all(all.map((i) => i.stop()));
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { V1Secret } from '@kubernetes/client-node';
+import type { ImagePlatform } from '../api/imageplatform.js';
+import type { ReferencedSecrets } from '../resources/checksum.js';
+import type { ReconcileContext, UserProblem } from './context.js';
+
+interface SecretReference {
+  field: string;
+  name: string;
+  keys: string[];
+}
+
+/** Either what is wrong with the references, or the data of every referenced Secret. */
+export type ReferenceCheck = { problem: UserProblem } | { secrets: ReferencedSecrets };
+
+function references({ spec }: ImagePlatform): SecretReference[] {
+  const refs: SecretReference[] = [
+    {
+      field: 'spec.queue.urlSecretRef',
+      name: spec.queue.urlSecretRef.name,
+      keys: [spec.queue.urlSecretRef.key],
+    },
+  ];
+  if (spec.storage.credentialsSecretRef) {
+    refs.push({
+      field: 'spec.storage.credentialsSecretRef',
+      name: spec.storage.credentialsSecretRef.name,
+      keys: ['accessKeyId', 'secretAccessKey'],
+    });
+  }
+  if (spec.resizer.signingSecretRef) {
+    const ref = spec.resizer.signingSecretRef;
+    refs.push({ field: 'spec.resizer.signingSecretRef', name: ref.name, keys: [ref.key] });
+  }
+  return refs;
+}
+
+function problemWith(cr: ImagePlatform, ref: SecretReference, secret: V1Secret | undefined) {
+  if (!secret) {
+    return {
+      reason: 'SecretNotFound',
+      message: `${ref.field}: Secret "${ref.name}" not found in namespace "${cr.metadata.namespace}".`,
+    };
+  }
+  const missing = ref.keys.filter((key) => secret.data?.[key] === undefined);
+  if (missing.length === 0) return undefined;
+  return {
+    reason: 'SecretKeyNotFound',
+    message: `${ref.field}: Secret "${ref.name}" has no key ${missing.map((k) => `"${k}"`).join(' or ')}.`,
+  };
+}
+
+/**
+ * Reads every referenced Secret (at once: each read is a round trip) and
+ * checks the keys exist. Pods started without them would sit in
+ * CreateContainerConfigError, so the operator reports the bad reference
+ * instead of rolling out a config that cannot start. The data feeds the
+ * pod-template checksum, so rotating a Secret rolls the pods that read it.
+ */
+export async function checkReferences(ctx: ReconcileContext, cr: ImagePlatform): Promise<ReferenceCheck> {
+  const refs = references(cr);
+  const secrets = await Promise.all(
+    refs.map((ref) => ctx.cluster.readSecret(cr.metadata.namespace, ref.name)),
+  );
+  const data: Record<string, Record<string, string>> = {};
+  for (const [i, ref] of refs.entries()) {
+    const problem = problemWith(cr, ref, secrets[i]);
+    if (problem) return { problem };
+    data[ref.name] = secrets[i]?.data ?? {};
+  }
+  return { secrets: data };
+}

@@ -1,0 +1,205 @@
+import {
+  ApiException,
+  type KubernetesObject,
+  type V1Deployment,
+  type V1Secret,
+} from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../lib/log/logger.js';
+import { samplePlatform } from '../api/fixture.js';
+import type { ImagePlatformStatus } from '../api/status.js';
+import type { ClusterClient, PlatformEvent } from '../controller/cluster-client.js';
+import type { DesiredChild } from '../resources/children.js';
+import type { ReconcileContext } from './context.js';
+import { USER_PROBLEM_RECHECK_MS, reconcile } from './reconcile.js';
+
+/** An in-memory apiserver: objects by kind/name, resourceVersion bumped on real changes only. */
+function fakeWorld(
+  spec: Record<string, unknown> = {},
+  secrets: Record<string, V1Secret> = { amqp: { data: { url: 'eA==' } } },
+) {
+  const cr = samplePlatform(spec);
+  const objects = new Map<string, KubernetesObject>();
+  const events: PlatformEvent[] = [];
+  const statuses: ImagePlatformStatus[] = [];
+  const applied: string[] = [];
+  /** `start <id>` when an apply is sent, `end <id>` when it is answered. */
+  const timeline: string[] = [];
+  let rv = 0;
+  let failApply: Error | undefined;
+  const id = (kind: string, name: string) => `${kind}/${name}`;
+  const cluster: ClusterClient = {
+    readSecret: (_ns, name) => Promise.resolve(secrets[name]),
+    async apply(child: DesiredChild) {
+      if (failApply) throw failApply;
+      applied.push(id(child.kind, child.metadata.name));
+      timeline.push(`start ${id(child.kind, child.metadata.name)}`);
+      // Answer on a later turn of the event loop, as the network would.
+      await new Promise((resolve) => setImmediate(resolve));
+      timeline.push(`end ${id(child.kind, child.metadata.name)}`);
+      const existing = objects.get(id(child.kind, child.metadata.name));
+      const same =
+        existing &&
+        JSON.stringify({ ...existing, metadata: {} }) === JSON.stringify({ ...child, metadata: {} });
+      const stored = same
+        ? existing
+        : { ...child, metadata: { ...child.metadata, resourceVersion: String(++rv) } };
+      objects.set(id(child.kind, child.metadata.name), stored);
+      return stored;
+    },
+    applyStatus: (_cr, status) => {
+      statuses.push(status);
+      return Promise.resolve();
+    },
+    recordEvent: (_cr, event) => {
+      events.push(event);
+      return Promise.resolve();
+    },
+  };
+  const ctx: ReconcileContext = {
+    cluster,
+    cache: {
+      platform: () => cr,
+      deployment: () => undefined,
+      child: (kind, _ns, name) => objects.get(id(kind, name)),
+    },
+    log: createLogger({ level: 'silent' }),
+    now: () => new Date('2025-01-01T00:00:00Z'),
+  };
+  return {
+    ctx,
+    cr,
+    objects,
+    secrets,
+    applied,
+    timeline,
+    events,
+    statuses,
+    failWith: (err: Error) => (failApply = err),
+  };
+}
+
+const apiError = (code: number, message: string) =>
+  new ApiException(code, message, JSON.stringify({ message }), {});
+
+describe('reconcile', () => {
+  it('applies every child, with one Created event each, and nothing when nothing changed', async () => {
+    const world = fakeWorld();
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    expect(world.objects.size).toBe(6);
+    expect(world.events.map((e) => e.reason)).toEqual(Array(6).fill('Created'));
+
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    expect(world.applied).toHaveLength(6);
+    expect(world.events).toHaveLength(6);
+  });
+
+  it('applies the Deployments only once the ConfigMap is applied', async () => {
+    const world = fakeWorld();
+    await reconcile(world.ctx, 'media-team/photos');
+    const configApplied = world.timeline.indexOf('end ConfigMap/photos-config');
+    for (const name of ['photos-media', 'photos-converter', 'photos-resizer']) {
+      expect(world.timeline.indexOf(`start Deployment/${name}`)).toBeGreaterThan(configApplied);
+    }
+    // The Services wait for nothing.
+    expect(world.timeline.indexOf('start Service/photos-media')).toBeLessThan(configApplied);
+  });
+
+  it('re-applies only a child that was deleted or edited by someone else', async () => {
+    const world = fakeWorld();
+    await reconcile(world.ctx, 'media-team/photos');
+    world.objects.delete('Service/photos-media');
+    const converter = world.objects.get('Deployment/photos-converter') as V1Deployment;
+    const edited: V1Deployment = {
+      ...converter,
+      spec: { ...converter.spec!, template: { ...converter.spec!.template, spec: { containers: [] } } },
+    };
+    world.objects.set('Deployment/photos-converter', edited);
+    world.applied.length = 0;
+
+    await reconcile(world.ctx, 'media-team/photos');
+    expect(world.applied.sort()).toEqual(['Deployment/photos-converter', 'Service/photos-media']);
+    expect(world.events.slice(6).map((e) => e.note)).toEqual(
+      expect.arrayContaining(['Created Service photos-media', 'Updated Deployment photos-converter']),
+    );
+  });
+
+  it('rolls the Deployments that read a rotated Secret value, and only those', async () => {
+    const world = fakeWorld(
+      { resizer: { signingSecretRef: { name: 'signing' } } },
+      {
+        amqp: { data: { url: 'eA==' } },
+        signing: { data: { keys: 'azE=' } },
+      },
+    );
+    await reconcile(world.ctx, 'media-team/photos');
+    world.applied.length = 0;
+    world.secrets.signing = { data: { keys: 'azI=' } };
+
+    await reconcile(world.ctx, 'media-team/photos');
+    expect(world.applied).toEqual(['Deployment/photos-resizer']);
+    expect(world.events.at(-1)?.note).toBe('Updated Deployment photos-resizer');
+  });
+
+  it('reports a missing Secret as Degraded once, applies nothing, and rechecks slowly', async () => {
+    const world = fakeWorld({}, {});
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({
+      kind: 'recheck',
+      afterMs: USER_PROBLEM_RECHECK_MS,
+    });
+    expect(world.objects.size).toBe(0);
+    expect(world.events).toEqual([
+      {
+        type: 'Warning',
+        reason: 'SecretNotFound',
+        action: 'Validate',
+        note: 'spec.queue.urlSecretRef: Secret "amqp" not found in namespace "media-team".',
+      },
+    ]);
+    expect(world.statuses[0]?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'SecretNotFound',
+    });
+  });
+
+  it('reports a missing Secret key', async () => {
+    const world = fakeWorld({}, { amqp: { data: { other: 'eA==' } } });
+    await reconcile(world.ctx, 'media-team/photos');
+    expect(world.events[0]?.note).toBe('spec.queue.urlSecretRef: Secret "amqp" has no key "url".');
+  });
+
+  it('turns an object the apiserver rejects into Degraded, without retrying', async () => {
+    const world = fakeWorld();
+    world.failWith(apiError(422, 'Deployment.apps "photos-media" is invalid: quantities must match'));
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    expect(world.statuses[0]?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'InvalidChild',
+      message: 'Deployment.apps "photos-media" is invalid: quantities must match',
+    });
+  });
+
+  it('retries conflicts and unexpected errors, and treats NotFound as done', async () => {
+    const world = fakeWorld();
+    world.failWith(apiError(409, 'conflict'));
+    expect((await reconcile(world.ctx, 'media-team/photos')).kind).toBe('retry');
+    world.failWith(apiError(500, 'etcd timeout'));
+    expect((await reconcile(world.ctx, 'media-team/photos')).kind).toBe('retry');
+    world.failWith(apiError(404, 'namespace gone'));
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+  });
+
+  it('touches no child while paused', async () => {
+    const world = fakeWorld({ paused: true });
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    expect(world.objects.size).toBe(0);
+    expect(world.statuses[0]?.conditions?.find((c) => c.type === 'Progressing')?.reason).toBe('Paused');
+  });
+
+  it('is done when the platform is gone', async () => {
+    const world = fakeWorld();
+    world.ctx.cache.platform = () => undefined;
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    expect(world.objects.size).toBe(0);
+  });
+});

@@ -1,0 +1,36 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ImagePlatform } from '../api/imageplatform.js';
+import { COMPONENTS, childName, type Component } from '../resources/meta.js';
+import { findCondition } from '../status/conditions.js';
+import { computeStatus } from '../status/platform-status.js';
+import type { ReconcileContext, UserProblem } from './context.js';
+
+/**
+ * Computes the status from the cached Deployments and writes it when it
+ * differs. A new or changed problem also becomes a Warning Event, once.
+ */
+export async function updateStatus(
+  ctx: ReconcileContext,
+  cr: ImagePlatform,
+  problem?: UserProblem,
+): Promise<void> {
+  const { namespace } = cr.metadata;
+  const deployments = Object.fromEntries(
+    COMPONENTS.map((c) => [c, ctx.cache.deployment(namespace, childName(cr, c))]),
+  ) as Partial<Record<Component, ReturnType<ReconcileContext['cache']['deployment']>>>;
+  const status = computeStatus(cr, { deployments, problem, paused: cr.spec.paused }, ctx.now());
+  if (isDeepStrictEqual(status, cr.status)) return;
+
+  await ctx.cluster.applyStatus(cr, status);
+
+  const before = findCondition(cr.status?.conditions, 'Degraded');
+  if (problem && (before?.status !== 'True' || before.reason !== problem.reason)) {
+    ctx.log.warn({ platform: cr.metadata.name, namespace, ...problem }, 'platform degraded');
+    await ctx.cluster.recordEvent(cr, {
+      type: 'Warning',
+      reason: problem.reason,
+      action: 'Validate',
+      note: problem.message,
+    });
+  }
+}

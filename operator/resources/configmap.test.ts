@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { samplePlatform } from '../api/fixture.js';
+import { build } from './configmap.js';
+
+const owner = {
+  apiVersion: 'enlarger.dev/v1alpha1',
+  kind: 'ImagePlatform',
+  name: 'photos',
+  uid: 'uid-1',
+  controller: true,
+  blockOwnerDeletion: true,
+};
+
+describe('ConfigMap builder', () => {
+  it('renders every setting of a full spec', () => {
+    const cr = samplePlatform({
+      storage: { bucket: 'photos', endpoint: 'http://minio:9000', forcePathStyle: true },
+      queue: { urlSecretRef: { name: 'amqp' }, name: 'convert', prefetch: 2 },
+      media: { maxUploadBytes: 1000 },
+      converter: {
+        master: { maxEdge: 2000, format: 'webp', quality: 85 },
+        sizes: [{ name: 'thumb', width: 200, height: 200, fit: 'cover' }],
+      },
+      resizer: { cacheMegabytes: 64, watermark: { logoKey: 'logo.png', attribution: '© me' } },
+    });
+    expect(build(cr)).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'photos-config',
+        namespace: 'media-team',
+        labels: {
+          'app.kubernetes.io/name': 'enlarger',
+          'app.kubernetes.io/instance': 'photos',
+          'app.kubernetes.io/managed-by': 'enlarger-operator',
+        },
+        ownerReferences: [owner],
+      },
+      data: {
+        STORAGE_KIND: 's3',
+        S3_BUCKET: 'photos',
+        S3_REGION: 'us-east-1',
+        S3_FORCE_PATH_STYLE: 'true',
+        S3_ENDPOINT: 'http://minio:9000',
+        QUEUE_KIND: 'amqp',
+        QUEUE_NAME: 'convert',
+        QUEUE_PREFETCH: '2',
+        MEDIA_MAX_BYTES: '1000',
+        CONVERTER_MASTER_MAX_EDGE: '2000',
+        CONVERTER_MASTER_FORMAT: 'webp',
+        CONVERTER_MASTER_QUALITY: '85',
+        CONVERTER_SIZES:
+          '[{"name":"thumb","width":200,"height":200,"fit":"cover","format":"webp","quality":80}]',
+        RESIZER_OUTPUT_CACHE_BYTES: '64MiB',
+        RESIZER_WATERMARK_POSITION: 'southeast',
+        RESIZER_WATERMARK_OPACITY: '0.5',
+        RESIZER_WATERMARK_SCALE: '0.15',
+        RESIZER_WATERMARK_MIN_WIDTH: '400',
+        RESIZER_WATERMARK_LOGO_KEY: 'logo.png',
+        RESIZER_WATERMARK_ATTRIBUTION: '© me',
+      },
+    });
+  });
+
+  it('leaves out the endpoint and the watermark when the spec has none', () => {
+    const { data } = build(samplePlatform());
+    expect(
+      Object.keys(data ?? {}).filter((k) => k === 'S3_ENDPOINT' || k.startsWith('RESIZER_WATERMARK')),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,114 @@
+import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../lib/log/logger.js';
+import { createHttpService } from '../lib/http/server.js';
+import { ReadinessMonitor } from '../lib/http/readiness.js';
+import { createMetricsRegistry } from '../lib/metrics/registry.js';
+import type { OperatorConfig } from './config.js';
+import { clusterClient } from './controller/cluster-client.js';
+import { DEFAULT_LEADER_ELECTION, LeaderElector } from './controller/leader-election.js';
+import { operatorMetrics } from './controller/metrics.js';
+import { platformInformers } from './controller/platform-informers.js';
+import { WorkQueue } from './controller/work-queue.js';
+import { reconcile } from './reconcile/reconcile.js';
+
+/** A running operator. */
+export interface RunningOperator {
+  /** Resolves when the operator stops: `'lost'` if it lost the Lease (the process should exit non-zero). */
+  done: Promise<'lost' | 'stopped'>;
+  /** Graceful stop: finish in-flight reconciles, release the Lease, close the probe server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the operator: informers (so the cache is warm on standby), the
+ * probe and metrics server, then leader election; the work-queue workers
+ * run only while this process holds the Lease. `enlarger operator` calls it.
+ */
+export async function runOperator(
+  config: OperatorConfig,
+  log: Logger,
+  kc: KubeConfig = defaultKubeConfig(),
+): Promise<RunningOperator> {
+  const registry = createMetricsRegistry({ component: 'operator' });
+  const metrics = operatorMetrics(registry);
+  const queue = new WorkQueue({
+    onDepth: (depth) => metrics.queueDepth.set(depth),
+    onRetry: () => metrics.retries.inc(),
+  });
+  const informers = platformInformers(kc, config.watchNamespace, (key) => queue.add(key), log);
+  const ctx = {
+    cluster: clusterClient(kc, config.identity, log),
+    cache: informers.cache,
+    log,
+    now: () => new Date(),
+  };
+
+  const readiness = new ReadinessMonitor(
+    [
+      {
+        name: 'informers',
+        check: () => {
+          if (!informers.synced()) throw new Error('caches not synced');
+        },
+      },
+    ],
+    log,
+  );
+  const http = createHttpService({ log, registry, readiness, routes: () => undefined });
+  await http.listen(config.port);
+  await informers.start();
+  await readiness.start();
+  log.info({ namespace: config.watchNamespace ?? 'all', identity: config.identity }, 'caches synced');
+
+  const startWorkers = () => {
+    metrics.leader.set(1);
+    queue.run(async (key) => {
+      const end = metrics.reconcileSeconds.startTimer();
+      const result = await reconcile(ctx, key);
+      end();
+      metrics.reconciles.inc({ result: result.kind });
+      return result;
+    }, config.workers);
+  };
+
+  // Level-based safety net: whatever drifted without an event (a rotated Secret,
+  // an edit lost while a watch was down) is put right within one period.
+  const resync = setInterval(() => {
+    for (const key of informers.platformKeys()) queue.add(key);
+  }, config.resyncMs);
+  resync.unref();
+
+  const election = new AbortController();
+  const done = config.lease.enabled
+    ? new LeaderElector(
+        kc.makeApiClient(CoordinationV1Api),
+        { ...DEFAULT_LEADER_ELECTION, ...config.lease, identity: config.identity },
+        log,
+      ).run(election.signal, startWorkers)
+    : (startWorkers(),
+      new Promise<'stopped'>((resolve) =>
+        election.signal.addEventListener('abort', () => resolve('stopped')),
+      ));
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(resync);
+      await queue.shutdown();
+      election.abort();
+      await done;
+      metrics.leader.set(0);
+      await informers.stop();
+      readiness.stop();
+      await http.close();
+    })());
+
+  return { done, stop };
+}
+
+function defaultKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  // KUBECONFIG, then ~/.kube/config, then the in-cluster service account.
+  kc.loadFromDefault();
+  return kc;
+}

@@ -1,0 +1,125 @@
+import type { V1Deployment } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { samplePlatform } from '../api/fixture.js';
+import { computeStatus } from './platform-status.js';
+
+const now = new Date('2025-01-01T00:00:00Z');
+
+function deployment(replicas: number, ready: number, updated = ready, generation = 1): V1Deployment {
+  return {
+    metadata: { generation },
+    spec: { replicas, selector: {}, template: {} },
+    status: {
+      observedGeneration: generation,
+      replicas: updated,
+      updatedReplicas: updated,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    },
+  };
+}
+
+const allReady = { media: deployment(2, 2), converter: deployment(1, 1), resizer: deployment(2, 2) };
+
+describe('computeStatus', () => {
+  it('reports Ready with every component rolled out', () => {
+    const cr = samplePlatform({}, 4);
+    expect(computeStatus(cr, { deployments: allReady, paused: false }, now)).toEqual({
+      observedGeneration: 4,
+      components: {
+        media: { desired: 2, ready: 2, updated: 2, display: '2/2' },
+        converter: { desired: 1, ready: 1, updated: 1, display: '1/1' },
+        resizer: { desired: 2, ready: 2, updated: 2, display: '2/2' },
+      },
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'AllComponentsReady',
+          message: 'media, converter and resizer are ready.',
+          observedGeneration: 4,
+          lastTransitionTime: '2025-01-01T00:00:00Z',
+        },
+        {
+          type: 'Progressing',
+          status: 'False',
+          reason: 'RolledOut',
+          message: 'Every component runs its current config.',
+          observedGeneration: 4,
+          lastTransitionTime: '2025-01-01T00:00:00Z',
+        },
+        {
+          type: 'Degraded',
+          status: 'False',
+          reason: 'ReconcileSucceeded',
+          message: 'All children are applied.',
+          observedGeneration: 4,
+          lastTransitionTime: '2025-01-01T00:00:00Z',
+        },
+      ],
+    });
+  });
+
+  it('reports Progressing and names what it waits for while pods start', () => {
+    const status = computeStatus(
+      samplePlatform(),
+      { deployments: { ...allReady, media: deployment(2, 1) }, paused: false },
+      now,
+    );
+    expect(status.conditions?.map((c) => [c.type, c.status, c.reason, c.message])).toEqual([
+      ['Ready', 'False', 'ComponentsNotReady', 'Waiting for media 1/2 ready.'],
+      ['Progressing', 'True', 'RollingOut', 'Waiting for media 1/2 ready.'],
+      ['Degraded', 'False', 'ReconcileSucceeded', 'All children are applied.'],
+    ]);
+  });
+
+  it('counts missing Deployments as nothing ready out of the spec', () => {
+    const status = computeStatus(
+      samplePlatform({ resizer: { replicas: 5 } }),
+      { deployments: {}, paused: false },
+      now,
+    );
+    expect(status.components?.resizer).toEqual({ desired: 5, ready: 0, updated: 0, display: '0/5' });
+  });
+
+  it('is not rolled out while the Deployment controller has not seen the new generation', () => {
+    const stale = { ...deployment(2, 2), metadata: { generation: 2 } };
+    const status = computeStatus(
+      samplePlatform(),
+      { deployments: { ...allReady, resizer: stale }, paused: false },
+      now,
+    );
+    expect(status.conditions?.[0]?.reason).toBe('ComponentsNotReady');
+  });
+
+  it('reports a user problem as Degraded and not Ready', () => {
+    const problem = { reason: 'SecretNotFound', message: 'Secret "amqp" not found.' };
+    const status = computeStatus(samplePlatform(), { deployments: allReady, problem, paused: false }, now);
+    expect(status.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'False', 'SecretNotFound'],
+      ['Progressing', 'False', 'RolledOut'],
+      ['Degraded', 'True', 'SecretNotFound'],
+    ]);
+  });
+
+  it('reports a paused platform as not progressing', () => {
+    const status = computeStatus(
+      samplePlatform({ paused: true }),
+      { deployments: allReady, paused: true },
+      now,
+    );
+    expect(status.conditions?.[1]).toMatchObject({ type: 'Progressing', status: 'False', reason: 'Paused' });
+  });
+
+  it('keeps the transition time of conditions whose status did not flip', () => {
+    const first = computeStatus(samplePlatform(), { deployments: allReady, paused: false }, now);
+    const cr = { ...samplePlatform({}, 2), status: first };
+    const later = computeStatus(
+      cr,
+      { deployments: allReady, paused: false },
+      new Date('2025-01-02T00:00:00Z'),
+    );
+    expect(later.conditions?.map((c) => c.lastTransitionTime)).toEqual(Array(3).fill('2025-01-01T00:00:00Z'));
+    expect(later.observedGeneration).toBe(2);
+  });
+});

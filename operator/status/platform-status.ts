@@ -1,0 +1,89 @@
+import type { V1Deployment } from '@kubernetes/client-node';
+import type { ImagePlatform } from '../api/imageplatform.js';
+import type { ImagePlatformStatus } from '../api/status.js';
+import { COMPONENTS, type Component } from '../resources/meta.js';
+import { componentStatus, isRolledOut } from './components.js';
+import { setCondition, type ConditionUpdate } from './conditions.js';
+
+/** What the reconciler saw: the live Deployments, and the problem that stopped it, if any. */
+export interface Observation {
+  deployments: Partial<Record<Component, V1Deployment>>;
+  /** A user-fixable problem (a missing Secret, an invalid reference): Degraded=True. */
+  problem?: { reason: string; message: string };
+  paused: boolean;
+}
+
+/** The replicas the spec asks for; with autoscaling on, the autoscaler decides, so the live value counts. */
+function specReplicas(cr: ImagePlatform, component: Component): number {
+  const { resizer } = cr.spec;
+  if (component === 'resizer' && resizer.autoscaling.enabled) return resizer.autoscaling.minReplicas;
+  return cr.spec[component].replicas;
+}
+
+/** The status to write: a pure function of the CR, what was observed, and the clock. */
+export function computeStatus(cr: ImagePlatform, seen: Observation, now: Date): ImagePlatformStatus {
+  const generation = cr.metadata.generation;
+  const components = Object.fromEntries(
+    COMPONENTS.map((c) => [c, componentStatus(seen.deployments[c], specReplicas(cr, c))]),
+  ) as Record<Component, ReturnType<typeof componentStatus>>;
+  const notRolledOut = COMPONENTS.filter((c) => !isRolledOut(seen.deployments[c]));
+  const waiting = notRolledOut.map((c) => `${c} ${components[c].display} ready`).join(', ');
+
+  const degraded: ConditionUpdate = seen.problem
+    ? { type: 'Degraded', status: 'True', ...seen.problem }
+    : {
+        type: 'Degraded',
+        status: 'False',
+        reason: 'ReconcileSucceeded',
+        message: 'All children are applied.',
+      };
+
+  let progressing: ConditionUpdate;
+  if (seen.paused) {
+    progressing = {
+      type: 'Progressing',
+      status: 'False',
+      reason: 'Paused',
+      message: 'spec.paused is true: children are left as they are.',
+    };
+  } else if (notRolledOut.length > 0) {
+    progressing = {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'RollingOut',
+      message: `Waiting for ${waiting}.`,
+    };
+  } else {
+    progressing = {
+      type: 'Progressing',
+      status: 'False',
+      reason: 'RolledOut',
+      message: 'Every component runs its current config.',
+    };
+  }
+
+  let ready: ConditionUpdate;
+  if (seen.problem) {
+    ready = { type: 'Ready', status: 'False', reason: seen.problem.reason, message: seen.problem.message };
+  } else if (notRolledOut.length > 0) {
+    ready = {
+      type: 'Ready',
+      status: 'False',
+      reason: 'ComponentsNotReady',
+      message: `Waiting for ${waiting}.`,
+    };
+  } else {
+    ready = {
+      type: 'Ready',
+      status: 'True',
+      reason: 'AllComponentsReady',
+      message: 'media, converter and resizer are ready.',
+    };
+  }
+
+  const conditions = [ready, progressing, degraded].reduce(
+    (acc, update) => setCondition(acc, update, generation, now),
+    cr.status?.conditions ?? [],
+  );
+  return { observedGeneration: generation, conditions, components };
+}

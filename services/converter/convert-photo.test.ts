@@ -1,0 +1,162 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnrecoverableError } from '../../lib/errors.js';
+import { createLogger } from '../../lib/log/logger.js';
+import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
+import type { ImageFormat } from '../../lib/photos/manifest.js';
+import { markPending, readManifest, writeManifest } from '../../lib/photos/records.js';
+import { FsStorage } from '../../lib/storage/fs-storage.js';
+import { awkwardImages, meanColour } from '../../test/support/photos.js';
+import { loadConverterConfig } from './config.js';
+import { convertPhoto } from './convert-photo.js';
+
+const log = createLogger({ level: 'silent' });
+
+describe('convertPhoto', () => {
+  let dir: string;
+  let storage: FsStorage;
+  const config = loadConverterConfig({});
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'converter-test-'));
+    storage = new FsStorage(dir);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  async function seed(data: Buffer, format: ImageFormat = 'jpeg') {
+    const id = newPhotoId();
+    await storage.put(photoKeys(id).original, data);
+    const now = new Date().toISOString();
+    const meta = await sharp(data).metadata();
+    await writeManifest(storage, {
+      id,
+      status: 'processing',
+      createdAt: now,
+      updatedAt: now,
+      original: {
+        format,
+        width: meta.width ?? 1,
+        height: meta.height ?? 1,
+        bytes: data.length,
+        hasAlpha: false,
+      },
+      conversions: [],
+    });
+    await markPending(storage, id);
+    return id;
+  }
+
+  it('makes an upright sRGB master and every size from awkward inputs', async () => {
+    for (const image of await awkwardImages()) {
+      const format = (await sharp(image.data).metadata()).format as ImageFormat;
+      const id = await seed(image.data, format);
+      expect(await convertPhoto({ photoId: id }, { storage, config, log })).toBe('converted');
+      const manifest = (await readManifest(storage, id))!;
+      expect(manifest.status, image.name).toBe('ready');
+      expect(manifest.master).toMatchObject({ width: image.width, height: image.height });
+      expect(manifest.conversions.map((c) => c.name)).toEqual(config.sizes.map((s) => s.name));
+      const master = await storage.getBuffer(manifest.master!.key);
+      const meta = await sharp(master).metadata();
+      expect({
+        name: image.name,
+        space: meta.space,
+        orientation: meta.orientation,
+        progressive: meta.isProgressive,
+      }).toEqual({
+        name: image.name,
+        space: 'srgb',
+        orientation: undefined,
+        progressive: false,
+      });
+      if (image.marker) {
+        const corner = await meanColour(master, { left: 0, top: 0, width: 40, height: 25 });
+        corner.forEach((v, i) => expect(Math.abs(v - image.marker![i]!), image.name).toBeLessThan(12));
+      }
+      if (image.colour) {
+        const colour = await meanColour(master);
+        colour.forEach((v, i) => expect(Math.abs(v - image.colour![i]!), image.name).toBeLessThan(12));
+      }
+      for (const conversion of manifest.conversions) {
+        const out = await sharp(await storage.getBuffer(conversion.key)).metadata();
+        expect([out.width, out.height]).toEqual([conversion.width, conversion.height]);
+      }
+      expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
+    }
+  });
+
+  it('sizes a large photo from the master: long edge capped, aspect kept, cover crops exactly', async () => {
+    const big = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
+    const id = await seed(big);
+    await convertPhoto({ photoId: id }, { storage, config, log });
+    const manifest = (await readManifest(storage, id))!;
+    expect(manifest.master).toMatchObject({ format: 'jpeg', width: 2048, height: 1536 });
+    const byName = Object.fromEntries(manifest.conversions.map((c) => [c.name, [c.width, c.height]]));
+    expect(byName).toEqual({
+      thumb: [320, 320],
+      small: [640, 480],
+      medium: [1280, 960],
+      large: [1920, 1440],
+    });
+  });
+
+  it('keeps only the copyright from the EXIF', async () => {
+    const withExif = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#abcdef' } })
+      .withExif({ IFD0: { Copyright: 'Ann Example', Make: 'Camera Co', Artist: 'Ann' } })
+      .jpeg()
+      .toBuffer();
+    const id = await seed(withExif);
+    await convertPhoto({ photoId: id }, { storage, config, log });
+    const master = await storage.getBuffer((await readManifest(storage, id))!.master!.key);
+    const exif = (await sharp(master).metadata()).exif?.toString('latin1') ?? '';
+    expect(exif).toContain('Ann Example');
+    expect(exif).not.toContain('Camera Co');
+  });
+
+  it('marks undecodable input failed and throws UnrecoverableError', async () => {
+    const good = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    const id = await seed(good, 'png');
+    // Corrupt the stored original after the manifest was written.
+    await storage.put(photoKeys(id).original, Buffer.concat([good.subarray(0, 40), Buffer.alloc(200, 7)]));
+    await expect(convertPhoto({ photoId: id }, { storage, config, log })).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
+    expect(await readManifest(storage, id)).toMatchObject({
+      status: 'failed',
+      error: expect.any(String) as unknown,
+    });
+    expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
+  });
+
+  it('treats a redelivery of a finished photo as done', async () => {
+    const id = await seed(
+      await sharp({ create: { width: 50, height: 50, channels: 3, background: '#fff' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    await convertPhoto({ photoId: id }, { storage, config, log });
+    const first = await readManifest(storage, id);
+    expect(await convertPhoto({ photoId: id }, { storage, config, log })).toBe('already-done');
+    expect(await readManifest(storage, id)).toEqual(first);
+  });
+
+  it('lets storage errors through for a retry', async () => {
+    const id = await seed(
+      await sharp({ create: { width: 50, height: 50, channels: 3, background: '#fff' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const broken = Object.create(storage) as FsStorage;
+    broken.get = () => Promise.reject(new Error('connection refused'));
+    await expect(convertPhoto({ photoId: id }, { storage: broken, config, log })).rejects.toThrow(
+      'connection refused',
+    );
+    expect(await readManifest(storage, id)).toMatchObject({ status: 'processing' });
+  });
+});

@@ -1,0 +1,94 @@
+import { messageOf, UnrecoverableError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log/logger.js';
+import { isPhotoId, photoKeys } from '../../lib/photos/keys.js';
+import type { Conversion, ConversionTask, PhotoManifest } from '../../lib/photos/manifest.js';
+import { clearPending, readManifest, writeManifest } from '../../lib/photos/records.js';
+import { ObjectNotFoundError, type Storage } from '../../lib/storage/storage.js';
+import type { ConverterConfig } from './config.js';
+import { decodeMaster, type MasterPixels } from './pipeline/decode-master.js';
+import { fetchOriginal } from './pipeline/fetch-original.js';
+import { renderMaster, renderSize, type Rendered } from './pipeline/render.js';
+
+export interface ConvertDeps {
+  storage: Storage;
+  config: Pick<ConverterConfig, 'master' | 'sizes' | 'maxPixels' | 'tmpDir'>;
+  log: Logger;
+}
+
+/** What a task did: converted it, or found it already done (a redelivery). */
+export type ConvertOutcome = 'converted' | 'already-done';
+
+/**
+ * Converts one photo: original → master → sizes → manifest `ready`.
+ *
+ * Idempotent: every output has a fixed key and is simply overwritten, and a
+ * photo already `ready` or `failed` is left alone, so a redelivery after a
+ * crash or a duplicate from the sweep is harmless. Input that cannot be
+ * decoded marks the photo `failed` and throws {@link UnrecoverableError} (dead
+ * letter); storage errors propagate unchanged and are retried.
+ */
+export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Promise<ConvertOutcome> {
+  const { storage, config, log } = deps;
+  if (!isPhotoId(task.photoId))
+    throw new UnrecoverableError(`not a photo id: ${JSON.stringify(task.photoId)}`);
+  const manifest = await readManifest(storage, task.photoId);
+  if (!manifest) throw new UnrecoverableError(`photo ${task.photoId} has no manifest`);
+  const keys = photoKeys(manifest.id);
+  if (manifest.status !== 'processing') {
+    await clearPending(storage, manifest.id);
+    return 'already-done';
+  }
+
+  const original = await fetchOriginal(storage, keys.original, config.tmpDir).catch(async (err: unknown) => {
+    if (err instanceof ObjectNotFoundError) await fail(manifest, 'the original is missing', err);
+    throw err;
+  });
+  let master: MasterPixels;
+  let rendered: Rendered[];
+  try {
+    master = await decodeMaster(original.path, config.master, config.maxPixels);
+    rendered = await Promise.all([
+      renderMaster(master, config.master),
+      ...config.sizes.map((size) => renderSize(master, size)),
+    ]);
+  } catch (err) {
+    // Only libvips runs in this block, so any failure here is the image's fault.
+    return fail(manifest, `cannot decode the original: ${messageOf(err)}`, err);
+  } finally {
+    await original.dispose();
+  }
+
+  const stored = await Promise.all(rendered.map((r) => store(storage, manifest.id, r)));
+  const [masterRendition, ...conversions] = stored;
+  await writeManifest(storage, {
+    ...manifest,
+    status: 'ready',
+    original: { ...manifest.original, hasAlpha: master.hasAlpha },
+    master: withoutName(masterRendition!),
+    conversions,
+    error: undefined,
+  });
+  await clearPending(storage, manifest.id);
+  log.info(
+    { photoId: manifest.id, master: `${master.width}x${master.height}`, sizes: conversions.length },
+    'converted',
+  );
+  return 'converted';
+
+  async function fail(photo: PhotoManifest, reason: string, cause: unknown): Promise<never> {
+    await writeManifest(storage, { ...photo, status: 'failed', error: reason });
+    await clearPending(storage, photo.id);
+    throw new UnrecoverableError(reason, { cause });
+  }
+}
+
+async function store(storage: Storage, id: string, r: Rendered): Promise<Conversion> {
+  const keys = photoKeys(id);
+  const key = r.name === 'master' ? keys.master(r.format) : keys.size(r.name, r.format);
+  await storage.put(key, r.data, { contentType: `image/${r.format}` });
+  return { name: r.name, key, format: r.format, width: r.width, height: r.height, bytes: r.data.length };
+}
+
+function withoutName({ name: _name, ...rendition }: Conversion) {
+  return rendition;
+}

@@ -1,0 +1,41 @@
+import type { ImageFormat } from '../../../lib/photos/manifest.js';
+import type { MasterSpec, SizeSpec } from '../config.js';
+import type { MasterPixels } from './decode-master.js';
+import { encode, fromMaster } from './encode.js';
+
+/** An encoded rendition, ready to store. */
+export interface Rendered {
+  /** `master` or the size's name. */
+  name: string;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  data: Buffer;
+}
+
+/**
+ * Encodes the master itself. The copyright survives as the only EXIF field;
+ * nothing else (GPS, serials, orientation: the pixels are already upright) is written.
+ * An image with alpha gets a WebP master: a JPEG one would lose the transparency.
+ */
+export async function renderMaster(master: MasterPixels, spec: MasterSpec): Promise<Rendered> {
+  const format = master.hasAlpha ? 'webp' : spec.format;
+  let image = encode(fromMaster(master), format, spec.quality, master.hasAlpha);
+  if (master.copyright) image = image.withExif({ IFD0: { Copyright: master.copyright } });
+  const { data, info } = await image.toBuffer({ resolveWithObject: true });
+  return { name: 'master', format, width: info.width, height: info.height, data };
+}
+
+/** Resizes the master's pixels (already decoded, never the original again) to one configured size. */
+export async function renderSize(master: MasterPixels, size: SizeSpec): Promise<Rendered> {
+  const resized = fromMaster(master).resize({
+    width: size.width,
+    height: size.height,
+    fit: size.fit,
+    withoutEnlargement: true,
+  });
+  const { data, info } = await encode(resized, size.format, size.quality, master.hasAlpha).toBuffer({
+    resolveWithObject: true,
+  });
+  return { name: size.name, format: size.format, width: info.width, height: info.height, data };
+}

@@ -1,0 +1,69 @@
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import sharp from 'sharp';
+import { ReadinessMonitor } from '../../lib/http/readiness.js';
+import { createHttpService } from '../../lib/http/server.js';
+import type { Logger } from '../../lib/log/logger.js';
+import type { ConversionTask } from '../../lib/photos/manifest.js';
+import type { TaskQueue } from '../../lib/queue/queue.js';
+import type { Storage } from '../../lib/storage/storage.js';
+import type { ConverterConfig } from './config.js';
+import { converterMetrics } from './metrics.js';
+import { conversionHandler } from './worker.js';
+
+export interface ConverterDeps {
+  config: ConverterConfig;
+  storage: Storage;
+  /** Built from `config.queue`; its prefetch bounds the tasks in flight. */
+  queue: TaskQueue<ConversionTask>;
+  registry: Registry;
+  log: Logger;
+}
+
+/** The converter: a queue consumer, plus probes and metrics on its own port when run alone. */
+export interface ConverterService {
+  readiness: ReadinessMonitor;
+  /** Starts consuming; with `listen`, also serves /healthz, /readyz and /metrics on the configured port. */
+  start(options?: { listen?: boolean }): Promise<AddressInfo | undefined>;
+  /** Stops the HTTP server and probes. The caller closes the queue (which waits for in-flight tasks) and storage. */
+  stop(): Promise<void>;
+}
+
+export function createConverterService(deps: ConverterDeps): ConverterService {
+  const { config, storage, queue, registry, log } = deps;
+  // Throughput comes from converting `prefetch` photos side by side, one
+  // libvips thread each; more threads per image only add hand-offs on 2 cores.
+  sharp.concurrency(config.vipsThreads);
+  // libvips' operation cache helps repeated identical pipelines; every task here is new.
+  sharp.cache(false);
+  const readiness = new ReadinessMonitor(
+    [
+      { name: 'storage', check: () => storage.ping() },
+      {
+        name: 'queue',
+        check: () => {
+          if (!queue.healthy()) throw new Error('not connected to the broker');
+        },
+      },
+    ],
+    log,
+  );
+  const metrics = converterMetrics(registry);
+  const http = createHttpService({ log, registry, readiness, routes: () => undefined });
+  return {
+    readiness,
+    async start(options = {}) {
+      await readiness.start();
+      await queue.consume(conversionHandler({ storage, config, log }, metrics));
+      log.info(
+        { prefetch: config.queue.prefetch, sizes: config.sizes.map((s) => s.name) },
+        'converter consuming',
+      );
+      return options.listen ? http.listen(config.port, config.host) : undefined;
+    },
+    async stop() {
+      await http.close();
+      readiness.stop();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/parse-env.js';
+import { imageFormat, type ImageFormat } from '../../lib/photos/manifest.js';
+import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
+import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
+
+const formatList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()))
+  .pipe(
+    z.array(imageFormat, { message: 'must be a comma-separated list of jpeg, png, webp, avif, gif, tiff' }),
+  );
+
+const schema = z.object({
+  ...storageEnvSchema.shape,
+  ...queueEnvSchema.shape,
+  MEDIA_PORT: envInt({ min: 0, max: 65535 }).default(8080),
+  MEDIA_HOST: z.string().default('0.0.0.0'),
+  /** Largest upload accepted; larger answers 413 (at once when Content-Length says so). */
+  MEDIA_MAX_BYTES: envBytes().default(1024 ** 3),
+  /** Largest decoded image, width × height of one frame; larger answers 422. */
+  MEDIA_MAX_PIXELS: envPositiveInt().default(150_000_000),
+  MEDIA_MAX_WIDTH: envPositiveInt().default(16_384),
+  MEDIA_MAX_HEIGHT: envPositiveInt().default(16_384),
+  MEDIA_ALLOWED_FORMATS: formatList.default(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff']),
+  /**
+   * Leading bytes read before deciding. JPEG headers with big EXIF/ICC/XMP
+   * segments need more than a few KiB; the rest of the upload is never held.
+   */
+  MEDIA_HEAD_BYTES: envBytes().default(512 * 1024),
+  /** A photo still `processing` this long after its last (re)publish is re-enqueued. */
+  MEDIA_SWEEP_AFTER_SECONDS: envPositiveInt().default(300),
+  MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface MediaLimits {
+  maxBytes: number;
+  maxPixels: number;
+  maxWidth: number;
+  maxHeight: number;
+  allowedFormats: ImageFormat[];
+  headBytes: number;
+}
+
+export interface MediaConfig {
+  port: number;
+  host: string;
+  limits: MediaLimits;
+  sweep: { afterMs: number; intervalMs: number };
+  storage: StorageConfig;
+  queue: QueueConfig;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+/** Parses the media service's env vars; throws a ConfigError naming each bad variable. */
+export function loadMediaConfig(env: Record<string, string | undefined> = process.env): MediaConfig {
+  const e = parseEnv(schema, env);
+  return {
+    port: e.MEDIA_PORT,
+    host: e.MEDIA_HOST,
+    limits: {
+      maxBytes: e.MEDIA_MAX_BYTES,
+      maxPixels: e.MEDIA_MAX_PIXELS,
+      maxWidth: e.MEDIA_MAX_WIDTH,
+      maxHeight: e.MEDIA_MAX_HEIGHT,
+      allowedFormats: e.MEDIA_ALLOWED_FORMATS,
+      headBytes: e.MEDIA_HEAD_BYTES,
+    },
+    sweep: { afterMs: e.MEDIA_SWEEP_AFTER_SECONDS * 1000, intervalMs: e.MEDIA_SWEEP_INTERVAL_SECONDS * 1000 },
+    storage: storageConfigFromEnv(e),
+    queue: queueConfigFromEnv(e),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,30 @@
+import { Counter, type Registry } from 'prom-client';
+
+/** The media service's own metrics, registered on the process registry. */
+export function mediaMetrics(registry: Registry) {
+  return {
+    uploads: new Counter({
+      name: 'enlarger_media_uploads_total',
+      help: 'Uploads by result: accepted or refused.',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    uploadBytes: new Counter({
+      name: 'enlarger_media_upload_bytes_total',
+      help: 'Bytes of accepted originals.',
+      registers: [registry],
+    }),
+    publishFailures: new Counter({
+      name: 'enlarger_media_publish_failures_total',
+      help: 'Conversion tasks that could not be published at upload; the sweep enqueues them later.',
+      registers: [registry],
+    }),
+    swept: new Counter({
+      name: 'enlarger_media_swept_total',
+      help: 'Photos re-enqueued by the sweep because they stayed processing too long.',
+      registers: [registry],
+    }),
+  };
+}
+
+export type MediaMetrics = ReturnType<typeof mediaMetrics>;

@@ -1,0 +1,181 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../lib/log/logger.js';
+import { createMetricsRegistry } from '../../lib/metrics/registry.js';
+import type { ConversionTask } from '../../lib/photos/manifest.js';
+import { MemoryTaskQueue } from '../../lib/queue/memory-queue.js';
+import { FsStorage } from '../../lib/storage/fs-storage.js';
+import type { Storage } from '../../lib/storage/storage.js';
+import { hostileUploads } from '../../test/support/hostile.js';
+import { loadMediaConfig } from './config.js';
+import { createMediaService } from './service.js';
+
+const log = createLogger({ level: 'silent' });
+
+async function startMedia(storage: Storage, env: Record<string, string> = {}) {
+  const queue = new MemoryTaskQueue<ConversionTask>();
+  const published: ConversionTask[] = [];
+  await queue.consume((task) => {
+    published.push(task);
+    return Promise.resolve();
+  });
+  const media = createMediaService({
+    config: loadMediaConfig({ MEDIA_PORT: '0', MEDIA_HOST: '127.0.0.1', ...env }),
+    storage,
+    queue,
+    registry: createMetricsRegistry(),
+    log,
+  });
+  const { port } = await media.start();
+  return { media, queue, published, url: `http://127.0.0.1:${port}` };
+}
+
+async function keysIn(storage: Storage): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const info of storage.list('')) keys.push(info.key);
+  return keys;
+}
+
+const jpeg = () =>
+  sharp({ create: { width: 640, height: 480, channels: 3, background: '#336699' } })
+    .jpeg()
+    .toBuffer();
+
+describe('media service', () => {
+  let dir: string;
+  let storage: FsStorage;
+  let ctx: Awaited<ReturnType<typeof startMedia>>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
+    storage = new FsStorage(dir);
+    ctx = await startMedia(storage, { MEDIA_MAX_BYTES: '2MB' });
+  });
+  afterAll(async () => {
+    await ctx.media.stop();
+    await ctx.queue.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('accepts a raw JPEG, stores it with a manifest and publishes a task', async () => {
+    const body = await jpeg();
+    const res = await fetch(`${ctx.url}/v1/photos`, {
+      method: 'POST',
+      body,
+      headers: { 'X-Photographer': 'Ann' },
+    });
+    expect(res.status).toBe(201);
+    const json = (await res.json()) as { id: string; status: string; original: unknown };
+    expect(json).toEqual({
+      id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) as unknown,
+      status: 'processing',
+      original: { format: 'jpeg', width: 640, height: 480, bytes: body.length },
+    });
+    expect(res.headers.get('location')).toBe(`/v1/photos/${json.id}`);
+    expect(ctx.published).toContainEqual({ photoId: json.id });
+    const status = (await (await fetch(`${ctx.url}/v1/photos/${json.id}`)).json()) as Record<string, unknown>;
+    expect(status).toMatchObject({ id: json.id, status: 'processing', photographer: 'Ann', conversions: [] });
+    expect(await storage.head(`photos/${json.id}/original`)).toMatchObject({ size: body.length });
+  });
+
+  it('accepts multipart with the photographer in a field after the file', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([await jpeg()]), 'a.jpg');
+    form.append('photographer', 'Bea');
+    const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: form });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const status = (await (await fetch(`${ctx.url}/v1/photos/${id}`)).json()) as Record<string, unknown>;
+    expect(status).toMatchObject({
+      photographer: 'Bea',
+      original: { format: 'jpeg', width: 640, height: 480 },
+    });
+  });
+
+  it('reads dimensions of TIFF (directory at the end), GIF and WebP that need more than the head', async () => {
+    const noise = (width: number, height: number) =>
+      sharp({
+        create: {
+          width,
+          height,
+          channels: 3,
+          background: '#000',
+          noise: { type: 'gaussian', mean: 128, sigma: 40 },
+        },
+      });
+    const cases = [
+      { format: 'tiff', data: await noise(1200, 800).tiff().toBuffer() },
+      { format: 'gif', data: await noise(900, 700).gif().toBuffer() },
+      { format: 'webp', data: await noise(1500, 1000).webp({ quality: 100 }).toBuffer() },
+    ];
+    for (const { format, data } of cases) {
+      const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: data });
+      const body = (await res.json()) as { original: unknown };
+      const meta = await sharp(data).metadata();
+      expect({ status: res.status, original: body.original }).toEqual({
+        status: 201,
+        original: { format, width: meta.width, height: meta.height, bytes: data.length },
+      });
+    }
+  });
+
+  it('refuses hostile uploads with their 4xx, stores nothing and stays healthy', async () => {
+    const before = await keysIn(storage);
+    for (const upload of await hostileUploads()) {
+      const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: upload.data });
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect({ name: upload.name, status: res.status }).toEqual({ name: upload.name, status: upload.status });
+      expect(body.error.code).toEqual(expect.any(String));
+    }
+    expect(await keysIn(storage)).toEqual(before);
+    expect((await fetch(`${ctx.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${ctx.url}/readyz`)).status).toBe(200);
+  });
+
+  it('answers 413 for a body over the byte limit, declared or streamed', async () => {
+    const big = Buffer.concat([await jpeg(), Buffer.alloc(3_000_000)]);
+    const declared = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: big });
+    expect(declared.status).toBe(413);
+    const streamed = await fetch(`${ctx.url}/v1/photos`, {
+      method: 'POST',
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    });
+    expect(streamed.status).toBe(413);
+  });
+
+  it('treats malformed ids as not found, never as paths', async () => {
+    for (const id of ['..%2F..%2Fetc%2Fpasswd', 'short', 'A'.repeat(22) + '.']) {
+      const res = await fetch(`${ctx.url}/v1/photos/${id}`);
+      expect(res.status).toBe(404);
+    }
+  });
+
+  it('serves metrics', async () => {
+    const text = await (await fetch(`${ctx.url}/metrics`)).text();
+    expect(text).toMatch(/enlarger_media_uploads_total\{result="accepted"\} \d+/);
+  });
+});
+
+describe('media with storage down', () => {
+  it('answers 503 at once and reports not ready', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
+    const storage = new FsStorage(dir);
+    storage.ping = () => Promise.reject(new Error('down'));
+    const ctx = await startMedia(storage);
+    try {
+      const started = Date.now();
+      const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: await jpeg() });
+      expect(res.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect((await fetch(`${ctx.url}/readyz`)).status).toBe(503);
+    } finally {
+      await ctx.media.stop();
+      await ctx.queue.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import type { Express } from 'express';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { ReadinessMonitor } from '../../lib/http/readiness.js';
+import { createHttpService } from '../../lib/http/server.js';
+import type { Logger } from '../../lib/log/logger.js';
+import type { ConversionTask } from '../../lib/photos/manifest.js';
+import type { TaskQueue } from '../../lib/queue/queue.js';
+import type { Storage } from '../../lib/storage/storage.js';
+import type { MediaConfig } from './config.js';
+import { mediaMetrics } from './metrics.js';
+import { statusHandler } from './status-handler.js';
+import { PendingSweep } from './sweep.js';
+import { uploadHandler } from './upload/upload-handler.js';
+
+export interface MediaDeps {
+  config: MediaConfig;
+  storage: Storage;
+  queue: TaskQueue<ConversionTask>;
+  registry: Registry;
+  log: Logger;
+}
+
+/** The media service, assembled but not yet listening; `dev` and `media` both start it. */
+export interface MediaService {
+  readiness: ReadinessMonitor;
+  sweep: PendingSweep;
+  app: Express;
+  /** Probes dependencies, starts the sweep and listens. */
+  start(): Promise<AddressInfo>;
+  /** Stops accepting, finishes in-flight uploads, stops the sweep. The caller closes storage and queue. */
+  stop(): Promise<void>;
+}
+
+export function createMediaService(deps: MediaDeps): MediaService {
+  const { config, storage, queue, registry, log } = deps;
+  // Only storage gates readiness: with the broker down, uploads are still
+  // safe (stored, then swept), so taking media out of rotation would lose more than it saves.
+  const readiness = new ReadinessMonitor([{ name: 'storage', check: () => storage.ping() }], log);
+  const metrics = mediaMetrics(registry);
+  const sweep = new PendingSweep(storage, queue, config.sweep, metrics, log);
+  const http = createHttpService({
+    log,
+    registry,
+    readiness,
+    routes: (app) => {
+      app.post(
+        '/v1/photos',
+        uploadHandler({ storage, queue, readiness, limits: config.limits, metrics, log }),
+      );
+      app.get('/v1/photos/:id', statusHandler(storage));
+    },
+  });
+  return {
+    readiness,
+    sweep,
+    app: http.app,
+    async start() {
+      await readiness.start();
+      sweep.start();
+      return http.listen(config.port, config.host);
+    },
+    async stop() {
+      await http.close();
+      await sweep.stop();
+      readiness.stop();
+    },
+  };
+}

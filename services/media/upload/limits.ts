@@ -1,0 +1,23 @@
+import { unprocessable } from '../../../lib/errors.js';
+import type { MediaLimits } from '../config.js';
+import type { HeaderInfo } from './header-dimensions.js';
+
+/**
+ * Refuses declared sizes the converter should never try to decode: a 20000 ×
+ * 20000 PNG compresses to a few hundred KB and would decode to 1.6 GB.
+ */
+export function checkDimensions(info: HeaderInfo, limits: MediaLimits): void {
+  const { width, height } = info;
+  if (width > limits.maxWidth || height > limits.maxHeight) {
+    throw unprocessable(
+      'dimensions_too_large',
+      `image is ${width}×${height}; the limit is ${limits.maxWidth}×${limits.maxHeight}`,
+    );
+  }
+  if (width * height > limits.maxPixels) {
+    throw unprocessable(
+      'too_many_pixels',
+      `image has ${width * height} pixels; the limit is ${limits.maxPixels}`,
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { badRequest } from '../../../lib/errors.js';
+
+/** The image stream of a request and, once the request has been read, who took it. */
+export interface UploadSource {
+  file: Readable;
+  /** Settles after the file stream ends: a form field may come after the file. */
+  photographer: () => Promise<string | undefined>;
+}
+
+const MAX_PHOTOGRAPHER = 200;
+
+/**
+ * A request body is either the raw image (any Content-Type) or a
+ * multipart/form-data form with the image in field `file`. The photographer
+ * comes from header `X-Photographer` or form field `photographer`.
+ */
+export async function readUpload(req: Request): Promise<UploadSource> {
+  const header = cleanPhotographer(req.get('x-photographer'));
+  if (!req.is('multipart/form-data')) return { file: req, photographer: () => Promise.resolve(header) };
+  return readMultipart(req, header);
+}
+
+function readMultipart(req: Request, header: string | undefined): Promise<UploadSource> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1024 } });
+    } catch (err) {
+      reject(badRequest('bad_multipart', (err as Error).message));
+      return;
+    }
+    let field: string | undefined;
+    let fieldError: Error | undefined;
+    let gotFile = false;
+    const finished = new Promise<void>((done, fail) => {
+      parser.on('close', done);
+      parser.on('error', fail);
+    });
+    // Awaited only after the file is stored; until then a failure must not count as unhandled.
+    finished.catch(() => undefined);
+    parser.on('field', (name, value) => {
+      if (name !== 'photographer') return;
+      try {
+        field = cleanPhotographer(value);
+      } catch (err) {
+        fieldError = err as Error;
+      }
+    });
+    parser.on('file', (name, stream) => {
+      if (name !== 'file' || gotFile) {
+        stream.resume();
+        return;
+      }
+      gotFile = true;
+      resolve({
+        file: stream,
+        photographer: async () => {
+          await finished;
+          if (fieldError) throw fieldError;
+          return header ?? field;
+        },
+      });
+    });
+    parser.on('close', () => {
+      if (!gotFile) reject(badRequest('missing_file', 'the multipart form has no `file` field'));
+    });
+    parser.on('error', (err) => reject(badRequest('bad_multipart', (err as Error).message)));
+    req.pipe(parser);
+  });
+}
+
+function cleanPhotographer(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  if (trimmed.length > MAX_PHOTOGRAPHER) {
+    throw badRequest('bad_photographer', `photographer must be at most ${MAX_PHOTOGRAPHER} characters`);
+  }
+  return trimmed;
+}

@@ -1,0 +1,56 @@
+import { pipeline, Readable } from 'node:stream';
+import { serviceUnavailable } from '../../../lib/errors.js';
+import type { ImageFormat } from '../../../lib/photos/manifest.js';
+import { StorageUnavailableError, type Storage } from '../../../lib/storage/storage.js';
+import type { MediaLimits } from '../config.js';
+import type { HeaderInfo } from './header-dimensions.js';
+import { rejoin, type Head } from './read-head.js';
+import { UploadGuard } from './upload-guard.js';
+
+const CONTENT_TYPES: Record<ImageFormat, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+};
+
+export interface StoredOriginal {
+  bytes: number;
+  info: HeaderInfo;
+}
+
+/**
+ * Streams head + rest of the upload through the {@link UploadGuard} into
+ * storage. On any refusal or failure the object is deleted (best effort; the
+ * backends already discard partial writes), so nothing is left behind.
+ */
+export async function storeOriginal(args: {
+  storage: Storage;
+  key: string;
+  format: ImageFormat;
+  head: Head;
+  rest: Readable;
+  limits: MediaLimits;
+  info: HeaderInfo | undefined;
+}): Promise<StoredOriginal> {
+  const { storage, key, format, head, rest, limits } = args;
+  const guard = new UploadGuard(format, head.bytes, limits, args.info);
+  let refusal: unknown;
+  guard.on('error', (err) => (refusal ??= err));
+  // pipeline() forwards a client abort on the source into the guard, which fails the put.
+  pipeline(Readable.from(rejoin(head, rest)), guard, (err) => {
+    if (err) refusal ??= err;
+  });
+  try {
+    await storage.put(key, guard, { contentType: CONTENT_TYPES[format] });
+  } catch (err) {
+    await storage.delete(key).catch(() => undefined);
+    const cause = refusal ?? err;
+    if (cause instanceof StorageUnavailableError)
+      throw serviceUnavailable('storage_unavailable', 'storage is unavailable', cause);
+    throw cause;
+  }
+  return { bytes: guard.bytes, info: guard.info! };
+}

@@ -1,0 +1,72 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { payloadTooLarge, unprocessable } from '../../../lib/errors.js';
+import type { ImageFormat } from '../../../lib/photos/manifest.js';
+import type { MediaLimits } from '../config.js';
+import type { HeaderInfo } from './header-dimensions.js';
+import { checkDimensions } from './limits.js';
+import { TiffDirectoryReader } from './tiff-directory.js';
+import { isComplete, TAIL_BYTES } from './trailer.js';
+
+/**
+ * Sits between the request and storage and checks what can only be checked
+ * while streaming: the byte limit, the trailer and, for TIFF, the directory.
+ * It fails the stream *before* signalling its end, so storage aborts the
+ * write and a refused upload leaves nothing behind.
+ */
+export class UploadGuard extends Transform {
+  bytes = 0;
+  /** The last chunks, just enough of them to cover TAIL_BYTES; joined once, at the end. */
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private readonly tiff: TiffDirectoryReader | undefined;
+
+  constructor(
+    private readonly format: ImageFormat,
+    private readonly head: Buffer,
+    private readonly limits: MediaLimits,
+    /** Known from the head; for TIFF it is filled in at the end. */
+    public info: HeaderInfo | undefined,
+  ) {
+    super();
+    this.tiff = info ? undefined : new TiffDirectoryReader(head);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limits.maxBytes) {
+      callback(payloadTooLarge('too_large', `upload exceeds ${this.limits.maxBytes} bytes`));
+      return;
+    }
+    this.tiff?.push(chunk);
+    this.keepTail(chunk);
+    callback(null, chunk);
+  }
+
+  /** Holds references, not copies: copying every chunk would churn memory on a 300 MB upload. */
+  private keepTail(chunk: Buffer): void {
+    this.tail.push(chunk);
+    this.tailBytes += chunk.length;
+    while (this.tailBytes - this.tail[0]!.length >= TAIL_BYTES) this.tailBytes -= this.tail.shift()!.length;
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (!isComplete(this.format, this.head, Buffer.concat(this.tail), this.bytes)) {
+      callback(unprocessable('truncated', `the ${this.format} upload is truncated or corrupt`));
+      return;
+    }
+    if (this.tiff) {
+      this.info = this.tiff.result();
+      if (!this.info) {
+        callback(unprocessable('corrupt', 'the TIFF directory is missing or unreadable'));
+        return;
+      }
+      try {
+        checkDimensions(this.info, this.limits);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+    }
+    callback();
+  }
+}

@@ -1,0 +1,105 @@
+import type { Request, Response } from 'express';
+import { payloadTooLarge, serviceUnavailable } from '../../../lib/errors.js';
+import type { ReadinessMonitor } from '../../../lib/http/readiness.js';
+import type { Logger } from '../../../lib/log/logger.js';
+import { newPhotoId, photoKeys } from '../../../lib/photos/keys.js';
+import type { ConversionTask, PhotoManifest } from '../../../lib/photos/manifest.js';
+import { markPending, writeManifest } from '../../../lib/photos/records.js';
+import type { TaskQueue } from '../../../lib/queue/queue.js';
+import { StorageUnavailableError, type Storage } from '../../../lib/storage/storage.js';
+import type { MediaLimits } from '../config.js';
+import type { MediaMetrics } from '../metrics.js';
+import { inspectHead } from './inspect.js';
+import { readHead } from './read-head.js';
+import { readUpload } from './read-upload.js';
+import { storeOriginal } from './store-original.js';
+
+export interface UploadDeps {
+  storage: Storage;
+  queue: TaskQueue<ConversionTask>;
+  readiness: ReadinessMonitor;
+  limits: MediaLimits;
+  metrics: MediaMetrics;
+  log: Logger;
+}
+
+/**
+ * `POST /v1/photos`. Order matters for "nothing lost, nothing left behind":
+ * judge the head, stream the original (refusals abort the write), write the
+ * manifest and pending marker, and only then publish. A failed publish is
+ * logged, not returned: the original is safe and the sweep re-enqueues it.
+ */
+export function uploadHandler(deps: UploadDeps) {
+  const { storage, queue, readiness, limits, metrics, log } = deps;
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      const { id, status, original } = await acceptUpload(req);
+      metrics.uploads.inc({ result: 'accepted' });
+      metrics.uploadBytes.inc(original.bytes);
+      const { format, width, height, bytes } = original;
+      res
+        .status(201)
+        .location(`/v1/photos/${id}`)
+        .json({ id, status, original: { format, width, height, bytes } });
+    } catch (err) {
+      metrics.uploads.inc({ result: 'refused' });
+      // The rest of a refused body is not worth reading; close instead of draining it.
+      if (!req.complete) res.set('Connection', 'close');
+      if (err instanceof StorageUnavailableError) readiness.markDown('storage', err);
+      throw err;
+    }
+  };
+
+  async function acceptUpload(req: Request): Promise<PhotoManifest> {
+    // Fail fast from the last probe rather than wait for the SDK's retries against a dead server.
+    if (!readiness.ready('storage'))
+      throw serviceUnavailable('storage_unavailable', 'storage is unavailable');
+    const declared = Number(req.get('content-length') ?? NaN);
+    if (declared > limits.maxBytes)
+      throw payloadTooLarge('too_large', `upload exceeds ${limits.maxBytes} bytes`);
+    const source = await readUpload(req);
+    const head = await readHead(source.file, limits.headBytes);
+    const { format, info } = await inspectHead(head, limits);
+    const id = newPhotoId();
+    const keys = photoKeys(id);
+    const stored = await storeOriginal({
+      storage,
+      key: keys.original,
+      format,
+      head,
+      rest: source.file,
+      limits,
+      info,
+    });
+    const photographer = await source.photographer().catch(async (err: unknown) => {
+      await storage.delete(keys.original).catch(() => undefined);
+      throw err;
+    });
+    const now = new Date().toISOString();
+    const manifest = await writeManifest(storage, {
+      id,
+      status: 'processing',
+      photographer,
+      createdAt: now,
+      updatedAt: now,
+      original: {
+        format,
+        width: stored.info.width,
+        height: stored.info.height,
+        bytes: stored.bytes,
+        hasAlpha: stored.info.hasAlpha,
+      },
+      conversions: [],
+    });
+    await markPending(storage, id);
+    await queue.publish({ photoId: id }).catch((err: unknown) => {
+      metrics.publishFailures.inc();
+      log.warn({ photoId: id, err }, 'publish failed; the sweep will enqueue it');
+    });
+    log.info(
+      { photoId: id, format, bytes: stored.bytes, width: stored.info.width, height: stored.info.height },
+      'uploaded',
+    );
+    return manifest;
+  }
+}

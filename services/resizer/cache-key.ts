@@ -1,0 +1,28 @@
+import type { NegotiatedFormat } from './negotiate.js';
+import type { ResizeRequest } from './steps/parse.js';
+
+/**
+ * The identity of an output: the photo, the parameters that change pixels,
+ * and the negotiated format (never the raw Accept header, so the endless
+ * variety of Accept strings cannot fragment the cache). Parameters that have
+ * no effect are left out: gravity without a crop, quality for PNG.
+ */
+export function cacheKey(request: ResizeRequest, format: NegotiatedFormat): string {
+  const crops = request.fit === 'cover' && request.width !== undefined && request.height !== undefined;
+  const parts = [
+    request.id,
+    `w${request.width ?? ''}`,
+    `h${request.height ?? ''}`,
+    // With one dimension or none every fit gives the same picture.
+    request.width !== undefined && request.height !== undefined ? request.fit : 'any',
+    crops ? gravityPart(request) : '',
+    format,
+    format === 'png' ? '' : `q${request.quality ?? ''}`,
+    request.watermark ? 'wm' : 'nowm',
+  ];
+  return parts.join('|');
+}
+
+function gravityPart(request: ResizeRequest): string {
+  return request.focal ? `f${request.focal.x},${request.focal.y}` : `g${request.gravity}`;
+}

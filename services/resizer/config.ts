@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import {
+  envBool,
+  envBytes,
+  envInt,
+  envList,
+  envNumber,
+  envPositiveInt,
+  parseEnv,
+} from '../../lib/config/parse-env.js';
+import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
+import type { HandlerOptions } from './handler.js';
+import type { LimiterOptions } from './limiter.js';
+import type { OverlaySettings } from './overlays.js';
+import type { PhotoStoreOptions } from './photo-store.js';
+import type { RenderSettings } from './pipeline.js';
+import { PLACEMENTS } from './steps/watermark.js';
+
+const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
+const quality = () => envInt({ min: 1, max: 100 });
+
+const schema = z.object({
+  ...storageEnvSchema.shape,
+  RESIZER_PORT: envInt({ min: 0, max: 65535 }).default(8081),
+  RESIZER_HOST: z.string().default('0.0.0.0'),
+  /** HMAC keys, comma-separated: the first signs, all verify. Empty serves unsigned URLs (development). */
+  SIGNING_KEYS: envList().default([]),
+
+  /** Renders at once. libvips already uses threads inside one render; more slots than cores only adds latency. */
+  RESIZER_SLOTS: envPositiveInt().default(2),
+  /** Requests that may wait for a slot before the rest are shed with 503. */
+  RESIZER_QUEUE_SIZE: envInt({ min: 0 }).default(16),
+  RESIZER_RETRY_AFTER_SECONDS: envPositiveInt().default(1),
+  /** Budget of one request, queueing included, checked between pipeline steps. */
+  RESIZER_DEADLINE_MS: envPositiveInt().default(10_000),
+
+  RESIZER_OUTPUT_CACHE_BYTES: envBytes().default(256 * 1024 ** 2),
+  RESIZER_SOURCE_CACHE_BYTES: envBytes().default(256 * 1024 ** 2),
+  RESIZER_MANIFEST_TTL_MS: envPositiveInt().default(30_000),
+
+  /** Largest w or h (after dpr) a URL may ask for. */
+  RESIZER_MAX_DIMENSION: envPositiveInt().default(8192),
+  RESIZER_MAX_OUTPUT_PIXELS: envPositiveInt().default(40_000_000),
+  RESIZER_MAX_SOURCE_PIXELS: envPositiveInt().default(150_000_000),
+  RESIZER_ALLOW_ENLARGE: envBool().default(false),
+
+  RESIZER_AVIF: envBool().default(true),
+  RESIZER_JPEG_QUALITY: quality().default(80),
+  RESIZER_WEBP_QUALITY: quality().default(80),
+  RESIZER_AVIF_QUALITY: quality().default(55),
+  RESIZER_WEBP_EFFORT: envInt({ min: 0, max: 6 }).default(2),
+  RESIZER_AVIF_EFFORT: envInt({ min: 0, max: 9 }).default(2),
+
+  /** Storage key of the logo (PNG with alpha); unset draws attribution only. */
+  RESIZER_WATERMARK_LOGO_KEY: z.string().min(1).optional(),
+  RESIZER_WATERMARK_POSITION: placement.default('southeast'),
+  RESIZER_WATERMARK_OPACITY: envNumber({ min: 0, max: 1 }).default(0.6),
+  /** Logo width as a fraction of the output width. */
+  RESIZER_WATERMARK_SCALE: envNumber({ min: 0.01, max: 1 }).default(0.15),
+  RESIZER_ATTRIBUTION_POSITION: placement.default('southwest'),
+  /** Attribution text height as a fraction of the output width. */
+  RESIZER_ATTRIBUTION_SCALE: envNumber({ min: 0.005, max: 0.2 }).default(0.025),
+  /** Outputs narrower than this get neither logo nor attribution. */
+  RESIZER_WATERMARK_MIN_WIDTH: envPositiveInt().default(320),
+  /** Whether `wm=0` may drop the watermark (signed URLs make that the platform's choice). */
+  RESIZER_WATERMARK_OPT_OUT: envBool().default(true),
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ResizerConfig {
+  port: number;
+  host: string;
+  storage: StorageConfig;
+  handler: HandlerOptions;
+  limiter: LimiterOptions;
+  outputCacheBytes: number;
+  photos: PhotoStoreOptions;
+  render: RenderSettings;
+  overlays: OverlaySettings;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+/** Parses the resizer's env vars; throws a ConfigError naming each bad variable. */
+export function loadResizerConfig(env: Record<string, string | undefined> = process.env): ResizerConfig {
+  const e = parseEnv(schema, env);
+  return {
+    port: e.RESIZER_PORT,
+    host: e.RESIZER_HOST,
+    storage: storageConfigFromEnv(e),
+    handler: {
+      parse: { maxDimension: e.RESIZER_MAX_DIMENSION, watermarkOptOut: e.RESIZER_WATERMARK_OPT_OUT },
+      signingKeys: e.SIGNING_KEYS,
+      avif: e.RESIZER_AVIF,
+      deadlineMs: e.RESIZER_DEADLINE_MS,
+    },
+    limiter: {
+      slots: e.RESIZER_SLOTS,
+      queueSize: e.RESIZER_QUEUE_SIZE,
+      retryAfterSeconds: e.RESIZER_RETRY_AFTER_SECONDS,
+    },
+    outputCacheBytes: e.RESIZER_OUTPUT_CACHE_BYTES,
+    photos: { sourceCacheBytes: e.RESIZER_SOURCE_CACHE_BYTES, manifestTtlMs: e.RESIZER_MANIFEST_TTL_MS },
+    render: {
+      load: { maxSourcePixels: e.RESIZER_MAX_SOURCE_PIXELS },
+      resize: { allowEnlarge: e.RESIZER_ALLOW_ENLARGE, maxOutputPixels: e.RESIZER_MAX_OUTPUT_PIXELS },
+      watermark: {
+        minWidth: e.RESIZER_WATERMARK_MIN_WIDTH,
+        logoPosition: e.RESIZER_WATERMARK_POSITION,
+        attributionPosition: e.RESIZER_ATTRIBUTION_POSITION,
+      },
+      encode: {
+        quality: { jpeg: e.RESIZER_JPEG_QUALITY, webp: e.RESIZER_WEBP_QUALITY, avif: e.RESIZER_AVIF_QUALITY },
+        webpEffort: e.RESIZER_WEBP_EFFORT,
+        avifEffort: e.RESIZER_AVIF_EFFORT,
+      },
+    },
+    overlays: {
+      logoKey: e.RESIZER_WATERMARK_LOGO_KEY,
+      logoScale: e.RESIZER_WATERMARK_SCALE,
+      logoOpacity: e.RESIZER_WATERMARK_OPACITY,
+      textScale: e.RESIZER_ATTRIBUTION_SCALE,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,54 @@
+import type { RequestedFormat } from './steps/parse.js';
+
+/** Formats the resizer writes. */
+export type OutputFormat = 'jpeg' | 'png' | 'webp' | 'avif';
+
+/**
+ * The outcome of negotiation, known before the photo is read. `legacy` means
+ * "no modern format accepted": JPEG, or PNG for a photo with alpha. A photo's
+ * alpha never changes, so `legacy` names exactly one output per photo and is
+ * safe in a cache key.
+ */
+export type NegotiatedFormat = OutputFormat | 'legacy';
+
+/**
+ * `fmt=auto` picks AVIF when `Accept` lists it (and AVIF is enabled), else
+ * WebP when listed, else legacy. Wildcards do not count: `*\/*` is what old
+ * browsers without WebP send too.
+ */
+export function negotiateFormat(
+  requested: RequestedFormat,
+  accept: string | undefined,
+  options: { avif: boolean },
+): NegotiatedFormat {
+  if (requested !== 'auto') return requested;
+  const accepted = acceptedImageTypes(accept);
+  if (options.avif && accepted.has('image/avif')) return 'avif';
+  if (accepted.has('image/webp')) return 'webp';
+  return 'legacy';
+}
+
+/** Settles `legacy` once the photo's alpha is known. */
+export function resolveFormat(negotiated: NegotiatedFormat, hasAlpha: boolean): OutputFormat {
+  if (negotiated !== 'legacy') return negotiated;
+  return hasAlpha ? 'png' : 'jpeg';
+}
+
+export const CONTENT_TYPES: Record<OutputFormat, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+
+/** Media types listed in an Accept header with a quality above zero. */
+function acceptedImageTypes(accept: string | undefined): Set<string> {
+  const types = new Set<string>();
+  if (!accept) return types;
+  for (const range of accept.split(',')) {
+    const [type, ...params] = range.split(';').map((s) => s.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    if (type && (q === undefined || Number(q.slice(2)) > 0)) types.add(type);
+  }
+  return types;
+}

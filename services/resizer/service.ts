@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Registry } from 'prom-client';
+import { ReadinessMonitor } from '../../lib/http/readiness.js';
+import { createHttpService } from '../../lib/http/server.js';
+import type { Logger } from '../../lib/log/logger.js';
+import type { Storage } from '../../lib/storage/storage.js';
+import { ByteCache } from './byte-cache.js';
+import { Coalescer } from './coalescer.js';
+import type { ResizerConfig } from './config.js';
+import { imageHandler } from './handler.js';
+import { Limiter } from './limiter.js';
+import { createResizerMetrics } from './metrics.js';
+import { Overlays } from './overlays.js';
+import { PhotoStore } from './photo-store.js';
+import type { Rendered } from './steps/encode.js';
+
+export interface ResizerDeps {
+  config: ResizerConfig;
+  storage: Storage;
+  registry: Registry;
+  log: Logger;
+}
+
+/** The resizer, assembled but not yet listening; `dev` and `resizer` both start it. */
+export interface ResizerService {
+  app: Express;
+  readiness: ReadinessMonitor;
+  /** Probes storage and listens. */
+  start(): Promise<AddressInfo>;
+  /** Stops accepting and lets in-flight renders finish. The caller closes storage. */
+  stop(): Promise<void>;
+}
+
+export function createResizerService(deps: ResizerDeps): ResizerService {
+  const { config, storage, registry, log } = deps;
+  const readiness = new ReadinessMonitor([{ name: 'storage', check: () => storage.ping() }], log);
+  const limiter = new Limiter(config.limiter);
+  const outputs = new ByteCache<Rendered>(config.outputCacheBytes, (r) => r.body.length + 200);
+  const photos = new PhotoStore(storage, config.photos);
+  const metrics = createResizerMetrics(registry, {
+    queued: () => limiter.queued,
+    rendering: () => limiter.running,
+    slots: config.limiter.slots,
+    outputCacheBytes: () => outputs.bytes,
+    sourceCacheBytes: () => photos.sourceCacheBytes,
+  });
+  const handler = imageHandler(config.handler, {
+    photos,
+    overlays: new Overlays(storage, config.overlays),
+    settings: config.render,
+    metrics,
+    outputs,
+    renders: new Coalescer<Rendered>(),
+    limiter,
+  });
+  const http = createHttpService({
+    log,
+    registry,
+    readiness,
+    routes: (app) => {
+      app.get('/v1/photos/:id', handler);
+    },
+  });
+  return {
+    app: http.app,
+    readiness,
+    async start() {
+      await readiness.start();
+      return http.listen(config.port, config.host);
+    },
+    async stop() {
+      await http.close();
+      readiness.stop();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { Sharp } from 'sharp';
+import type { OutputFormat } from '../negotiate.js';
+import { unreadableSource } from './load.js';
+
+export interface EncodeSettings {
+  /** Default quality per format when the URL gives no `q`. */
+  quality: Record<Exclude<OutputFormat, 'png'>, number>;
+  /** libvips CPU effort: lower is faster and a little larger. */
+  webpEffort: number;
+  avifEffort: number;
+}
+
+/** A finished output, as cached and served. */
+export interface Rendered {
+  body: Buffer;
+  format: OutputFormat;
+  width: number;
+  height: number;
+  /** Strong validator: a hash of the bytes, so equal ETags mean equal bodies. */
+  etag: string;
+}
+
+/**
+ * Step 8: encodes, running whatever of the libvips pipeline is still pending
+ * (decode with shrink-on-load, orient, resize, unless the watermark step
+ * already rendered the pixels). sRGB out whatever came in (CMYK, Display P3,
+ * grey); metadata is stripped because sharp keeps none unless asked.
+ */
+export async function encode(
+  image: Sharp,
+  format: OutputFormat,
+  quality: number | undefined,
+  settings: EncodeSettings,
+): Promise<Rendered> {
+  const srgb = image.toColourspace('srgb');
+  const encoder =
+    format === 'png'
+      ? srgb.png({ compressionLevel: 6, adaptiveFiltering: false })
+      : format === 'webp'
+        ? srgb.webp({ quality: quality ?? settings.quality.webp, effort: settings.webpEffort })
+        : format === 'avif'
+          ? srgb.avif({ quality: quality ?? settings.quality.avif, effort: settings.avifEffort })
+          : // Baseline, not progressive: cheaper to write, and the CDN delivers whole files anyway.
+            srgb.jpeg({ quality: quality ?? settings.quality.jpeg, mozjpeg: false, progressive: false });
+  let result: { data: Buffer; info: { width: number; height: number } };
+  try {
+    result = await encoder.toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw unreadableSource(err);
+  }
+  return {
+    body: result.data,
+    format,
+    width: result.info.width,
+    height: result.info.height,
+    etag: `"${createHash('sha256').update(result.data).digest('base64url').slice(0, 27)}"`,
+  };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { PhotoManifest } from '../../../lib/photos/manifest.js';
+import { parseRequest } from './parse.js';
+import { pickSource } from './pick-source.js';
+
+const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+const base = `photos/${ID}`;
+const rendition = (name: string, width: number, height: number) => ({
+  name,
+  key: `${base}/sizes/${name}.jpg`,
+  format: 'jpeg' as const,
+  width,
+  height,
+  bytes: 1,
+});
+const manifest: PhotoManifest = {
+  id: ID,
+  status: 'ready',
+  createdAt: '2024-01-01T00:00:00Z',
+  updatedAt: '2024-01-01T00:00:00Z',
+  original: { format: 'jpeg', width: 6000, height: 4000, bytes: 1, hasAlpha: false },
+  master: { key: `${base}/master.jpg`, format: 'jpeg', width: 3000, height: 2000, bytes: 1 },
+  // Deliberately unsorted: the picker must not rely on the manifest's order.
+  conversions: [
+    rendition('large', 1600, 1067),
+    rendition('small', 320, 213),
+    rendition('square', 100, 100),
+    rendition('medium', 800, 533),
+  ],
+};
+
+const pick = (query: string, m: PhotoManifest = manifest) =>
+  pickSource(m, parseRequest(ID, new URLSearchParams(query), { maxDimension: 10000, watermarkOptOut: true }))
+    .key;
+
+describe('pickSource', () => {
+  it.each([
+    // The cropped square thumbnail is never a source.
+    ['w=50', 'sizes/small.jpg'],
+    ['w=200', 'sizes/small.jpg'],
+    ['w=320', 'sizes/small.jpg'],
+    ['w=330', 'sizes/medium.jpg'],
+    ['h=530', 'sizes/medium.jpg'],
+    ['w=400&dpr=2', 'sizes/medium.jpg'],
+    // cover 800×800 needs 1200 px of width to fill 800 px of height
+    ['w=800&h=800', 'sizes/large.jpg'],
+    // inside 800×800 is limited by the width
+    ['w=800&h=800&fit=inside', 'sizes/medium.jpg'],
+    ['w=2000', 'master.jpg'],
+    ['w=3000', 'master.jpg'],
+    ['w=4000', 'original'],
+    ['', 'original'],
+  ])('%s reads %s', (query, expected) => {
+    expect(pick(query)).toBe(`${base}/${expected}`);
+  });
+
+  it('takes sizes stored the other way round for originals stored sideways', () => {
+    const sideways = { ...manifest, original: { ...manifest.original, width: 4000, height: 6000 } };
+    expect(pick('w=300', sideways)).toBe(`${base}/sizes/small.jpg`);
+  });
+
+  it('falls back to the original while conversions are pending', () => {
+    expect(pick('w=100', { ...manifest, status: 'processing', master: undefined, conversions: [] })).toBe(
+      `${base}/original`,
+    );
+  });
+
+  it('answers 404 for a photo whose conversion failed', () => {
+    expect(() => pick('w=100', { ...manifest, status: 'failed' })).toThrow(
+      expect.objectContaining({ status: 404 }) as Error,
+    );
+  });
+});

@@ -1,0 +1,115 @@
+import sharp, { type Sharp } from 'sharp';
+import { unreadableSource } from './load.js';
+import type { Dimensions } from './resize.js';
+
+/** Corners and edges an overlay can sit at. */
+export const PLACEMENTS = [
+  'north',
+  'northeast',
+  'east',
+  'southeast',
+  'south',
+  'southwest',
+  'west',
+  'northwest',
+  'center',
+] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
+export interface WatermarkSettings {
+  /** Below this output width neither logo nor attribution is drawn: they would cover the picture. */
+  minWidth: number;
+  logoPosition: Placement;
+  attributionPosition: Placement;
+}
+
+/** A rendered overlay (PNG with alpha) and its size. */
+export interface Overlay {
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Renders overlays for an output width; see `overlays.ts`. */
+export interface OverlaySource {
+  logo(outputWidth: number): Promise<Overlay | undefined>;
+  attribution(photographer: string, outputWidth: number): Promise<Overlay>;
+}
+
+/** An overlay and where its top-left corner goes. */
+export interface PlacedOverlay {
+  overlay: Overlay;
+  left: number;
+  top: number;
+}
+
+/**
+ * Step 7: the platform's logo and the photographer's "© Name". Skipped for
+ * small outputs and for `wm=0` (which parse only lets through where
+ * allowed); otherwise the picture is rendered here and the overlays stamped
+ * onto it (see {@link stamp}).
+ */
+export async function watermark(
+  image: Sharp,
+  output: Dimensions,
+  wanted: boolean,
+  photographer: string | undefined,
+  overlays: OverlaySource,
+  settings: WatermarkSettings,
+): Promise<Sharp> {
+  if (!wanted || output.width < settings.minWidth) return image;
+  const [logo, attribution] = await Promise.all([
+    overlays.logo(output.width),
+    photographer ? overlays.attribution(photographer, output.width) : undefined,
+  ]);
+  // An overlay taller or wider than a very flat output cannot be stamped; such outputs go without.
+  const fits = (o: Overlay | undefined): o is Overlay =>
+    !!o && o.width <= output.width && o.height <= output.height;
+  const placed: PlacedOverlay[] = [];
+  if (fits(logo)) placed.push(placeOverlay(logo, output, settings.logoPosition));
+  if (fits(attribution)) placed.push(placeOverlay(attribution, output, settings.attributionPosition));
+  return placed.length > 0 ? stamp(image, placed) : image;
+}
+
+/** Where an overlay goes: at `placement`, inset by a margin of 2% of the output width. */
+export function placeOverlay(overlay: Overlay, output: Dimensions, placement: Placement): PlacedOverlay {
+  const margin = Math.round(output.width * 0.02);
+  const spareX = Math.max(0, output.width - overlay.width);
+  const spareY = Math.max(0, output.height - overlay.height);
+  const along = (spare: number, start: boolean, end: boolean) =>
+    start ? Math.min(margin, spare) : end ? Math.max(0, spare - margin) : Math.round(spare / 2);
+  return {
+    overlay,
+    left: along(spareX, placement.endsWith('west'), placement.endsWith('east')),
+    top: along(spareY, placement.startsWith('north'), placement.startsWith('south')),
+  };
+}
+
+/**
+ * Renders the picture to sRGB pixels and blends each overlay into its own
+ * small region only. sharp's composite blends across the whole frame, which
+ * doubled the cost of a whole render in measurements; this keeps the
+ * watermark to a few percent.
+ */
+async function stamp(image: Sharp, placed: PlacedOverlay[]): Promise<Sharp> {
+  let rendered: { data: Buffer; info: { width: number; height: number; channels: number } };
+  try {
+    rendered = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw unreadableSource(err);
+  }
+  const { data } = rendered;
+  const { width, height } = rendered.info;
+  const channels = rendered.info.channels as 3 | 4;
+  for (const { overlay, left, top } of placed) {
+    const region = sharp(data, { raw: { width, height, channels } })
+      .extract({ left, top, width: overlay.width, height: overlay.height })
+      .composite([{ input: overlay.png }]);
+    const pixels = await (channels === 4 ? region.ensureAlpha() : region.removeAlpha()).raw().toBuffer();
+    const rowBytes = overlay.width * channels;
+    for (let y = 0; y < overlay.height; y++) {
+      pixels.copy(data, ((top + y) * width + left) * channels, y * rowBytes, (y + 1) * rowBytes);
+    }
+  }
+  return sharp(data, { raw: { width, height, channels } });
+}

@@ -1,0 +1,159 @@
+import { DeleteBucketCommand } from '@aws-sdk/client-s3';
+import { connect } from 'amqplib';
+import { createLogger } from '../../lib/log/logger.js';
+import { createMetricsRegistry } from '../../lib/metrics/registry.js';
+import type { ConversionTask } from '../../lib/photos/manifest.js';
+import { topology } from '../../lib/queue/amqp-topology.js';
+import { createQueue } from '../../lib/queue/create-queue.js';
+import type { TaskQueue } from '../../lib/queue/queue.js';
+import { S3Storage } from '../../lib/storage/s3-storage.js';
+import { loadConverterConfig } from '../../services/converter/config.js';
+import { createConverterService } from '../../services/converter/service.js';
+import { loadMediaConfig } from '../../services/media/config.js';
+import { createMediaService } from '../../services/media/service.js';
+import { testEnv, uniqueName } from './env.js';
+import { eventually } from './wait.js';
+
+/** The statuses a test reads back. */
+export interface PhotoStatus {
+  id: string;
+  status: 'processing' | 'ready' | 'failed';
+  original: { format: string; width: number; height: number; bytes: number };
+  master?: { key: string; width: number; height: number; format: string };
+  conversions: Array<{ name: string; key: string; width: number; height: number; format: string }>;
+  error?: string;
+}
+
+/**
+ * Media and converter on the real RabbitMQ and S3 server, with a bucket and
+ * queue of their own. `env` is what the services read, so the same settings
+ * start them in-process or as child processes (`node dist/cli/main.js …`).
+ */
+export class Constellation {
+  readonly bucket = uniqueName('it-photos');
+  readonly queueName = uniqueName('it-convert');
+  readonly env: Record<string, string>;
+  readonly storage: S3Storage;
+  private readonly stops: Array<() => Promise<void>> = [];
+
+  constructor(overrides: Record<string, string> = {}) {
+    const t = testEnv();
+    this.env = {
+      STORAGE_KIND: 's3',
+      S3_ENDPOINT: t.S3_ENDPOINT,
+      S3_REGION: t.S3_REGION,
+      S3_BUCKET: this.bucket,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: t.S3_ACCESS_KEY_ID,
+      S3_SECRET_ACCESS_KEY: t.S3_SECRET_ACCESS_KEY,
+      QUEUE_KIND: 'amqp',
+      AMQP_URL: t.AMQP_URL,
+      QUEUE_NAME: this.queueName,
+      // Fast retries so outages heal within a test's patience.
+      QUEUE_RETRY_DELAYS_MS: '250,500,1000,2000',
+      QUEUE_MAX_ATTEMPTS: '30',
+      MEDIA_PORT: '0',
+      MEDIA_HOST: '127.0.0.1',
+      CONVERTER_PORT: '0',
+      CONVERTER_HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      ...overrides,
+    };
+    this.storage = new S3Storage({
+      bucket: this.bucket,
+      endpoint: t.S3_ENDPOINT,
+      region: t.S3_REGION,
+      forcePathStyle: true,
+      credentials: { accessKeyId: t.S3_ACCESS_KEY_ID, secretAccessKey: t.S3_SECRET_ACCESS_KEY },
+    });
+  }
+
+  async createBucket(): Promise<void> {
+    await this.storage.ensureBucket();
+  }
+
+  /** Starts media in this process; returns its base URL. */
+  async startMedia(): Promise<string> {
+    const config = loadMediaConfig(this.env);
+    const log = createLogger({ level: config.logLevel, name: 'media' });
+    const queue = await createQueue<ConversionTask>(config.queue, {
+      logger: log,
+      connectionName: `${this.queueName}-media`,
+    });
+    const media = createMediaService({
+      config,
+      storage: this.storage,
+      queue,
+      registry: createMetricsRegistry(),
+      log,
+    });
+    const { port } = await media.start();
+    this.stops.push(async () => {
+      await media.stop();
+      await queue.close();
+    });
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Starts the converter in this process. */
+  async startConverter(): Promise<TaskQueue<ConversionTask>> {
+    const config = loadConverterConfig(this.env);
+    const log = createLogger({ level: config.logLevel, name: 'converter' });
+    const queue = await createQueue<ConversionTask>(config.queue, {
+      logger: log,
+      connectionName: `${this.queueName}-converter`,
+    });
+    const converter = createConverterService({
+      config,
+      storage: this.storage,
+      queue,
+      registry: createMetricsRegistry(),
+      log,
+    });
+    await converter.start();
+    this.stops.push(async () => {
+      await queue.close();
+      await converter.stop();
+    });
+    return queue;
+  }
+
+  async upload(baseUrl: string, body: Buffer, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${baseUrl}/v1/photos`, { method: 'POST', body, headers });
+  }
+
+  async status(baseUrl: string, id: string): Promise<PhotoStatus> {
+    return (await (await fetch(`${baseUrl}/v1/photos/${id}`)).json()) as PhotoStatus;
+  }
+
+  /** Waits until the photo leaves `processing`, reading the manifest from storage. */
+  async settled(baseUrl: string, id: string, timeoutMs = 60_000): Promise<PhotoStatus> {
+    return eventually(
+      async () => {
+        const s = await this.status(baseUrl, id);
+        return s.status === 'processing' ? undefined : s;
+      },
+      { timeoutMs, what: `photo ${id} to be converted` },
+    );
+  }
+
+  async keys(prefix = ''): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const info of this.storage.list(prefix)) keys.push(info.key);
+    return keys;
+  }
+
+  /** Stops what was started here, then deletes the bucket and every queue of the topology. */
+  async dispose(): Promise<void> {
+    for (const stop of this.stops.splice(0).reverse()) await stop().catch(() => undefined);
+    for (const key of await this.keys().catch(() => [])) await this.storage.delete(key);
+    await this.storage.client.send(new DeleteBucketCommand({ Bucket: this.bucket })).catch(() => undefined);
+    this.storage.destroy();
+    const amqp = await connect(testEnv().AMQP_URL);
+    const channel = await amqp.createChannel();
+    const retries = this.env.QUEUE_RETRY_DELAYS_MS!.split(',').map(Number);
+    const { main, deadLetter, retries: retryQueues } = topology(this.queueName, retries);
+    for (const q of [main, deadLetter, ...retryQueues.values()]) await channel.deleteQueue(q.name);
+    await amqp.close();
+  }
+}

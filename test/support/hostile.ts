@@ -1,0 +1,108 @@
+import { createDeflate } from 'node:zlib';
+import sharp from 'sharp';
+
+/** An upload that must be refused, and the status it must get. */
+export interface HostileUpload {
+  name: string;
+  data: Buffer;
+  status: number;
+}
+
+/** A noisy JPEG: big enough that cutting it leaves a valid header and half a scan. */
+const noisyJpeg = (width: number, height: number) =>
+  sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: '#000',
+      noise: { type: 'gaussian', mean: 128, sigma: 40 },
+    },
+  })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+
+/**
+ * A 20000×20000 greyscale PNG of zeros: about 400 KB on the wire, 400 MB
+ * decoded. Written by hand, with a streaming deflate, so generating it never
+ * holds the 400 MB either.
+ */
+async function pngBomb(side: number): Promise<Buffer> {
+  const row = Buffer.alloc(side + 1); // filter byte 0, then zeros
+  const deflate = createDeflate({ level: 9 });
+  const parts: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => parts.push(chunk));
+  const done = new Promise<void>((resolve, reject) => deflate.on('end', resolve).on('error', reject));
+  for (let y = 0; y < side; y++) {
+    if (!deflate.write(row)) await new Promise((r) => deflate.once('drain', r));
+  }
+  deflate.end();
+  await done;
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale, deflate, no filter, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', Buffer.concat(parts)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+function crc32(buf: Buffer): number {
+  let c = ~0;
+  for (const byte of buf) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/** A valid small JPEG whose SOF header is rewritten to claim `side`×`side`. */
+async function jpegClaiming(side: number): Promise<Buffer> {
+  const jpeg = Buffer.from(await noisyJpeg(64, 64));
+  for (let i = 2; i < jpeg.length - 9;) {
+    const marker = jpeg[i + 1]!;
+    const length = jpeg.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xc3) {
+      jpeg.writeUInt16BE(side, i + 5);
+      jpeg.writeUInt16BE(side, i + 7);
+      return jpeg;
+    }
+    i += 2 + length;
+  }
+  throw new Error('no SOF marker found');
+}
+
+const SVG_XXE = `<?xml version="1.0"?>
+<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><text y="20">&xxe;</text></svg>
+`;
+
+/** Everything media must refuse, each with its status. Deterministic apart from the JPEG noise. */
+export async function hostileUploads(): Promise<HostileUpload[]> {
+  const jpeg = await noisyJpeg(800, 600);
+  return [
+    { name: 'empty', data: Buffer.alloc(0), status: 400 },
+    { name: 'text', data: Buffer.from('just some text, not a photo\n'.repeat(50)), status: 415 },
+    { name: 'truncated-jpeg', data: jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), status: 422 },
+    { name: 'png-bomb-20000', data: await pngBomb(20_000), status: 422 },
+    { name: 'jpeg-claiming-65000', data: await jpegClaiming(65_000), status: 422 },
+    { name: 'svg-external-entity', data: Buffer.from(SVG_XXE), status: 415 },
+    {
+      name: 'html-then-jpeg',
+      data: Buffer.concat([Buffer.from('<html><body>hello</body></html>\n'), jpeg]),
+      status: 415,
+    },
+  ];
+}
