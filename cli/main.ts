@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { converterCommand } from './commands/converter.js';
 import { devCommand } from './commands/dev.js';
 import { mediaCommand } from './commands/media.js';
+import { operatorCommand } from './commands/operator.js';
 import { resizerCommand } from './commands/resizer.js';
 import { signUrlCommand } from './commands/sign-url.js';
 import { uploadCommand } from './commands/upload.js';
@@ -22,6 +23,7 @@ for (const command of [
   devCommand(),
   uploadCommand(),
   signUrlCommand(),
+  operatorCommand(),
 ]) {
   program.addCommand(command);
 }

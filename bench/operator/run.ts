@@ -7,7 +7,7 @@
  * 2. scale: 100 ImagePlatforms applied at once (10 requests in flight), timed
  *    until all report Ready, with the operator's RSS idle, at peak and steady.
  *
- * The operator runs compiled (`dist/operator/main.js`, as in the image), one
+ * The operator runs as the image runs it (`enlarger operator` from dist/), one
  * fresh process and namespace per phase. Usage, after `make deps`:
  *   make bench-operator      # = make build; npx tsx bench/operator/run.ts [latencyCount=20] [scaleCount=100]
  */
@@ -55,7 +55,7 @@ async function phase(prefix: string) {
   const namespace = uniqueName(prefix);
   const drop = await withNamespace(kc, namespace);
   await createSecrets(core, namespace);
-  const operator = startOperator(namespace, prefix, { compiled: true });
+  const operator = startOperator(namespace, prefix, { cli: true });
   await operator.waitForLine(/"became leader"/);
   return { namespace, operator, platforms: platformsIn(custom, namespace), drop };
 }

@@ -1,39 +1,9 @@
-import os from 'node:os';
 import { Command } from 'commander';
-import { handleShutdown } from '../../lib/lifecycle/shutdown.js';
-import { createLogger } from '../../lib/log/logger.js';
-import { createMetricsRegistry } from '../../lib/metrics/registry.js';
-import type { ConversionTask } from '../../lib/photos/manifest.js';
-import { createQueue } from '../../lib/queue/create-queue.js';
-import { createStorage } from '../../lib/storage/create-storage.js';
-import { loadConverterConfig } from '../../services/converter/config.js';
-import { createConverterService } from '../../services/converter/service.js';
+import { runConverter } from '../../services/converter/main.js';
 import { runService } from './run-service.js';
 
 /** `enlarger converter`: the conversion worker, with probes and metrics on CONVERTER_PORT (default 8082). */
 export const converterCommand = () =>
-  new Command('converter').description('run the converter (queue worker)').action(() =>
-    runService('converter', async () => {
-      const config = loadConverterConfig(process.env);
-      const log = createLogger({ level: config.logLevel, name: 'converter' });
-      const storage = await createStorage(config.storage);
-      const queue = await createQueue<ConversionTask>(config.queue, {
-        logger: log,
-        connectionName: `converter@${os.hostname()}`,
-      });
-      const converter = createConverterService({
-        config,
-        storage,
-        queue,
-        registry: createMetricsRegistry({ service: 'converter' }),
-        log,
-      });
-      // The queue closes before the HTTP server: it waits for tasks in flight,
-      // and /readyz should keep answering while they finish.
-      handleShutdown(log, [
-        { name: 'queue', close: () => queue.close() },
-        { name: 'http', close: () => converter.stop() },
-      ]);
-      await converter.start({ listen: true });
-    }),
-  );
+  new Command('converter')
+    .description('run the converter (queue worker)')
+    .action(() => runService('converter', () => runConverter(process.env)));

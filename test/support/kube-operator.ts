@@ -50,8 +50,8 @@ export interface OperatorProcess {
 export interface OperatorOptions {
   /** Operator settings added or overridden, e.g. `OPERATOR_RESYNC_SECONDS`. */
   env?: Record<string, string>;
-  /** Run `dist/operator/main.js` (`make build` first), as the image does, instead of the sources through tsx. */
-  compiled?: boolean;
+  /** Run `enlarger operator` from dist/ (`make build` first), as the image does, instead of the sources through tsx. */
+  cli?: boolean;
 }
 
 /**
@@ -61,9 +61,9 @@ export interface OperatorOptions {
 export function startOperator(
   namespace: string,
   identity: string,
-  { env = {}, compiled = false }: OperatorOptions = {},
+  { env = {}, cli = false }: OperatorOptions = {},
 ): OperatorProcess {
-  const args = compiled ? ['dist/operator/main.js'] : ['--import', 'tsx', 'operator/main.ts'];
+  const args = cli ? ['dist/cli/main.js', 'operator'] : ['--import', 'tsx', 'operator/main.ts'];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {

@@ -1,0 +1,38 @@
+import os from 'node:os';
+import { handleShutdown } from '../../lib/lifecycle/shutdown.js';
+import { createLogger } from '../../lib/log/logger.js';
+import { createMetricsRegistry } from '../../lib/metrics/registry.js';
+import type { ConversionTask } from '../../lib/photos/manifest.js';
+import { createQueue } from '../../lib/queue/create-queue.js';
+import { createStorage } from '../../lib/storage/create-storage.js';
+import { loadConverterConfig } from './config.js';
+import { createConverterService } from './service.js';
+
+/**
+ * Starts the converter from the environment, with probes and metrics on
+ * CONVERTER_PORT. `enlarger converter` calls this; bad config throws a
+ * ConfigError that the CLI turns into exit code 2.
+ */
+export async function runConverter(env: Record<string, string | undefined>): Promise<void> {
+  const config = loadConverterConfig(env);
+  const log = createLogger({ level: config.logLevel, name: 'converter' });
+  const storage = await createStorage(config.storage);
+  const queue = await createQueue<ConversionTask>(config.queue, {
+    logger: log,
+    connectionName: `converter@${os.hostname()}`,
+  });
+  const converter = createConverterService({
+    config,
+    storage,
+    queue,
+    registry: createMetricsRegistry({ service: 'converter' }),
+    log,
+  });
+  // The queue closes before the HTTP server: it waits for tasks in flight,
+  // and /readyz should keep answering while they finish.
+  handleShutdown(log, [
+    { name: 'queue', close: () => queue.close() },
+    { name: 'http', close: () => converter.stop() },
+  ]);
+  await converter.start({ listen: true });
+}

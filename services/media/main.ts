@@ -1,0 +1,36 @@
+import os from 'node:os';
+import { handleShutdown } from '../../lib/lifecycle/shutdown.js';
+import { createLogger } from '../../lib/log/logger.js';
+import { createMetricsRegistry } from '../../lib/metrics/registry.js';
+import type { ConversionTask } from '../../lib/photos/manifest.js';
+import { createQueue } from '../../lib/queue/create-queue.js';
+import { createStorage } from '../../lib/storage/create-storage.js';
+import { loadMediaConfig } from './config.js';
+import { createMediaService } from './service.js';
+
+/**
+ * Starts media from the environment: config, storage, queue, service, and
+ * shutdown on SIGTERM. `enlarger media` calls this; bad config throws a
+ * ConfigError that the CLI turns into exit code 2.
+ */
+export async function runMedia(env: Record<string, string | undefined>): Promise<void> {
+  const config = loadMediaConfig(env);
+  const log = createLogger({ level: config.logLevel, name: 'media' });
+  const storage = await createStorage(config.storage);
+  const queue = await createQueue<ConversionTask>(config.queue, {
+    logger: log,
+    connectionName: `media@${os.hostname()}`,
+  });
+  const media = createMediaService({
+    config,
+    storage,
+    queue,
+    registry: createMetricsRegistry({ service: 'media' }),
+    log,
+  });
+  handleShutdown(log, [
+    { name: 'http', close: () => media.stop() },
+    { name: 'queue', close: () => queue.close() },
+  ]);
+  await media.start();
+}
