@@ -45,7 +45,7 @@ check: node_modules ## Lint, typecheck (tests included) and check for circular i
 ##@ Test
 
 .PHONY: test
-test: node_modules check test-unit deps test-integration ## Everything: check, unit, then integration on infrastructure it starts.
+test: node_modules check test-unit deps test-integration test-e2e ## Everything: check, unit, then integration and e2e on infrastructure it starts.
 
 .PHONY: test-unit
 test-unit: node_modules ## Unit tests (no infrastructure).
@@ -56,7 +56,7 @@ test-integration: node_modules ## Integration tests against RabbitMQ, S3 and kub
 	$(with_env) npx vitest run --project integration
 
 .PHONY: test-e2e
-test-e2e: node_modules ## e2e tests against the cluster in KUBECONFIG (default: the local control plane).
+test-e2e: node_modules ## e2e: kubectl and the `enlarger` binary against the cluster in KUBECONFIG (run `make deps` first).
 	$(with_env) npx vitest run --project e2e
 
 ##@ Infrastructure
