@@ -1,12 +1,4 @@
 import { Command } from 'commander';
-import { handleShutdown, type ShutdownStep } from '../../lib/lifecycle/shutdown.js';
-import { createLogger } from '../../lib/log/logger.js';
-import { createMetricsRegistry } from '../../lib/metrics/registry.js';
-import type { ConversionTask } from '../../lib/photos/manifest.js';
-import { createQueue } from '../../lib/queue/create-queue.js';
-import { createStorage } from '../../lib/storage/create-storage.js';
-import { loadConverterConfig } from '../../services/converter/config.js';
-import { devComponents, type DevContext } from './dev-components.js';
 import { runService } from './run-service.js';
 
 /**
@@ -14,30 +6,7 @@ import { runService } from './run-service.js';
  * (DATA_DIR, default ./data) and the in-process queue. No infrastructure needed.
  */
 export const devCommand = () =>
-  new Command('dev').description('run all services in one process on ./data, no infrastructure').action(() =>
-    runService('dev', async () => {
-      const env = { ...process.env, STORAGE_KIND: 'fs', QUEUE_KIND: 'memory' };
-      // The converter's settings size the shared queue: its prefetch is the conversion concurrency.
-      const converterConfig = loadConverterConfig(env);
-      const log = createLogger({ level: converterConfig.logLevel, name: 'enlarger-dev' });
-      const ctx: DevContext = {
-        env,
-        storage: await createStorage(converterConfig.storage),
-        queue: await createQueue<ConversionTask>(converterConfig.queue),
-        registry: createMetricsRegistry({ service: 'dev' }),
-        log,
-      };
-      const steps: ShutdownStep[] = [{ name: 'queue', close: () => ctx.queue.close() }];
-      handleShutdown(log, steps);
-      for (const component of devComponents) {
-        const running = await component.start(ctx);
-        // Stop in reverse order, and the queue (which waits for tasks in flight) last.
-        steps.splice(0, 0, { name: component.name, close: running.stop });
-        if (running.url) log.info({ component: component.name, url: running.url }, 'ready');
-      }
-      log.info(
-        { dataDir: converterConfig.storage.kind === 'fs' ? converterConfig.storage.dir : undefined },
-        'enlarger dev is up',
-      );
-    }),
-  );
+  new Command('dev')
+    .description('run all services in one process on ./data, no infrastructure')
+    // Imported when run, so other subcommands don't load sharp and the AWS SDK.
+    .action(() => runService('dev', async () => (await import('./dev-run.js')).runDev(process.env)));
