@@ -31,6 +31,8 @@ up() {
   else
     log "using KUBECONFIG=$KUBECONFIG from the environment; not starting the local control plane"
   fi
+  # Nothing runs helm yet; it is built here so the chart's tests find it cached.
+  if command -v go >/dev/null 2>&1; then "$SCRIPTS_DIR/build-tools.sh" helm; fi
   cat > "$ENV_FILE" <<ENV
 AMQP_URL=$AMQP_URL
 RABBITMQ_MANAGEMENT_URL=${RABBITMQ_MANAGEMENT_URL:-http://guest:guest@127.0.0.1:15672}
@@ -39,6 +41,7 @@ S3_REGION=${S3_REGION:-us-east-1}
 S3_ACCESS_KEY_ID=$S3_ACCESS_KEY_ID
 S3_SECRET_ACCESS_KEY=$S3_SECRET_ACCESS_KEY
 KUBECONFIG=$KUBECONFIG
+HELM=$(bin_dir helm "$HELM_VERSION")/helm
 ENV
   log "test infrastructure ready in $((SECONDS - started))s; endpoints in $ENV_FILE"
 }

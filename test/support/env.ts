@@ -13,6 +13,8 @@ const schema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1),
   S3_SECRET_ACCESS_KEY: z.string().min(1),
   KUBECONFIG: z.string().min(1),
+  /** The helm binary `make deps` built; optional for users who bring their own infrastructure. */
+  HELM: z.string().min(1).optional(),
 });
 
 export type TestEnv = z.infer<typeof schema>;
