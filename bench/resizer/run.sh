@@ -28,6 +28,8 @@ note() { printf '{"photo":"%s","tool":"%s"}\n' "$1" "$2" | record >/dev/null; }
 
 echo "== calibration: sharp in process, 2048 px master → 160-1600 px JPEG, 2 in flight" >&2
 node "$DIST/bench/resizer/calibrate.js" "$DATA/photos/$(id_of LadyBird.jpg)/master.jpg" "$SECONDS_PER_RUN" | record
+echo "== calibration: the resizer's render pipeline in process (watermark on), the JPEG-only miss URLs, 2 in flight" >&2
+node "$DIST/bench/resizer/in-process.js" "$DATA" "$(id_of LadyBird.jpg)" "$SECONDS_PER_RUN" | record
 
 STORAGE_KIND=fs DATA_DIR="$DATA" RESIZER_WATERMARK_LOGO_KEY=branding/logo.png RESIZER_PORT="$PORT" RESIZER_HOST=127.0.0.1 LOG_LEVEL=warn \
   node "$DIST/cli/main.js" resizer &

@@ -1,13 +1,24 @@
+/** The n-th request of the benchmark's miss mix, as its URL asks it. */
+export interface MissRequest {
+  width: number;
+  format: string;
+  quality: number;
+}
+
 /**
  * The benchmark's request mix: widths from 160 to 1600 px in `formats`
- * (JPEG and WebP by default), watermark on as in production. `salt` goes
- * into `q` (60 + salt) so separate runs on one photo never share a URL, and
- * within a run every n below 1441 × formats gives a new URL.
+ * (JPEG and WebP by default). `salt` goes into `q` (60 + salt) so separate
+ * runs on one photo never share a URL, and within a run every n below
+ * 1441 × formats gives a new URL. The calibrations do the same work.
  */
+export function missRequest(n: number, salt: number, formats: readonly string[]): MissRequest {
+  return { width: 160 + ((n * 37) % 1441), format: formats[n % formats.length]!, quality: 60 + salt };
+}
+
+/** {@link missRequest} as a URL path, watermark on as in production. */
 export function missUrl(photoId: string, n: number, salt: number, formats: readonly string[]): string {
-  const width = 160 + ((n * 37) % 1441);
-  const format = formats[n % formats.length]!;
-  return `/v1/photos/${photoId}?w=${width}&fmt=${format}&q=${60 + salt}`;
+  const { width, format, quality } = missRequest(n, salt, formats);
+  return `/v1/photos/${photoId}?w=${width}&fmt=${format}&q=${quality}`;
 }
 
 /** A fixed set of popular sizes, for the cache-hit runs. */

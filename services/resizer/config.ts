@@ -28,6 +28,8 @@ const schema = z.object({
 
   /** Renders at once. libvips already uses threads inside one render; more slots than cores only adds latency. */
   RESIZER_SLOTS: envPositiveInt().default(2),
+  /** libvips worker threads per render; with one slot per core, one thread each wastes nothing on hand-offs. */
+  RESIZER_VIPS_THREADS: envPositiveInt().default(1),
   /** Requests that may wait for a slot before the rest are shed with 503. */
   RESIZER_QUEUE_SIZE: envInt({ min: 0 }).default(16),
   RESIZER_RETRY_AFTER_SECONDS: envPositiveInt().default(1),
@@ -36,6 +38,8 @@ const schema = z.object({
 
   RESIZER_OUTPUT_CACHE_BYTES: envBytes().default(256 * 1024 ** 2),
   RESIZER_SOURCE_CACHE_BYTES: envBytes().default(256 * 1024 ** 2),
+  /** Rendered watermark overlays, kept as raw pixels so stamping one costs no decode. */
+  RESIZER_OVERLAY_CACHE_BYTES: envBytes().default(64 * 1024 ** 2),
   RESIZER_MANIFEST_TTL_MS: envPositiveInt().default(30_000),
 
   /** Largest w or h (after dpr) a URL may ask for. */
@@ -75,6 +79,7 @@ export interface ResizerConfig {
   handler: HandlerOptions;
   limiter: LimiterOptions;
   outputCacheBytes: number;
+  vipsThreads: number;
   photos: PhotoStoreOptions;
   render: RenderSettings;
   overlays: OverlaySettings;
@@ -100,6 +105,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       retryAfterSeconds: e.RESIZER_RETRY_AFTER_SECONDS,
     },
     outputCacheBytes: e.RESIZER_OUTPUT_CACHE_BYTES,
+    vipsThreads: e.RESIZER_VIPS_THREADS,
     photos: { sourceCacheBytes: e.RESIZER_SOURCE_CACHE_BYTES, manifestTtlMs: e.RESIZER_MANIFEST_TTL_MS },
     render: {
       load: { maxSourcePixels: e.RESIZER_MAX_SOURCE_PIXELS },
@@ -120,6 +126,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       logoScale: e.RESIZER_WATERMARK_SCALE,
       logoOpacity: e.RESIZER_WATERMARK_OPACITY,
       textScale: e.RESIZER_ATTRIBUTION_SCALE,
+      cacheBytes: e.RESIZER_OVERLAY_CACHE_BYTES,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -1,7 +1,8 @@
-import { LRUCache } from 'lru-cache';
 import sharp, { type Sharp } from 'sharp';
 import { serviceUnavailable } from '../../lib/errors.js';
 import type { Storage } from '../../lib/storage/storage.js';
+import { ByteCache } from './byte-cache.js';
+import { Coalescer } from './coalescer.js';
 import type { Overlay, OverlaySource } from './steps/watermark.js';
 
 export interface OverlaySettings {
@@ -13,6 +14,8 @@ export interface OverlaySettings {
   logoOpacity: number;
   /** Attribution text height as a fraction of the output width (with a floor that stays legible). */
   textScale: number;
+  /** Byte budget of rendered overlays (raw RGBA, one per logo width and attribution line size). */
+  cacheBytes: number;
 }
 
 /**
@@ -22,12 +25,15 @@ export interface OverlaySettings {
  */
 export class Overlays implements OverlaySource {
   private logoBytes: Promise<Buffer> | undefined;
-  private readonly rendered = new LRUCache<string, Promise<Overlay>>({ max: 2000 });
+  private readonly rendered: ByteCache<Overlay>;
+  private readonly rendering = new Coalescer<Overlay>();
 
   constructor(
     private readonly storage: Storage,
     private readonly settings: OverlaySettings,
-  ) {}
+  ) {
+    this.rendered = new ByteCache(settings.cacheBytes, (o) => o.rgba.length);
+  }
 
   async logo(outputWidth: number): Promise<Overlay | undefined> {
     const { logoKey } = this.settings;
@@ -47,20 +53,23 @@ export class Overlays implements OverlaySource {
   async attribution(photographer: string, outputWidth: number): Promise<Overlay> {
     const px = Math.max(11, Math.round(outputWidth * this.settings.textScale));
     const line = await this.remember(`text|${px}|${photographer}`, () => renderAttribution(photographer, px));
-    // Never wider than the output: composite refuses overlays larger than the image.
+    // Never wider than the output: an overlay is blended only where it lies inside the frame.
     const maxWidth = Math.floor(outputWidth * 0.9);
-    return line.width <= maxWidth ? line : toOverlay(sharp(line.png).resize({ width: maxWidth }));
+    if (line.width <= maxWidth) return line;
+    const { rgba, width, height } = line;
+    return toOverlay(sharp(rgba, { raw: { width, height, channels: 4 } }).resize({ width: maxWidth }));
   }
 
-  private remember(key: string, render: () => Promise<Overlay>): Promise<Overlay> {
-    let overlay = this.rendered.get(key);
-    if (!overlay) {
-      overlay = render();
-      // A failed render is not kept, so the next request tries again.
-      overlay.catch(() => this.rendered.delete(key));
-      this.rendered.set(key, overlay);
-    }
-    return overlay;
+  private async remember(key: string, render: () => Promise<Overlay>): Promise<Overlay> {
+    // A failed render is not kept, so the next request tries again.
+    return (
+      this.rendered.get(key) ??
+      this.rendering.run(key, async () => {
+        const overlay = await render();
+        this.rendered.set(key, overlay);
+        return overlay;
+      })
+    );
   }
 
   private loadLogo(key: string): Promise<Buffer> {
@@ -97,8 +106,8 @@ async function renderAttribution(photographer: string, px: number): Promise<Over
 }
 
 async function toOverlay(image: Sharp): Promise<Overlay> {
-  const { data, info } = await image.png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
-  return { png: data, width: info.width, height: info.height };
+  const { data, info } = await image.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { rgba: data, width: info.width, height: info.height };
 }
 
 function onePixel(alpha: number): { raw: { width: 1; height: 1; channels: 4 }; input: Buffer } {

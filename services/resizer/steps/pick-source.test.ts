@@ -54,6 +54,23 @@ describe('pickSource', () => {
     expect(pick(query)).toBe(`${base}/${expected}`);
   });
 
+  it('prefers a JPEG to a WebP unless the WebP has under half its pixels', () => {
+    const webp = (name: string, width: number, height: number) => ({
+      ...rendition(name, width, height),
+      key: `${base}/sizes/${name}.webp`,
+      format: 'webp' as const,
+    });
+    const mixed = {
+      ...manifest,
+      conversions: [webp('thumb', 320, 213), rendition('medium', 800, 533), webp('large', 2400, 1600)],
+    };
+    expect(pick('w=1000', mixed)).toBe(`${base}/master.jpg`);
+    expect(pick('w=700', mixed)).toBe(`${base}/sizes/medium.jpg`);
+    expect(pick('w=300', mixed)).toBe(`${base}/sizes/thumb.webp`);
+    // No JPEG with enough pixels: the WebP still beats the original.
+    expect(pick('w=1000', { ...mixed, master: undefined })).toBe(`${base}/sizes/large.webp`);
+  });
+
   it('takes sizes stored the other way round for originals stored sideways', () => {
     const sideways = { ...manifest, original: { ...manifest.original, width: 4000, height: 6000 } };
     expect(pick('w=300', sideways)).toBe(`${base}/sizes/small.jpg`);

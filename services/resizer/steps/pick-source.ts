@@ -16,9 +16,21 @@ export interface Source {
 const TOLERANCE = 1.01;
 
 /**
- * Step 3: the smallest stored rendition that still holds enough pixels for
- * the request: a configured size, else the master, else the original. Decoding
- * a 640 px size instead of an 18 MP original is most of the resizer's speed.
+ * How much decoding a pixel of each stored format costs against JPEG. JPEG
+ * decodes fastest and shrinks on load; a 1920 px WebP size took twice as long
+ * to render from as the 2048 px JPEG master (54 against 27 ms at 1281–1600 px,
+ * BENCHMARKS.md). PNG and AVIF were not measured; their decoders are not
+ * faster than WebP's, so they get the same factor.
+ */
+const decodeCost = (source: Source): number =>
+  source.width * source.height * (source.format === 'jpeg' ? 1 : 2);
+
+/**
+ * Step 3: the stored rendition cheapest to decode that still holds enough
+ * pixels for the request (a configured size or the master), else the
+ * original. Within a format that is the smallest; a JPEG beats a WebP unless
+ * it has at least twice the WebP's pixels. Decoding a 640 px size instead of an 18 MP
+ * original is most of the resizer's speed.
  */
 export function pickSource(manifest: PhotoManifest, request: ResizeRequest): Source {
   if (manifest.status === 'failed') throw notFound('photo_not_found', 'no such photo');
@@ -37,7 +49,12 @@ export function pickSource(manifest: PhotoManifest, request: ResizeRequest): Sou
     renditions.push({ key, kind: 'master', format, width, height });
   }
 
-  return renditions.find((r) => upscaleNeeded(r, request, originalLongEdge) <= TOLERANCE) ?? original;
+  let cheapest: Source | undefined;
+  for (const r of renditions) {
+    if (upscaleNeeded(r, request, originalLongEdge) > TOLERANCE) continue;
+    if (!cheapest || decodeCost(r) < decodeCost(cheapest)) cheapest = r;
+  }
+  return cheapest ?? original;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { placeOverlay } from './watermark.js';
+import { blendOver, placeOverlay } from './watermark.js';
 
-const overlay = { png: Buffer.alloc(0), width: 100, height: 50 };
+const overlay = { rgba: Buffer.alloc(0), width: 100, height: 50 };
 const output = { width: 1000, height: 600 };
 const at = (placement: Parameters<typeof placeOverlay>[2]) => {
   const { left, top } = placeOverlay(overlay, output, placement);
@@ -23,5 +23,22 @@ describe('placeOverlay', () => {
   it('never places an overlay outside a small output', () => {
     const { left, top } = placeOverlay(overlay, { width: 100, height: 50 }, 'southeast');
     expect([left, top]).toEqual([0, 0]);
+  });
+});
+
+describe('blendOver', () => {
+  // A 2×1 overlay: opaque red, then half-transparent white.
+  const twoPixels = { rgba: Buffer.from([255, 0, 0, 255, 255, 255, 255, 128]), width: 2, height: 1 };
+
+  it('covers opaque pixels by the overlay alpha, only inside its region', () => {
+    const data = Buffer.alloc(3 * 3 * 2, 0);
+    blendOver({ data, width: 3, channels: 3 }, { overlay: twoPixels, left: 1, top: 1 });
+    expect([...data]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 128, 128, 128]);
+  });
+
+  it('combines alphas over a transparent frame', () => {
+    const data = Buffer.from([0, 0, 255, 0, 0, 0, 255, 255]);
+    blendOver({ data, width: 2, channels: 4 }, { overlay: twoPixels, left: 0, top: 0 });
+    expect([...data]).toEqual([255, 0, 0, 255, 128, 128, 255, 255]);
   });
 });

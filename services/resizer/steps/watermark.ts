@@ -23,9 +23,9 @@ export interface WatermarkSettings {
   attributionPosition: Placement;
 }
 
-/** A rendered overlay (PNG with alpha) and its size. */
+/** A rendered overlay: raw RGBA pixels, alpha not premultiplied, `width`×`height`. */
 export interface Overlay {
-  png: Buffer;
+  rgba: Buffer;
   width: number;
   height: number;
 }
@@ -88,8 +88,9 @@ export function placeOverlay(overlay: Overlay, output: Dimensions, placement: Pl
 /**
  * Renders the picture to sRGB pixels and blends each overlay into its own
  * small region only. sharp's composite blends across the whole frame, which
- * doubled the cost of a whole render in measurements; this keeps the
- * watermark to a few percent.
+ * doubled the cost of a whole render in measurements; one small sharp
+ * pipeline per overlay still added 5 ms to a 13 ms render, so the few
+ * thousand overlay pixels are blended here instead.
  */
 async function stamp(image: Sharp, placed: PlacedOverlay[]): Promise<Sharp> {
   let rendered: { data: Buffer; info: { width: number; height: number; channels: number } };
@@ -98,18 +99,34 @@ async function stamp(image: Sharp, placed: PlacedOverlay[]): Promise<Sharp> {
   } catch (err) {
     throw unreadableSource(err);
   }
-  const { data } = rendered;
-  const { width, height } = rendered.info;
-  const channels = rendered.info.channels as 3 | 4;
-  for (const { overlay, left, top } of placed) {
-    const region = sharp(data, { raw: { width, height, channels } })
-      .extract({ left, top, width: overlay.width, height: overlay.height })
-      .composite([{ input: overlay.png }]);
-    const pixels = await (channels === 4 ? region.ensureAlpha() : region.removeAlpha()).raw().toBuffer();
-    const rowBytes = overlay.width * channels;
-    for (let y = 0; y < overlay.height; y++) {
-      pixels.copy(data, ((top + y) * width + left) * channels, y * rowBytes, (y + 1) * rowBytes);
+  const { data, info } = rendered;
+  const frame = { data, width: info.width, channels: info.channels as 3 | 4 };
+  for (const p of placed) blendOver(frame, p);
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: frame.channels } });
+}
+
+/** Raw sRGB pixels, 3 or 4 bytes each (alpha not premultiplied). */
+export interface Frame {
+  data: Buffer;
+  width: number;
+  channels: 3 | 4;
+}
+
+/** Porter-Duff "over" of a placed overlay onto `frame`, in place. The overlay must lie inside the frame. */
+export function blendOver(frame: Frame, { overlay, left, top }: PlacedOverlay): void {
+  const { data, width, channels } = frame;
+  const { rgba } = overlay;
+  for (let y = 0; y < overlay.height; y++) {
+    let o = y * overlay.width * 4;
+    let d = ((top + y) * width + left) * channels;
+    for (let x = 0; x < overlay.width; x++, o += 4, d += channels) {
+      const a = rgba[o + 3]! / 255;
+      if (a === 0) continue;
+      // Over an opaque pixel the backdrop weighs 1 - a; over a translucent one, its own alpha too.
+      const under = channels === 4 ? (data[d + 3]! / 255) * (1 - a) : 1 - a;
+      const out = a + under;
+      for (let c = 0; c < 3; c++) data[d + c] = Math.round((rgba[o + c]! * a + data[d + c]! * under) / out);
+      if (channels === 4) data[d + 3] = Math.round(out * 255);
     }
   }
-  return sharp(data, { raw: { width, height, channels } });
 }

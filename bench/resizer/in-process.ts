@@ -1,0 +1,69 @@
+/**
+ * Calibration: the resizer's own render pipeline (pick source → load → orient
+ * → resize → watermark → encode, logo and attribution on) in process, no
+ * HTTP, on the JPEG-only miss run's URLs with two in flight. Beside
+ * `sharp-in-process` it prices the pipeline's own work; beside the HTTP miss
+ * run, the request path's. Prints a line like calibrate.js, plus the mean
+ * time of each step in ms.
+ *
+ *   node dist/bench/resizer/in-process.js <data-dir> <photo-id> <seconds>
+ */
+import { Registry } from 'prom-client';
+import sharp from 'sharp';
+import { FsStorage } from '../../lib/storage/fs-storage.js';
+import { loadResizerConfig } from '../../services/resizer/config.js';
+import { Deadline } from '../../services/resizer/deadline.js';
+import { createResizerMetrics } from '../../services/resizer/metrics.js';
+import { negotiateFormat } from '../../services/resizer/negotiate.js';
+import { Overlays } from '../../services/resizer/overlays.js';
+import { PhotoStore } from '../../services/resizer/photo-store.js';
+import { render } from '../../services/resizer/pipeline.js';
+import { parseRequest } from '../../services/resizer/steps/parse.js';
+import { measure } from './measure.js';
+import { missUrl } from './urls.js';
+
+const [dataDir, photoId, seconds = '10'] = process.argv.slice(2);
+if (!dataDir || !photoId) throw new Error('usage: in-process.js <data-dir> <photo-id> [seconds]');
+const config = loadResizerConfig({
+  STORAGE_KIND: 'fs',
+  DATA_DIR: dataDir,
+  RESIZER_WATERMARK_LOGO_KEY: 'branding/logo.png',
+});
+// As createResizerService sets them.
+sharp.concurrency(config.vipsThreads);
+sharp.cache(false);
+const storage = new FsStorage(dataDir);
+const registry = new Registry();
+const live = { queued: () => 0, rendering: () => 0, outputCacheBytes: () => 0, sourceCacheBytes: () => 0 };
+const deps = {
+  photos: new PhotoStore(storage, config.photos),
+  overlays: new Overlays(storage, config.overlays),
+  settings: config.render,
+  metrics: createResizerMetrics(registry, { ...live, slots: 2 }),
+};
+
+const renderNth = async (n: number): Promise<void> => {
+  const url = new URL(missUrl(photoId, n, 1, ['jpeg']), 'http://bench.invalid');
+  const request = parseRequest(photoId, url.searchParams, config.handler.parse);
+  const deadline = new Deadline(config.handler.deadlineMs);
+  try {
+    await render(request, negotiateFormat(request.format, undefined, { avif: false }), deadline, deps);
+  } finally {
+    deadline.dispose();
+  }
+};
+
+// Warm the source and overlay caches, as the HTTP runs find them after their first seconds.
+for (let n = 0; n < 1441; n += 5) await renderNth(n);
+registry.resetMetrics();
+const result = await measure(Number(seconds), 2, renderNth);
+const steps: Record<string, { sum?: number; count?: number }> = {};
+for (const { metricName, labels, value } of (await deps.metrics.stepDuration.get()).values) {
+  const step = (steps[String(labels.step)] ??= {});
+  if (metricName?.endsWith('_sum')) step.sum = value;
+  if (metricName?.endsWith('_count')) step.count = value;
+}
+const stepMs = Object.fromEntries(
+  Object.entries(steps).map(([name, s]) => [name, Math.round(((s.sum ?? 0) / (s.count || 1)) * 1e4) / 10]),
+);
+process.stdout.write(`${JSON.stringify({ mode: 'pipeline-in-process', ...result, stepMs })}\n`);
