@@ -206,7 +206,9 @@ export const watermarkSpec = z
       .min(1)
       .max(200)
       .optional()
-      .describe('Text drawn instead of, or next to, the logo.'),
+      .describe(
+        'Who is credited ("© <attribution>") on photos with no photographer on record; photos with one credit their photographer.',
+      ),
     minWidth: z.int().min(1).default(400).describe('Images narrower than this are not watermarked.'),
   })
   .meta(

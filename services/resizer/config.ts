@@ -62,6 +62,8 @@ const schema = z.object({
   /** Logo width as a fraction of the output width. */
   RESIZER_WATERMARK_SCALE: envNumber({ min: 0.01, max: 1 }).default(0.15),
   RESIZER_ATTRIBUTION_POSITION: placement.default('southwest'),
+  /** Credited as "© <name>" on photos that have no photographer on record. */
+  RESIZER_WATERMARK_ATTRIBUTION: z.string().trim().min(1).max(200).optional(),
   /** Attribution text height as a fraction of the output width. */
   RESIZER_ATTRIBUTION_SCALE: envNumber({ min: 0.005, max: 0.2 }).default(0.025),
   /** Outputs narrower than this get neither logo nor attribution. */
@@ -114,6 +116,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
         minWidth: e.RESIZER_WATERMARK_MIN_WIDTH,
         logoPosition: e.RESIZER_WATERMARK_POSITION,
         attributionPosition: e.RESIZER_ATTRIBUTION_POSITION,
+        defaultCredit: e.RESIZER_WATERMARK_ATTRIBUTION,
       },
       encode: {
         quality: { jpeg: e.RESIZER_JPEG_QUALITY, webp: e.RESIZER_WEBP_QUALITY, avif: e.RESIZER_AVIF_QUALITY },

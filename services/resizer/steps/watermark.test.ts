@@ -1,5 +1,6 @@
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { blendOver, placeOverlay } from './watermark.js';
+import { blendOver, placeOverlay, watermark } from './watermark.js';
 
 const overlay = { rgba: Buffer.alloc(0), width: 100, height: 50 };
 const output = { width: 1000, height: 600 };
@@ -40,5 +41,30 @@ describe('blendOver', () => {
     const data = Buffer.from([0, 0, 255, 0, 0, 0, 255, 255]);
     blendOver({ data, width: 2, channels: 4 }, { overlay: twoPixels, left: 0, top: 0 });
     expect([...data]).toEqual([255, 0, 0, 255, 128, 128, 255, 255]);
+  });
+});
+
+describe('watermark credit', () => {
+  // Records who the overlay source was asked to credit; draws nothing, so the image passes through.
+  const credited: string[] = [];
+  const overlays = {
+    logo: () => Promise.resolve(undefined),
+    attribution: (name: string) => {
+      credited.push(name);
+      return Promise.resolve({ rgba: Buffer.alloc(0), width: 10_000, height: 10_000 });
+    },
+  };
+  const settings = { minWidth: 320, logoPosition: 'southeast', attributionPosition: 'southwest' } as const;
+  const image = sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } });
+
+  it('credits the photographer, else the platform default, else no one', async () => {
+    credited.length = 0;
+    await watermark(image, output, true, 'Ann', overlays, { ...settings, defaultCredit: 'Example Photos' });
+    await watermark(image, output, true, undefined, overlays, {
+      ...settings,
+      defaultCredit: 'Example Photos',
+    });
+    await watermark(image, output, true, undefined, overlays, settings);
+    expect(credited).toEqual(['Ann', 'Example Photos']);
   });
 });

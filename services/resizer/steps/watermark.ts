@@ -21,6 +21,8 @@ export interface WatermarkSettings {
   minWidth: number;
   logoPosition: Placement;
   attributionPosition: Placement;
+  /** Who to credit when a photo has no photographer on record (the platform, say); none draws no credit. */
+  defaultCredit?: string;
 }
 
 /** A rendered overlay: raw RGBA pixels, alpha not premultiplied, `width`×`height`. */
@@ -58,9 +60,10 @@ export async function watermark(
   settings: WatermarkSettings,
 ): Promise<Sharp> {
   if (!wanted || output.width < settings.minWidth) return image;
+  const credit = photographer ?? settings.defaultCredit;
   const [logo, attribution] = await Promise.all([
     overlays.logo(output.width),
-    photographer ? overlays.attribution(photographer, output.width) : undefined,
+    credit ? overlays.attribution(credit, output.width) : undefined,
   ]);
   // An overlay taller or wider than a very flat output cannot be stamped; such outputs go without.
   const fits = (o: Overlay | undefined): o is Overlay =>
