@@ -14,7 +14,7 @@ import type { LimiterOptions } from './limiter.js';
 import type { OverlaySettings } from './overlays.js';
 import type { PhotoStoreOptions } from './photo-store.js';
 import type { RenderSettings } from './pipeline.js';
-import { PLACEMENTS } from './steps/watermark.js';
+import { PLACEMENTS } from './steps/placement.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });

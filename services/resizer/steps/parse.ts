@@ -1,22 +1,12 @@
 import { badRequest, notFound } from '../../../lib/errors.js';
 import { isPhotoId } from '../../../lib/photos/keys.js';
+import { PLACEMENTS } from './placement.js';
 
 export const FITS = ['cover', 'contain', 'inside', 'outside', 'fill'] as const;
 export type Fit = (typeof FITS)[number];
 
-export const GRAVITIES = [
-  'center',
-  'north',
-  'northeast',
-  'east',
-  'southeast',
-  'south',
-  'southwest',
-  'west',
-  'northwest',
-  'attention',
-  'entropy',
-] as const;
+/** Where a cover crop keeps its focus: a side or corner, or libvips' smart crops. */
+export const GRAVITIES = [...PLACEMENTS, 'attention', 'entropy'] as const;
 export type Gravity = (typeof GRAVITIES)[number];
 
 export const REQUESTED_FORMATS = ['auto', 'jpeg', 'webp', 'avif', 'png'] as const;

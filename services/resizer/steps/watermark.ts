@@ -1,20 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { unreadableSource } from './load.js';
+import type { Placement } from './placement.js';
 import type { Dimensions } from './resize.js';
-
-/** Corners and edges an overlay can sit at. */
-export const PLACEMENTS = [
-  'north',
-  'northeast',
-  'east',
-  'southeast',
-  'south',
-  'southwest',
-  'west',
-  'northwest',
-  'center',
-] as const;
-export type Placement = (typeof PLACEMENTS)[number];
 
 export interface WatermarkSettings {
   /** Below this output width neither logo nor attribution is drawn: they would cover the picture. */
