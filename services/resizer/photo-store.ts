@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
+import { ZodError } from 'zod';
 import { HttpError, notFound, serviceUnavailable } from '../../lib/errors.js';
-import { photoKeys } from '../../lib/photos/keys.js';
-import { photoManifest, type PhotoManifest } from '../../lib/photos/manifest.js';
+import type { PhotoManifest } from '../../lib/photos/manifest.js';
+import { readManifest } from '../../lib/photos/records.js';
 import { ObjectNotFoundError, StorageUnavailableError, type Storage } from '../../lib/storage/storage.js';
 import { ByteCache } from './byte-cache.js';
 import { Coalescer } from './coalescer.js';
@@ -36,14 +37,18 @@ export class PhotoStore {
     const cached = this.manifests.get(id);
     if (cached) return cached;
     return this.manifestReads.run(id, async () => {
-      const key = photoKeys(id).manifest;
-      const raw = await this.read(key, () => notFound('photo_not_found', 'no such photo'));
-      let manifest: PhotoManifest;
+      let manifest: PhotoManifest | undefined;
       try {
-        manifest = photoManifest.parse(JSON.parse(raw.toString('utf8')));
+        manifest = await readManifest(this.storage, id);
       } catch (err) {
-        throw new HttpError(500, 'manifest_invalid', 'the photo record is damaged', true, { cause: err });
+        if (err instanceof StorageUnavailableError) throw storageDown(err);
+        // Not JSON, or not the manifest's shape.
+        if (err instanceof SyntaxError || err instanceof ZodError) {
+          throw new HttpError(500, 'manifest_invalid', 'the photo record is damaged', true, { cause: err });
+        }
+        throw err;
       }
+      if (!manifest) throw notFound('photo_not_found', 'no such photo');
       this.manifests.set(id, manifest);
       return manifest;
     });
@@ -54,10 +59,16 @@ export class PhotoStore {
     const cached = this.sources.get(key);
     if (cached) return cached;
     return this.sourceReads.run(key, async () => {
-      const bytes = await this.read(
-        key,
-        () => new HttpError(500, 'source_missing', 'a file listed in the photo record is missing', true),
-      );
+      let bytes: Buffer;
+      try {
+        bytes = await this.storage.getBuffer(key);
+      } catch (err) {
+        if (err instanceof ObjectNotFoundError) {
+          throw new HttpError(500, 'source_missing', 'a file listed in the photo record is missing', true);
+        }
+        if (err instanceof StorageUnavailableError) throw storageDown(err);
+        throw err;
+      }
       this.sources.set(key, bytes);
       return bytes;
     });
@@ -67,16 +78,7 @@ export class PhotoStore {
   get sourceCacheBytes(): number {
     return this.sources.bytes;
   }
-
-  private async read(key: string, missing: () => HttpError): Promise<Buffer> {
-    try {
-      return await this.storage.getBuffer(key);
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) throw missing();
-      if (err instanceof StorageUnavailableError) {
-        throw serviceUnavailable('storage_unavailable', 'storage is not answering', err);
-      }
-      throw err;
-    }
-  }
 }
+
+const storageDown = (err: StorageUnavailableError) =>
+  serviceUnavailable('storage_unavailable', 'storage is not answering', err);
