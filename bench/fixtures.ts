@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { createDeflate } from 'node:zlib';
 import sharp from 'sharp';
 import { largeProgressivePhoto } from '../test/support/photos.js';
+import { PNG_SIGNATURE, pngChunk } from '../test/support/png-chunks.js';
 
 const CACHE = path.join(process.env.ENLARGER_CACHE ?? path.join(os.homedir(), '.cache/enlarger'), 'bench');
 
@@ -40,10 +41,10 @@ export async function hugePng(): Promise<string> {
   ihdr.writeUInt32BE(side, 0);
   ihdr.writeUInt32BE(side, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  await write(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  await write(chunk('IHDR', ihdr));
+  await write(PNG_SIGNATURE);
+  await write(pngChunk('IHDR', ihdr));
   const deflate = createDeflate({ level: 0 });
-  deflate.on('data', (data: Buffer) => void out.write(chunk('IDAT', data)));
+  deflate.on('data', (data: Buffer) => void out.write(pngChunk('IDAT', data)));
   let seed = 1;
   const row = Buffer.alloc(side * 3 + 1);
   for (let y = 0; y < side; y++) {
@@ -52,29 +53,8 @@ export async function hugePng(): Promise<string> {
   }
   deflate.end();
   await once(deflate, 'end');
-  out.end(chunk('IEND', Buffer.alloc(0)));
+  out.end(pngChunk('IEND', Buffer.alloc(0)));
   await once(out, 'finish');
   await rename(`${file}.tmp`, file);
   return file;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const byte of buf) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
 }
