@@ -4,11 +4,11 @@ import { createHttpService } from '../lib/http/server.js';
 import { ReadinessMonitor } from '../lib/http/readiness.js';
 import { createMetricsRegistry } from '../lib/metrics/registry.js';
 import type { OperatorConfig } from './config.js';
-import { clusterClient } from './controller/cluster-client.js';
-import { DEFAULT_LEADER_ELECTION, LeaderElector } from './controller/leader-election.js';
-import { operatorMetrics } from './controller/metrics.js';
-import { platformInformers } from './controller/platform-informers.js';
-import { WorkQueue } from './controller/work-queue.js';
+import { clusterClient } from './platform/cluster-client.js';
+import { DEFAULT_LEADER_ELECTION, LeaderElector } from './toolkit/leader-election.js';
+import { operatorMetrics } from './platform/metrics.js';
+import { platformInformers } from './platform/platform-informers.js';
+import { WorkQueue } from './toolkit/work-queue.js';
 import { reconcile } from './reconcile/reconcile.js';
 
 /** A running operator. */
@@ -55,7 +55,7 @@ export async function runOperator(
     log,
   );
   const http = createHttpService({ log, registry, readiness, routes: () => undefined });
-  await http.listen(config.port);
+  await http.listenAdmin({ adminPort: config.port });
   await informers.start();
   await readiness.start();
   log.info({ namespace: config.watchNamespace ?? 'all', identity: config.identity }, 'caches synced');

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ImagePlatform } from '../api/imageplatform.js';
-import { COMPONENTS, childName, type Component } from '../resources/meta.js';
+import { COMPONENTS, childName, type Component } from '../api/names.js';
 import { findCondition } from '../status/conditions.js';
 import { computeStatus } from '../status/platform-status.js';
 import type { ReconcileContext, UserProblem } from './context.js';
