@@ -8,8 +8,8 @@
  *   api/       types, names, labels and the component table
  *   resources/ pure builders of child objects      (api only)
  *   status/    conditions as pure functions        (api only)
- *   autoscale/ algorithm and metric sources        (api, toolkit)
- *   platform/  Enlarger's use of the toolkit: client, informers, metrics (api, toolkit)
+ *   autoscale/ algorithm, metric sources and loop  (api, toolkit, status)
+ *   platform/  Enlarger's use of the toolkit: client, informers, metrics (api, toolkit, autoscale)
  *   reconcile/ the steps of one reconcile          (all of the above)
  *   main.ts, run-operator.ts, config.ts: the wiring on top
  */
@@ -21,8 +21,8 @@ const ALLOWED = {
   api: [],
   resources: ['api'],
   status: ['api'],
-  autoscale: ['api', 'toolkit'],
-  platform: ['api', 'toolkit'],
+  autoscale: ['api', 'toolkit', 'status'],
+  platform: ['api', 'toolkit', 'autoscale'],
   reconcile: ['api', 'toolkit', 'resources', 'status', 'autoscale', 'platform'],
 };
 

@@ -31,6 +31,7 @@ export function decideConverter(
   if (backlog === undefined) {
     return {
       desired: current,
+      recommended: current,
       active: false,
       limited: undefined,
       metrics: [],
@@ -54,5 +55,12 @@ export function decideConverter(
   if (idle && !cooledDown && current > spec.minReplicas && spec.minReplicas === 0)
     cause += `, idle; zero after ${spec.cooldownSeconds}s cooldown`;
   else if (cooledDown && current > desired) cause += `, idle for ${spec.cooldownSeconds}s`;
-  return { desired, active: true, limited, metrics, message: `${cause}: ${change}${limited ? ` (${limited})` : ''}` };
+  return {
+    desired,
+    recommended: desired,
+    active: true,
+    limited,
+    metrics,
+    message: `${cause}: ${change}${limited ? ` (${limited})` : ''}`,
+  };
 }

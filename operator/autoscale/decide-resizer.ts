@@ -1,5 +1,11 @@
 import type { ResizerAutoscaling } from '../api/spec.js';
-import { applyLimits, recommendFromRatio, type Limited, type Recommendation, type ScaleUp } from './replica-math.js';
+import {
+  applyLimits,
+  recommendFromRatio,
+  type Limited,
+  type Recommendation,
+  type ScaleUp,
+} from './replica-math.js';
 
 /** What one interval's scrape of the resizer pods measured. */
 export interface ResizerSignals {
@@ -24,6 +30,8 @@ export interface MetricReading {
 
 export interface ScaleDecision {
   desired: number;
+  /** What the metrics asked for before the limits, remembered for the scale-down window. */
+  recommended: number;
   /** False when there was nothing to decide on: the count is held. */
   active: boolean;
   limited: Limited;
@@ -57,6 +65,7 @@ export function decideResizer(
   if (scraped === 0) {
     return {
       desired: current,
+      recommended: current,
       active: false,
       limited: undefined,
       metrics: [],
@@ -67,14 +76,25 @@ export function decideResizer(
   const metrics: MetricReading[] = [
     ...(signals.p95Ms === undefined
       ? []
-      : [{ name: 'p95Milliseconds' as const, current: Math.round(signals.p95Ms), target: spec.targetP95Milliseconds }]),
+      : [
+          {
+            name: 'p95Milliseconds' as const,
+            current: Math.round(signals.p95Ms),
+            target: spec.targetP95Milliseconds,
+          },
+        ]),
     { name: 'queuePerPod', current: round(queuePerPod), target: spec.targetQueueDepth },
     { name: 'shed', current: signals.shed, target: 0 },
   ];
   const candidates = [
     ...(signals.p95Ms === undefined
       ? []
-      : [{ why: 'p95', replicas: recommendFromRatio(current, scraped, signals.p95Ms / spec.targetP95Milliseconds) }]),
+      : [
+          {
+            why: 'p95',
+            replicas: recommendFromRatio(current, scraped, signals.p95Ms / spec.targetP95Milliseconds),
+          },
+        ]),
     { why: 'queue', replicas: recommendFromRatio(current, scraped, queuePerPod / spec.targetQueueDepth) },
     ...(signals.shed > 0 ? [{ why: 'shed', replicas: current + 1 }] : []),
   ];
@@ -91,7 +111,14 @@ export function decideResizer(
     history,
     now,
   );
-  return { desired, active: true, limited, metrics, message: describe(top.why, signals, spec, current, desired, limited) };
+  return {
+    desired,
+    recommended: top.replicas,
+    active: true,
+    limited,
+    metrics,
+    message: describe(top.why, signals, spec, current, desired, limited),
+  };
 }
 
 function describe(
@@ -106,8 +133,10 @@ function describe(
   const queue = `queue ${round(s.queued / s.scraped)}/pod`;
   let cause: string;
   if (why === 'shed') cause = `${s.shed} requests shed`;
-  else if (why === 'p95') cause = `${p95} ${s.p95Ms! > spec.targetP95Milliseconds ? '>' : '<='} ${spec.targetP95Milliseconds} ms target`;
-  else cause = `${queue} ${s.queued / s.scraped > spec.targetQueueDepth ? '>' : '<='} ${spec.targetQueueDepth} target, ${p95}`;
+  else if (why === 'p95')
+    cause = `${p95} ${s.p95Ms! > spec.targetP95Milliseconds ? '>' : '<='} ${spec.targetP95Milliseconds} ms target`;
+  else
+    cause = `${queue} ${s.queued / s.scraped > spec.targetQueueDepth ? '>' : '<='} ${spec.targetQueueDepth} target, ${p95}`;
   const change = desired === current ? `holding ${current}` : `${current} → ${desired}`;
   return `${cause}: ${change}${limited ? ` (${limited})` : ''}`;
 }

@@ -42,7 +42,10 @@ describe('decideResizer (HPA semantics plus shedding)', () => {
     // 1 of 4 pods answered with p95 twice the target: the 3 silent ones may be fine, so 4 × (2 × 1/4) = 2 → hold.
     expect(decide({ current: 4, scraped: 1, p95Ms: 360 }).desired).toBe(4);
     // 3 of 4 at 3 × target: 4 × (3 × 3/4) = 9, cut to 8 by the step limit.
-    expect(decide({ current: 4, scraped: 3, p95Ms: 540 })).toMatchObject({ desired: 8, limited: 'step limit' });
+    expect(decide({ current: 4, scraped: 3, p95Ms: 540 })).toMatchObject({
+      desired: 8,
+      limited: 'step limit',
+    });
   });
 
   it('treats unscraped pods as on target when the rest ask for fewer', () => {
@@ -57,12 +60,24 @@ describe('decideResizer (HPA semantics plus shedding)', () => {
   it('limits a scale-up to max(100 %, 4 pods) per period, counted from the start of the period', () => {
     expect(decide({ current: 2, p95Ms: 1800 })).toMatchObject({ desired: 6, limited: 'step limit' });
     const afterOne = { ...fresh, scaleUps: [{ at: NOW - 5_000, from: 2 }] };
-    expect(decide({ current: 6, scraped: 6, p95Ms: 1800 }, afterOne)).toMatchObject({ desired: 6, limited: 'step limit' });
-    expect(decide({ current: 10, scraped: 10, p95Ms: 1800 })).toMatchObject({ desired: 20, limited: 'step limit' });
+    expect(decide({ current: 6, scraped: 6, p95Ms: 1800 }, afterOne)).toMatchObject({
+      desired: 6,
+      limited: 'step limit',
+    });
+    expect(decide({ current: 10, scraped: 10, p95Ms: 1800 })).toMatchObject({
+      desired: 20,
+      limited: 'step limit',
+    });
   });
 
   it('scales down only to the highest recommendation of the stabilization window', () => {
-    const busyLately = { ...fresh, recommendations: [{ at: NOW - 60_000, replicas: 3 }, { at: NOW - 400_000, replicas: 9 }] };
+    const busyLately = {
+      ...fresh,
+      recommendations: [
+        { at: NOW - 60_000, replicas: 3 },
+        { at: NOW - 400_000, replicas: 9 },
+      ],
+    };
     expect(decide({ current: 4, scraped: 4, p95Ms: 40 }, busyLately)).toMatchObject({
       desired: 3,
       limited: 'stabilization window',
@@ -78,7 +93,10 @@ describe('decideResizer (HPA semantics plus shedding)', () => {
   });
 
   it('clamps to min and max', () => {
-    expect(decide({ current: 20, scraped: 20, p95Ms: 900 })).toMatchObject({ desired: 20, limited: 'at max' });
+    expect(decide({ current: 20, scraped: 20, p95Ms: 900 })).toMatchObject({
+      desired: 20,
+      limited: 'at max',
+    });
     expect(decide({ current: 3, scraped: 3, p95Ms: undefined, queued: 0 })).toMatchObject({
       desired: 1,
       limited: 'at min',
@@ -87,17 +105,31 @@ describe('decideResizer (HPA semantics plus shedding)', () => {
 
   it('explains the decision in one line', () => {
     expect(decide({ current: 2, p95Ms: 412 }).message).toBe('p95 412 ms > 180 ms target: 2 → 5');
-    expect(decide({ current: 2, p95Ms: 1800 }).message).toBe('p95 1800 ms > 180 ms target: 2 → 6 (step limit)');
+    expect(decide({ current: 2, p95Ms: 1800 }).message).toBe(
+      'p95 1800 ms > 180 ms target: 2 → 6 (step limit)',
+    );
     expect(decide({ current: 2, p95Ms: 100, shed: 7 }).message).toBe('7 requests shed: 2 → 3');
   });
 });
 
 describe('decideConverter (backlog, scale to zero after a cooldown)', () => {
   const conv = samplePlatform({
-    converter: { autoscaling: { enabled: true, minReplicas: 0, maxReplicas: 5, targetBacklogPerReplica: 10, cooldownSeconds: 300 } },
+    converter: {
+      autoscaling: {
+        enabled: true,
+        minReplicas: 0,
+        maxReplicas: 5,
+        targetBacklogPerReplica: 10,
+        cooldownSeconds: 300,
+      },
+    },
   }).spec.converter.autoscaling;
-  const d = (current: number, backlog: number | undefined, inFlight: number | undefined, idleSince?: number) =>
-    decideConverter({ current, backlog, inFlight }, conv, idleSince, NOW);
+  const d = (
+    current: number,
+    backlog: number | undefined,
+    inFlight: number | undefined,
+    idleSince?: number,
+  ) => decideConverter({ current, backlog, inFlight }, conv, idleSince, NOW);
 
   it.each([
     ['from zero to one as soon as one task waits', d(0, 1, 0), 1],
@@ -113,7 +145,12 @@ describe('decideConverter (backlog, scale to zero after a cooldown)', () => {
   });
 
   it('says why it holds or waits', () => {
-    expect(d(2, undefined, 0)).toMatchObject({ active: false, message: 'cannot read the queue backlog: holding 2' });
-    expect(d(1, 0, 0, NOW - 10_000).message).toBe('backlog 0 (10/replica), idle; zero after 300s cooldown: holding 1');
+    expect(d(2, undefined, 0)).toMatchObject({
+      active: false,
+      message: 'cannot read the queue backlog: holding 2',
+    });
+    expect(d(1, 0, 0, NOW - 10_000).message).toBe(
+      'backlog 0 (10/replica), idle; zero after 300s cooldown: holding 1',
+    );
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deltaBuckets, quantile, sumBuckets } from './histogram.js';
 
-const h = (...counts: number[]) =>
-  [0.05, 0.1, 0.2, Infinity].map((le, i) => ({ le, count: counts[i] ?? 0 }));
+const h = (...counts: number[]) => [0.05, 0.1, 0.2, Infinity].map((le, i) => ({ le, count: counts[i] ?? 0 }));
 
 describe('histogram', () => {
   it('interpolates the quantile inside its bucket, as histogram_quantile does', () => {
