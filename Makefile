@@ -101,6 +101,7 @@ bench-resizer: node_modules ## Resizer req/s and p50/p95/p99, cache misses and h
 manifests: node_modules ## Regenerate crds/ from operator/api/ (a unit test fails when they are stale).
 	npx tsx operator/api/generate-crd.ts
 	npx prettier --write crds/ >/dev/null
+	cp crds/*.yaml charts/enlarger/crds/
 
 .PHONY: install
 install: ## Install the CRDs into the cluster in KUBECONFIG (default: the local control plane).

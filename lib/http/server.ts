@@ -74,7 +74,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     },
     async listenAdmin({ adminPort, host }) {
       const adminAddress = await bind(admin, adminPort, host);
-      log.info({ adminPort: adminAddress.port, host: adminAddress.address }, 'listening');
+      log.info({ port: adminAddress.port, host: adminAddress.address, admin: true }, 'listening');
       return adminAddress;
     },
     async close() {
