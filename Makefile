@@ -112,6 +112,10 @@ install: ## Install the CRDs into the cluster in KUBECONFIG (default: the local 
 run: node_modules install ## Run the operator locally against KUBECONFIG (default: the local control plane).
 	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} POD_NAMESPACE=$${POD_NAMESPACE:-default} npx tsx operator/main.ts
 
+.PHONY: bench-autoscale
+bench-autoscale: build ## Resizer autoscaler under a step load: p95, replicas and decisions over time, plot in docs/autoscale.svg (run `make deps` first).
+	$(with_env) npx tsx bench/autoscale/run.ts
+
 .PHONY: bench-operator
 bench-operator: build ## CR applied → all children present (median, p95) and 100 ImagePlatforms Ready: time and operator RSS (run `make deps` first).
 	$(with_env) npx tsx bench/operator/run.ts

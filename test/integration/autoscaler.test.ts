@@ -5,7 +5,8 @@ import { withNamespace } from '../support/cluster.js';
 import { Constellation } from '../support/constellation.js';
 import { testEnv, uniqueName } from '../support/env.js';
 import { installCrds, kubeClients, startOperator, type OperatorProcess } from '../support/kube-operator.js';
-import { runKwokPods, type LivePod } from '../support/kwok-pods.js';
+import { runKwokPods } from '../support/kwok-pods.js';
+import { missLoad } from '../support/miss-load.js';
 import { largeProgressivePhoto } from '../support/photos.js';
 import { platformsIn } from '../support/platforms.js';
 import { buildCli } from '../support/processes.js';
@@ -22,40 +23,6 @@ const INTERVAL = 3;
 interface TargetStatus {
   decision: string;
   conditions: Array<{ type: string; status: string; reason: string }>;
-}
-
-/**
- * Cache misses spread over every live pod, as the Service would, `connections`
- * at a time; a new URL every request. Counts the answers each pod served.
- */
-function missLoad(pods: () => LivePod[], photoId: string, connections: number) {
-  let loading = true;
-  const served = new Map<string, number>();
-  const worker = async () => {
-    for (let i = 0; loading; i += 1) {
-      const live = pods();
-      const pod = live[i % Math.max(1, live.length)];
-      if (!pod) {
-        await new Promise((r) => setTimeout(r, 100));
-        continue;
-      }
-      const w = 200 + Math.floor(Math.random() * 1400);
-      const q = 50 + Math.floor(Math.random() * 45);
-      const res = await fetch(`http://${pod.ip}:8080/v1/photos/${photoId}?w=${w}&q=${q}&fmt=jpeg`).catch(
-        () => undefined,
-      );
-      await res?.arrayBuffer();
-      if (res?.ok) served.set(pod.name, (served.get(pod.name) ?? 0) + 1);
-    }
-  };
-  const running = Promise.all(Array.from({ length: connections }, worker));
-  return {
-    served,
-    async stop() {
-      loading = false;
-      await running;
-    },
-  };
 }
 
 describe('the autoscaler, against real pods processes, RabbitMQ and S3', () => {
@@ -173,8 +140,14 @@ describe('the autoscaler, against real pods processes, RabbitMQ and S3', () => {
         what: 'back to min after the stabilization window',
         timeoutMs: 90_000,
       });
-      const notes = await scaledNotes();
-      expect(notes.some((n) => / → 1/.test(n))).toBe(true);
+      // The Event follows the scale write; wait for it rather than race it.
+      const notes = await eventually(
+        async () => {
+          const all = await scaledNotes();
+          return all.some((n) => /^resizer: .* → 1/.test(n)) && all;
+        },
+        { what: 'the scale-down Event' },
+      );
       // Only the autoscaler changed the spec: one generation per scale, no fight with the reconciler.
       const generationAfter = (await apps.readNamespacedDeployment({ namespace: ns, name: 'web-resizer' }))
         .metadata!.generation!;

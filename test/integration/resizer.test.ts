@@ -42,6 +42,8 @@ beforeAll(async () => {
   resizer = await startResizer(storage, {
     RESIZER_WATERMARK_LOGO_KEY: LOGO_KEY,
     RESIZER_WATERMARK_OPACITY: '1',
+    // The geometry tests read clean pixels with wm=0; opting out is off by default.
+    RESIZER_WATERMARK_OPT_OUT: 'true',
   });
 });
 
