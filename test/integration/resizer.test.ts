@@ -240,4 +240,9 @@ describe('resizer: signed URLs', () => {
     expect(await status(good.replace('w=100', 'w=1000'))).toBe(403);
     expect(await status(signPath('someone-else', photo(landscape, 'w=100')))).toBe(403);
   });
+
+  // The attack of issue 10: on a default platform, anyone could strip the photographer's credit with wm=0.
+  it('refuses wm=0 by default, even on a validly signed URL', async () => {
+    expect(await status(signPath('new-key', photo(landscape, 'w=100&wm=0')))).toBe(400);
+  });
 });
