@@ -1,11 +1,12 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { FORMATS } from '../../lib/photos/formats.js';
 import type { ByteCache } from './byte-cache.js';
 import { cacheKey } from './cache-key.js';
 import { ifNoneMatchHits } from './conditional.js';
 import type { Coalescer } from './coalescer.js';
 import { Deadline } from './deadline.js';
 import { OverloadedError, type Limiter } from './limiter.js';
-import { CONTENT_TYPES, negotiateFormat } from './negotiate.js';
+import { negotiateFormat } from './negotiate.js';
 import { render, type RenderDeps } from './pipeline.js';
 import type { Rendered } from './steps/encode.js';
 import { parseRequest, type ParseLimits } from './steps/parse.js';
@@ -84,7 +85,7 @@ function send(req: Request, res: Response, rendered: Rendered): void {
   res.set({
     ETag: rendered.etag,
     'Cache-Control': IMMUTABLE,
-    'Content-Type': CONTENT_TYPES[rendered.format],
+    'Content-Type': FORMATS[rendered.format].mime,
   });
   if (ifNoneMatchHits(req.get('if-none-match'), rendered.etag)) {
     res.status(304).end();
