@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { envInt, envPositiveInt, parseEnv } from '../../lib/config/parse-env.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
+import { logLevel } from '../../lib/log/logger.js';
 
 /** One output rendition, derived from the master. */
 export const sizeSpec = z.object({
@@ -54,7 +55,7 @@ const schema = z.object({
   /** Refuse to decode more pixels than this (a guard behind media's limits). */
   CONVERTER_MAX_PIXELS: envPositiveInt().default(150_000_000),
   CONVERTER_TMP_DIR: z.string().default(os.tmpdir()),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel,
 });
 
 export interface MasterSpec {

@@ -15,6 +15,7 @@ import type { OverlaySettings } from './overlays.js';
 import type { PhotoStoreOptions } from './photo-store.js';
 import type { RenderSettings } from './pipeline.js';
 import { PLACEMENTS } from './steps/placement.js';
+import { logLevel } from '../../lib/log/logger.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });
@@ -71,7 +72,7 @@ const schema = z.object({
   /** Whether `wm=0` may drop the watermark (signed URLs make that the platform's choice). */
   RESIZER_WATERMARK_OPT_OUT: envBool().default(true),
 
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel,
 });
 
 export interface ResizerConfig {
