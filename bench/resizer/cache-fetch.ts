@@ -8,8 +8,8 @@
  *   npx tsx bench/resizer/cache-fetch.ts
  */
 import { LRUCache } from 'lru-cache';
-import { ByteCache } from '../../services/resizer/byte-cache.js';
-import { Coalescer } from '../../services/resizer/coalescer.js';
+import { ByteCache } from '../../services/resizer/runtime/byte-cache.js';
+import { Coalescer } from '../../services/resizer/runtime/coalescer.js';
 
 const BUDGET = 256 * 1024 ** 2;
 const VALUE = Buffer.alloc(40_000);

@@ -10,11 +10,11 @@ import {
 } from '../../lib/config/parse-env.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import type { HandlerOptions } from './handler.js';
-import type { LimiterOptions } from './limiter.js';
-import type { OverlaySettings } from './overlays.js';
-import type { PhotoStoreOptions } from './photo-store.js';
-import type { RenderSettings } from './pipeline.js';
-import { PLACEMENTS } from './steps/placement.js';
+import type { LimiterOptions } from './runtime/limiter.js';
+import type { OverlaySettings } from './runtime/overlays.js';
+import type { PhotoStoreOptions } from './runtime/photo-store.js';
+import type { RenderSettings } from './render/pipeline.js';
+import { PLACEMENTS } from './render/placement.js';
 import { logLevel } from '../../lib/log/logger.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });

@@ -1,16 +1,16 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { FORMATS } from '../../lib/photos/formats.js';
-import type { ByteCache } from './byte-cache.js';
-import { cacheKey } from './cache-key.js';
-import { ifNoneMatchHits } from './conditional.js';
-import type { Coalescer } from './coalescer.js';
-import { Deadline } from './deadline.js';
-import { OverloadedError, type Limiter } from './limiter.js';
-import { negotiateFormat } from './negotiate.js';
-import { render, type RenderDeps } from './pipeline.js';
-import type { Rendered } from './steps/encode.js';
-import { parseRequest, type ParseLimits } from './steps/parse.js';
-import { verifySignature } from './steps/verify.js';
+import type { ByteCache } from './runtime/byte-cache.js';
+import { cacheKey } from './request/cache-key.js';
+import { ifNoneMatchHits } from './request/conditional.js';
+import type { Coalescer } from './runtime/coalescer.js';
+import { Deadline } from './runtime/deadline.js';
+import { OverloadedError, type Limiter } from './runtime/limiter.js';
+import { negotiateFormat } from './request/negotiate.js';
+import { render, type RenderDeps } from './render/pipeline.js';
+import type { Rendered } from './render/encode.js';
+import { parseRequest, type ParseLimits } from './request/parse.js';
+import { verifySignature } from './request/verify.js';
 
 export interface HandlerOptions {
   parse: ParseLimits;

@@ -1,4 +1,4 @@
-import { HttpError } from '../../lib/errors.js';
+import { HttpError } from '../../../lib/errors.js';
 
 /** The request ran out of time between two pipeline steps. */
 export class DeadlineExceededError extends HttpError {

@@ -1,5 +1,5 @@
 import type { NegotiatedFormat } from './negotiate.js';
-import type { ResizeRequest } from './steps/parse.js';
+import type { ResizeRequest } from './parse.js';
 
 /**
  * The identity of an output: the photo, the parameters that change pixels,

@@ -1,4 +1,4 @@
-import { HttpError } from '../../lib/errors.js';
+import { HttpError } from '../../../lib/errors.js';
 
 export interface LimiterOptions {
   /** Renders running at once; matches the cores libvips may use. */

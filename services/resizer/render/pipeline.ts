@@ -1,14 +1,14 @@
-import type { Deadline } from './deadline.js';
-import type { ResizerMetrics } from './metrics.js';
-import { resolveFormat, type NegotiatedFormat } from './negotiate.js';
-import type { PhotoStore } from './photo-store.js';
-import { encode, type EncodeSettings, type Rendered } from './steps/encode.js';
-import { load, type LoadLimits } from './steps/load.js';
-import { orient } from './steps/orient.js';
-import type { ResizeRequest } from './steps/parse.js';
-import { pickSource } from './steps/pick-source.js';
-import { originalSize, planResize, resize, type ResizeLimits } from './steps/resize.js';
-import { watermark, type OverlaySource, type WatermarkSettings } from './steps/watermark.js';
+import type { Deadline } from '../runtime/deadline.js';
+import type { ResizerMetrics } from '../metrics.js';
+import { resolveFormat, type NegotiatedFormat } from '../request/negotiate.js';
+import type { PhotoStore } from '../runtime/photo-store.js';
+import { encode, type EncodeSettings, type Rendered } from './encode.js';
+import { load, type LoadLimits } from './load.js';
+import { orient } from './orient.js';
+import type { ResizeRequest } from '../request/parse.js';
+import { pickSource } from './pick-source.js';
+import { originalSize, planResize, resize, type ResizeLimits } from './resize.js';
+import { watermark, type OverlaySource, type WatermarkSettings } from './watermark.js';
 
 export interface RenderSettings {
   load: LoadLimits;

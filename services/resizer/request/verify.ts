@@ -1,5 +1,5 @@
 import { forbidden } from '../../../lib/errors.js';
-import { isValidSignature } from '../signature.js';
+import { isValidSignature } from './signature.js';
 
 /**
  * Step 2: with signing keys configured, only URLs signed by one of them are

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalString, isValidSignature, signPath } from './signature.js';
-import { verifySignature } from './steps/verify.js';
+import { verifySignature } from './verify.js';
 
 const PATH = '/v1/photos/AAAAAAAAAAAAAAAAAAAAAA';
 

@@ -1,5 +1,5 @@
-import type { OutputFormat } from '../../lib/photos/formats.js';
-import type { RequestedFormat } from './steps/parse.js';
+import type { OutputFormat } from '../../../lib/photos/formats.js';
+import type { RequestedFormat } from './parse.js';
 
 /**
  * The outcome of negotiation, known before the photo is read. `legacy` means

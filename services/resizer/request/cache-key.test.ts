@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cacheKey } from './cache-key.js';
 import { negotiateFormat } from './negotiate.js';
-import { parseRequest } from './steps/parse.js';
+import { parseRequest } from './parse.js';
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const req = (query: string) =>

@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import { ZodError } from 'zod';
-import { HttpError, notFound } from '../../lib/errors.js';
-import type { PhotoManifest } from '../../lib/photos/manifest.js';
-import { readManifest } from '../../lib/photos/records.js';
-import { ObjectNotFoundError, type Storage } from '../../lib/storage/storage.js';
+import { HttpError, notFound } from '../../../lib/errors.js';
+import type { PhotoManifest } from '../../../lib/photos/manifest.js';
+import { readManifest } from '../../../lib/photos/records.js';
+import { ObjectNotFoundError, type Storage } from '../../../lib/storage/storage.js';
 import { ByteCache } from './byte-cache.js';
 import { Coalescer } from './coalescer.js';
 
