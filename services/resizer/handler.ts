@@ -7,7 +7,7 @@ import type { Coalescer } from './runtime/coalescer.js';
 import { Deadline } from './runtime/deadline.js';
 import { OverloadedError, type Limiter } from './runtime/limiter.js';
 import { negotiateFormat } from './request/negotiate.js';
-import { render, type RenderDeps } from './render/pipeline.js';
+import { prepare, renderPrepared, type RenderDeps } from './render/pipeline.js';
 import type { Rendered } from './render/encode.js';
 import { parseRequest, type ParseLimits } from './request/parse.js';
 import { verifySignature } from './request/verify.js';
@@ -60,9 +60,12 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
       } else {
         cache = deps.renders.has(key) ? 'coalesced' : 'miss';
         rendered = await deps.renders.run(key, async () => {
+          // Sized from the manifest before any decode, so the limiter can admit it by memory.
+          const prepared = await prepare(request, negotiated, deps);
           const output = await deps.limiter.run(
-            () => render(request, negotiated, deadline, deps),
+            () => renderPrepared(prepared, request, deadline, deps),
             deadline.signal('queue'),
+            prepared.workingSetBytes,
           );
           deps.outputs.set(key, output);
           return output;

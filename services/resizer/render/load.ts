@@ -1,6 +1,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { HttpError } from '../../../lib/errors.js';
 import { formatOfLoader } from '../../../lib/photos/formats.js';
+import { DeadlineExceededError, isVipsTimeout } from '../runtime/deadline.js';
 
 /** A source whose header has been read; decoding waits for the encode step. */
 export interface LoadedImage {
@@ -49,8 +50,10 @@ export async function load(bytes: Buffer, limits: LoadLimits): Promise<LoadedIma
 
 /**
  * A stored file libvips cannot or will not decode. The client asked for a
- * valid photo, so this is ours to fix: 422, logged loudly.
+ * valid photo, so this is ours to fix: 422, logged loudly. libvips killed at
+ * the deadline fails the same calls, and is a 503 like any deadline.
  */
 export function unreadableSource(cause: unknown): HttpError {
+  if (isVipsTimeout(cause)) return new DeadlineExceededError('libvips');
   return new HttpError(422, 'source_unreadable', 'the stored image cannot be processed', true, { cause });
 }

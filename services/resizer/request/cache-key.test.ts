@@ -15,6 +15,10 @@ describe('cacheKey', () => {
     expect(cacheKey(req('w=100'), 'webp')).not.toBe(cacheKey(req('w=100'), 'avif'));
   });
 
+  it('keeps fmt=auto that negotiated AVIF apart from fmt=avif, which large outputs render differently', () => {
+    expect(cacheKey(req('w=4000'), 'avif')).not.toBe(cacheKey(req('w=4000&fmt=avif'), 'avif'));
+  });
+
   it('is the same for URLs that render the same picture', () => {
     expect(cacheKey(req('w=100&g=north'), 'jpeg')).toBe(cacheKey(req('w=100&fit=inside'), 'jpeg'));
     expect(cacheKey(req('w=50&dpr=2'), 'jpeg')).toBe(cacheKey(req('w=100'), 'jpeg'));
