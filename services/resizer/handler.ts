@@ -48,7 +48,7 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
     try {
       const url = new URL(req.originalUrl, 'http://resizer.invalid');
       const request = parseRequest(req.params.id, url.searchParams, options.parse);
-      verifySignature(options.signingKeys, url.pathname, url.searchParams, request.signature);
+      verifySignature(options.signingKeys, url, `/v1/photos/${request.id}`, request.signature);
       const negotiated = negotiateFormat(request.format, req.get('accept'), { avif: options.avif });
       // Only `fmt=auto` answers depend on Accept; fixed formats stay one CDN object.
       if (request.format === 'auto') res.vary('Accept');
