@@ -34,7 +34,13 @@ sharp.concurrency(config.vipsThreads);
 sharp.cache(false);
 const storage = new FsStorage(dataDir);
 const registry = new Registry();
-const live = { queued: () => 0, rendering: () => 0, outputCacheBytes: () => 0, sourceCacheBytes: () => 0 };
+const live = {
+  queued: () => 0,
+  rendering: () => 0,
+  renderMemoryBytes: () => 0,
+  outputCacheBytes: () => 0,
+  sourceCacheBytes: () => 0,
+};
 const deps = {
   photos: new PhotoStore(storage, config.photos),
   overlays: new Overlays(storage, config.overlays),

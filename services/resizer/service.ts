@@ -50,6 +50,7 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
     queued: () => limiter.queued,
     rendering: () => limiter.running,
     slots: config.limiter.slots,
+    renderMemoryBytes: () => limiter.memoryInUse,
     outputCacheBytes: () => outputs.bytes,
     sourceCacheBytes: () => photos.sourceCacheBytes,
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
-import { buildCli, freePort, killAndWait, spawnCli } from '../support/processes.js';
+import { buildCli, freePort, killAndWait, metricValue, spawnCli } from '../support/processes.js';
 import {
   bigNoisyJpeg,
   cpuSeconds,
@@ -112,13 +112,17 @@ describe('resizer render bombs', () => {
       timed(`/v1/photos/${ids.webp}?w=8000&fmt=avif&q=54`),
     ];
     await new Promise((resolve) => setTimeout(resolve, 500));
+    // Both are admitted and counted against the render memory budget while they run.
+    const held = await metricValue(base, 'enlarger_resizer_render_memory_bytes');
     const small = await timed(`/v1/photos/${ids.ordinary}?w=320&fmt=jpeg`);
     const answered = await Promise.all(bombs);
     const peak = await peakRss(child.pid!);
     console.log(
       `two bombs: ${answered.map((a) => `${a.status} in ${Math.round(a.ms)} ms`).join(', ')}; ` +
-        `small: ${small.status} in ${Math.round(small.ms)} ms; peak RSS ${Math.round(peak / 1024 ** 2)} MiB`,
+        `small: ${small.status} in ${Math.round(small.ms)} ms; ` +
+        `render memory held ${Math.round((held ?? 0) / 1024 ** 2)} MiB; peak RSS ${Math.round(peak / 1024 ** 2)} MiB`,
     );
+    expect(held).toBeGreaterThan(0);
     for (const a of answered) expect(a.ms).toBeLessThan(DEADLINE_MS + 1000);
     expect(small.status).toBe(200);
     expect(small.ms).toBeLessThan(DEADLINE_MS + 1000);
