@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', '.run/', '.cluster/', 'charts/', 'coverage/'] },
@@ -30,6 +31,7 @@ export default tseslint.config(
     files: ['**/config.ts', 'cli/**', 'test/support/**', 'e2e/support/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  ...layerRules,
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -23,11 +23,13 @@ const file = await hugePng();
 const size = (await stat(file)).size;
 const c = new Constellation();
 await c.createBucket();
-const port = await freePort();
-const media = spawnCli('media', { ...c.env, MEDIA_PORT: String(port) });
+const [port, adminPort] = [await freePort(), await freePort()];
+const media = spawnCli('media', { ...c.env, MEDIA_PORT: String(port), MEDIA_ADMIN_PORT: String(adminPort) });
 const url = `http://127.0.0.1:${port}`;
 try {
-  await eventually(async () => (await fetch(`${url}/readyz`)).ok, { what: 'media ready' });
+  await eventually(async () => (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok, {
+    what: 'media ready',
+  });
   const upload = (body: Buffer | ReadableStream, length: number) =>
     fetch(`${url}/v1/photos`, {
       method: 'POST',

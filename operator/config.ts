@@ -11,7 +11,7 @@ const schema = z.object({
   OPERATOR_LEASE_NAME: z.string().min(1).default('enlarger-operator'),
   OPERATOR_LEADER_ELECT: envBool().default(true),
   /** Port of /healthz, /readyz and /metrics. */
-  OPERATOR_PORT: envInt({ min: 0, max: 65535 }).default(8081),
+  OPERATOR_PORT: envInt({ min: 0, max: 65535 }).default(8090),
   /** ImagePlatforms reconciled at once; each one is always handled by one worker at a time. */
   OPERATOR_WORKERS: envInt({ min: 1, max: 64 }).default(4),
   /**

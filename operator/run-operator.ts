@@ -4,12 +4,17 @@ import { createHttpService } from '../lib/http/server.js';
 import { ReadinessMonitor } from '../lib/http/readiness.js';
 import { createMetricsRegistry } from '../lib/metrics/registry.js';
 import type { OperatorConfig } from './config.js';
-import { clusterClient } from './controller/cluster-client.js';
-import { DEFAULT_LEADER_ELECTION, LeaderElector } from './controller/leader-election.js';
-import { operatorMetrics } from './controller/metrics.js';
-import { platformInformers } from './controller/platform-informers.js';
-import { WorkQueue } from './controller/work-queue.js';
+import { clusterClient } from './platform/cluster-client.js';
+import { DEFAULT_LEADER_ELECTION, LeaderElector } from './toolkit/leader-election.js';
+import { operatorMetrics } from './platform/metrics.js';
+import { platformInformers } from './platform/platform-informers.js';
+import { WorkQueue } from './toolkit/work-queue.js';
 import { reconcile } from './reconcile/reconcile.js';
+import { parseImagePlatform, type ImagePlatform } from './api/imageplatform.js';
+import { Autoscaler } from './autoscale/autoscaler.js';
+import { autoscalerMetrics } from './autoscale/metrics.js';
+import { QueueBacklogReader } from './autoscale/queue-backlog.js';
+import { autoscalerCluster } from './platform/autoscaler-cluster.js';
 
 /** A running operator. */
 export interface RunningOperator {
@@ -55,13 +60,37 @@ export async function runOperator(
     log,
   );
   const http = createHttpService({ log, registry, readiness, routes: () => undefined });
-  await http.listen(config.port);
+  await http.listenAdmin({ adminPort: config.port });
   await informers.start();
   await readiness.start();
   log.info({ namespace: config.watchNamespace ?? 'all', identity: config.identity }, 'caches synced');
 
+  const backlog = new QueueBacklogReader(log);
+  const autoscaler = new Autoscaler(
+    autoscalerCluster(kc, informers.cache, ctx.cluster),
+    backlog,
+    autoscalerMetrics(registry),
+    log.child({ component: 'autoscaler' }),
+  );
+  const platforms = (): ImagePlatform[] =>
+    informers.platformKeys().flatMap((key) => {
+      const [namespace = '', name = ''] = key.split('/');
+      const obj = informers.cache.platform(namespace, name);
+      try {
+        return obj ? [parseImagePlatform(obj)] : [];
+      } catch {
+        return []; // the reconciler reports invalid platforms
+      }
+    });
+  let autoscaling: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | undefined;
+
   const startWorkers = () => {
     metrics.leader.set(1);
+    // Each component keeps its own interval; the tick only finds who is due.
+    autoscaling = setInterval(() => {
+      ticking ??= autoscaler.tick(platforms()).finally(() => (ticking = undefined));
+    }, 1000);
     queue.run(async (key) => {
       const end = metrics.reconcileSeconds.startTimer();
       const result = await reconcile(ctx, key);
@@ -94,6 +123,9 @@ export async function runOperator(
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(resync);
+      clearInterval(autoscaling);
+      await ticking;
+      await backlog.close();
       await queue.shutdown();
       election.abort();
       await done;

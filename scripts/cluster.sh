@@ -15,6 +15,10 @@ KWOK_BIN="$(bin_dir kwok "$KWOK_VERSION")/kwok"
 APISERVER_PORT="${APISERVER_PORT:-16443}"
 ETCD_PORT="${ETCD_PORT:-12379}"
 NODE_NAME="${KWOK_NODE_NAME:-kwok-node-0}"
+# Fake pods get IPs inside 127.0.0.0/8, which Linux routes to loopback: a test
+# can bind a real process to a pod's IP and the operator reaches it there, as
+# it would reach a real pod (the autoscaler scrapes pods by IP).
+POD_CIDR="${KWOK_POD_CIDR:-127.244.0.0/16}"
 COMPONENTS=(kwok kube-scheduler kube-controller-manager kube-apiserver etcd)
 
 kubectl_() { kubectl --kubeconfig "$KUBECONFIG_OUT" "$@"; }
@@ -104,7 +108,7 @@ up() {
 
   start_daemon kwok "$logs/kwok.log" "$KWOK_BIN" --kubeconfig "$KUBECONFIG_OUT" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-    --node-ip 10.244.0.1 --cidr 10.244.0.0/16 --node-lease-duration-seconds 40 \
+    --node-ip 10.244.0.1 --cidr "$POD_CIDR" --node-lease-duration-seconds 40 \
     --server-address "127.0.0.1:$((APISERVER_PORT + 3))"
 
   kubectl_ apply -f - >/dev/null <<NODE

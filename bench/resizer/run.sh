@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
 PORT="${PORT:-18081}"
+ADMIN_PORT="${ADMIN_PORT:-18091}"
 OUT=.run/bench
 DIST="$OUT/dist"
 DATA="$(mktemp -d)"
@@ -31,11 +32,11 @@ node "$DIST/bench/resizer/calibrate.js" "$DATA/photos/$(id_of LadyBird.jpg)/mast
 echo "== calibration: the resizer's render pipeline in process (watermark on), the JPEG-only miss URLs, 2 in flight" >&2
 node "$DIST/bench/resizer/in-process.js" "$DATA" "$(id_of LadyBird.jpg)" "$SECONDS_PER_RUN" | record
 
-STORAGE_KIND=fs DATA_DIR="$DATA" RESIZER_WATERMARK_LOGO_KEY=branding/logo.png RESIZER_PORT="$PORT" RESIZER_HOST=127.0.0.1 LOG_LEVEL=warn \
+STORAGE_KIND=fs DATA_DIR="$DATA" RESIZER_WATERMARK_LOGO_KEY=branding/logo.png RESIZER_PORT="$PORT" RESIZER_ADMIN_PORT="$ADMIN_PORT" RESIZER_HOST=127.0.0.1 LOG_LEVEL=warn \
   node "$DIST/cli/main.js" resizer &
 server=$!
 trap 'kill "$server" 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$ADMIN_PORT/readyz" >/dev/null && break; sleep 0.2; done
 
 base="http://127.0.0.1:$PORT"
 load() { node "$DIST/bench/resizer/load.js" "$base" "$@"; }

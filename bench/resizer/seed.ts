@@ -13,6 +13,7 @@ import { createLogger } from '../../lib/log/logger.js';
 import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import { writeManifest } from '../../lib/photos/records.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
+import { DecodeAdmission } from '../../services/converter/admission.js';
 import { loadConverterConfig } from '../../services/converter/config.js';
 import { convertPhoto } from '../../services/converter/convert-photo.js';
 
@@ -21,6 +22,7 @@ if (!dataDir || files.length === 0) throw new Error('usage: seed.js <data-dir> <
 
 const storage = new FsStorage(dataDir);
 const config = loadConverterConfig({ ...process.env, STORAGE_KIND: 'fs', DATA_DIR: dataDir });
+const admission = new DecodeAdmission(config.memoryBudgetBytes);
 const log = createLogger({ level: 'warn' });
 await storage.put(
   'branding/logo.png',
@@ -52,7 +54,7 @@ for (const file of files) {
     },
     conversions: [],
   });
-  await convertPhoto({ photoId: id }, { storage, config, log });
+  await convertPhoto({ photoId: id }, { storage, config, log, admission });
   ids[path.basename(file)] = id;
 }
 process.stdout.write(`${JSON.stringify(ids)}\n`);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { runService } from './run-service.js';
 
-/** `enlarger converter`: the conversion worker, with probes and metrics on CONVERTER_PORT (default 8082). */
+/** `enlarger converter`: the conversion worker, with probes and metrics on CONVERTER_ADMIN_PORT (default 9092). */
 export const converterCommand = () =>
   new Command('converter')
     .description('run the converter (queue worker)')

@@ -65,5 +65,5 @@ const resizer: DevComponent = {
   },
 };
 
-/** The constellation `enlarger dev` runs in one process: media on :8080, the resizer on :8081. */
+/** The constellation `enlarger dev` runs in one process: media on :8080, the resizer on :8081, their probes and metrics on :9090 and :9091. */
 export const devComponents: DevComponent[] = [media, converter, resizer];

@@ -62,6 +62,9 @@ export const envNumber = (opts: { min?: number; max?: number } = {}) =>
         .max(opts.max ?? Infinity, { message: `must be a number <= ${opts.max}` }),
     );
 
+/** A boolean as {@link envBool} reads it back, for code that renders an environment. */
+export const boolEnv = (value: boolean): 'true' | 'false' => (value ? 'true' : 'false');
+
 export const envBool = () =>
   z
     .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })

@@ -32,16 +32,16 @@ async function start(ready: () => void) {
       });
     },
   });
-  const { port } = await service.listen(0, '127.0.0.1');
+  const { port, adminPort } = await service.listen({ port: 0, adminPort: 0, host: '127.0.0.1' });
   readiness.stop();
-  return `http://127.0.0.1:${port}`;
+  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}` };
 }
 
 afterEach(() => service.close());
 
 describe('createHttpService', () => {
   it("writes each error's own status and {error:{code,message}}, hiding internals", async () => {
-    const url = await start(() => undefined);
+    const { url } = await start(() => undefined);
     const answers = await Promise.all(
       ['/teapot', '/boom', '/storage', '/queue', '/nope'].map(async (path) => {
         const res = await fetch(url + path);
@@ -58,13 +58,21 @@ describe('createHttpService', () => {
   });
 
   it('answers /healthz always and /readyz from the dependency checks', async () => {
-    const url = await start(() => {
+    const { admin } = await start(() => {
       throw new Error('dep is down');
     });
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${url}/readyz`);
+    expect((await fetch(`${admin}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${admin}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ dependencies: { dep: { ok: false, error: 'dep is down' } } });
-    expect(await (await fetch(`${url}/metrics`)).text()).toContain('enlarger_process_cpu_seconds_total');
+    expect(await (await fetch(`${admin}/metrics`)).text()).toContain('enlarger_process_cpu_seconds_total');
+  });
+
+  it('keeps probes and metrics off the public port', async () => {
+    const { url } = await start(() => undefined);
+    const answers = await Promise.all(
+      ['/healthz', '/readyz', '/metrics'].map(async (p) => (await fetch(url + p)).status),
+    );
+    expect(answers).toEqual([404, 404, 404]);
   });
 });

@@ -19,43 +19,84 @@ export interface HttpServiceOptions {
   drainTimeoutMs?: number;
 }
 
-/** An express app with probes, metrics, request logs and error mapping, bound to a port on `listen`. */
+/** Where a service listens: its public API, and the admin port of probes and metrics. */
+export interface ListenOptions {
+  port: number;
+  host?: string;
+  adminPort: number;
+}
+
+/** The bound public address, plus the admin port (probes and metrics). */
+export type Listening = AddressInfo & { adminPort: number };
+
+/** A public express app and an admin app (probes, metrics), each bound to its own port on `listen`. */
 export interface HttpService {
   app: Express;
-  listen(port: number, host?: string): Promise<AddressInfo>;
+  listen(options: ListenOptions): Promise<Listening>;
+  /** Binds only the admin port, for a worker with no public API (the converter). */
+  listenAdmin(options: { adminPort: number; host?: string }): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight requests finish (up to the drain timeout), then resolves. */
   close(): Promise<void>;
 }
 
-/** The bootstrap every service shares: `/healthz`, `/readyz`, `/metrics`, logs and one error mapper. */
+/**
+ * The bootstrap every service shares. The public port carries only the API;
+ * `/healthz`, `/readyz` and `/metrics` sit on a separate admin port, so a CDN
+ * or an ingress in front of the API never exposes them, and a flood on the API
+ * port cannot starve the kubelet's probes of a socket.
+ */
 export function createHttpService(options: HttpServiceOptions): HttpService {
   const { log, registry, readiness } = options;
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(log));
-  app.use(healthRoutes(readiness, registry));
   options.routes(app);
   app.use(notFoundHandler);
   app.use(errorMiddleware(log));
 
-  let server: Server | undefined;
+  const admin = express();
+  admin.disable('x-powered-by');
+  admin.use(healthRoutes(readiness, registry));
+  admin.use(notFoundHandler);
+  admin.use(errorMiddleware(log));
+
+  const servers: Server[] = [];
   return {
     app,
-    async listen(port, host) {
-      server = host === undefined ? app.listen(port) : app.listen(port, host);
-      await once(server, 'listening');
-      const address = server.address() as AddressInfo;
-      log.info({ port: address.port, host: address.address }, 'listening');
-      return address;
+    async listen({ port, host, adminPort }) {
+      const publicAddress = await bind(app, port, host);
+      const adminAddress = await bind(admin, adminPort, host);
+      log.info(
+        { port: publicAddress.port, adminPort: adminAddress.port, host: publicAddress.address },
+        'listening',
+      );
+      return { ...publicAddress, adminPort: adminAddress.port };
+    },
+    async listenAdmin({ adminPort, host }) {
+      const adminAddress = await bind(admin, adminPort, host);
+      log.info({ adminPort: adminAddress.port, host: adminAddress.address }, 'listening');
+      return adminAddress;
     },
     async close() {
-      if (!server?.listening) return;
-      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-      // Keep-alive sockets with no request in flight would hold close() open forever.
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server?.closeAllConnections(), options.drainTimeoutMs ?? 25_000);
-      await closed;
-      clearTimeout(timer);
+      // The public server drains first; the admin port keeps answering probes meanwhile.
+      for (const server of servers.splice(0)) await drain(server, options.drainTimeoutMs ?? 25_000);
     },
   };
+
+  async function bind(handler: Express, port: number, host: string | undefined): Promise<AddressInfo> {
+    const server = host === undefined ? handler.listen(port) : handler.listen(port, host);
+    servers.push(server);
+    await once(server, 'listening');
+    return server.address() as AddressInfo;
+  }
+}
+
+async function drain(server: Server, timeoutMs: number): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive sockets with no request in flight would hold close() open forever.
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+  await closed;
+  clearTimeout(timer);
 }

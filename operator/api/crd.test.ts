@@ -47,8 +47,11 @@ describe('ImagePlatform CRD', () => {
       enabled: false,
       minReplicas: 2,
       maxReplicas: 10,
-      targetP95Milliseconds: 250,
-      targetQueueDepth: 100,
+      targetP95Milliseconds: 180,
+      targetQueueDepth: 4,
+      intervalSeconds: 15,
+      scaleUp: { percent: 100, pods: 4, periodSeconds: 15 },
+      scaleDown: { stabilizationSeconds: 300 },
     });
   });
 });

@@ -59,6 +59,12 @@ export function imagePlatformCrd(): CrdManifest {
             componentColumn('converter'),
             componentColumn('resizer'),
             {
+              name: 'P95',
+              type: 'integer',
+              description: "The resizer's p95 latency of renders over the autoscaler's last interval, ms.",
+              jsonPath: '.status.autoscaling.resizer.metrics[?(@.name=="p95Milliseconds")].current',
+            },
+            {
               name: 'Reason',
               type: 'string',
               priority: 1,

@@ -11,12 +11,11 @@ export function samplePlatform(spec: Record<string, unknown> = {}, generation = 
   });
 }
 
-/** The data of every Secret the unit-test platforms reference, as the apiserver returns it (base64). */
+const b64 = (value: string) => Buffer.from(value).toString('base64');
+
+/** Every Secret the unit-test platforms reference: uid and data, as the apiserver returns them (base64). */
 export const sampleSecrets = {
-  amqp: { url: Buffer.from('amqp://user:pass@rabbitmq:5672').toString('base64') },
-  s3: {
-    accessKeyId: Buffer.from('key').toString('base64'),
-    secretAccessKey: Buffer.from('secret').toString('base64'),
-  },
-  signing: { keys: Buffer.from('k1,k2').toString('base64') },
+  amqp: { uid: 'secret-uid-amqp', data: { url: b64('amqp://user:pass@rabbitmq:5672') } },
+  s3: { uid: 'secret-uid-s3', data: { accessKeyId: b64('key'), secretAccessKey: b64('secret') } },
+  signing: { uid: 'secret-uid-signing', data: { keys: b64('k1,k2') } },
 } as const;

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { CONVERTER_DEFAULTS } from '../../services/converter/config.js';
+import { sizeSpec } from '../../services/converter/sizes.js';
+import { MEDIA_DEFAULTS } from '../../services/media/config.js';
+import { RESIZER_DEFAULTS } from '../../services/resizer/config.js';
 
 /**
  * The ImagePlatform spec, defined once. The TypeScript types, the runtime
@@ -11,7 +15,9 @@ import { z } from 'zod';
  *   never see the field missing;
  * - optional sub-objects that carry defaults use `.prefault({})`, so the
  *   apiserver (and zod) fill their fields in even when the user omits them;
- * - cross-field rules are CEL `x-kubernetes-validations` in `.meta()`.
+ * - cross-field rules are CEL `x-kubernetes-validations` in `.meta()`;
+ * - a default a service also has is imported from that service's
+ *   `*_DEFAULTS`, so the CRD and `enlarger <service>` never disagree.
  */
 
 /** CEL rule attached to an object or list; the apiserver evaluates it. */
@@ -49,8 +55,6 @@ const secretKeyRef = (defaultKey: string, what: string) =>
       key: z.string().min(1).default(defaultKey).describe(`Key in that Secret holding ${what}.`),
     })
     .describe(`Secret key holding ${what}.`);
-
-const imageFormat = z.enum(['jpeg', 'webp', 'avif', 'png']);
 
 export const imageSpec = z
   .object({
@@ -101,34 +105,114 @@ export const queueSpec = z
       .regex(/^[A-Za-z0-9._-]{1,200}$/)
       .default('enlarger.convert')
       .describe('Queue of conversion tasks: letters, digits, ".", "_" or "-".'),
-    prefetch: z.int().min(1).max(1000).default(4).describe('Tasks a converter pod works on at once.'),
+    prefetch: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(CONVERTER_DEFAULTS.prefetch)
+      .describe('Tasks a converter pod holds at once; its memory budget may decode fewer side by side.'),
   })
   .describe('RabbitMQ queue from media to converter.');
 
 export const mediaSpec = z
   .object({
     replicas: replicas(2),
-    maxUploadBytes: z.int().min(1).default(52_428_800).describe('Largest accepted upload, in bytes.'),
+    maxUploadBytes: z
+      .int()
+      .min(1)
+      .default(MEDIA_DEFAULTS.maxBytes)
+      .describe('Largest accepted upload, in bytes.'),
     resources: resources({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
   })
   .prefault({})
   .describe('The upload API.');
 
-export const sizeSpec = z.object({
-  name: z
-    .string()
-    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/)
-    .max(32)
-    .describe('Name of the size, used in keys and URLs: lowercase letters, digits and dashes.'),
-  width: z.int().min(1).max(8192).describe('Width in pixels.'),
-  height: z.int().min(1).max(8192).optional().describe('Height in pixels. Empty keeps the aspect ratio.'),
-  fit: z
-    .enum(['cover', 'contain', 'fill', 'inside', 'outside'])
-    .default('inside')
-    .describe('How the image fits width x height (sharp semantics).'),
-  format: imageFormat.default('webp').describe('Output format.'),
-  quality: quality().default(80).describe('Encoder quality, 1-100.'),
-});
+const intervalSeconds = () =>
+  z.int().min(1).max(3600).default(15).describe('How often the autoscaler measures and decides, in seconds.');
+
+export const resizerAutoscalingSpec = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe("Let the operator's autoscaler own the resizer's replicas (replicas is then ignored)."),
+    minReplicas: z.int().min(1).default(2).describe('Fewest resizer pods.'),
+    maxReplicas: z.int().min(1).default(10).describe('Most resizer pods.'),
+    targetP95Milliseconds: z
+      .int()
+      .min(1)
+      .default(180)
+      .describe(
+        'p95 latency of cache misses, across pods over one interval, that one more pod should bring back.',
+      ),
+    targetQueueDepth: z
+      .int()
+      .min(1)
+      .default(4)
+      .describe(
+        'Requests waiting for a render slot per pod; must be below queueSize, where shedding starts.',
+      ),
+    intervalSeconds: intervalSeconds(),
+    scaleUp: z
+      .object({
+        percent: z
+          .int()
+          .min(1)
+          .default(100)
+          .describe('Add at most this share of the current pods per period.'),
+        pods: z.int().min(1).default(4).describe('Or at most this many pods per period, whichever is more.'),
+        periodSeconds: z.int().min(1).default(15).describe('The period of the step limit, in seconds.'),
+      })
+      .prefault({})
+      .describe("Step limit of a scale-up, Kubernetes HPA's defaults."),
+    scaleDown: z
+      .object({
+        stabilizationSeconds: z
+          .int()
+          .min(0)
+          .max(3600)
+          .default(300)
+          .describe('Scale down only to the highest recommendation of this window.'),
+      })
+      .prefault({})
+      .describe('Scale-down behaviour.'),
+  })
+  .prefault({})
+  .meta(
+    cel({
+      rule: 'self.minReplicas <= self.maxReplicas',
+      message: 'minReplicas must be less than or equal to maxReplicas',
+    }),
+  )
+  .describe('Autoscaling of the resizer on p95 latency, queue depth and shedding, scraped from its pods.');
+
+export const converterAutoscalingSpec = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe("Let the operator's autoscaler own the converter's replicas (replicas is then ignored)."),
+    minReplicas: z
+      .int()
+      .min(0)
+      .default(1)
+      .describe('Fewest converter pods; 0 scales to zero when the queue is empty.'),
+    maxReplicas: z.int().min(1).default(10).describe('Most converter pods.'),
+    targetBacklogPerReplica: z
+      .int()
+      .min(1)
+      .default(20)
+      .describe('Tasks waiting in the queue per converter pod.'),
+    intervalSeconds: intervalSeconds(),
+    cooldownSeconds: z
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(300)
+      .describe('How long the queue must stay empty, nothing unacknowledged, before scaling to zero.'),
+  })
+  .prefault({})
+  .describe('Autoscaling of the converter on the RabbitMQ backlog, down to zero.');
 
 export const converterSpec = z
   .object({
@@ -139,22 +223,23 @@ export const converterSpec = z
           .int()
           .min(1)
           .max(16384)
-          .default(4096)
+          .default(CONVERTER_DEFAULTS.master.maxEdge)
           .describe('Longest edge of the stored master, in pixels.'),
         // Masters must stay cheap to decode for every size derived from them.
-        format: z.enum(['jpeg', 'webp']).default('jpeg').describe('Format of the master.'),
-        quality: quality().default(90).describe('Encoder quality of the master, 1-100.'),
+        format: z
+          .enum(['jpeg', 'webp'])
+          .default(CONVERTER_DEFAULTS.master.format)
+          .describe('Format of the master.'),
+        quality: quality()
+          .default(CONVERTER_DEFAULTS.master.quality)
+          .describe('Encoder quality of the master, 1-100.'),
       })
       .prefault({})
       .describe('The normalised master every size is derived from.'),
     sizes: z
       .array(sizeSpec)
       .max(32)
-      .default([
-        { name: 'thumb', width: 320, fit: 'inside', format: 'webp', quality: 80 },
-        { name: 'medium', width: 1024, fit: 'inside', format: 'webp', quality: 80 },
-        { name: 'large', width: 2048, fit: 'inside', format: 'webp', quality: 80 },
-      ])
+      .default(CONVERTER_DEFAULTS.sizes)
       .meta(
         cel({
           rule: 'self.all(s, self.exists_one(t, t.name == s.name))',
@@ -162,44 +247,47 @@ export const converterSpec = z
         }),
       )
       .describe('Sizes rendered ahead of time for every upload.'),
-    resources: resources({ requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } }),
-  })
-  .prefault({})
-  .describe('The worker that turns uploads into a master and the configured sizes.');
-
-export const autoscalingSpec = z
-  .object({
-    enabled: z
-      .boolean()
-      .default(false)
-      .describe("Let the autoscaler own the resizer's replicas (replicas is then ignored)."),
-    minReplicas: z.int().min(1).default(2).describe('Fewest resizer pods.'),
-    maxReplicas: z.int().min(1).default(10).describe('Most resizer pods.'),
-    targetP95Milliseconds: z.int().min(1).default(250).describe('Scale up when p95 latency exceeds this.'),
-    targetQueueDepth: z.int().min(1).default(100).describe('Scale up when this many requests wait per pod.'),
+    memoryBudgetFraction: z
+      .number()
+      .min(0.1)
+      .max(0.9)
+      .default(CONVERTER_DEFAULTS.memoryBudgetFraction)
+      .describe(
+        "Share of the memory limit that decodes may hold at once (estimated from each original's pixels); the rest is the runtime's.",
+      ),
+    autoscaling: converterAutoscalingSpec,
+    resources: resources({
+      requests: { cpu: '500m', memory: '512Mi' },
+      limits: { memory: CONVERTER_DEFAULTS.memoryLimit },
+    }),
   })
   .prefault({})
   .meta(
     cel({
-      rule: 'self.minReplicas <= self.maxReplicas',
-      message: 'minReplicas must be less than or equal to maxReplicas',
+      rule: '!self.autoscaling.enabled || self.autoscaling.minReplicas <= self.autoscaling.maxReplicas',
+      message: 'autoscaling.minReplicas must be less than or equal to autoscaling.maxReplicas',
     }),
   )
-  .describe('Autoscaling of the resizer.');
+  .describe('The worker that turns uploads into a master and the configured sizes.');
 
 export const watermarkSpec = z
   .object({
     logoKey: z.string().min(1).optional().describe('Storage key of a PNG logo drawn on each image.'),
     position: z
       .enum(['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest', 'center'])
-      .default('southeast')
+      .default(RESIZER_DEFAULTS.watermark.position)
       .describe('Where the watermark sits.'),
-    opacity: z.number().min(0).max(1).default(0.5).describe('Opacity of the watermark, 0-1.'),
+    opacity: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(RESIZER_DEFAULTS.watermark.opacity)
+      .describe('Opacity of the watermark, 0-1.'),
     scale: z
       .number()
       .min(0.01)
       .max(1)
-      .default(0.15)
+      .default(RESIZER_DEFAULTS.watermark.scale)
       .describe('Watermark width as a fraction of the image width.'),
     attribution: z
       .string()
@@ -209,7 +297,11 @@ export const watermarkSpec = z
       .describe(
         'Who is credited ("© <attribution>") on photos with no photographer on record; photos with one credit their photographer.',
       ),
-    minWidth: z.int().min(1).default(400).describe('Images narrower than this are not watermarked.'),
+    minWidth: z
+      .int()
+      .min(1)
+      .default(RESIZER_DEFAULTS.watermark.minWidth)
+      .describe('Images narrower than this are not watermarked.'),
   })
   .meta(
     cel({
@@ -222,17 +314,41 @@ export const watermarkSpec = z
 export const resizerSpec = z
   .object({
     replicas: replicas(2),
-    autoscaling: autoscalingSpec,
+    autoscaling: resizerAutoscalingSpec,
+    slots: z
+      .int()
+      .min(1)
+      .max(64)
+      .default(RESIZER_DEFAULTS.slots)
+      .describe('Renders at once per pod; one per core the pod may use.'),
+    queueSize: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(RESIZER_DEFAULTS.queueSize)
+      .describe('Requests that may wait for a slot per pod; past it the pod answers 503 at once.'),
     cacheMegabytes: z
       .int()
       .min(0)
-      .default(256)
+      .default(RESIZER_DEFAULTS.outputCacheBytes / 1024 ** 2)
       .describe('In-memory cache of rendered images per pod, in MiB.'),
     watermark: watermarkSpec.optional(),
+    allowWatermarkOptOut: z
+      .boolean()
+      .default(RESIZER_DEFAULTS.watermarkOptOut)
+      .describe(
+        'Let `wm=0` drop the logo and attribution. Off: every image carries the credit. Turn on only with signingSecretRef, so only URLs you sign can drop it.',
+      ),
     signingSecretRef: secretKeyRef('keys', 'comma-separated URL signing keys').optional(),
     resources: resources({ requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } }),
   })
   .prefault({})
+  .meta(
+    cel({
+      rule: '!self.autoscaling.enabled || self.autoscaling.targetQueueDepth < self.queueSize',
+      message: 'autoscaling.targetQueueDepth must be below queueSize: a pod never queues more',
+    }),
+  )
   .describe('The on-demand resizing HTTP service.');
 
 export const imagePlatformSpec = z
@@ -251,7 +367,10 @@ export const imagePlatformSpec = z
   .describe('Desired state of an image platform: storage, queue and the three services.');
 
 export type ImagePlatformSpec = z.output<typeof imagePlatformSpec>;
-export type SizeSpec = z.output<typeof sizeSpec>;
+export type { SizeSpec } from '../../services/converter/sizes.js';
 export type ResizerSpec = z.output<typeof resizerSpec>;
+export type ConverterSpec = z.output<typeof converterSpec>;
+export type ResizerAutoscaling = z.output<typeof resizerAutoscalingSpec>;
+export type ConverterAutoscaling = z.output<typeof converterAutoscalingSpec>;
 export type SecretKeyRef = z.output<typeof queueSpec>['urlSecretRef'];
 export type ResourceRequirements = ImagePlatformSpec['media']['resources'];

@@ -42,6 +42,42 @@ export const componentStatusSchema = z
   })
   .describe('Replicas of one component.');
 
+export const autoscalingTargetStatus = z
+  .object({
+    currentReplicas: z
+      .int()
+      .min(0)
+      .describe('Replicas the Deployment asked for when the autoscaler last looked.'),
+    desiredReplicas: z.int().min(0).describe('Replicas the autoscaler decided on.'),
+    lastScaleTime: z
+      .string()
+      .meta({ format: 'date-time' })
+      .optional()
+      .describe('When the autoscaler last changed the replica count.'),
+    metrics: z
+      .array(
+        z.object({
+          name: z.string().describe('p95Milliseconds, queuePerPod, shed or backlog.'),
+          current: z.number().describe('Measured over the last interval.'),
+          target: z.number().describe('The target from the spec (0 for shed: any shedding scales up).'),
+        }),
+      )
+      .max(8)
+      .describe('Each signal the decision read.'),
+    decision: z
+      .string()
+      .max(1024)
+      .describe('The last decision in one line: what was measured and what it led to.'),
+    conditions: z
+      .array(conditionSchema)
+      .max(4)
+      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
+      .describe(
+        'ScalingActive (metrics were available) and ScalingLimited (a limit cut the decision), as HPA reports them.',
+      ),
+  })
+  .describe("The operator's autoscaler, for one component.");
+
 export const imagePlatformStatus = z
   .object({
     observedGeneration: z.int().min(0).optional().describe('The .metadata.generation this status describes.'),
@@ -59,9 +95,14 @@ export const imagePlatformStatus = z
       })
       .optional()
       .describe('Replicas of media, converter and resizer.'),
+    autoscaling: z
+      .object({ resizer: autoscalingTargetStatus.optional(), converter: autoscalingTargetStatus.optional() })
+      .optional()
+      .describe("Written by the operator's autoscaler, for each component it scales."),
   })
   .describe('Observed state, written by the operator.');
 
 export type Condition = z.output<typeof conditionSchema>;
 export type ComponentStatus = z.output<typeof componentStatusSchema>;
 export type ImagePlatformStatus = z.output<typeof imagePlatformStatus>;
+export type AutoscalingTargetStatus = z.output<typeof autoscalingTargetStatus>;

@@ -1,6 +1,6 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { ImagePlatform } from '../api/imageplatform.js';
-import type { ReferencedSecrets } from '../resources/checksum.js';
+import type { ReferencedSecrets, SecretData } from '../resources/checksum.js';
 import type { ReconcileContext, UserProblem } from './context.js';
 
 interface SecretReference {
@@ -61,11 +61,11 @@ export async function checkReferences(ctx: ReconcileContext, cr: ImagePlatform):
   const secrets = await Promise.all(
     refs.map((ref) => ctx.cluster.readSecret(cr.metadata.namespace, ref.name)),
   );
-  const data: Record<string, Record<string, string>> = {};
+  const found: Record<string, SecretData> = {};
   for (const [i, ref] of refs.entries()) {
     const problem = problemWith(cr, ref, secrets[i]);
     if (problem) return { problem };
-    data[ref.name] = secrets[i]?.data ?? {};
+    found[ref.name] = { uid: secrets[i]?.metadata?.uid ?? '', data: secrets[i]?.data ?? {} };
   }
-  return { secrets: data };
+  return { secrets: found };
 }

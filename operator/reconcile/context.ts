@@ -1,14 +1,6 @@
-import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
 import type { Logger } from '../../lib/log/logger.js';
-import type { ClusterClient } from '../controller/cluster-client.js';
-
-/** Reads from the informer caches: current as of the last watch event, never a network call. */
-export interface CacheReader {
-  platform(namespace: string, name: string): KubernetesObject | undefined;
-  deployment(namespace: string, name: string): V1Deployment | undefined;
-  /** Any cached child by kind (`ConfigMap`, `Deployment`, `Service`). */
-  child(kind: string, namespace: string, name: string): KubernetesObject | undefined;
-}
+import type { ClusterClient } from '../platform/cluster-client.js';
+import type { CacheReader } from '../platform/platform-informers.js';
 
 /** Everything a reconcile step may use. */
 export interface ReconcileContext {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/log/logger.js';
 import { samplePlatform } from '../api/fixture.js';
 import type { ImagePlatformStatus } from '../api/status.js';
-import type { ClusterClient, PlatformEvent } from '../controller/cluster-client.js';
+import type { ClusterClient, PlatformEvent } from '../platform/cluster-client.js';
 import type { DesiredChild } from '../resources/children.js';
 import type { ReconcileContext } from './context.js';
 import { USER_PROBLEM_RECHECK_MS, reconcile } from './reconcile.js';

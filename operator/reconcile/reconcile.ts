@@ -1,7 +1,7 @@
 import { messageOf } from '../../lib/errors.js';
 import { InvalidSpecError } from '../api/imageplatform.js';
-import { apiMessage, isConflict, isNotFound, statusOf } from '../controller/api-errors.js';
-import type { WorkResult } from '../controller/work-queue.js';
+import { apiMessage, isConflict, isNotFound, statusOf } from '../toolkit/api-errors.js';
+import type { WorkResult } from '../toolkit/work-queue.js';
 import { applyChildren } from './apply-children.js';
 import { checkReferences } from './check-references.js';
 import type { ReconcileContext } from './context.js';

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ImagePlatform } from '../api/imageplatform.js';
-import { COMPONENTS, childName, type Component } from '../resources/meta.js';
+import { COMPONENTS, childName, type Component } from '../api/names.js';
 import { findCondition } from '../status/conditions.js';
 import { computeStatus } from '../status/platform-status.js';
 import type { ReconcileContext, UserProblem } from './context.js';
@@ -19,7 +19,9 @@ export async function updateStatus(
     COMPONENTS.map((c) => [c, ctx.cache.deployment(namespace, childName(cr, c))]),
   ) as Partial<Record<Component, ReturnType<ReconcileContext['cache']['deployment']>>>;
   const status = computeStatus(cr, { deployments, problem, paused: cr.spec.paused }, ctx.now());
-  if (isDeepStrictEqual(status, cr.status)) return;
+  // status.autoscaling belongs to the autoscaler (its own field manager); leave it out of the comparison.
+  const { autoscaling: _theirs, ...ours } = cr.status ?? {};
+  if (isDeepStrictEqual(status, ours)) return;
 
   await ctx.cluster.applyStatus(cr, status);
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { samplePlatform, sampleSecrets } from '../api/fixture.js';
+import { component } from '../api/components/index.js';
+import type { ImagePlatform } from '../api/imageplatform.js';
+import { COMPONENTS, type Component } from '../api/names.js';
 import { configChecksum, type ReferencedSecrets } from './checksum.js';
-import { COMPONENTS } from './meta.js';
 
 describe('configChecksum', () => {
   const base = samplePlatform({
@@ -9,10 +11,10 @@ describe('configChecksum', () => {
     resizer: { signingSecretRef: { name: 'signing' } },
   });
   const sum = (
-    cr = base,
-    component: (typeof COMPONENTS)[number] = 'media',
+    cr: ImagePlatform = base,
+    name: Component = 'media',
     secrets: ReferencedSecrets = sampleSecrets,
-  ) => configChecksum(cr, component, secrets);
+  ) => configChecksum(component(cr, name), secrets);
 
   it('is a stable SHA-256', () => {
     expect(sum()).toMatch(/^[0-9a-f]{64}$/);
@@ -38,7 +40,10 @@ describe('configChecksum', () => {
   it('changes for the components whose referenced Secret values are rotated', () => {
     const rotated = (name: string, key: string): ReferencedSecrets => ({
       ...sampleSecrets,
-      [name]: { ...sampleSecrets[name as keyof typeof sampleSecrets], [key]: 'bmV3' },
+      [name]: {
+        ...sampleSecrets[name as keyof typeof sampleSecrets],
+        data: { ...sampleSecrets[name as keyof typeof sampleSecrets].data, [key]: 'bmV3' },
+      },
     });
     const changedFor = (secrets: ReferencedSecrets) =>
       COMPONENTS.filter((c) => sum(base, c, secrets) !== sum(base, c));
@@ -49,7 +54,17 @@ describe('configChecksum', () => {
   });
 
   it('ignores keys of a referenced Secret that no container reads', () => {
-    const extra = { ...sampleSecrets, amqp: { ...sampleSecrets.amqp, unrelated: 'eA==' } };
+    const extra = {
+      ...sampleSecrets,
+      amqp: { ...sampleSecrets.amqp, data: { ...sampleSecrets.amqp.data, unrelated: 'eA==' } },
+    };
     for (const component of COMPONENTS) expect(sum(base, component, extra)).toBe(sum(base, component));
+  });
+
+  it('cannot be matched offline against a guessed Secret value without the Secret uid', () => {
+    // The attack this prevents: hash candidate keys the way an unkeyed checksum would and compare.
+    const guess = (secrets: ReferencedSecrets) => configChecksum(component(base, 'resizer'), secrets);
+    const sameValueOtherUid = { ...sampleSecrets, signing: { ...sampleSecrets.signing, uid: 'another-uid' } };
+    expect(guess(sameValueOtherUid)).not.toBe(guess(sampleSecrets));
   });
 });

@@ -44,18 +44,27 @@ describe('ConfigMap builder', () => {
         S3_ENDPOINT: 'http://minio:9000',
         QUEUE_KIND: 'amqp',
         QUEUE_NAME: 'convert',
-        QUEUE_PREFETCH: '2',
+        MEDIA_PORT: '8080',
+        MEDIA_ADMIN_PORT: '9090',
         MEDIA_MAX_BYTES: '1000',
+        CONVERTER_ADMIN_PORT: '9090',
+        QUEUE_PREFETCH: '2',
         CONVERTER_MASTER_MAX_EDGE: '2000',
         CONVERTER_MASTER_FORMAT: 'webp',
         CONVERTER_MASTER_QUALITY: '85',
         CONVERTER_SIZES:
-          '[{"name":"thumb","width":200,"height":200,"fit":"cover","format":"webp","quality":80}]',
+          '[{"name":"thumb","width":200,"height":200,"fit":"cover","format":"jpeg","quality":80}]',
+        CONVERTER_MEMORY_BUDGET: String(Math.floor(1024 ** 3 * 0.6)),
+        RESIZER_PORT: '8080',
+        RESIZER_ADMIN_PORT: '9090',
+        RESIZER_SLOTS: '2',
+        RESIZER_QUEUE_SIZE: '16',
         RESIZER_OUTPUT_CACHE_BYTES: '64MiB',
+        RESIZER_WATERMARK_OPT_OUT: 'false',
         RESIZER_WATERMARK_POSITION: 'southeast',
-        RESIZER_WATERMARK_OPACITY: '0.5',
+        RESIZER_WATERMARK_OPACITY: '0.6',
         RESIZER_WATERMARK_SCALE: '0.15',
-        RESIZER_WATERMARK_MIN_WIDTH: '400',
+        RESIZER_WATERMARK_MIN_WIDTH: '320',
         RESIZER_WATERMARK_LOGO_KEY: 'logo.png',
         RESIZER_WATERMARK_ATTRIBUTION: '© me',
       },
@@ -66,6 +75,6 @@ describe('ConfigMap builder', () => {
     const { data } = build(samplePlatform());
     expect(
       Object.keys(data ?? {}).filter((k) => k === 'S3_ENDPOINT' || k.startsWith('RESIZER_WATERMARK')),
-    ).toEqual([]);
+    ).toEqual(['RESIZER_WATERMARK_OPT_OUT']);
   });
 });

@@ -1,9 +1,8 @@
-import type { V1Deployment, V1ResourceRequirements } from '@kubernetes/client-node';
+import type { V1Deployment, V1EnvVar } from '@kubernetes/client-node';
+import type { ComponentRow } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
-import type { ResourceRequirements } from '../api/spec.js';
+import { childLabels, childMeta, childName, selectorLabels } from '../api/names.js';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum, type ReferencedSecrets } from './checksum.js';
-import { HTTP_PORT, childLabels, childMeta, childName, selectorLabels, type Component } from './meta.js';
-import { componentEnv } from './service-env.js';
 
 /** A Deployment whose metadata and spec are always present, as the builders return them. */
 export type DesiredDeployment = V1Deployment & {
@@ -11,49 +10,57 @@ export type DesiredDeployment = V1Deployment & {
   spec: NonNullable<V1Deployment['spec']>;
 };
 
-export interface DeploymentOptions {
-  /** Omitted when another controller (the autoscaler) owns the replica count. */
-  replicas: number | undefined;
-  resources: ResourceRequirements;
-  /** How long a pod may take to finish in-flight work after SIGTERM. */
-  terminationGracePeriodSeconds: number;
+/** The container env of one component: only its Secrets, by reference; plain settings come from the ConfigMap. */
+export function secretEnv(row: ComponentRow): V1EnvVar[] {
+  return row.secretEnv.map(({ name, secret, key }) => ({
+    name,
+    valueFrom: { secretKeyRef: { name: secret, key } },
+  }));
 }
 
 /**
- * The Deployment of one component. Every component runs the same image with
- * its name as the command, serves /healthz, /readyz and /metrics on
- * {@link HTTP_PORT}, and meets the `restricted` Pod Security Standard.
+ * The Deployment of one component, from its row of the component table.
+ * Every component runs the same image with its name as the command, serves
+ * probes and metrics on its admin port, and meets the `restricted` Pod
+ * Security Standard.
  */
 export function buildDeployment(
   cr: ImagePlatform,
-  component: Component,
+  row: ComponentRow,
   secrets: ReferencedSecrets,
-  options: DeploymentOptions,
 ): DesiredDeployment {
   const { image } = cr.spec;
   const probe = (path: string, periodSeconds: number) => ({
-    httpGet: { path, port: 'http' },
+    httpGet: { path, port: 'admin' },
     periodSeconds,
     timeoutSeconds: 2,
     failureThreshold: 3,
   });
+  const ports = [
+    ...(row.ports.public === undefined
+      ? []
+      : [{ name: 'http', containerPort: row.ports.public, protocol: 'TCP' }]),
+    { name: 'admin', containerPort: row.ports.admin, protocol: 'TCP' },
+  ];
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: childMeta(cr, childName(cr, component), component),
+    metadata: childMeta(cr, childName(cr, row.name), row.name),
     spec: {
-      ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+      // With autoscaling on, the autoscaler owns spec.replicas: leaving the field out
+      // of our apply releases our ownership instead of fighting over it.
+      ...(row.autoscaled ? {} : { replicas: row.replicas }),
       revisionHistoryLimit: 3,
-      selector: { matchLabels: selectorLabels(cr, component) },
+      selector: { matchLabels: selectorLabels(cr, row.name) },
       // Surge before stopping an old pod, so a rollout never lowers capacity.
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
       template: {
         metadata: {
-          labels: childLabels(cr, component),
+          labels: childLabels(cr, row.name),
           annotations: {
-            [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(cr, component, secrets),
+            [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(row, secrets),
             'prometheus.io/scrape': 'true',
-            'prometheus.io/port': String(HTTP_PORT),
+            'prometheus.io/port': String(row.ports.admin),
             'prometheus.io/path': '/metrics',
           },
         },
@@ -62,7 +69,7 @@ export function buildDeployment(
           automountServiceAccountToken: false,
           // Service links would inject variables like PHOTOS_MEDIA_PORT that nothing reads.
           enableServiceLinks: false,
-          terminationGracePeriodSeconds: options.terminationGracePeriodSeconds,
+          terminationGracePeriodSeconds: row.terminationGracePeriodSeconds,
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 65532,
@@ -71,16 +78,16 @@ export function buildDeployment(
           },
           containers: [
             {
-              name: component,
+              name: row.name,
               image: `${image.repository}:${image.tag}`,
               imagePullPolicy: image.pullPolicy,
-              args: [component],
-              ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
+              args: row.args,
+              ports,
               envFrom: [{ configMapRef: { name: childName(cr, 'config') } }],
-              env: componentEnv(cr, component),
-              resources: quantitiesAsStrings(options.resources),
-              livenessProbe: probe('/healthz', 10),
-              readinessProbe: probe('/readyz', 5),
+              env: secretEnv(row),
+              resources: row.resources,
+              livenessProbe: probe(row.probes.liveness, 10),
+              readinessProbe: probe(row.probes.readiness, 5),
               securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
@@ -94,15 +101,5 @@ export function buildDeployment(
         },
       },
     },
-  };
-}
-
-// The CRD accepts `cpu: 2` as well as `cpu: "2"`; the Pod API types quantities as strings.
-function quantitiesAsStrings({ requests, limits }: ResourceRequirements): V1ResourceRequirements {
-  const strings = (q: Record<string, string | number>) =>
-    Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)]));
-  return {
-    ...(requests ? { requests: strings(requests) } : {}),
-    ...(limits ? { limits: strings(limits) } : {}),
   };
 }

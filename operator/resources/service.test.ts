@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { samplePlatform } from '../api/fixture.js';
-import * as mediaService from './media-service.js';
-import * as resizerService from './resizer-service.js';
+import { component } from '../api/components/index.js';
+import { buildService } from './service.js';
 
 const expected = (component: 'media' | 'resizer') => ({
   apiVersion: 'v1',
@@ -37,12 +37,14 @@ const expected = (component: 'media' | 'resizer') => ({
   },
 });
 
-describe('Service builders', () => {
+describe('Service builder', () => {
   it('builds the media Service', () => {
-    expect(mediaService.build(samplePlatform())).toEqual(expected('media'));
+    const cr = samplePlatform();
+    expect(buildService(cr, component(cr, 'media'))).toEqual(expected('media'));
   });
 
   it('builds the resizer Service', () => {
-    expect(resizerService.build(samplePlatform())).toEqual(expected('resizer'));
+    const cr = samplePlatform();
+    expect(buildService(cr, component(cr, 'resizer'))).toEqual(expected('resizer'));
   });
 });

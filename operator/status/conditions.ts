@@ -1,6 +1,6 @@
 import type { Condition } from '../api/status.js';
 
-export type ConditionType = 'Ready' | 'Progressing' | 'Degraded';
+export type ConditionType = 'Ready' | 'Progressing' | 'Degraded' | 'ScalingActive' | 'ScalingLimited';
 
 /** A condition as decided by the operator, before timestamps. */
 export interface ConditionUpdate {

@@ -1,7 +1,8 @@
 import type { V1Deployment } from '@kubernetes/client-node';
+import { component } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import type { ImagePlatformStatus } from '../api/status.js';
-import { COMPONENTS, type Component } from '../resources/meta.js';
+import { COMPONENTS, type Component } from '../api/names.js';
 import { componentStatus, isRolledOut } from './components.js';
 import { setCondition, type ConditionUpdate } from './conditions.js';
 
@@ -13,18 +14,11 @@ export interface Observation {
   paused: boolean;
 }
 
-/** The replicas the spec asks for; with autoscaling on, the autoscaler decides, so the live value counts. */
-function specReplicas(cr: ImagePlatform, component: Component): number {
-  const { resizer } = cr.spec;
-  if (component === 'resizer' && resizer.autoscaling.enabled) return resizer.autoscaling.minReplicas;
-  return cr.spec[component].replicas;
-}
-
 /** The status to write: a pure function of the CR, what was observed, and the clock. */
 export function computeStatus(cr: ImagePlatform, seen: Observation, now: Date): ImagePlatformStatus {
   const generation = cr.metadata.generation;
   const components = Object.fromEntries(
-    COMPONENTS.map((c) => [c, componentStatus(seen.deployments[c], specReplicas(cr, c))]),
+    COMPONENTS.map((c) => [c, componentStatus(seen.deployments[c], component(cr, c).replicas)]),
   ) as Record<Component, ReturnType<typeof componentStatus>>;
   const notRolledOut = COMPONENTS.filter((c) => !isRolledOut(seen.deployments[c]));
   const waiting = notRolledOut.map((c) => `${c} ${components[c].display} ready`).join(', ');

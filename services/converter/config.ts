@@ -1,27 +1,37 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { envInt, envPositiveInt, parseEnv } from '../../lib/config/parse-env.js';
+import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/parse-env.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logLevel } from '../../lib/log/logger.js';
+import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
 
-/** One output rendition, derived from the master. */
-export const sizeSpec = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, - or _'),
-  width: z.number().int().positive().max(8192),
-  height: z.number().int().positive().max(8192).optional(),
-  fit: z.enum(['cover', 'contain', 'fill', 'inside', 'outside']).default('inside'),
-  format: z.enum(['jpeg', 'webp', 'avif', 'png']).default('jpeg'),
-  quality: z.number().int().min(1).max(100).default(80),
-});
-export type SizeSpec = z.infer<typeof sizeSpec>;
+export type { SizeSpec } from './sizes.js';
 
-export const DEFAULT_SIZES: SizeSpec[] = [
-  { name: 'thumb', width: 320, height: 320, fit: 'cover', format: 'webp', quality: 75 },
-  { name: 'small', width: 640, fit: 'inside', format: 'jpeg', quality: 80 },
-  { name: 'medium', width: 1280, fit: 'inside', format: 'jpeg', quality: 82 },
-  { name: 'large', width: 1920, fit: 'inside', format: 'webp', quality: 80 },
-];
+/**
+ * The converter's defaults, in their own units. The env schema below and the
+ * CRD (`operator/api/spec.ts`) both read them, so `enlarger converter` run by
+ * hand and a pod the operator renders behave the same.
+ */
+export const CONVERTER_DEFAULTS = {
+  adminPort: 9092,
+  /**
+   * Tasks converted at once. Two, one per core of the reference 2-core pod:
+   * the benchmark's throughput comes from two photos side by side, and two
+   * progressive 18 MP decodes peak at 758 MB, inside the 1 GiB limit.
+   */
+  prefetch: 2,
+  master: { maxEdge: 2048, format: 'jpeg', quality: 88 },
+  sizes: DEFAULT_SIZES,
+  /** The pod's memory limit the CRD defaults to, which the budget below is a share of. */
+  memoryLimit: '1Gi',
+  /**
+   * Share of the memory limit that decodes may hold at once (see
+   * `admission.ts`); the rest is the runtime's, sharp's and the encoders'.
+   */
+  memoryBudgetFraction: 0.6,
+  memoryBudgetBytes: Math.floor(1024 ** 3 * 0.6),
+} as const;
 
 const sizesJson = z
   .string()
@@ -39,24 +49,32 @@ const sizesJson = z
       .refine((sizes) => new Set(sizes.map((s) => s.name)).size === sizes.length, 'must have unique names'),
   );
 
-const schema = z.object({
+/** Every variable the converter reads: names, formats and defaults. The operator renders into its input type. */
+export const converterEnvSchema = z.object({
   ...storageEnvSchema.shape,
   ...queueEnvSchema.shape,
-  /** Tasks converted at once: one per core converts side by side without contention. */
-  QUEUE_PREFETCH: envPositiveInt().default(2),
-  CONVERTER_PORT: envInt({ min: 0, max: 65535 }).default(8082),
+  QUEUE_PREFETCH: envPositiveInt().default(CONVERTER_DEFAULTS.prefetch),
+  /** Port of /healthz, /readyz and /metrics; the converter has no public API. */
+  CONVERTER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(CONVERTER_DEFAULTS.adminPort),
   CONVERTER_HOST: z.string().default('0.0.0.0'),
-  CONVERTER_SIZES: sizesJson.default(DEFAULT_SIZES),
-  CONVERTER_MASTER_MAX_EDGE: envPositiveInt().default(2048),
-  CONVERTER_MASTER_FORMAT: z.enum(['jpeg', 'webp'], { message: 'must be jpeg or webp' }).default('jpeg'),
-  CONVERTER_MASTER_QUALITY: envInt({ min: 1, max: 100 }).default(88),
+  CONVERTER_SIZES: sizesJson.default(CONVERTER_DEFAULTS.sizes),
+  CONVERTER_MASTER_MAX_EDGE: envPositiveInt().default(CONVERTER_DEFAULTS.master.maxEdge),
+  CONVERTER_MASTER_FORMAT: z
+    .enum(['jpeg', 'webp'], { message: 'must be jpeg or webp' })
+    .default(CONVERTER_DEFAULTS.master.format),
+  CONVERTER_MASTER_QUALITY: envInt({ min: 1, max: 100 }).default(CONVERTER_DEFAULTS.master.quality),
   /** libvips worker threads per image. With one task per core, one thread each wastes nothing on hand-offs. */
   CONVERTER_VIPS_THREADS: envPositiveInt().default(1),
   /** Refuse to decode more pixels than this (a guard behind media's limits). */
   CONVERTER_MAX_PIXELS: envPositiveInt().default(150_000_000),
+  /** Estimated decode memory of the tasks converted at once; a task that would exceed it waits. */
+  CONVERTER_MEMORY_BUDGET: envBytes().default(CONVERTER_DEFAULTS.memoryBudgetBytes),
   CONVERTER_TMP_DIR: z.string().default(os.tmpdir()),
   LOG_LEVEL: logLevel,
 });
+
+/** The converter's environment as the operator writes it: every value a string, every name checked. */
+export type ConverterEnv = z.input<typeof converterEnvSchema>;
 
 export interface MasterSpec {
   maxEdge: number;
@@ -65,24 +83,25 @@ export interface MasterSpec {
 }
 
 export interface ConverterConfig {
-  port: number;
+  adminPort: number;
   host: string;
   sizes: SizeSpec[];
   master: MasterSpec;
   storage: StorageConfig;
-  /** Its prefetch is the number of tasks converted at once. */
+  /** Its prefetch is the most tasks converted at once; the memory budget may admit fewer. */
   queue: QueueConfig;
   vipsThreads: number;
   maxPixels: number;
+  memoryBudgetBytes: number;
   tmpDir: string;
-  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logLevel: z.infer<typeof converterEnvSchema>['LOG_LEVEL'];
 }
 
 /** Parses the converter's env vars; throws a ConfigError naming each bad variable. */
 export function loadConverterConfig(env: Record<string, string | undefined> = process.env): ConverterConfig {
-  const e = parseEnv(schema, env);
+  const e = parseEnv(converterEnvSchema, env);
   return {
-    port: e.CONVERTER_PORT,
+    adminPort: e.CONVERTER_ADMIN_PORT,
     host: e.CONVERTER_HOST,
     sizes: e.CONVERTER_SIZES,
     master: {
@@ -94,6 +113,7 @@ export function loadConverterConfig(env: Record<string, string | undefined> = pr
     queue: queueConfigFromEnv(e),
     vipsThreads: e.CONVERTER_VIPS_THREADS,
     maxPixels: e.CONVERTER_MAX_PIXELS,
+    memoryBudgetBytes: e.CONVERTER_MEMORY_BUDGET,
     tmpDir: e.CONVERTER_TMP_DIR,
     logLevel: e.LOG_LEVEL,
   };

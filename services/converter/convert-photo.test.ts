@@ -10,6 +10,7 @@ import type { ImageFormat } from '../../lib/photos/manifest.js';
 import { markPending, readManifest, writeManifest } from '../../lib/photos/records.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { awkwardImages, meanColour } from '../../test/support/photos.js';
+import { DecodeAdmission } from './admission.js';
 import { loadConverterConfig } from './config.js';
 import { convertPhoto } from './convert-photo.js';
 
@@ -19,6 +20,7 @@ describe('convertPhoto', () => {
   let dir: string;
   let storage: FsStorage;
   const config = loadConverterConfig({});
+  const admission = new DecodeAdmission(config.memoryBudgetBytes);
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'converter-test-'));
@@ -53,7 +55,7 @@ describe('convertPhoto', () => {
     for (const image of await awkwardImages()) {
       const format = (await sharp(image.data).metadata()).format as ImageFormat;
       const id = await seed(image.data, format);
-      expect(await convertPhoto({ photoId: id }, { storage, config, log })).toBe('converted');
+      expect(await convertPhoto({ photoId: id }, { storage, config, log, admission })).toBe('converted');
       const manifest = (await readManifest(storage, id))!;
       expect(manifest.status, image.name).toBe('ready');
       expect(manifest.master).toMatchObject({ width: image.width, height: image.height });
@@ -92,7 +94,7 @@ describe('convertPhoto', () => {
       .jpeg()
       .toBuffer();
     const id = await seed(big);
-    await convertPhoto({ photoId: id }, { storage, config, log });
+    await convertPhoto({ photoId: id }, { storage, config, log, admission });
     const manifest = (await readManifest(storage, id))!;
     expect(manifest.master).toMatchObject({ format: 'jpeg', width: 2048, height: 1536 });
     const byName = Object.fromEntries(manifest.conversions.map((c) => [c.name, [c.width, c.height]]));
@@ -110,7 +112,7 @@ describe('convertPhoto', () => {
       .jpeg()
       .toBuffer();
     const id = await seed(withExif);
-    await convertPhoto({ photoId: id }, { storage, config, log });
+    await convertPhoto({ photoId: id }, { storage, config, log, admission });
     const master = await storage.getBuffer((await readManifest(storage, id))!.master!.key);
     const exif = (await sharp(master).metadata()).exif?.toString('latin1') ?? '';
     expect(exif).toContain('Ann Example');
@@ -124,7 +126,7 @@ describe('convertPhoto', () => {
     const id = await seed(good, 'png');
     // Corrupt the stored original after the manifest was written.
     await storage.put(photoKeys(id).original, Buffer.concat([good.subarray(0, 40), Buffer.alloc(200, 7)]));
-    await expect(convertPhoto({ photoId: id }, { storage, config, log })).rejects.toBeInstanceOf(
+    await expect(convertPhoto({ photoId: id }, { storage, config, log, admission })).rejects.toBeInstanceOf(
       UnrecoverableError,
     );
     expect(await readManifest(storage, id)).toMatchObject({
@@ -140,9 +142,9 @@ describe('convertPhoto', () => {
         .jpeg()
         .toBuffer(),
     );
-    await convertPhoto({ photoId: id }, { storage, config, log });
+    await convertPhoto({ photoId: id }, { storage, config, log, admission });
     const first = await readManifest(storage, id);
-    expect(await convertPhoto({ photoId: id }, { storage, config, log })).toBe('already-done');
+    expect(await convertPhoto({ photoId: id }, { storage, config, log, admission })).toBe('already-done');
     expect(await readManifest(storage, id)).toEqual(first);
   });
 
@@ -154,7 +156,7 @@ describe('convertPhoto', () => {
     );
     const broken = Object.create(storage) as FsStorage;
     broken.get = () => Promise.reject(new Error('connection refused'));
-    await expect(convertPhoto({ photoId: id }, { storage: broken, config, log })).rejects.toThrow(
+    await expect(convertPhoto({ photoId: id }, { storage: broken, config, log, admission })).rejects.toThrow(
       'connection refused',
     );
     expect(await readManifest(storage, id)).toMatchObject({ status: 'processing' });

@@ -4,6 +4,7 @@ import { isPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import type { Conversion, ConversionTask, PhotoManifest } from '../../lib/photos/manifest.js';
 import { clearPending, readManifest, writeManifest } from '../../lib/photos/records.js';
 import { ObjectNotFoundError, type Storage } from '../../lib/storage/storage.js';
+import { decodeWorkingSet, type DecodeAdmission } from './admission.js';
 import type { ConverterConfig } from './config.js';
 import { decodeMaster, type MasterPixels } from './pipeline/decode-master.js';
 import { fetchOriginal } from './pipeline/fetch-original.js';
@@ -12,6 +13,8 @@ import { renderMaster, renderSize, type Rendered } from './pipeline/render.js';
 export interface ConvertDeps {
   storage: Storage;
   config: Pick<ConverterConfig, 'master' | 'sizes' | 'maxPixels' | 'tmpDir'>;
+  /** Decodes wait here until their estimated working set fits the memory budget. */
+  admission: DecodeAdmission;
   log: Logger;
 }
 
@@ -46,11 +49,16 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
   let master: MasterPixels;
   let rendered: Rendered[];
   try {
-    master = await decodeMaster(original.path, config.master, config.maxPixels);
-    rendered = await Promise.all([
-      renderMaster(master, config.master),
-      ...config.sizes.map((size) => renderSize(master, size)),
-    ]);
+    // Admitted by the original's pixels, from the header media read: known before decoding.
+    const workingSet = decodeWorkingSet(manifest.original.width, manifest.original.height);
+    [master, rendered] = await deps.admission.run(workingSet, async () => {
+      const decoded = await decodeMaster(original.path, config.master, config.maxPixels);
+      const renditions = await Promise.all([
+        renderMaster(decoded, config.master),
+        ...config.sizes.map((size) => renderSize(decoded, size)),
+      ]);
+      return [decoded, renditions] as const;
+    });
   } catch (err) {
     // Only libvips runs in this block, so any failure here is the image's fault.
     return fail(manifest, `cannot decode the original: ${messageOf(err)}`, err);

@@ -7,6 +7,7 @@ import type { Logger } from '../../lib/log/logger.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
 import type { Storage } from '../../lib/storage/storage.js';
+import { DecodeAdmission } from './admission.js';
 import type { ConverterConfig } from './config.js';
 import { converterMetrics } from './metrics.js';
 import { conversionHandler } from './worker.js';
@@ -23,7 +24,7 @@ export interface ConverterDeps {
 /** The converter: a queue consumer, plus probes and metrics on its own port when run alone. */
 export interface ConverterService {
   readiness: ReadinessMonitor;
-  /** Starts consuming; with `listen`, also serves /healthz, /readyz and /metrics on the configured port. */
+  /** Starts consuming; with `listen`, also serves /healthz, /readyz and /metrics on the admin port. */
   start(options?: { listen?: boolean }): Promise<AddressInfo | undefined>;
   /** Stops the HTTP server and probes. The caller closes the queue (which waits for in-flight tasks) and storage. */
   stop(): Promise<void>;
@@ -48,18 +49,21 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
     ],
     log,
   );
+  const admission = new DecodeAdmission(config.memoryBudgetBytes);
   const metrics = converterMetrics(registry);
   const http = createHttpService({ log, registry, readiness, routes: () => undefined });
   return {
     readiness,
     async start(options = {}) {
       await readiness.start();
-      await queue.consume(conversionHandler({ storage, config, log }, metrics));
+      await queue.consume(conversionHandler({ storage, config, log, admission }, metrics));
       log.info(
         { prefetch: config.queue.prefetch, sizes: config.sizes.map((s) => s.name) },
         'converter consuming',
       );
-      return options.listen ? http.listen(config.port, config.host) : undefined;
+      return options.listen
+        ? http.listenAdmin({ adminPort: config.adminPort, host: config.host })
+        : undefined;
     },
     async stop() {
       await http.close();

@@ -12,13 +12,24 @@ const formatList = z
     z.array(imageFormat, { message: 'must be a comma-separated list of jpeg, png, webp, avif, gif, tiff' }),
   );
 
-const schema = z.object({
+/** Media's defaults, in their own units; the env schema and the CRD both read them. */
+export const MEDIA_DEFAULTS = {
+  port: 8080,
+  adminPort: 9090,
+  /** Photographers upload camera originals and panoramas of hundreds of MB; they stream, never buffer. */
+  maxBytes: 1024 ** 3,
+} as const;
+
+/** Every variable media reads: names, formats and defaults. The operator renders into its input type. */
+export const mediaEnvSchema = z.object({
   ...storageEnvSchema.shape,
   ...queueEnvSchema.shape,
-  MEDIA_PORT: envInt({ min: 0, max: 65535 }).default(8080),
+  MEDIA_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.port),
+  /** Port of /healthz, /readyz and /metrics, kept off the public API port. */
+  MEDIA_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.adminPort),
   MEDIA_HOST: z.string().default('0.0.0.0'),
   /** Largest upload accepted; larger answers 413 (at once when Content-Length says so). */
-  MEDIA_MAX_BYTES: envBytes().default(1024 ** 3),
+  MEDIA_MAX_BYTES: envBytes().default(MEDIA_DEFAULTS.maxBytes),
   /** Largest decoded image, width × height of one frame; larger answers 422. */
   MEDIA_MAX_PIXELS: envPositiveInt().default(150_000_000),
   MEDIA_MAX_WIDTH: envPositiveInt().default(16_384),
@@ -35,6 +46,9 @@ const schema = z.object({
   LOG_LEVEL: logLevel,
 });
 
+/** Media's environment as the operator writes it: every value a string, every name checked. */
+export type MediaEnv = z.input<typeof mediaEnvSchema>;
+
 export interface MediaLimits {
   maxBytes: number;
   maxPixels: number;
@@ -46,19 +60,21 @@ export interface MediaLimits {
 
 export interface MediaConfig {
   port: number;
+  adminPort: number;
   host: string;
   limits: MediaLimits;
   sweep: { afterMs: number; intervalMs: number };
   storage: StorageConfig;
   queue: QueueConfig;
-  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logLevel: z.infer<typeof mediaEnvSchema>['LOG_LEVEL'];
 }
 
 /** Parses the media service's env vars; throws a ConfigError naming each bad variable. */
 export function loadMediaConfig(env: Record<string, string | undefined> = process.env): MediaConfig {
-  const e = parseEnv(schema, env);
+  const e = parseEnv(mediaEnvSchema, env);
   return {
     port: e.MEDIA_PORT,
+    adminPort: e.MEDIA_ADMIN_PORT,
     host: e.MEDIA_HOST,
     limits: {
       maxBytes: e.MEDIA_MAX_BYTES,

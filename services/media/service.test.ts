@@ -23,14 +23,14 @@ async function startMedia(storage: Storage, env: Record<string, string> = {}) {
     return Promise.resolve();
   });
   const media = createMediaService({
-    config: loadMediaConfig({ MEDIA_PORT: '0', MEDIA_HOST: '127.0.0.1', ...env }),
+    config: loadMediaConfig({ MEDIA_PORT: '0', MEDIA_ADMIN_PORT: '0', MEDIA_HOST: '127.0.0.1', ...env }),
     storage,
     queue,
     registry: createMetricsRegistry(),
     log,
   });
-  const { port } = await media.start();
-  return { media, queue, published, url: `http://127.0.0.1:${port}` };
+  const { port, adminPort } = await media.start();
+  return { media, queue, published, url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}` };
 }
 
 async function keysIn(storage: Storage): Promise<string[]> {
@@ -131,8 +131,8 @@ describe('media service', () => {
       expect(body.error.code).toEqual(expect.any(String));
     }
     expect(await keysIn(storage)).toEqual(before);
-    expect((await fetch(`${ctx.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${ctx.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${ctx.admin}/healthz`)).status).toBe(200);
+    expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(200);
   });
 
   it('answers 413 for a body over the byte limit, declared or streamed', async () => {
@@ -155,7 +155,7 @@ describe('media service', () => {
   });
 
   it('serves metrics', async () => {
-    const text = await (await fetch(`${ctx.url}/metrics`)).text();
+    const text = await (await fetch(`${ctx.admin}/metrics`)).text();
     expect(text).toMatch(/enlarger_media_uploads_total\{result="accepted"\} \d+/);
   });
 });
@@ -171,7 +171,7 @@ describe('media with storage down', () => {
       const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: await jpeg() });
       expect(res.status).toBe(503);
       expect(Date.now() - started).toBeLessThan(1_000);
-      expect((await fetch(`${ctx.url}/readyz`)).status).toBe(503);
+      expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(503);
     } finally {
       await ctx.media.stop();
       await ctx.queue.close();

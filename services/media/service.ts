@@ -1,8 +1,7 @@
 import type { Express } from 'express';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
-import { createHttpService } from '../../lib/http/server.js';
+import { createHttpService, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
@@ -27,7 +26,7 @@ export interface MediaService {
   sweep: PendingSweep;
   app: Express;
   /** Probes dependencies, starts the sweep and listens. */
-  start(): Promise<AddressInfo>;
+  start(): Promise<Listening>;
   /** Stops accepting, finishes in-flight uploads, stops the sweep. The caller closes storage and queue. */
   stop(): Promise<void>;
 }
@@ -58,7 +57,7 @@ export function createMediaService(deps: MediaDeps): MediaService {
     async start() {
       await readiness.start();
       sweep.start();
-      return http.listen(config.port, config.host);
+      return http.listen({ port: config.port, adminPort: config.adminPort, host: config.host });
     },
     async stop() {
       await http.close();

@@ -20,24 +20,44 @@ import { logLevel } from '../../lib/log/logger.js';
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });
 
-const schema = z.object({
+/** The resizer's defaults, in their own units; the env schema and the CRD both read them. */
+export const RESIZER_DEFAULTS = {
+  port: 8081,
+  adminPort: 9091,
+  /** One render per core of the reference 2-core pod: libvips gains nothing from more. */
+  slots: 2,
+  /**
+   * Requests that may wait per pod; the autoscaler's queue target is a share
+   * of this, so the operator always sets both.
+   */
+  queueSize: 16,
+  outputCacheBytes: 256 * 1024 ** 2,
+  watermark: { position: 'southeast', opacity: 0.6, scale: 0.15, minWidth: 320 },
+  /** `wm=0` is refused unless the platform allows it: the watermark is the photographer's credit. */
+  watermarkOptOut: false,
+} as const;
+
+/** Every variable the resizer reads: names, formats and defaults. The operator renders into its input type. */
+export const resizerEnvSchema = z.object({
   ...storageEnvSchema.shape,
-  RESIZER_PORT: envInt({ min: 0, max: 65535 }).default(8081),
+  RESIZER_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.port),
+  /** Port of /healthz, /readyz and /metrics (the autoscaler scrapes it), kept off the CDN-facing port. */
+  RESIZER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.adminPort),
   RESIZER_HOST: z.string().default('0.0.0.0'),
   /** HMAC keys, comma-separated: the first signs, all verify. Empty serves unsigned URLs (development). */
   SIGNING_KEYS: envList().default([]),
 
   /** Renders at once. libvips already uses threads inside one render; more slots than cores only adds latency. */
-  RESIZER_SLOTS: envPositiveInt().default(2),
+  RESIZER_SLOTS: envPositiveInt().default(RESIZER_DEFAULTS.slots),
   /** libvips worker threads per render; with one slot per core, one thread each wastes nothing on hand-offs. */
   RESIZER_VIPS_THREADS: envPositiveInt().default(1),
   /** Requests that may wait for a slot before the rest are shed with 503. */
-  RESIZER_QUEUE_SIZE: envInt({ min: 0 }).default(16),
+  RESIZER_QUEUE_SIZE: envInt({ min: 0 }).default(RESIZER_DEFAULTS.queueSize),
   RESIZER_RETRY_AFTER_SECONDS: envPositiveInt().default(1),
   /** Budget of one request, queueing included, checked between pipeline steps. */
   RESIZER_DEADLINE_MS: envPositiveInt().default(10_000),
 
-  RESIZER_OUTPUT_CACHE_BYTES: envBytes().default(256 * 1024 ** 2),
+  RESIZER_OUTPUT_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.outputCacheBytes),
   RESIZER_SOURCE_CACHE_BYTES: envBytes().default(256 * 1024 ** 2),
   /** Rendered watermark overlays, kept as raw pixels so stamping one costs no decode. */
   RESIZER_OVERLAY_CACHE_BYTES: envBytes().default(64 * 1024 ** 2),
@@ -58,19 +78,19 @@ const schema = z.object({
 
   /** Storage key of the logo (PNG with alpha); unset draws attribution only. */
   RESIZER_WATERMARK_LOGO_KEY: z.string().min(1).optional(),
-  RESIZER_WATERMARK_POSITION: placement.default('southeast'),
-  RESIZER_WATERMARK_OPACITY: envNumber({ min: 0, max: 1 }).default(0.6),
+  RESIZER_WATERMARK_POSITION: placement.default(RESIZER_DEFAULTS.watermark.position),
+  RESIZER_WATERMARK_OPACITY: envNumber({ min: 0, max: 1 }).default(RESIZER_DEFAULTS.watermark.opacity),
   /** Logo width as a fraction of the output width. */
-  RESIZER_WATERMARK_SCALE: envNumber({ min: 0.01, max: 1 }).default(0.15),
+  RESIZER_WATERMARK_SCALE: envNumber({ min: 0.01, max: 1 }).default(RESIZER_DEFAULTS.watermark.scale),
   RESIZER_ATTRIBUTION_POSITION: placement.default('southwest'),
   /** Credited as "© <name>" on photos that have no photographer on record. */
   RESIZER_WATERMARK_ATTRIBUTION: z.string().trim().min(1).max(200).optional(),
   /** Attribution text height as a fraction of the output width. */
   RESIZER_ATTRIBUTION_SCALE: envNumber({ min: 0.005, max: 0.2 }).default(0.025),
   /** Outputs narrower than this get neither logo nor attribution. */
-  RESIZER_WATERMARK_MIN_WIDTH: envPositiveInt().default(320),
-  /** Whether `wm=0` may drop the watermark (signed URLs make that the platform's choice). */
-  RESIZER_WATERMARK_OPT_OUT: envBool().default(true),
+  RESIZER_WATERMARK_MIN_WIDTH: envPositiveInt().default(RESIZER_DEFAULTS.watermark.minWidth),
+  /** Whether `wm=0` may drop the watermark. Off by default: it is the photographer's credit. */
+  RESIZER_WATERMARK_OPT_OUT: envBool().default(RESIZER_DEFAULTS.watermarkOptOut),
 
   LOG_LEVEL: logLevel,
 
@@ -89,8 +109,12 @@ const schema = z.object({
   RESIZER_AVIF_MAX_PIXELS: envPositiveInt().default(2_100_000),
 });
 
+/** The resizer's environment as the operator writes it: every value a string, every name checked. */
+export type ResizerEnv = z.input<typeof resizerEnvSchema>;
+
 export interface ResizerConfig {
   port: number;
+  adminPort: number;
   host: string;
   storage: StorageConfig;
   handler: HandlerOptions;
@@ -100,14 +124,15 @@ export interface ResizerConfig {
   photos: PhotoStoreOptions;
   render: RenderSettings;
   overlays: OverlaySettings;
-  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logLevel: z.infer<typeof resizerEnvSchema>['LOG_LEVEL'];
 }
 
 /** Parses the resizer's env vars; throws a ConfigError naming each bad variable. */
 export function loadResizerConfig(env: Record<string, string | undefined> = process.env): ResizerConfig {
-  const e = parseEnv(schema, env);
+  const e = parseEnv(resizerEnvSchema, env);
   return {
     port: e.RESIZER_PORT,
+    adminPort: e.RESIZER_ADMIN_PORT,
     host: e.RESIZER_HOST,
     storage: storageConfigFromEnv(e),
     handler: {

@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import sharp from 'sharp';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
-import { createHttpService } from '../../lib/http/server.js';
+import { createHttpService, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { ByteCache } from './runtime/byte-cache.js';
@@ -28,7 +27,7 @@ export interface ResizerService {
   app: Express;
   readiness: ReadinessMonitor;
   /** Probes storage and listens. */
-  start(): Promise<AddressInfo>;
+  start(): Promise<Listening>;
   /** Stops accepting and lets in-flight renders finish. The caller closes storage. */
   stop(): Promise<void>;
 }
@@ -76,7 +75,7 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
     readiness,
     async start() {
       await readiness.start();
-      return http.listen(config.port, config.host);
+      return http.listen({ port: config.port, adminPort: config.adminPort, host: config.host });
     },
     async stop() {
       await http.close();

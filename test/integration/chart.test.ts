@@ -108,7 +108,7 @@ describe.skipIf(!helmPath)('helm chart', () => {
     expect(pod.containers[0]?.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(deployment.spec.template.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true',
-      'prometheus.io/port': '8081',
+      'prometheus.io/port': '8090',
     });
   });
 

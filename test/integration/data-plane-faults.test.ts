@@ -32,7 +32,7 @@ describe('data plane faults', () => {
     await c.createBucket();
     const media = await c.startMedia();
     const port = await freePort();
-    const converter = spawnCli('converter', { ...c.env, CONVERTER_PORT: String(port) });
+    const converter = spawnCli('converter', { ...c.env, CONVERTER_ADMIN_PORT: String(port) });
     try {
       const photo = await readFile(await largeProgressivePhoto());
       const ids = await Promise.all([uploadOk(media, photo), uploadOk(media, photo), uploadOk(media, photo)]);
@@ -76,7 +76,7 @@ describe('data plane faults', () => {
         expect(res.status).toBe(503);
         expect(Date.now() - started).toBeLessThan(2_500);
       }
-      await eventually(async () => (await fetch(`${media}/readyz`)).status === 503, {
+      await eventually(async () => (await fetch(`${c.admin(media)}/readyz`)).status === 503, {
         what: 'media not ready',
       });
       await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - stoppedAt))));
@@ -84,7 +84,7 @@ describe('data plane faults', () => {
       await script('minio.sh', 'start');
     }
     for (const id of ids) expect((await c.settled(media, id, 120_000)).status).toBe('ready');
-    await eventually(async () => (await fetch(`${media}/readyz`)).status === 200, {
+    await eventually(async () => (await fetch(`${c.admin(media)}/readyz`)).status === 200, {
       what: 'media ready again',
     });
   });

@@ -117,7 +117,7 @@ describe('media + converter on RabbitMQ and S3', () => {
       });
     }
     expect(await c.keys()).toEqual(before);
-    expect((await fetch(`${media}/readyz`)).status).toBe(200);
+    expect((await fetch(`${c.admin(media)}/readyz`)).status).toBe(200);
     const ok = await c.upload(
       media,
       await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } })

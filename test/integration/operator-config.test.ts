@@ -86,6 +86,7 @@ describe('the config the operator renders', () => {
     });
 
     const urls: Partial<Record<(typeof COMPONENTS)[number], string>> = {};
+    const admins: string[] = [];
     for (const component of COMPONENTS) {
       const deployment = await eventually(
         () => apps.readNamespacedDeployment({ namespace: ns, name: `live-${component}` }),
@@ -93,21 +94,26 @@ describe('the config the operator renders', () => {
       );
       const container = deployment.spec!.template.spec!.containers[0]!;
       const env = await resolvePodEnv(core, ns, container);
-      // Only where to listen changes: the pod's port and all interfaces become a free loopback port.
+      // Only where to listen changes: the pod's ports and all interfaces become free loopback ports.
       const prefix = component.toUpperCase();
-      expect(env[`${prefix}_PORT`]).toBe(String(container.ports?.[0]?.containerPort));
-      const port = await freePort();
+      const containerPort = (name: string) => container.ports?.find((p) => p.name === name)?.containerPort;
+      expect(env[`${prefix}_ADMIN_PORT`]).toBe(String(containerPort('admin')));
+      const [port, adminPort] = [await freePort(), await freePort()];
+      const publicPort = containerPort('http');
+      if (publicPort !== undefined) expect(env[`${prefix}_PORT`]).toBe(String(publicPort));
       processes.push(
         runContainer(container, {
           ...env,
-          [`${prefix}_PORT`]: String(port),
+          ...(publicPort === undefined ? {} : { [`${prefix}_PORT`]: String(port) }),
+          [`${prefix}_ADMIN_PORT`]: String(adminPort),
           [`${prefix}_HOST`]: '127.0.0.1',
         }),
       );
       urls[component] = `http://127.0.0.1:${port}`;
+      admins.push(`http://127.0.0.1:${adminPort}`);
     }
-    for (const url of Object.values(urls)) {
-      await eventually(async () => (await fetch(`${url}/readyz`)).ok, { what: `${url}/readyz` });
+    for (const admin of admins) {
+      await eventually(async () => (await fetch(`${admin}/readyz`)).ok, { what: `${admin}/readyz` });
     }
 
     const upload = await c.upload(urls.media!, await readFile(smallestRealJpeg()), {

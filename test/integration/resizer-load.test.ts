@@ -79,7 +79,7 @@ describe('resizer: hostile stored sources', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code, name).toBeTruthy();
     }
     expect((await fetch(resizer.url(`/v1/photos/${good.id}?w=200`))).status).toBe(200);
-    expect((await fetch(resizer.url('/healthz'))).status).toBe(200);
+    expect((await fetch(resizer.adminUrl('/healthz'))).status).toBe(200);
   });
 });
 

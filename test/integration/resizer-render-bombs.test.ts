@@ -25,6 +25,7 @@ const DEADLINE_MS = 10_000;
 
 let child: ChildProcess;
 let base: string;
+let admin: string;
 let dataDir: string;
 const ids: Record<'jpeg' | 'webp' | 'ordinary', string> = { jpeg: '', webp: '', ordinary: '' };
 const children: ChildProcess[] = [];
@@ -32,10 +33,12 @@ const children: ChildProcess[] = [];
 /** `enlarger resizer` as its own process on the seeded data, with what the operator renders plus `env`. */
 async function startResizerProcess(env: Record<string, string> = {}) {
   const port = await freePort();
+  const adminPort = await freePort();
   const proc = spawnCli('resizer', {
     STORAGE_KIND: 'fs',
     DATA_DIR: dataDir,
     RESIZER_PORT: String(port),
+    RESIZER_ADMIN_PORT: String(adminPort),
     RESIZER_HOST: '127.0.0.1',
     RESIZER_DEADLINE_MS: String(DEADLINE_MS),
     // What the operator renders from the CRD default (cacheMegabytes: 256).
@@ -45,11 +48,12 @@ async function startResizerProcess(env: Record<string, string> = {}) {
   });
   children.push(proc);
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok, {
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
+  await eventually(async () => (await fetch(`${adminUrl}/healthz`).catch(() => undefined))?.ok, {
     timeoutMs: 20_000,
     what: 'the resizer to listen',
   });
-  return { process: proc, url };
+  return { process: proc, url, adminUrl };
 }
 
 beforeAll(async () => {
@@ -59,7 +63,7 @@ beforeAll(async () => {
   ids.jpeg = (await storeOriginalOnly(storage, await bigNoisyJpeg(16_000, 9_000), 'jpeg')).id;
   ids.webp = (await storeOriginalOnly(storage, await tinyLosslessWebp(12_000, 12_000), 'webp')).id;
   ids.ordinary = (await storeOriginalOnly(storage, await bigNoisyJpeg(1600, 900), 'jpeg')).id;
-  ({ process: child, url: base } = await startResizerProcess());
+  ({ process: child, url: base, adminUrl: admin } = await startResizerProcess());
 }, 300_000);
 
 afterAll(async () => {
@@ -113,7 +117,7 @@ describe('resizer render bombs', () => {
     ];
     await new Promise((resolve) => setTimeout(resolve, 500));
     // Both are admitted and counted against the render memory budget while they run.
-    const held = await metricValue(base, 'enlarger_resizer_render_memory_bytes');
+    const held = await metricValue(admin, 'enlarger_resizer_render_memory_bytes');
     const small = await timed(`/v1/photos/${ids.ordinary}?w=320&fmt=jpeg`);
     const answered = await Promise.all(bombs);
     const peak = await peakRss(child.pid!);

@@ -35,6 +35,7 @@ export class Constellation {
   readonly env: Record<string, string>;
   readonly storage: S3Storage;
   private readonly stops: Array<() => Promise<void>> = [];
+  private readonly adminUrls = new Map<string, string>();
 
   constructor(overrides: Record<string, string> = {}) {
     const t = testEnv();
@@ -53,8 +54,9 @@ export class Constellation {
       QUEUE_RETRY_DELAYS_MS: '250,500,1000,2000',
       QUEUE_MAX_ATTEMPTS: '30',
       MEDIA_PORT: '0',
+      MEDIA_ADMIN_PORT: '0',
       MEDIA_HOST: '127.0.0.1',
-      CONVERTER_PORT: '0',
+      CONVERTER_ADMIN_PORT: '0',
       CONVERTER_HOST: '127.0.0.1',
       LOG_LEVEL: 'error',
       ...overrides,
@@ -87,12 +89,21 @@ export class Constellation {
       registry: createMetricsRegistry(),
       log,
     });
-    const { port } = await media.start();
+    const { port, adminPort } = await media.start();
     this.stops.push(async () => {
       await media.stop();
       await queue.close();
     });
-    return `http://127.0.0.1:${port}`;
+    const url = `http://127.0.0.1:${port}`;
+    this.adminUrls.set(url, `http://127.0.0.1:${adminPort}`);
+    return url;
+  }
+
+  /** The admin base URL (probes, metrics) of a media started by {@link startMedia}. */
+  admin(publicUrl: string): string {
+    const admin = this.adminUrls.get(publicUrl);
+    if (!admin) throw new Error(`no media started at ${publicUrl}`);
+    return admin;
   }
 
   /** Starts the converter in this process. */

@@ -12,10 +12,9 @@ import {
 } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type ImagePlatform } from '../api/imageplatform.js';
 import type { ImagePlatformStatus } from '../api/status.js';
-import { FIELD_MANAGER } from '../resources/meta.js';
-import type { DesiredChild } from '../resources/children.js';
+import { FIELD_MANAGER, type ChildObject } from '../api/names.js';
 import type { Logger } from '../../lib/log/logger.js';
-import { apiMessage, isNotFound } from './api-errors.js';
+import { apiMessage, isNotFound } from '../toolkit/api-errors.js';
 
 /** An Event about an ImagePlatform, as `kubectl describe` shows it. */
 export interface PlatformEvent {
@@ -31,7 +30,7 @@ export interface PlatformEvent {
 export interface ClusterClient {
   readSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
   /** Server-side apply as {@link FIELD_MANAGER}, taking over conflicting fields. */
-  apply(child: DesiredChild): Promise<KubernetesObject>;
+  apply(child: ChildObject): Promise<KubernetesObject>;
   applyStatus(cr: ImagePlatform, status: ImagePlatformStatus): Promise<void>;
   /** Best effort: an Event that cannot be written is logged, never fails a reconcile. */
   recordEvent(cr: ImagePlatform, event: PlatformEvent): Promise<void>;

@@ -1,15 +1,20 @@
-import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
-import { API_VERSION, KIND, type ImagePlatform } from '../api/imageplatform.js';
+import type { KubernetesObject, V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import { API_VERSION, KIND, type ImagePlatform } from './imageplatform.js';
+
+/**
+ * Names and labels of an ImagePlatform's children. They live with the API
+ * types because every layer above reads them and none may own them.
+ */
 
 /** The three workloads an ImagePlatform runs. */
 export type Component = 'media' | 'converter' | 'resizer';
 export const COMPONENTS: readonly Component[] = ['media', 'converter', 'resizer'];
 
-/** The field manager of every write the operator makes. */
+/** The field manager of every write the operator's reconciler makes. */
 export const FIELD_MANAGER = 'enlarger-operator';
 
-/** Port every service listens on, for its API (media, resizer) and for probes and metrics. */
-export const HTTP_PORT = 8080;
+/** The field manager of the autoscaler's writes to a Deployment's `scale` subresource. */
+export const AUTOSCALER_FIELD_MANAGER = 'enlarger-autoscaler';
 
 export const childName = (cr: ImagePlatform, suffix: Component | 'config') => `${cr.metadata.name}-${suffix}`;
 
@@ -57,3 +62,10 @@ export function childMeta(
     ownerReferences: [ownerReference(cr)],
   };
 }
+
+/** A child object as the operator applies it: kind and name always set. */
+export type ChildObject = KubernetesObject & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+};

@@ -9,13 +9,21 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from '../../lib/log/logger.js';
 import { GROUP, KIND, PLURAL, VERSION } from '../api/imageplatform.js';
-import { FIELD_MANAGER } from '../resources/meta.js';
-import type { CacheReader } from '../reconcile/context.js';
-import { resilientInformer, type ResilientInformer } from './informer.js';
+import { FIELD_MANAGER } from '../api/names.js';
+import { resilientInformer, type ResilientInformer } from '../toolkit/informer.js';
 
 const CHILD_SELECTOR = `app.kubernetes.io/managed-by=${FIELD_MANAGER}`;
 
 /** The informers of ImagePlatforms and their children, and a cache reader over them. */
+
+/** Reads from the informer caches: current as of the last watch event, never a network call. */
+export interface CacheReader {
+  platform(namespace: string, name: string): KubernetesObject | undefined;
+  deployment(namespace: string, name: string): V1Deployment | undefined;
+  /** Any cached child by kind (`ConfigMap`, `Deployment`, `Service`). */
+  child(kind: string, namespace: string, name: string): KubernetesObject | undefined;
+}
+
 export interface PlatformInformers {
   cache: CacheReader;
   /** Work-queue keys (`namespace/name`) of every cached ImagePlatform. */

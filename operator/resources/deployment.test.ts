@@ -1,24 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { samplePlatform, sampleSecrets } from '../api/fixture.js';
-import { build } from './converter-deployment.js';
+import { component } from '../api/components/index.js';
+import type { ImagePlatform } from '../api/imageplatform.js';
+import { buildDeployment } from './deployment.js';
 
-describe('converter Deployment builder', () => {
-  it('builds the full Deployment', () => {
+const build = (
+  cr: ImagePlatform,
+  secrets = sampleSecrets,
+  name: 'media' | 'converter' | 'resizer' = 'resizer',
+) => buildDeployment(cr, component(cr, name), secrets);
+
+describe('Deployment builder', () => {
+  it('builds the full Deployment, without replicas while autoscaling is enabled', () => {
     const cr = samplePlatform({
-      image: { repository: 'registry.local/enlarger', tag: 'dev', pullPolicy: 'Always' },
-      storage: { bucket: 'photos', credentialsSecretRef: { name: 's3' } },
-      converter: { replicas: 3 },
+      resizer: {
+        replicas: 4,
+        autoscaling: { enabled: true },
+        signingSecretRef: { name: 'signing' },
+        resources: { requests: { cpu: 1 } },
+      },
     });
     expect(build(cr, sampleSecrets)).toEqual({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: {
-        name: 'photos-converter',
+        name: 'photos-resizer',
         namespace: 'media-team',
         labels: {
           'app.kubernetes.io/name': 'enlarger',
           'app.kubernetes.io/instance': 'photos',
-          'app.kubernetes.io/component': 'converter',
+          'app.kubernetes.io/component': 'resizer',
           'app.kubernetes.io/managed-by': 'enlarger-operator',
         },
         ownerReferences: [
@@ -33,13 +44,12 @@ describe('converter Deployment builder', () => {
         ],
       },
       spec: {
-        replicas: 3,
         revisionHistoryLimit: 3,
         selector: {
           matchLabels: {
             'app.kubernetes.io/name': 'enlarger',
             'app.kubernetes.io/instance': 'photos',
-            'app.kubernetes.io/component': 'converter',
+            'app.kubernetes.io/component': 'resizer',
           },
         },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
@@ -48,21 +58,21 @@ describe('converter Deployment builder', () => {
             labels: {
               'app.kubernetes.io/name': 'enlarger',
               'app.kubernetes.io/instance': 'photos',
-              'app.kubernetes.io/component': 'converter',
+              'app.kubernetes.io/component': 'resizer',
               'app.kubernetes.io/managed-by': 'enlarger-operator',
             },
             annotations: {
               'enlarger.dev/config-checksum':
-                '65cc4a52bdae9ce7501ad27948e937eed68d7ce64c88710f480d055d51b72a27',
+                'b49b4482b6b1b6566d7199ea7f838415b8fd1368ec56c92262bbd3914ac00808',
               'prometheus.io/scrape': 'true',
-              'prometheus.io/port': '8080',
+              'prometheus.io/port': '9090',
               'prometheus.io/path': '/metrics',
             },
           },
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            terminationGracePeriodSeconds: 120,
+            terminationGracePeriodSeconds: 30,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: 65532,
@@ -71,33 +81,27 @@ describe('converter Deployment builder', () => {
             },
             containers: [
               {
-                name: 'converter',
-                image: 'registry.local/enlarger:dev',
-                imagePullPolicy: 'Always',
-                args: ['converter'],
-                ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+                name: 'resizer',
+                image: 'ghcr.io/enlarger/enlarger:0.1.0',
+                imagePullPolicy: 'IfNotPresent',
+                args: ['resizer'],
+                ports: [
+                  { name: 'http', containerPort: 8080, protocol: 'TCP' },
+                  { name: 'admin', containerPort: 9090, protocol: 'TCP' },
+                ],
                 envFrom: [{ configMapRef: { name: 'photos-config' } }],
                 env: [
-                  { name: 'CONVERTER_PORT', value: '8080' },
-                  {
-                    name: 'S3_ACCESS_KEY_ID',
-                    valueFrom: { secretKeyRef: { name: 's3', key: 'accessKeyId' } },
-                  },
-                  {
-                    name: 'S3_SECRET_ACCESS_KEY',
-                    valueFrom: { secretKeyRef: { name: 's3', key: 'secretAccessKey' } },
-                  },
-                  { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
+                  { name: 'SIGNING_KEYS', valueFrom: { secretKeyRef: { name: 'signing', key: 'keys' } } },
                 ],
-                resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+                resources: { requests: { cpu: '1' } },
                 livenessProbe: {
-                  httpGet: { path: '/healthz', port: 'http' },
+                  httpGet: { path: '/healthz', port: 'admin' },
                   periodSeconds: 10,
                   timeoutSeconds: 2,
                   failureThreshold: 3,
                 },
                 readinessProbe: {
-                  httpGet: { path: '/readyz', port: 'http' },
+                  httpGet: { path: '/readyz', port: 'admin' },
                   periodSeconds: 5,
                   timeoutSeconds: 2,
                   failureThreshold: 3,
@@ -115,5 +119,25 @@ describe('converter Deployment builder', () => {
         },
       },
     });
+  });
+
+  it('sets replicas when autoscaling is disabled', () => {
+    expect(build(samplePlatform({ resizer: { replicas: 4 } }), sampleSecrets).spec.replicas).toBe(4);
+  });
+
+  it('gives the converter no public port, only the admin port its probes use', () => {
+    const container = build(samplePlatform(), sampleSecrets, 'converter').spec.template.spec!.containers[0]!;
+    expect(container.ports).toEqual([{ name: 'admin', containerPort: 9090, protocol: 'TCP' }]);
+    expect(container.env).toEqual([
+      { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
+    ]);
+  });
+
+  it('leaves the converter replicas to the autoscaler when its autoscaling is on', () => {
+    const on = samplePlatform({ converter: { replicas: 3, autoscaling: { enabled: true, minReplicas: 0 } } });
+    expect(build(on, sampleSecrets, 'converter').spec.replicas).toBeUndefined();
+    expect(
+      build(samplePlatform({ converter: { replicas: 3 } }), sampleSecrets, 'converter').spec.replicas,
+    ).toBe(3);
   });
 });

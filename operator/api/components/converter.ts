@@ -1,0 +1,41 @@
+import type { ConverterEnv } from '../../../services/converter/config.js';
+import type { ImagePlatform } from '../imageplatform.js';
+import { POD_PORTS, PROBES, type ComponentRow } from './row.js';
+import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
+import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
+
+/** The queue worker: no Service, scaled on the RabbitMQ backlog when autoscaling is on. */
+export function converter(cr: ImagePlatform): ComponentRow {
+  const { converter, queue } = cr.spec;
+  const limit = memoryLimitBytes(converter.resources);
+  const env = {
+    ...storageEnv(cr),
+    ...queueEnv(cr),
+    CONVERTER_ADMIN_PORT: String(POD_PORTS.admin),
+    // Prefetch only matters to the consumer, so media does not restart when it changes.
+    QUEUE_PREFETCH: String(queue.prefetch),
+    CONVERTER_MASTER_MAX_EDGE: String(converter.master.maxEdge),
+    CONVERTER_MASTER_FORMAT: converter.master.format,
+    CONVERTER_MASTER_QUALITY: String(converter.master.quality),
+    CONVERTER_SIZES: JSON.stringify(converter.sizes),
+    // Decodes are admitted against a share of the pod's own limit, so a bigger pod converts more at once.
+    ...(limit ? { CONVERTER_MEMORY_BUDGET: String(Math.floor(limit * converter.memoryBudgetFraction)) } : {}),
+  } satisfies ConverterEnv;
+  return {
+    name: 'converter',
+    args: ['converter'],
+    ports: { admin: POD_PORTS.admin },
+    service: false,
+    probes: PROBES,
+    env,
+    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr)],
+    replicas: converter.autoscaling.enabled ? converter.autoscaling.minReplicas : converter.replicas,
+    autoscaled: converter.autoscaling.enabled,
+    scaling: converter.autoscaling.enabled
+      ? { signal: 'queue-backlog', autoscaling: converter.autoscaling }
+      : { signal: 'none' },
+    resources: quantitiesAsStrings(converter.resources),
+    // A conversion of a large original takes tens of seconds; let it finish rather than redeliver it.
+    terminationGracePeriodSeconds: 120,
+  };
+}

@@ -1,0 +1,52 @@
+import { boolEnv } from '../../../lib/config/parse-env.js';
+import type { ResizerEnv } from '../../../services/resizer/config.js';
+import type { ImagePlatform } from '../imageplatform.js';
+import { POD_PORTS, PROBES, type ComponentRow, type SecretEnv } from './row.js';
+import { quantitiesAsStrings } from './resources.js';
+import { storageEnv, storageSecrets } from './shared-env.js';
+
+/** The CDN origin: public behind a Service, scaled on latency, queue and shedding when autoscaling is on. */
+export function resizer(cr: ImagePlatform): ComponentRow {
+  const { resizer } = cr.spec;
+  const { watermark } = resizer;
+  const env = {
+    ...storageEnv(cr),
+    RESIZER_PORT: String(POD_PORTS.public),
+    RESIZER_ADMIN_PORT: String(POD_PORTS.admin),
+    // The autoscaler's queue target is a share of these, so they are always set, never left to defaults.
+    RESIZER_SLOTS: String(resizer.slots),
+    RESIZER_QUEUE_SIZE: String(resizer.queueSize),
+    RESIZER_OUTPUT_CACHE_BYTES: `${resizer.cacheMegabytes}MiB`,
+    RESIZER_WATERMARK_OPT_OUT: boolEnv(resizer.allowWatermarkOptOut),
+    ...(watermark
+      ? {
+          RESIZER_WATERMARK_POSITION: watermark.position,
+          RESIZER_WATERMARK_OPACITY: String(watermark.opacity),
+          RESIZER_WATERMARK_SCALE: String(watermark.scale),
+          RESIZER_WATERMARK_MIN_WIDTH: String(watermark.minWidth),
+          ...(watermark.logoKey ? { RESIZER_WATERMARK_LOGO_KEY: watermark.logoKey } : {}),
+          ...(watermark.attribution ? { RESIZER_WATERMARK_ATTRIBUTION: watermark.attribution } : {}),
+        }
+      : {}),
+  } satisfies ResizerEnv;
+  const signing: SecretEnv[] = resizer.signingSecretRef
+    ? [{ name: 'SIGNING_KEYS', secret: resizer.signingSecretRef.name, key: resizer.signingSecretRef.key }]
+    : [];
+  return {
+    name: 'resizer',
+    args: ['resizer'],
+    ports: { public: POD_PORTS.public, admin: POD_PORTS.admin },
+    service: true,
+    probes: PROBES,
+    env,
+    // The resizer serves from storage and never touches the queue.
+    secretEnv: [...storageSecrets(cr), ...signing],
+    replicas: resizer.autoscaling.enabled ? resizer.autoscaling.minReplicas : resizer.replicas,
+    autoscaled: resizer.autoscaling.enabled,
+    scaling: resizer.autoscaling.enabled
+      ? { signal: 'http', autoscaling: resizer.autoscaling }
+      : { signal: 'none' },
+    resources: quantitiesAsStrings(resizer.resources),
+    terminationGracePeriodSeconds: 30,
+  };
+}

@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import { boolEnv } from '../../../lib/config/parse-env.js';
+import type { queueEnvSchema } from '../../../lib/queue/config.js';
+import type { storageEnvSchema } from '../../../lib/storage/config.js';
+import type { ImagePlatform } from '../imageplatform.js';
+import type { SecretEnv } from './row.js';
+
+type StorageEnv = z.input<typeof storageEnvSchema>;
+type QueueEnv = z.input<typeof queueEnvSchema>;
+
+/** Storage settings every component reads (lib/storage/config.ts owns the names). */
+export function storageEnv({ spec: { storage } }: ImagePlatform) {
+  return {
+    STORAGE_KIND: 's3',
+    S3_BUCKET: storage.bucket,
+    S3_REGION: storage.region,
+    S3_FORCE_PATH_STYLE: boolEnv(storage.forcePathStyle),
+    ...(storage.endpoint ? { S3_ENDPOINT: storage.endpoint } : {}),
+  } satisfies StorageEnv;
+}
+
+/** Queue settings of media and converter (lib/queue/config.ts owns the names). */
+export function queueEnv({ spec: { queue } }: ImagePlatform) {
+  return { QUEUE_KIND: 'amqp', QUEUE_NAME: queue.name } satisfies QueueEnv;
+}
+
+export function storageSecrets({ spec: { storage } }: ImagePlatform): SecretEnv[] {
+  const ref = storage.credentialsSecretRef;
+  if (!ref) return [];
+  return [
+    { name: 'S3_ACCESS_KEY_ID' satisfies keyof StorageEnv, secret: ref.name, key: 'accessKeyId' },
+    { name: 'S3_SECRET_ACCESS_KEY' satisfies keyof StorageEnv, secret: ref.name, key: 'secretAccessKey' },
+  ];
+}
+
+export function queueSecrets({ spec: { queue } }: ImagePlatform): SecretEnv[] {
+  return [
+    {
+      name: 'AMQP_URL' satisfies keyof QueueEnv,
+      secret: queue.urlSecretRef.name,
+      key: queue.urlSecretRef.key,
+    },
+  ];
+}

@@ -1,0 +1,239 @@
+import { messageOf } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log/logger.js';
+import { component, type ComponentRow } from '../api/components/index.js';
+import type { ImagePlatform } from '../api/imageplatform.js';
+import { childName, selectorLabels, type Component } from '../api/names.js';
+import type { AutoscalingTargetStatus } from '../api/status.js';
+import type { ConverterAutoscaling, ResizerAutoscaling } from '../api/spec.js';
+import { decideConverter } from './decide-converter.js';
+import { decideResizer, type ScaleDecision, type ScaleHistory } from './decide-resizer.js';
+import type { AutoscalerMetrics } from './metrics.js';
+import { scrapePods, total, type ScrapeTarget } from './pod-metrics.js';
+import type { Backlog } from './queue-backlog.js';
+import { resizerPodSample, resizerSignals, type ResizerPodSample } from './resizer-signals.js';
+import { targetStatus } from './target-status.js';
+
+/** What the autoscaler reads and writes in the cluster; the operator implements it on client-node. */
+export interface AutoscalerCluster {
+  pods(namespace: string, selector: Record<string, string>): Promise<ScrapeTarget[]>;
+  /** `spec.replicas` of a Deployment, from the informer cache; undefined before it exists. */
+  replicas(namespace: string, deployment: string): number | undefined;
+  /** Writes `spec.replicas` through the `scale` subresource, as the autoscaler's field manager. */
+  scale(namespace: string, deployment: string, replicas: number): Promise<void>;
+  applyAutoscalingStatus(
+    cr: ImagePlatform,
+    status: Partial<Record<Component, AutoscalingTargetStatus>>,
+  ): Promise<void>;
+  recordEvent(
+    cr: ImagePlatform,
+    event: { type: 'Normal' | 'Warning'; reason: string; action: string; note: string },
+  ): Promise<void>;
+  secretValue(namespace: string, name: string, key: string): Promise<string | undefined>;
+}
+
+/** Reads a queue's backlog; {@link QueueBacklogReader} over AMQP in the operator. */
+export interface BacklogSource {
+  read(platform: string, url: string, queue: string): Promise<Backlog>;
+  forget(platform: string): Promise<void>;
+}
+
+interface TargetState extends ScaleHistory {
+  nextDue: number;
+  running: boolean;
+  previous: Map<string, ResizerPodSample>;
+  idleSince: number | undefined;
+  lastScaleTime: string | undefined;
+  status: AutoscalingTargetStatus | undefined;
+}
+
+const SCRAPE_TIMEOUT_MS = 2000;
+
+/**
+ * Scales the resizer on its pods' p95, queue and shedding and the converter on
+ * its queue backlog, each on its own interval. Only the lease holder runs it.
+ * It keeps per-component history in memory; after a restart that history is
+ * empty, so the first stabilization window allows no scale-down.
+ */
+export class Autoscaler {
+  private readonly state = new Map<string, TargetState>();
+
+  constructor(
+    private readonly cluster: AutoscalerCluster,
+    private readonly backlog: BacklogSource,
+    private readonly metrics: AutoscalerMetrics,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Runs every component that is due; call it about once a second with the platforms in the cache. */
+  async tick(platforms: ImagePlatform[]): Promise<void> {
+    const seen = new Set<string>();
+    const work: Array<Promise<void>> = [];
+    for (const cr of platforms) {
+      if (cr.spec.paused) continue;
+      for (const name of ['resizer', 'converter'] as const) {
+        const row = component(cr, name);
+        if (!row.autoscaled || row.scaling.signal === 'none') continue;
+        const key = `${cr.metadata.uid}/${name}`;
+        seen.add(key);
+        const state = this.stateOf(key);
+        if (state.running || this.now() < state.nextDue) continue;
+        state.running = true;
+        state.nextDue = this.now() + row.scaling.autoscaling.intervalSeconds * 1000;
+        work.push(
+          this.step(cr, row, state)
+            .catch((err: unknown) =>
+              this.log.warn(
+                { platform: cr.metadata.name, component: name, error: messageOf(err) },
+                'autoscaler step failed',
+              ),
+            )
+            .finally(() => (state.running = false)),
+        );
+      }
+    }
+    await Promise.all(work);
+    await this.prune(seen);
+  }
+
+  private stateOf(key: string): TargetState {
+    let state = this.state.get(key);
+    if (!state) {
+      const now = this.now();
+      state = {
+        since: now,
+        nextDue: now,
+        running: false,
+        recommendations: [],
+        scaleUps: [],
+        previous: new Map(),
+        idleSince: undefined,
+        lastScaleTime: undefined,
+        status: undefined,
+      };
+      this.state.set(key, state);
+    }
+    return state;
+  }
+
+  private async step(cr: ImagePlatform, row: ComponentRow, state: TargetState): Promise<void> {
+    const { namespace } = cr.metadata;
+    const deployment = childName(cr, row.name);
+    const current = this.cluster.replicas(namespace, deployment);
+    if (current === undefined) return;
+    const now = this.now();
+    const { scaling } = row;
+    if (scaling.signal === 'none') return;
+    const decision =
+      scaling.signal === 'http'
+        ? await this.decideResizer(cr, row, scaling.autoscaling, state, current, now)
+        : await this.decideConverter(cr, row, scaling.autoscaling, state, current, now);
+
+    this.metrics.desired.set(
+      { platform: cr.metadata.name, namespace, component: row.name },
+      decision.desired,
+    );
+    for (const m of decision.metrics)
+      this.metrics.value.set(
+        { platform: cr.metadata.name, namespace, component: row.name, metric: m.name },
+        m.current,
+      );
+
+    if (decision.desired !== current) {
+      await this.cluster.scale(namespace, deployment, decision.desired);
+      if (decision.desired > current) state.scaleUps.push({ at: now, from: current });
+      state.lastScaleTime = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      this.log.info(
+        { platform: cr.metadata.name, namespace, component: row.name, from: current, to: decision.desired },
+        decision.message,
+      );
+      await this.cluster.recordEvent(cr, {
+        type: 'Normal',
+        reason: 'Scaled',
+        action: 'Scale',
+        note: `${row.name}: ${decision.message}`,
+      });
+    }
+    const status = targetStatus(
+      state.status,
+      current,
+      decision,
+      state.lastScaleTime,
+      cr.metadata.generation,
+      new Date(now),
+    );
+    state.status = status;
+    await this.cluster.applyAutoscalingStatus(cr, { [row.name]: status });
+  }
+
+  private async decideResizer(
+    cr: ImagePlatform,
+    row: ComponentRow,
+    spec: ResizerAutoscaling,
+    state: TargetState,
+    current: number,
+    now: number,
+  ): Promise<ScaleDecision> {
+    const pods = await this.cluster.pods(cr.metadata.namespace, selectorLabels(cr, row.name));
+    const { samples, failed } = await scrapePods(pods, row.ports.admin, SCRAPE_TIMEOUT_MS);
+    if (failed.length > 0)
+      this.metrics.scrapeFailures.inc(
+        { platform: cr.metadata.name, namespace: cr.metadata.namespace, component: row.name },
+        failed.length,
+      );
+    const latest = new Map([...samples].map(([pod, s]) => [pod, resizerPodSample(s)]));
+    const signals = resizerSignals(current, latest, state.previous);
+    state.previous = latest;
+    const windowStart = now - spec.scaleDown.stabilizationSeconds * 1000;
+    state.recommendations = state.recommendations.filter((r) => r.at >= windowStart);
+    state.scaleUps = state.scaleUps.filter((s) => s.at >= now - spec.scaleUp.periodSeconds * 1000);
+    const decision = decideResizer(signals, spec, state, now);
+    if (decision.active) state.recommendations.push({ at: now, replicas: decision.recommended });
+    return decision;
+  }
+
+  private async decideConverter(
+    cr: ImagePlatform,
+    row: ComponentRow,
+    spec: ConverterAutoscaling,
+    state: TargetState,
+    current: number,
+    now: number,
+  ): Promise<ScaleDecision> {
+    const { namespace, name } = cr.metadata;
+    const ref = cr.spec.queue.urlSecretRef;
+    let backlog: number | undefined;
+    try {
+      const url = await this.cluster.secretValue(namespace, ref.name, ref.key);
+      if (url) backlog = (await this.backlog.read(`${namespace}/${name}`, url, cr.spec.queue.name)).messages;
+    } catch (err) {
+      this.metrics.scrapeFailures.inc({ platform: name, namespace, component: row.name });
+      this.log.debug({ platform: name, error: messageOf(err) }, 'cannot read the queue backlog');
+    }
+    const pods = await this.cluster.pods(namespace, selectorLabels(cr, row.name));
+    const { samples, failed } = await scrapePods(pods, row.ports.admin, SCRAPE_TIMEOUT_MS);
+    // Unready pods may be starting or finishing a task: only a fully answered scrape proves nothing is in flight.
+    const complete = failed.length === 0 && pods.every((p) => p.ready);
+    const inFlight = complete
+      ? [...samples.values()].reduce((sum, s) => sum + total(s, 'enlarger_converter_tasks_in_flight'), 0)
+      : undefined;
+    const idle = backlog === 0 && inFlight === 0;
+    if (!idle) state.idleSince = undefined;
+    else state.idleSince ??= now;
+    return decideConverter({ current, backlog, inFlight }, spec, state.idleSince, now);
+  }
+
+  private async prune(seen: Set<string>): Promise<void> {
+    for (const key of [...this.state.keys()]) {
+      if (seen.has(key)) continue;
+      this.state.delete(key);
+      if (key.endsWith('/converter'))
+        await this.backlog.forget(key.slice(0, -'/converter'.length)).catch(() => undefined);
+    }
+  }
+
+  /** Forgets every platform; the next leader starts with no history. */
+  reset(): void {
+    this.state.clear();
+  }
+}

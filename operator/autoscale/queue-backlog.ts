@@ -1,0 +1,69 @@
+import { connect, type ChannelModel } from 'amqplib';
+import { messageOf } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log/logger.js';
+
+/** Messages waiting in a queue and consumers attached, as a passive declare reports them. */
+export interface Backlog {
+  messages: number;
+  consumers: number;
+}
+
+/**
+ * Reads queue backlogs over AMQP with a passive declare, which never creates
+ * or alters the queue. One connection per platform, reused across intervals,
+ * replaced when the platform's URL changes and closed when it goes away.
+ */
+export class QueueBacklogReader {
+  private readonly connections = new Map<string, { url: string; model: Promise<ChannelModel> }>();
+
+  constructor(private readonly log: Logger) {}
+
+  async read(platform: string, url: string, queue: string): Promise<Backlog> {
+    const model = await this.connection(platform, url);
+    const channel = await model.createChannel();
+    // A passive declare of a missing queue closes the channel with 404; nothing was ever published.
+    channel.on('error', () => undefined);
+    try {
+      const { messageCount, consumerCount } = await channel.checkQueue(queue);
+      return { messages: messageCount, consumers: consumerCount };
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return { messages: 0, consumers: 0 };
+      throw err;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  /** Closes the connection of a platform that was deleted or stopped autoscaling. */
+  async forget(platform: string): Promise<void> {
+    const entry = this.connections.get(platform);
+    this.connections.delete(platform);
+    if (entry) await (await entry.model.catch(() => undefined))?.close().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.connections.keys()].map((p) => this.forget(p)));
+  }
+
+  private async connection(platform: string, url: string): Promise<ChannelModel> {
+    const entry = this.connections.get(platform);
+    if (entry && entry.url !== url) await this.forget(platform);
+    const existing = this.connections.get(platform);
+    if (existing) return existing.model;
+    const model = connect(url, { timeout: 5000 }).then((m) => {
+      // A dropped connection is replaced on the next read, not retried here.
+      m.on('error', (err: unknown) =>
+        this.log.debug({ platform, error: messageOf(err) }, 'backlog connection error'),
+      );
+      m.on('close', () => {
+        if (this.connections.get(platform)?.model === model) this.connections.delete(platform);
+      });
+      return m;
+    });
+    this.connections.set(platform, { url, model });
+    model.catch(() => {
+      if (this.connections.get(platform)?.model === model) this.connections.delete(platform);
+    });
+    return model;
+  }
+}

@@ -1,0 +1,59 @@
+import type { ResizerSignals } from './decide-resizer.js';
+import type { Sample } from './exposition.js';
+import { deltaBuckets, quantile, sumBuckets, type Bucket } from './histogram.js';
+import { total } from './pod-metrics.js';
+
+/** What the autoscaler keeps of one resizer pod's scrape, to diff against the next. */
+export interface ResizerPodSample {
+  /** Cumulative latency buckets of rendered requests: cache misses and coalesced waits, shed 503s left out. */
+  buckets: Bucket[];
+  queued: number;
+  shedTotal: number;
+}
+
+const DURATION = 'enlarger_resizer_request_duration_seconds_bucket';
+
+/** Reduces one pod's scrape to what the decision reads. Metric names are the resizer's (services/resizer/metrics.ts). */
+export function resizerPodSample(samples: Sample[]): ResizerPodSample {
+  const rendered = samples.filter(
+    (s) =>
+      s.name === DURATION &&
+      (s.labels.cache === 'miss' || s.labels.cache === 'coalesced') &&
+      s.labels.status !== '503',
+  );
+  const byBound = new Map<number, number>();
+  for (const s of rendered) {
+    const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
+    byBound.set(le, (byBound.get(le) ?? 0) + s.value);
+  }
+  return {
+    buckets: [...byBound.entries()].sort(([a], [b]) => a - b).map(([le, count]) => ({ le, count })),
+    queued: total(samples, 'enlarger_resizer_queue_depth'),
+    shedTotal: total(samples, 'enlarger_resizer_shed_total'),
+  };
+}
+
+/**
+ * The interval's signals across pods: p95 from the sum of every pod's bucket
+ * deltas since its previous scrape (so a pod with more traffic weighs more),
+ * queue depth now, and requests shed since the previous scrape. A pod seen for
+ * the first time has no delta yet and adds only its queue.
+ */
+export function resizerSignals(
+  current: number,
+  now: Map<string, ResizerPodSample>,
+  before: Map<string, ResizerPodSample>,
+): ResizerSignals {
+  const deltas: Bucket[][] = [];
+  let shed = 0;
+  let queued = 0;
+  for (const [pod, sample] of now) {
+    queued += sample.queued;
+    const previous = before.get(pod);
+    if (!previous) continue;
+    deltas.push(deltaBuckets(sample.buckets, previous.buckets));
+    shed += sample.shedTotal >= previous.shedTotal ? sample.shedTotal - previous.shedTotal : sample.shedTotal;
+  }
+  const p95 = quantile(0.95, sumBuckets(deltas));
+  return { current, scraped: now.size, p95Ms: p95 === undefined ? undefined : p95 * 1000, queued, shed };
+}
