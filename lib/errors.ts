@@ -1,25 +1,34 @@
 /**
- * Errors that carry their meaning. HTTP handlers throw {@link HttpError}; one
- * middleware maps it to a response. Queue workers throw {@link UnrecoverableError}
+ * Errors that carry their meaning. Every error a request can meet knows its
+ * own answer, as imgproxy's errctx does: {@link HttpError} and its subclasses
+ * (storage and queue outages included) carry status, code and public message,
+ * and one middleware writes them, with no table mapping types to statuses. Queue workers throw {@link UnrecoverableError}
  * to dead-letter a task at once; anything else is treated as transient and retried.
  */
 
-/** An error with an HTTP status, a stable machine code and a message safe to show clients. */
+/**
+ * An error with an HTTP status, a stable machine code and a message safe to
+ * show clients. `message` is for logs; `publicMessage`, when the log message
+ * holds internals (a file path, a broker address), is what clients see.
+ */
 export class HttpError extends Error {
+  readonly publicMessage: string;
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     /** Log at error level (5xx: our fault) rather than debug (4xx: the client's). */
     readonly loud: boolean = status >= 500,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; publicMessage?: string },
   ) {
     super(message, options);
     this.name = 'HttpError';
+    this.publicMessage = options?.publicMessage ?? message;
   }
 
   toJSON(): { error: { code: string; message: string } } {
-    return { error: { code: this.code, message: this.message } };
+    return { error: { code: this.code, message: this.publicMessage } };
   }
 }
 

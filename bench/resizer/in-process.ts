@@ -12,13 +12,13 @@ import { Registry } from 'prom-client';
 import sharp from 'sharp';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { loadResizerConfig } from '../../services/resizer/config.js';
-import { Deadline } from '../../services/resizer/deadline.js';
+import { Deadline } from '../../services/resizer/runtime/deadline.js';
 import { createResizerMetrics } from '../../services/resizer/metrics.js';
-import { negotiateFormat } from '../../services/resizer/negotiate.js';
-import { Overlays } from '../../services/resizer/overlays.js';
-import { PhotoStore } from '../../services/resizer/photo-store.js';
-import { render } from '../../services/resizer/pipeline.js';
-import { parseRequest } from '../../services/resizer/steps/parse.js';
+import { negotiateFormat } from '../../services/resizer/request/negotiate.js';
+import { Overlays } from '../../services/resizer/runtime/overlays.js';
+import { PhotoStore } from '../../services/resizer/runtime/photo-store.js';
+import { render } from '../../services/resizer/render/pipeline.js';
+import { parseRequest } from '../../services/resizer/request/parse.js';
 import { measure } from './measure.js';
 import { missUrl } from './urls.js';
 
@@ -34,7 +34,13 @@ sharp.concurrency(config.vipsThreads);
 sharp.cache(false);
 const storage = new FsStorage(dataDir);
 const registry = new Registry();
-const live = { queued: () => 0, rendering: () => 0, outputCacheBytes: () => 0, sourceCacheBytes: () => 0 };
+const live = {
+  queued: () => 0,
+  rendering: () => 0,
+  renderMemoryBytes: () => 0,
+  outputCacheBytes: () => 0,
+  sourceCacheBytes: () => 0,
+};
 const deps = {
   photos: new PhotoStore(storage, config.photos),
   overlays: new Overlays(storage, config.overlays),

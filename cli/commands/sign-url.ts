@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { messageOf } from '../../lib/errors.js';
 import { loadResizerConfig } from '../../services/resizer/config.js';
-import { signPath } from '../../services/resizer/signature.js';
+import { signPath } from '../../services/resizer/request/signature.js';
 
 /**
  * `enlarger sign-url /v1/photos/ID?w=400`: prints the URL signed with the

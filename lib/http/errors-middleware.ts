@@ -1,12 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { StorageUnavailableError } from '../storage/storage.js';
 
 /**
- * The one place errors become responses. An {@link HttpError} gives its status
- * and public message; anything else is our fault and answers a bland 500 so
- * internals never leak; storage outages are 503 so clients retry. Loud errors log at error level, client errors at debug.
+ * The one place errors become responses. An {@link HttpError} (storage and
+ * queue outages are ones) gives its own status and public message; anything
+ * else is our fault and answers a bland 500 so internals never leak. Loud
+ * errors log at error level, client errors at debug.
  */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
@@ -23,8 +23,8 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       status: httpError.status,
       code: httpError.code,
     };
-    if (httpError.loud) log.error(fields, httpError.message);
-    else log.debug(fields, httpError.message);
+    if (httpError.loud) log.error(fields, httpError.publicMessage);
+    else log.debug(fields, httpError.publicMessage);
     res.status(httpError.status).json(httpError.toJSON());
   };
 }
@@ -36,9 +36,6 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof StorageUnavailableError) {
-    return new HttpError(503, 'storage_unavailable', 'storage is unavailable', true, { cause: err });
-  }
   // body-parser and friends throw errors with a `status`; keep their 4xx meaning.
   const status = (err as { status?: unknown } | undefined)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {

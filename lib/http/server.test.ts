@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
+import { QueueUnavailableError } from '../queue/queue.js';
 import { StorageUnavailableError } from '../storage/storage.js';
 import { ReadinessMonitor } from './readiness.js';
 import { createHttpService, type HttpService } from './server.js';
@@ -24,7 +25,10 @@ async function start(ready: () => void) {
         throw new Error('secret internals');
       });
       app.get('/storage', () => {
-        throw new StorageUnavailableError('down');
+        throw new StorageUnavailableError('filesystem storage: EIO /var/lib/secret');
+      });
+      app.get('/queue', () => {
+        throw new QueueUnavailableError('not connected to amqp://user:pass@broker');
       });
     },
   });
@@ -36,10 +40,10 @@ async function start(ready: () => void) {
 afterEach(() => service.close());
 
 describe('createHttpService', () => {
-  it('maps errors to status and {error:{code,message}}, hiding unknown ones', async () => {
+  it("writes each error's own status and {error:{code,message}}, hiding internals", async () => {
     const { url } = await start(() => undefined);
     const answers = await Promise.all(
-      ['/teapot', '/boom', '/storage', '/nope'].map(async (path) => {
+      ['/teapot', '/boom', '/storage', '/queue', '/nope'].map(async (path) => {
         const res = await fetch(url + path);
         return [res.status, await res.json()];
       }),
@@ -48,6 +52,7 @@ describe('createHttpService', () => {
       [418, { error: { code: 'teapot', message: 'short and stout' } }],
       [500, { error: { code: 'internal', message: 'internal server error' } }],
       [503, { error: { code: 'storage_unavailable', message: 'storage is unavailable' } }],
+      [503, { error: { code: 'queue_unavailable', message: 'the queue is unavailable' } }],
       [404, { error: { code: 'not_found', message: 'no route for GET /nope' } }],
     ]);
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ImageFormat } from './manifest.js';
+import { FORMATS, type ImageFormat } from './formats.js';
 
 /**
  * Photo ids are 22 characters of base64url from 128 random bits: opaque,
@@ -11,15 +11,6 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 export const newPhotoId = (): string => randomBytes(16).toString('base64url');
 
 export const isPhotoId = (value: string): boolean => ID_PATTERN.test(value);
-
-export const EXTENSIONS: Record<ImageFormat, string> = {
-  jpeg: 'jpg',
-  png: 'png',
-  webp: 'webp',
-  avif: 'avif',
-  gif: 'gif',
-  tiff: 'tiff',
-};
 
 /**
  * One empty marker per photo still being converted, written at upload and
@@ -37,7 +28,7 @@ export const photoKeys = (id: string) => {
     original: `${base}/original`,
     manifest: `${base}/manifest.json`,
     pending: `${PENDING_PREFIX}${id}`,
-    master: (format: ImageFormat) => `${base}/master.${EXTENSIONS[format]}`,
-    size: (name: string, format: ImageFormat) => `${base}/sizes/${name}.${EXTENSIONS[format]}`,
+    master: (format: ImageFormat) => `${base}/master.${FORMATS[format].extension}`,
+    size: (name: string, format: ImageFormat) => `${base}/sizes/${name}.${FORMATS[format].extension}`,
   };
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imageFormat } from './formats.js';
 
 /**
  * A photo's record lives in storage next to its files, so there is no
@@ -12,8 +13,7 @@ import { z } from 'zod';
 export const photoStatus = z.enum(['processing', 'ready', 'failed']);
 export type PhotoStatus = z.infer<typeof photoStatus>;
 
-export const imageFormat = z.enum(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff']);
-export type ImageFormat = z.infer<typeof imageFormat>;
+export { imageFormat, type ImageFormat } from './formats.js';
 
 const rendition = z.object({
   key: z.string(),

@@ -1,3 +1,5 @@
+import { HttpError } from '../errors.js';
+
 /**
  * A durable task queue. Implementations: AMQP (RabbitMQ) and in-process.
  *
@@ -40,9 +42,9 @@ export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, delaysMs: [1_00
  * The broker could not take a task in time (down, unreachable, blocked).
  * Callers treat it as transient: HTTP 503, retry later.
  */
-export class QueueUnavailableError extends Error {
+export class QueueUnavailableError extends HttpError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(503, 'queue_unavailable', message, true, { ...options, publicMessage: 'the queue is unavailable' });
     this.name = 'QueueUnavailableError';
   }
 }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { HttpError } from '../errors.js';
 
 /** What is known about a stored object without reading it. */
 export interface ObjectInfo {
@@ -47,9 +48,10 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
-export class StorageUnavailableError extends Error {
+/** The backend did not answer. Transient: 503 to HTTP clients, a retry for queue workers. */
+export class StorageUnavailableError extends HttpError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(503, 'storage_unavailable', message, true, { ...options, publicMessage: 'storage is unavailable' });
     this.name = 'StorageUnavailableError';
   }
 }

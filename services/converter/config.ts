@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/parse-env.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
+import { logLevel } from '../../lib/log/logger.js';
 import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
 
 export type { SizeSpec } from './sizes.js';
@@ -69,7 +70,7 @@ export const converterEnvSchema = z.object({
   /** Estimated decode memory of the tasks converted at once; a task that would exceed it waits. */
   CONVERTER_MEMORY_BUDGET: envBytes().default(CONVERTER_DEFAULTS.memoryBudgetBytes),
   CONVERTER_TMP_DIR: z.string().default(os.tmpdir()),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel,
 });
 
 /** The converter's environment as the operator writes it: every value a string, every name checked. */

@@ -3,6 +3,7 @@ import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/par
 import { imageFormat, type ImageFormat } from '../../lib/photos/manifest.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
+import { logLevel } from '../../lib/log/logger.js';
 
 const formatList = z
   .string()
@@ -42,7 +43,7 @@ export const mediaEnvSchema = z.object({
   /** A photo still `processing` this long after its last (re)publish is re-enqueued. */
   MEDIA_SWEEP_AFTER_SECONDS: envPositiveInt().default(300),
   MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel,
 });
 
 /** Media's environment as the operator writes it: every value a string, every name checked. */

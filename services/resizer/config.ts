@@ -10,11 +10,12 @@ import {
 } from '../../lib/config/parse-env.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import type { HandlerOptions } from './handler.js';
-import type { LimiterOptions } from './limiter.js';
-import type { OverlaySettings } from './overlays.js';
-import type { PhotoStoreOptions } from './photo-store.js';
-import type { RenderSettings } from './pipeline.js';
-import { PLACEMENTS } from './steps/placement.js';
+import type { LimiterOptions } from './runtime/limiter.js';
+import type { OverlaySettings } from './runtime/overlays.js';
+import type { PhotoStoreOptions } from './runtime/photo-store.js';
+import type { RenderSettings } from './render/pipeline.js';
+import { PLACEMENTS } from './render/placement.js';
+import { logLevel } from '../../lib/log/logger.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });
@@ -91,7 +92,21 @@ export const resizerEnvSchema = z.object({
   /** Whether `wm=0` may drop the watermark. Off by default: it is the photographer's credit. */
   RESIZER_WATERMARK_OPT_OUT: envBool().default(RESIZER_DEFAULTS.watermarkOptOut),
 
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel,
+
+  // hardening (issue 10)
+  /**
+   * Estimated bytes the renders running at once may hold together; a render
+   * waits until it fits. Sized so the process baseline (~100 MiB), full
+   * caches (output, source, overlay) and this stay under a 1 GiB pod limit.
+   */
+  RESIZER_RENDER_MEMORY_BYTES: envBytes().default(320 * 1024 ** 2),
+  /**
+   * Largest AVIF output in pixels. An AVIF encode cannot be stopped at the
+   * deadline; 2.1 MP (1920×1080) of noise takes about 4.5 s at effort 2 on
+   * one thread. Past it, fmt=auto serves WebP and fmt=avif is scaled down.
+   */
+  RESIZER_AVIF_MAX_PIXELS: envPositiveInt().default(2_100_000),
 });
 
 /** The resizer's environment as the operator writes it: every value a string, every name checked. */
@@ -130,6 +145,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       slots: e.RESIZER_SLOTS,
       queueSize: e.RESIZER_QUEUE_SIZE,
       retryAfterSeconds: e.RESIZER_RETRY_AFTER_SECONDS,
+      memoryBytes: e.RESIZER_RENDER_MEMORY_BYTES,
     },
     outputCacheBytes: e.RESIZER_OUTPUT_CACHE_BYTES,
     vipsThreads: e.RESIZER_VIPS_THREADS,
@@ -137,6 +153,8 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
     render: {
       load: { maxSourcePixels: e.RESIZER_MAX_SOURCE_PIXELS },
       resize: { allowEnlarge: e.RESIZER_ALLOW_ENLARGE, maxOutputPixels: e.RESIZER_MAX_OUTPUT_PIXELS },
+      avifMaxPixels: e.RESIZER_AVIF_MAX_PIXELS,
+      memoryBytes: e.RESIZER_RENDER_MEMORY_BYTES,
       watermark: {
         minWidth: e.RESIZER_WATERMARK_MIN_WIDTH,
         logoPosition: e.RESIZER_WATERMARK_POSITION,

@@ -1,15 +1,16 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { ByteCache } from './byte-cache.js';
-import { cacheKey } from './cache-key.js';
-import { ifNoneMatchHits } from './conditional.js';
-import type { Coalescer } from './coalescer.js';
-import { Deadline } from './deadline.js';
-import { OverloadedError, type Limiter } from './limiter.js';
-import { CONTENT_TYPES, negotiateFormat } from './negotiate.js';
-import { render, type RenderDeps } from './pipeline.js';
-import type { Rendered } from './steps/encode.js';
-import { parseRequest, type ParseLimits } from './steps/parse.js';
-import { verifySignature } from './steps/verify.js';
+import { FORMATS } from '../../lib/photos/formats.js';
+import type { ByteCache } from './runtime/byte-cache.js';
+import { cacheKey } from './request/cache-key.js';
+import { ifNoneMatchHits } from './request/conditional.js';
+import type { Coalescer } from './runtime/coalescer.js';
+import { Deadline } from './runtime/deadline.js';
+import { OverloadedError, type Limiter } from './runtime/limiter.js';
+import { negotiateFormat } from './request/negotiate.js';
+import { prepare, renderPrepared, type RenderDeps } from './render/pipeline.js';
+import type { Rendered } from './render/encode.js';
+import { parseRequest, type ParseLimits } from './request/parse.js';
+import { verifySignature } from './request/verify.js';
 
 export interface HandlerOptions {
   parse: ParseLimits;
@@ -47,7 +48,7 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
     try {
       const url = new URL(req.originalUrl, 'http://resizer.invalid');
       const request = parseRequest(req.params.id, url.searchParams, options.parse);
-      verifySignature(options.signingKeys, url.pathname, url.searchParams, request.signature);
+      verifySignature(options.signingKeys, url, `/v1/photos/${request.id}`, request.signature);
       const negotiated = negotiateFormat(request.format, req.get('accept'), { avif: options.avif });
       // Only `fmt=auto` answers depend on Accept; fixed formats stay one CDN object.
       if (request.format === 'auto') res.vary('Accept');
@@ -59,9 +60,12 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
       } else {
         cache = deps.renders.has(key) ? 'coalesced' : 'miss';
         rendered = await deps.renders.run(key, async () => {
+          // Sized from the manifest before any decode, so the limiter can admit it by memory.
+          const prepared = await prepare(request, negotiated, deps);
           const output = await deps.limiter.run(
-            () => render(request, negotiated, deadline, deps),
+            () => renderPrepared(prepared, request, deadline, deps),
             deadline.signal('queue'),
+            prepared.workingSetBytes,
           );
           deps.outputs.set(key, output);
           return output;
@@ -84,7 +88,7 @@ function send(req: Request, res: Response, rendered: Rendered): void {
   res.set({
     ETag: rendered.etag,
     'Cache-Control': IMMUTABLE,
-    'Content-Type': CONTENT_TYPES[rendered.format],
+    'Content-Type': FORMATS[rendered.format].mime,
   });
   if (ifNoneMatchHits(req.get('if-none-match'), rendered.etag)) {
     res.status(304).end();

@@ -14,6 +14,8 @@ export interface LiveState {
   queued: () => number;
   rendering: () => number;
   slots: number;
+  /** Estimated bytes held by the renders running now, of the limiter's memory budget. */
+  renderMemoryBytes: () => number;
   outputCacheBytes: () => number;
   sourceCacheBytes: () => number;
 }
@@ -32,6 +34,11 @@ export function createResizerMetrics(registry: Registry, live: LiveState) {
   gauge('enlarger_resizer_queue_depth', 'Requests waiting for a processing slot.', live.queued);
   gauge('enlarger_resizer_renders_in_flight', 'Renders holding a processing slot.', live.rendering);
   gauge('enlarger_resizer_slots', 'Processing slots (renders that may run at once).', () => live.slots);
+  gauge(
+    'enlarger_resizer_render_memory_bytes',
+    'Estimated working set of the renders running now (admission is by this against RESIZER_RENDER_MEMORY_BYTES).',
+    live.renderMemoryBytes,
+  );
   const cacheBytes = new Gauge({
     name: 'enlarger_resizer_cache_bytes',
     help: 'Bytes held by the output and source caches.',

@@ -5,15 +5,15 @@ import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { Storage } from '../../lib/storage/storage.js';
-import { ByteCache } from './byte-cache.js';
-import { Coalescer } from './coalescer.js';
+import { ByteCache } from './runtime/byte-cache.js';
+import { Coalescer } from './runtime/coalescer.js';
 import type { ResizerConfig } from './config.js';
 import { imageHandler } from './handler.js';
-import { Limiter } from './limiter.js';
+import { Limiter } from './runtime/limiter.js';
 import { createResizerMetrics } from './metrics.js';
-import { Overlays } from './overlays.js';
-import { PhotoStore } from './photo-store.js';
-import type { Rendered } from './steps/encode.js';
+import { Overlays } from './runtime/overlays.js';
+import { PhotoStore } from './runtime/photo-store.js';
+import type { Rendered } from './render/encode.js';
 
 export interface ResizerDeps {
   config: ResizerConfig;
@@ -49,6 +49,7 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
     queued: () => limiter.queued,
     rendering: () => limiter.running,
     slots: config.limiter.slots,
+    renderMemoryBytes: () => limiter.memoryInUse,
     outputCacheBytes: () => outputs.bytes,
     sourceCacheBytes: () => photos.sourceCacheBytes,
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRetryPolicy } from '../../lib/queue/queue.js';
-import { signPath } from '../../services/resizer/signature.js';
+import { signPath } from '../../services/resizer/request/signature.js';
 import { withNamespace } from '../support/cluster.js';
 import { Constellation } from '../support/constellation.js';
 import { testEnv, uniqueName } from '../support/env.js';

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhotoManifest } from '../../lib/photos/manifest.js';
 import type { S3Storage } from '../../lib/storage/s3-storage.js';
-import { signPath } from '../../services/resizer/signature.js';
+import { signPath } from '../../services/resizer/request/signature.js';
 import { regionMeans, seedPhoto, testBucket, uprightPicture } from './resizer-fixtures.js';
 import { startResizer, type RunningResizer } from './resizer-server.js';
 

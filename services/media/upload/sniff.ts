@@ -1,16 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { unsupportedMediaType } from '../../../lib/errors.js';
-import type { ImageFormat } from '../../../lib/photos/manifest.js';
-
-const FORMAT_OF_MIME: Record<string, ImageFormat> = {
-  'image/jpeg': 'jpeg',
-  'image/png': 'png',
-  'image/apng': 'png',
-  'image/webp': 'webp',
-  'image/avif': 'avif',
-  'image/gif': 'gif',
-  'image/tiff': 'tiff',
-};
+import { formatOfMime, type ImageFormat } from '../../../lib/photos/formats.js';
 
 /**
  * Decides the format from magic bytes alone; the client's Content-Type and
@@ -21,7 +11,7 @@ const FORMAT_OF_MIME: Record<string, ImageFormat> = {
 export async function sniffFormat(head: Buffer, allowed: readonly ImageFormat[]): Promise<ImageFormat> {
   const type = await fileTypeFromBuffer(head);
   if (!type) throw unsupportedMediaType('not_an_image', 'the upload is not a recognised image');
-  const format = FORMAT_OF_MIME[type.mime];
+  const format = formatOfMime(type.mime);
   if (!format || !allowed.includes(format)) {
     throw unsupportedMediaType(
       'format_not_allowed',

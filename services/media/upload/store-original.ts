@@ -1,20 +1,11 @@
 import { pipeline, Readable } from 'node:stream';
 import { serviceUnavailable } from '../../../lib/errors.js';
-import type { ImageFormat } from '../../../lib/photos/manifest.js';
+import { FORMATS, type ImageFormat } from '../../../lib/photos/formats.js';
 import { StorageUnavailableError, type Storage } from '../../../lib/storage/storage.js';
 import type { MediaLimits } from '../config.js';
 import type { HeaderInfo } from './header-dimensions.js';
 import { rejoin, type Head } from './read-head.js';
 import { UploadGuard } from './upload-guard.js';
-
-const CONTENT_TYPES: Record<ImageFormat, string> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  avif: 'image/avif',
-  gif: 'image/gif',
-  tiff: 'image/tiff',
-};
 
 export interface StoredOriginal {
   bytes: number;
@@ -44,7 +35,7 @@ export async function storeOriginal(args: {
     if (err) refusal ??= err;
   });
   try {
-    await storage.put(key, guard, { contentType: CONTENT_TYPES[format] });
+    await storage.put(key, guard, { contentType: FORMATS[format].mime });
   } catch (err) {
     await storage.delete(key).catch(() => undefined);
     const cause = refusal ?? err;

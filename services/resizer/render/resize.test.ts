@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequest } from './parse.js';
+import { parseRequest } from '../request/parse.js';
 import { originalSize, planResize, type ResizeLimits } from './resize.js';
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';

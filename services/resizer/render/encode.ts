@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Sharp } from 'sharp';
-import type { OutputFormat } from '../negotiate.js';
+import type { OutputFormat } from '../../../lib/photos/formats.js';
 import { unreadableSource } from './load.js';
 
 export interface EncodeSettings {

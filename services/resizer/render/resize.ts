@@ -1,5 +1,5 @@
 import type { Region, Sharp } from 'sharp';
-import type { Fit, Gravity, ResizeRequest } from './parse.js';
+import type { Fit, Gravity, ResizeRequest } from '../request/parse.js';
 
 export interface Dimensions {
   width: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PhotoManifest } from '../../../lib/photos/manifest.js';
-import { parseRequest } from './parse.js';
+import { parseRequest } from '../request/parse.js';
 import { pickSource } from './pick-source.js';
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';

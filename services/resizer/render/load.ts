@@ -1,8 +1,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { HttpError } from '../../../lib/errors.js';
-
-/** Decoders the resizer will run on stored files. SVG, PDF and friends are refused: they can reach outside. */
-const DECODABLE = new Set(['jpeg', 'png', 'webp', 'heif', 'gif', 'tiff']);
+import { formatOfLoader } from '../../../lib/photos/formats.js';
+import { DeadlineExceededError, isVipsTimeout } from '../runtime/deadline.js';
 
 /** A source whose header has been read; decoding waits for the encode step. */
 export interface LoadedImage {
@@ -34,7 +33,8 @@ export async function load(bytes: Buffer, limits: LoadLimits): Promise<LoadedIma
   } catch (err) {
     throw unreadableSource(err);
   }
-  if (!meta.format || !DECODABLE.has(meta.format) || !meta.width || !meta.height) {
+  // Only the loaders of formats we store run; SVG, PDF and friends are refused: they can reach outside.
+  if (!formatOfLoader(meta.format) || !meta.width || !meta.height) {
     throw unreadableSource(new Error(`stored source is ${meta.format ?? 'not an image'}`));
   }
   if (meta.width * meta.height > limits.maxSourcePixels) {
@@ -50,8 +50,10 @@ export async function load(bytes: Buffer, limits: LoadLimits): Promise<LoadedIma
 
 /**
  * A stored file libvips cannot or will not decode. The client asked for a
- * valid photo, so this is ours to fix: 422, logged loudly.
+ * valid photo, so this is ours to fix: 422, logged loudly. libvips killed at
+ * the deadline fails the same calls, and is a 503 like any deadline.
  */
 export function unreadableSource(cause: unknown): HttpError {
+  if (isVipsTimeout(cause)) return new DeadlineExceededError('libvips');
   return new HttpError(422, 'source_unreadable', 'the stored image cannot be processed', true, { cause });
 }

@@ -1,5 +1,5 @@
 import type { NegotiatedFormat } from './negotiate.js';
-import type { ResizeRequest } from './steps/parse.js';
+import type { ResizeRequest } from './parse.js';
 
 /**
  * The identity of an output: the photo, the parameters that change pixels,
@@ -16,7 +16,8 @@ export function cacheKey(request: ResizeRequest, format: NegotiatedFormat): stri
     // With one dimension or none every fit gives the same picture.
     request.width !== undefined && request.height !== undefined ? request.fit : 'any',
     crops ? gravityPart(request) : '',
-    format,
+    // fmt=auto may turn AVIF into WebP past the AVIF pixel cap, where fmt=avif scales down: two outputs.
+    request.format === 'auto' && format === 'avif' ? 'auto-avif' : format,
     format === 'png' ? '' : `q${request.quality ?? ''}`,
     request.watermark ? 'wm' : 'nowm',
   ];

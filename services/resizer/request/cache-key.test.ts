@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cacheKey } from './cache-key.js';
 import { negotiateFormat } from './negotiate.js';
-import { parseRequest } from './steps/parse.js';
+import { parseRequest } from './parse.js';
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const req = (query: string) =>
@@ -13,6 +13,10 @@ describe('cacheKey', () => {
     const b = negotiateFormat('auto', 'text/html, image/webp;q=0.9, image/png', { avif: false });
     expect(cacheKey(req('w=100'), a)).toBe(cacheKey(req('w=100'), b));
     expect(cacheKey(req('w=100'), 'webp')).not.toBe(cacheKey(req('w=100'), 'avif'));
+  });
+
+  it('keeps fmt=auto that negotiated AVIF apart from fmt=avif, which large outputs render differently', () => {
+    expect(cacheKey(req('w=4000'), 'avif')).not.toBe(cacheKey(req('w=4000&fmt=avif'), 'avif'));
   });
 
   it('is the same for URLs that render the same picture', () => {

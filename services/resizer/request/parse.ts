@@ -1,6 +1,6 @@
 import { badRequest, notFound } from '../../../lib/errors.js';
 import { isPhotoId } from '../../../lib/photos/keys.js';
-import { PLACEMENTS } from './placement.js';
+import { PLACEMENTS } from '../render/placement.js';
 
 export const FITS = ['cover', 'contain', 'inside', 'outside', 'fill'] as const;
 export type Fit = (typeof FITS)[number];

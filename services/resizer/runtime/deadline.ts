@@ -1,4 +1,5 @@
-import { HttpError } from '../../lib/errors.js';
+import type { Sharp } from 'sharp';
+import { HttpError } from '../../../lib/errors.js';
 
 /** The request ran out of time between two pipeline steps. */
 export class DeadlineExceededError extends HttpError {
@@ -7,10 +8,14 @@ export class DeadlineExceededError extends HttpError {
   }
 }
 
+/** Whether `err` is libvips stopping work at sharp's `timeout`. */
+export const isVipsTimeout = (err: unknown): boolean =>
+  err instanceof Error && /^timeout: \d+% complete/.test(err.message);
+
 /**
- * A per-request time budget, checked between pipeline steps. libvips cannot
- * be interrupted mid-operation, so the checks stop further work once the
- * client would have given up anyway.
+ * A per-request time budget, checked between pipeline steps and carried
+ * into libvips as sharp's timeout ({@link bound}), which kills the work
+ * mid-operation so one long decode or encode cannot run on.
  */
 export class Deadline {
   private readonly expiresAt: number;
@@ -39,6 +44,15 @@ export class Deadline {
     this.timer = setTimeout(() => controller.abort(new DeadlineExceededError(step)), this.remainingMs());
     this.timer.unref();
     return controller.signal;
+  }
+
+  /**
+   * Gives `image` the time left as sharp's timeout. sharp counts whole
+   * seconds and 0 means none, so the cut comes at most a second after the
+   * deadline, and there always is one.
+   */
+  bound(image: Sharp): Sharp {
+    return image.timeout({ seconds: Math.max(1, Math.floor(this.remainingMs() / 1000)) });
   }
 
   dispose(): void {

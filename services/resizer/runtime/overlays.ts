@@ -1,9 +1,9 @@
 import sharp, { type Sharp } from 'sharp';
-import { serviceUnavailable } from '../../lib/errors.js';
-import type { Storage } from '../../lib/storage/storage.js';
+import { serviceUnavailable } from '../../../lib/errors.js';
+import type { Storage } from '../../../lib/storage/storage.js';
 import { ByteCache } from './byte-cache.js';
 import { Coalescer } from './coalescer.js';
-import type { Overlay, OverlaySource } from './steps/watermark.js';
+import type { Overlay, OverlaySource } from '../render/watermark.js';
 
 export interface OverlaySettings {
   /** Storage key of the logo; none means attribution only. */

@@ -1,7 +1,5 @@
-import type { RequestedFormat } from './steps/parse.js';
-
-/** Formats the resizer writes. */
-export type OutputFormat = 'jpeg' | 'png' | 'webp' | 'avif';
+import type { OutputFormat } from '../../../lib/photos/formats.js';
+import type { RequestedFormat } from './parse.js';
 
 /**
  * The outcome of negotiation, known before the photo is read. `legacy` means
@@ -33,13 +31,6 @@ export function resolveFormat(negotiated: NegotiatedFormat, hasAlpha: boolean): 
   if (negotiated !== 'legacy') return negotiated;
   return hasAlpha ? 'png' : 'jpeg';
 }
-
-export const CONTENT_TYPES: Record<OutputFormat, string> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  avif: 'image/avif',
-};
 
 /** Media types listed in an Accept header with a quality above zero. */
 function acceptedImageTypes(accept: string | undefined): Set<string> {

@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import { ZodError } from 'zod';
-import { HttpError, notFound, serviceUnavailable } from '../../lib/errors.js';
-import type { PhotoManifest } from '../../lib/photos/manifest.js';
-import { readManifest } from '../../lib/photos/records.js';
-import { ObjectNotFoundError, StorageUnavailableError, type Storage } from '../../lib/storage/storage.js';
+import { HttpError, notFound } from '../../../lib/errors.js';
+import type { PhotoManifest } from '../../../lib/photos/manifest.js';
+import { readManifest } from '../../../lib/photos/records.js';
+import { ObjectNotFoundError, type Storage } from '../../../lib/storage/storage.js';
 import { ByteCache } from './byte-cache.js';
 import { Coalescer } from './coalescer.js';
 
@@ -41,7 +41,6 @@ export class PhotoStore {
       try {
         manifest = await readManifest(this.storage, id);
       } catch (err) {
-        if (err instanceof StorageUnavailableError) throw storageDown(err);
         // Not JSON, or not the manifest's shape.
         if (err instanceof SyntaxError || err instanceof ZodError) {
           throw new HttpError(500, 'manifest_invalid', 'the photo record is damaged', true, { cause: err });
@@ -66,7 +65,7 @@ export class PhotoStore {
         if (err instanceof ObjectNotFoundError) {
           throw new HttpError(500, 'source_missing', 'a file listed in the photo record is missing', true);
         }
-        if (err instanceof StorageUnavailableError) throw storageDown(err);
+        // StorageUnavailableError answers 503 by itself.
         throw err;
       }
       this.sources.set(key, bytes);
@@ -79,6 +78,3 @@ export class PhotoStore {
     return this.sources.bytes;
   }
 }
-
-const storageDown = (err: StorageUnavailableError) =>
-  serviceUnavailable('storage_unavailable', 'storage is not answering', err);

@@ -1,7 +1,7 @@
 import { notFound } from '../../../lib/errors.js';
 import type { ImageFormat, PhotoManifest } from '../../../lib/photos/manifest.js';
 import { photoKeys } from '../../../lib/photos/keys.js';
-import type { ResizeRequest } from './parse.js';
+import type { ResizeRequest } from '../request/parse.js';
 
 /** The stored file a render starts from. */
 export interface Source {

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * The one table of image formats: what media accepts, what storage is told,
+ * what file names end in, which libvips loader reads each, and which the
+ * services write. Adding a format is one row here.
+ */
+export const FORMATS = {
+  jpeg: { mime: 'image/jpeg', extension: 'jpg', loader: 'jpeg', output: true },
+  png: { mime: 'image/png', extension: 'png', loader: 'png', output: true },
+  webp: { mime: 'image/webp', extension: 'webp', loader: 'webp', output: true },
+  // libvips reads AVIF with its HEIF loader, and reports it under that name.
+  avif: { mime: 'image/avif', extension: 'avif', loader: 'heif', output: true },
+  gif: { mime: 'image/gif', extension: 'gif', loader: 'gif', output: false },
+  tiff: { mime: 'image/tiff', extension: 'tiff', loader: 'tiff', output: false },
+} as const satisfies Record<string, { mime: string; extension: string; loader: string; output: boolean }>;
+
+/** Formats Enlarger stores (uploads are one of these). */
+export type ImageFormat = keyof typeof FORMATS;
+export const IMAGE_FORMATS = Object.keys(FORMATS) as [ImageFormat, ...ImageFormat[]];
+export const imageFormat = z.enum(IMAGE_FORMATS);
+
+/** Formats the converter and the resizer write. */
+export type OutputFormat = {
+  [F in ImageFormat]: (typeof FORMATS)[F]['output'] extends true ? F : never;
+}[ImageFormat];
+export const OUTPUT_FORMATS = IMAGE_FORMATS.filter((f) => FORMATS[f].output) as OutputFormat[];
+
+/** Media types that name a stored format without being its own row: APNG is stored as PNG. */
+const MIME_ALIASES: Record<string, ImageFormat> = { 'image/apng': 'png' };
+
+/** The stored format a media type names, if any. */
+export function formatOfMime(mime: string): ImageFormat | undefined {
+  const row = IMAGE_FORMATS.find((f) => FORMATS[f].mime === mime);
+  return row ?? MIME_ALIASES[mime];
+}
+
+/** The stored format libvips reports for a loader name (`heif` is AVIF here), if it is one of ours. */
+export function formatOfLoader(loader: string | undefined): ImageFormat | undefined {
+  return IMAGE_FORMATS.find((f) => FORMATS[f].loader === loader);
+}

@@ -1,0 +1,42 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { unreadableSource } from '../render/load.js';
+import { Deadline, DeadlineExceededError, isVipsTimeout } from './deadline.js';
+
+describe('Deadline', () => {
+  it('throws naming the step once spent', () => {
+    let now = 0;
+    const deadline = new Deadline(100, () => now);
+    expect(() => deadline.check('load')).not.toThrow();
+    now = 100;
+    expect(() => deadline.check('encode')).toThrow(new DeadlineExceededError('encode'));
+  });
+
+  it('kills a libvips encode that runs past its time, and that answers 503, not 422', async () => {
+    // Two seconds of budget minus 1.5 spent leaves sharp's minimum of one second.
+    let now = 0;
+    const deadline = new Deadline(2000, () => now);
+    now = 1500;
+    const noise = sharp({
+      create: {
+        width: 6000,
+        height: 6000,
+        channels: 3,
+        background: '#888',
+        noise: { type: 'gaussian', mean: 128, sigma: 40 },
+      },
+    }).webp({ effort: 6 });
+    const started = performance.now();
+    const err = await deadline
+      .bound(noise)
+      .toBuffer()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(isVipsTimeout(err)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(unreadableSource(err)).toMatchObject({ status: 503, code: 'deadline_exceeded' });
+    expect(unreadableSource(new Error('VipsJpeg: premature end'))).toMatchObject({ status: 422 });
+  });
+});

@@ -1,0 +1,143 @@
+import { HttpError } from '../../../lib/errors.js';
+
+export interface LimiterOptions {
+  /** Renders running at once; matches the cores libvips may use. */
+  slots: number;
+  /** Requests allowed to wait for a slot; past that they are shed. */
+  queueSize: number;
+  /** Seconds a shed client is told to wait before retrying. */
+  retryAfterSeconds: number;
+  /** Bytes the renders running at once may hold together, by their estimated working set. */
+  memoryBytes: number;
+}
+
+/** Shed load: every slot busy and the wait queue full. */
+export class OverloadedError extends HttpError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(503, 'overloaded', 'too many requests in progress, retry shortly', false);
+  }
+}
+
+/** A render whose working set alone exceeds the memory budget: it could never be admitted. */
+export class TooLargeToRenderError extends HttpError {
+  constructor(bytes: number, budget: number) {
+    super(
+      422,
+      'too_large_to_render',
+      `estimated working set ${bytes} B exceeds the render budget ${budget} B`,
+      false,
+      {
+        publicMessage: 'this output is too large to render; ask for fewer pixels or another format',
+      },
+    );
+  }
+}
+
+interface Waiter {
+  bytes: number;
+  admit: () => void;
+}
+
+/**
+ * A work limit plus a queue limit, with admission by memory. A render starts
+ * when a slot is free and its estimated working set fits what the running
+ * renders leave of the budget, so two huge renders cannot together blow the
+ * pod's memory limit while small ones still run side by side. Waiters are
+ * served in order: a big render at the head is not starved by small ones
+ * passing it. Waiting past the queue would only add latency a CDN then
+ * times out on, so a full queue answers 503 at once and the autoscaler
+ * (reading {@link queued} and {@link running}) adds replicas.
+ */
+export class Limiter {
+  private active = 0;
+  private usedBytes = 0;
+  private readonly waiting: Waiter[] = [];
+
+  constructor(private readonly options: LimiterOptions) {}
+
+  get running(): number {
+    return this.active;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Estimated bytes held by the renders running now. */
+  get memoryInUse(): number {
+    return this.usedBytes;
+  }
+
+  /**
+   * Runs `task` once a slot and `bytes` of the budget are free. Rejects at
+   * once with {@link OverloadedError} when the queue is full, with
+   * {@link TooLargeToRenderError} when `bytes` exceeds the whole budget, and
+   * with `signal`'s reason if it aborts while waiting.
+   */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal, bytes = 0): Promise<T> {
+    await this.acquire(bytes, signal);
+    try {
+      return await task();
+    } finally {
+      this.release(bytes);
+    }
+  }
+
+  private fits(bytes: number): boolean {
+    return this.active < this.options.slots && this.usedBytes + bytes <= this.options.memoryBytes;
+  }
+
+  private acquire(bytes: number, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (bytes > this.options.memoryBytes) {
+      return Promise.reject(new TooLargeToRenderError(bytes, this.options.memoryBytes));
+    }
+    if (this.waiting.length === 0 && this.fits(bytes)) {
+      this.take(bytes);
+      return Promise.resolve();
+    }
+    if (this.waiting.length >= this.options.queueSize) {
+      return Promise.reject(new OverloadedError(this.options.retryAfterSeconds));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.waiting.indexOf(waiter);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(
+          signal?.reason instanceof Error ? signal.reason : new Error('aborted while waiting for a slot'),
+        );
+        // The head may have been what held the others back.
+        this.admitWaiters();
+      };
+      const waiter: Waiter = {
+        bytes,
+        admit: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  private take(bytes: number): void {
+    this.active++;
+    this.usedBytes += bytes;
+  }
+
+  private release(bytes: number): void {
+    this.active--;
+    this.usedBytes -= bytes;
+    this.admitWaiters();
+  }
+
+  /** Admits waiters in order for as long as the head fits. */
+  private admitWaiters(): void {
+    while (this.waiting.length > 0 && this.fits(this.waiting[0]!.bytes)) {
+      const next = this.waiting.shift()!;
+      this.take(next.bytes);
+      next.admit();
+    }
+  }
+}
