@@ -122,6 +122,26 @@ describe('media service', () => {
     }
   });
 
+  it('accepts a TIFF written by libtiff, whose directory lies past the head', async () => {
+    const tiff = await sharp({
+      create: {
+        width: 1000,
+        height: 700,
+        channels: 3,
+        background: '#5080b0',
+        noise: { type: 'gaussian', mean: 128, sigma: 6 },
+      },
+    })
+      .tiff({ compression: 'lzw' })
+      .toBuffer();
+    expect(tiff.readUInt32LE(4)).toBeGreaterThan(512 * 1024);
+    const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: tiff });
+    expect({ status: res.status, body: await res.json() }).toMatchObject({
+      status: 201,
+      body: { original: { format: 'tiff', width: 1000, height: 700, bytes: tiff.length } },
+    });
+  });
+
   it('refuses hostile uploads with their 4xx, stores nothing and stays healthy', async () => {
     const before = await keysIn(storage);
     for (const upload of await hostileUploads()) {
