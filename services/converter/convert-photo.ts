@@ -46,7 +46,7 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
   let master: MasterPixels;
   let rendered: Rendered[];
   try {
-    master = await decodeMaster(original.path, config.master, config.maxPixels);
+    master = await decodeMaster(original.path, manifest.original.format, config.master, config.maxPixels);
     rendered = await Promise.all([
       renderMaster(master, config.master),
       ...config.sizes.map((size) => renderSize(master, size)),
