@@ -10,6 +10,7 @@ import { MemoryTaskQueue } from '../../lib/queue/memory-queue.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { hostileUploads } from '../../test/support/hostile.js';
+import { multipart, openRaw, requestHead, responseStatus } from '../../test/support/raw-http.js';
 import { loadMediaConfig } from './config.js';
 import { createMediaService } from './service.js';
 
@@ -140,6 +141,18 @@ describe('media service', () => {
       status: 201,
       body: { original: { format: 'tiff', width: 1000, height: 700, bytes: tiff.length } },
     });
+  });
+
+  it('answers 400 to a multipart body cut short, and stores nothing', async () => {
+    const before = await keysIn(storage);
+    const { body, contentType } = multipart({ photographer: 'Ann' }, await jpeg());
+    const cut = body.subarray(0, body.length - 200);
+    const socket = await openRaw(ctx.url);
+    const status = responseStatus(socket);
+    socket.write(requestHead('/v1/photos', { 'Content-Type': contentType, 'Content-Length': cut.length }));
+    socket.end(cut);
+    expect(await status).toBe(400);
+    expect(await keysIn(storage)).toEqual(before);
   });
 
   it('refuses hostile uploads with their 4xx, stores nothing and stays healthy', async () => {

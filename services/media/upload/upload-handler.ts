@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { payloadTooLarge, serviceUnavailable } from '../../../lib/errors.js';
+import { HttpError, payloadTooLarge, serviceUnavailable } from '../../../lib/errors.js';
 import type { ReadinessMonitor } from '../../../lib/http/readiness.js';
 import type { Logger } from '../../../lib/log/logger.js';
 import { newPhotoId, photoKeys } from '../../../lib/photos/keys.js';
@@ -46,7 +46,7 @@ export function uploadHandler(deps: UploadDeps) {
       // The rest of a refused body is not worth reading; close instead of draining it.
       if (!req.complete) res.set('Connection', 'close');
       if (err instanceof StorageUnavailableError) readiness.markDown('storage', err);
-      throw err;
+      throw clientAbort(req, err) ?? err;
     }
   };
 
@@ -102,4 +102,16 @@ export function uploadHandler(deps: UploadDeps) {
     );
     return manifest;
   }
+}
+
+/**
+ * A client that hangs up mid-upload makes the body stream fail with a bare
+ * "aborted" error. That is no fault of ours: answer (to nobody) with a quiet
+ * 4xx instead of logging a 500.
+ */
+function clientAbort(req: Request, err: unknown): HttpError | undefined {
+  if (err instanceof HttpError || !req.readableAborted) return undefined;
+  return new HttpError(400, 'aborted', 'the client closed the connection before the upload finished', false, {
+    cause: err,
+  });
 }
