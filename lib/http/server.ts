@@ -17,6 +17,12 @@ export interface HttpServiceOptions {
   routes: (app: Express) => void;
   /** How long in-flight requests may run after SIGTERM before connections are cut. */
   drainTimeoutMs?: number;
+  /**
+   * Node's defaults (60 s for headers, 300 s for the whole request) hold a
+   * stalled client for minutes and cut a large slow upload short; a service
+   * that takes big bodies sizes both from its byte limit.
+   */
+  timeouts?: { headersMs: number; requestMs: number };
 }
 
 /** An express app with probes, metrics, request logs and error mapping, bound to a port on `listen`. */
@@ -43,6 +49,10 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     app,
     async listen(port, host) {
       server = host === undefined ? app.listen(port) : app.listen(port, host);
+      if (options.timeouts) {
+        server.headersTimeout = options.timeouts.headersMs;
+        server.requestTimeout = Math.max(options.timeouts.requestMs, options.timeouts.headersMs);
+      }
       await once(server, 'listening');
       const address = server.address() as AddressInfo;
       log.info({ port: address.port, host: address.address }, 'listening');

@@ -15,18 +15,34 @@ export function requestHead(path: string, headers: Record<string, string | numbe
   return [`POST ${path} HTTP/1.1`, 'Host: localhost', ...lines, '', ''].join('\r\n');
 }
 
-/** Resolves with the status of the response the server sends on `socket`, or undefined if it closes first. */
-export function responseStatus(socket: Socket): Promise<number | undefined> {
+/** The status line and headers of a response, header names lower-cased. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+}
+
+/** Resolves with the head of the response the server sends on `socket`, or undefined if it closes first. */
+export function responseHead(socket: Socket): Promise<RawResponse | undefined> {
   return new Promise((resolve) => {
     let text = '';
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
-      const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
-      if (match) resolve(Number(match[1]));
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      resolve({ status: Number(statusLine!.split(' ')[1]), headers });
     });
     socket.once('close', () => resolve(undefined));
     socket.once('error', () => resolve(undefined));
   });
+}
+
+/** Resolves with the status of the response the server sends on `socket`, or undefined if it closes first. */
+export async function responseStatus(socket: Socket): Promise<number | undefined> {
+  return (await responseHead(socket))?.status;
 }
 
 /** A multipart/form-data body with `fields` then `file`, and its boundary. */

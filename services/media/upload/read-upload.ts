@@ -55,7 +55,7 @@ function readMultipart(req: Request, header: string | undefined): Promise<Upload
       }
       gotFile = true;
       resolve({
-        file: clientErrors(stream),
+        file: formFile(stream, req),
         photographer: async () => {
           await finished;
           if (fieldError) throw fieldError;
@@ -72,13 +72,17 @@ function readMultipart(req: Request, header: string | undefined): Promise<Upload
 }
 
 /**
- * busboy fails a form cut short with a plain Error ("Unexpected end of
- * file"), which would answer 500; it is the client's malformed body, so it
- * becomes a 400 here, where its meaning is known.
+ * The form's file as a stream that fails the way the upload did. busboy fails
+ * a form cut short with a plain Error ("Unexpected end of file"), which would
+ * answer 500; it is the client's malformed body, so it becomes a 400 here,
+ * where its meaning is known. And busboy never hears that the request itself
+ * failed (client gone, cut off for being too slow): piping does not forward
+ * errors, so without this the storage write would wait forever.
  */
-function clientErrors(stream: Readable): Readable {
+function formFile(stream: Readable, req: Request): Readable {
   const out = new PassThrough();
   stream.on('error', (err) => out.destroy(badRequest('bad_multipart', `malformed form: ${err.message}`)));
+  req.once('error', (err) => out.destroy(err));
   stream.pipe(out);
   return out;
 }
