@@ -82,6 +82,29 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
   }
 }
 
+/**
+ * Records that converting a photo kept killing the converter (the queue gave
+ * up on its redeliveries): the photo is `failed` and leaves the sweep, which
+ * would otherwise start the crash loop again.
+ */
+export async function markCrashed(
+  task: ConversionTask,
+  reason: string,
+  deps: Pick<ConvertDeps, 'storage' | 'log'>,
+) {
+  const { storage, log } = deps;
+  if (!isPhotoId(task.photoId)) return;
+  const manifest = await readManifest(storage, task.photoId);
+  if (manifest?.status !== 'processing') return;
+  await writeManifest(storage, {
+    ...manifest,
+    status: 'failed',
+    error: `converting it crashed the converter: ${reason}`,
+  });
+  await clearPending(storage, manifest.id);
+  log.error({ photoId: manifest.id, reason }, 'photo failed: it kept crashing the converter');
+}
+
 async function store(storage: Storage, id: string, r: Rendered): Promise<Conversion> {
   const keys = photoKeys(id);
   const key = r.name === 'master' ? keys.master(r.format) : keys.size(r.name, r.format);

@@ -8,6 +8,7 @@ import type { ConversionTask } from '../../lib/photos/manifest.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import type { ConverterConfig } from './config.js';
+import { markCrashed } from './convert-photo.js';
 import { converterMetrics } from './metrics.js';
 import { sweepStaleOriginals } from './pipeline/fetch-original.js';
 import { conversionHandler } from './worker.js';
@@ -60,7 +61,9 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
       const swept = await sweepStaleOriginals(config.tmpDir, STALE_DOWNLOAD_MS);
       if (swept > 0) log.info({ files: swept, dir: config.tmpDir }, 'removed downloads left by a crash');
       await readiness.start();
-      await queue.consume(conversionHandler({ storage, config, log }, metrics));
+      await queue.consume(conversionHandler({ storage, config, log }, metrics), {
+        onPoison: (task, reason) => markCrashed(task, reason, { storage, log }),
+      });
       log.info(
         { prefetch: config.queue.prefetch, sizes: config.sizes.map((s) => s.name) },
         'converter consuming',
