@@ -53,7 +53,9 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
     ]);
   } catch (err) {
     // Only libvips runs in this block, so any failure here is the image's fault.
-    return fail(manifest, `cannot decode the original: ${messageOf(err)}`, err);
+    // Awaited here: returned bare, its rejection would sit unhandled while
+    // `finally` awaits the disposal, and Node would report it as unhandled.
+    return await fail(manifest, `cannot decode the original: ${messageOf(err)}`, err);
   } finally {
     await original.dispose();
   }
