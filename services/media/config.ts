@@ -34,10 +34,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // hardening (issue 10)
   /**
-   * Uploads in progress at once; past it, 503 with Retry-After at once. Each
-   * can hold the head plus, on S3, up to (queue size + 1) parts of 8 MiB.
+   * Uploads in progress at once; past it, 503 with Retry-After at once. On S3
+   * each can hold up to (queue size + 1) parts of 8 MiB: 16 stalled uploads
+   * that had sent 24 MiB each took media to 513 MiB, past a 512 Mi pod, so 8.
    */
-  MEDIA_MAX_UPLOADS: envPositiveInt().default(16),
+  MEDIA_MAX_UPLOADS: envPositiveInt().default(8),
   MEDIA_UPLOAD_RETRY_AFTER_SECONDS: envPositiveInt().default(2),
   /** Slowest average an upload may keep up after its first MEDIA_UPLOAD_IDLE_SECONDS; slower is cut off. */
   MEDIA_MIN_UPLOAD_BYTES_PER_SECOND: envBytes().default(64 * 1024),

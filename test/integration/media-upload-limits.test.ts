@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Constellation, type PhotoStatus } from '../support/constellation.js';
 import { startServiceProcess, type ServiceProcess } from '../support/media-process.js';
 import { buildCli } from '../support/processes.js';
@@ -11,10 +12,15 @@ import { eventually } from '../support/wait.js';
 /** The operator's memory limit for a media pod. */
 const POD_LIMIT = 512 * 1024 ** 2;
 const ATTACKERS = 600;
-const MAX_UPLOADS = 16;
+/** media's default MEDIA_MAX_UPLOADS: the test holds the shipped setting to the pod limit. */
+const MAX_UPLOADS = 8;
 const IDLE_SECONDS = 15;
 
-/** A stalled upload: headers announcing 50 MB, then the first MiB of a real JPEG, then nothing. */
+/**
+ * A stalled upload: headers announcing 50 MB, then 24 MiB (a real JPEG's
+ * first MiB, then noise), then nothing. 24 MiB fills the S3 writer's three
+ * 8 MiB parts: the most one upload can make media hold.
+ */
 interface Stalled {
   socket: Socket;
   response: Promise<RawResponse | undefined>;
@@ -48,13 +54,13 @@ describe('media under 600 stalled uploads (child process on RabbitMQ and S3)', (
   const c = new Constellation();
   let media: ServiceProcess;
   let jpegHead: Buffer;
+  let stalledBody: Buffer;
 
   beforeAll(async () => {
     await buildCli();
     await c.createBucket();
     media = await startServiceProcess('media', 'MEDIA_PORT', {
       ...c.env,
-      MEDIA_MAX_UPLOADS: String(MAX_UPLOADS),
       MEDIA_UPLOAD_IDLE_SECONDS: String(IDLE_SECONDS),
       // Request lines are logged at info; the test reads them.
       LOG_LEVEL: 'info',
@@ -71,6 +77,7 @@ describe('media under 600 stalled uploads (child process on RabbitMQ and S3)', (
       .jpeg({ quality: 95 })
       .toBuffer();
     jpegHead = noisy.subarray(0, 1024 * 1024);
+    stalledBody = Buffer.concat([jpegHead, randomBytes(23 * 1024 * 1024)]);
   });
   afterAll(async () => {
     await media?.stop();
@@ -87,7 +94,9 @@ describe('media under 600 stalled uploads (child process on RabbitMQ and S3)', (
         await sleep(100);
       }
     })();
-    const attack = await Promise.all(Array.from({ length: ATTACKERS }, () => stall(media.url, jpegHead)));
+    const attack = await Promise.all(Array.from({ length: ATTACKERS }, () => stall(media.url, stalledBody)));
+    // Whatever fails below, the next test needs the upload slots back.
+    onTestFinished(() => attack.forEach((a) => a.socket.destroy()));
     const probes = [];
     for (let i = 0; i < 5; i++) {
       probes.push(await probe(`${media.url}/healthz`), await probe(`${media.url}/readyz`));
@@ -137,7 +146,6 @@ describe('media under 600 stalled uploads (child process on RabbitMQ and S3)', (
     const { id } = (await after.json()) as PhotoStatus;
     // Nothing of the 600 was stored: only the one real photo's keys exist.
     expect((await c.keys()).filter((k) => !k.includes(id))).toEqual([]);
-    for (const a of attack) a.socket.destroy();
   });
 
   it('logs client aborts as client errors, never as 500s', async () => {
