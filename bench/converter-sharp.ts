@@ -5,6 +5,7 @@
  * Usage: tsx bench/converter-sharp.ts <file> <count> <concurrency> <vipsThreads>
  */
 import sharp from 'sharp';
+import type { ImageFormat } from '../lib/photos/manifest.js';
 import { loadConverterConfig } from '../services/converter/config.js';
 import { decodeMaster } from '../services/converter/pipeline/decode-master.js';
 import { renderMaster, renderSize } from '../services/converter/pipeline/render.js';
@@ -14,9 +15,11 @@ if (!file) throw new Error('usage: converter-sharp.ts <file> <count> <concurrenc
 sharp.concurrency(Number(threads));
 sharp.cache(false);
 const config = loadConverterConfig({});
+// The converter takes the format from the manifest media wrote; here, from the file.
+const format = (await sharp(file).metadata()).format as ImageFormat;
 
 async function convertOne(): Promise<void> {
-  const master = await decodeMaster(file!, config.master, config.maxPixels);
+  const master = await decodeMaster(file!, format, config.master, config.maxPixels);
   await Promise.all([renderMaster(master, config.master), ...config.sizes.map((s) => renderSize(master, s))]);
 }
 

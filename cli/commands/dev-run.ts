@@ -18,7 +18,7 @@ export async function runDev(baseEnv: Record<string, string | undefined>): Promi
   const log = createLogger({ level: converterConfig.logLevel, name: 'enlarger-dev' });
   const ctx: DevContext = {
     env,
-    storage: await createStorage(converterConfig.storage),
+    storage: await createStorage(converterConfig.storage, { log }),
     queue: await createQueue<ConversionTask>(converterConfig.queue),
     registry: createMetricsRegistry({ service: 'dev' }),
     log,

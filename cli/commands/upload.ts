@@ -43,7 +43,9 @@ export const uploadCommand = () =>
         'content-length': String(size),
         'content-type': 'application/octet-stream',
       };
-      if (options.photographer) headers['x-photographer'] = options.photographer;
+      // Header values go out one byte per character: send the name's UTF-8 bytes, which media decodes.
+      if (options.photographer)
+        headers['x-photographer'] = Buffer.from(options.photographer, 'utf8').toString('latin1');
       const res = await fetch(new URL('/v1/photos', options.url), {
         method: 'POST',
         body,

@@ -17,6 +17,12 @@ export interface HttpServiceOptions {
   routes: (app: Express) => void;
   /** How long in-flight requests may run after SIGTERM before connections are cut. */
   drainTimeoutMs?: number;
+  /**
+   * Node's defaults (60 s for headers, 300 s for the whole request) hold a
+   * stalled client for minutes and cut a large slow upload short; a service
+   * that takes big bodies sizes both from its byte limit.
+   */
+  timeouts?: { headersMs: number; requestMs: number };
 }
 
 /** Where a service listens: its public API, and the admin port of probes and metrics. */
@@ -64,7 +70,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
   return {
     app,
     async listen({ port, host, adminPort }) {
-      const publicAddress = await bind(app, port, host);
+      const publicAddress = await bind(app, port, host, options.timeouts);
       const adminAddress = await bind(admin, adminPort, host);
       log.info(
         { port: publicAddress.port, adminPort: adminAddress.port, host: publicAddress.address },
@@ -83,8 +89,17 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     },
   };
 
-  async function bind(handler: Express, port: number, host: string | undefined): Promise<AddressInfo> {
+  async function bind(
+    handler: Express,
+    port: number,
+    host: string | undefined,
+    timeouts?: HttpServiceOptions['timeouts'],
+  ): Promise<AddressInfo> {
     const server = host === undefined ? handler.listen(port) : handler.listen(port, host);
+    if (timeouts) {
+      server.headersTimeout = timeouts.headersMs;
+      server.requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
+    }
     servers.push(server);
     await once(server, 'listening');
     return server.address() as AddressInfo;

@@ -24,6 +24,7 @@ import {
 import {
   defaultRetryPolicy,
   QueueUnavailableError,
+  type ConsumeOptions,
   type RetryPolicy,
   type TaskHandler,
   type TaskQueue,
@@ -86,6 +87,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
   private connection?: RecoveringChannelModel;
   private session?: Session;
   private handler?: TaskHandler<T>;
+  private onPoison?: ConsumeOptions<T>['onPoison'];
   private closing = false;
 
   private constructor(private readonly options: AmqpQueueOptions) {
@@ -137,10 +139,11 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     }
   }
 
-  async consume(handler: TaskHandler<T>): Promise<void> {
+  async consume(handler: TaskHandler<T>, options: ConsumeOptions<T> = {}): Promise<void> {
     if (this.handler) throw new Error(`queue ${this.name} already has a consumer`);
     if (this.closing) throw new Error(`queue ${this.name} is closed`);
     this.handler = handler;
+    this.onPoison = options.onPoison;
     // A session opened from now on starts its consumer itself; the current one needs telling.
     const session = await this.nextSession(Infinity);
     session.consumer ??= this.startConsumer(session, handler);
@@ -241,7 +244,8 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     const attempt = attemptOf(msg.properties.headers);
     let outcome: FailureOutcome | undefined;
     try {
-      await handler(decodeTask<T>(msg.content), { attempt, final: attempt >= this.retry.maxAttempts });
+      if (msg.fields.redelivered) outcome = await this.countRedelivery(msg, attempt);
+      else await handler(decodeTask<T>(msg.content), { attempt, final: attempt >= this.retry.maxAttempts });
     } catch (err) {
       outcome = onFailure(this.retry, attempt, err);
       this.log.warn(
@@ -263,6 +267,26 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         // Channel already closed: the broker requeues unacked messages itself.
       }
     }
+  }
+
+  /**
+   * The broker redelivers a message only when its consumer went away without
+   * settling it: the process died mid-task (a crash or OOM kill in native
+   * code, say), its connection dropped, or settling failed and it was
+   * requeued. Each counts as a failed attempt, parked like any other, without
+   * running the task again at once: otherwise a task that kills its worker
+   * would be redelivered forever, taking a worker down each time.
+   */
+  private async countRedelivery(msg: ConsumeMessage, attempt: number): Promise<FailureOutcome> {
+    const reason = 'redelivered: the consumer died or lost its connection during the task';
+    const outcome = onFailure(this.retry, attempt, new Error(reason));
+    this.log.warn({ attempt, messageId: msg.properties.messageId, outcome: outcome.kind }, reason);
+    if (outcome.kind === 'dead-letter' && this.onPoison) {
+      await this.onPoison(decodeTask<T>(msg.content), outcome.reason).catch((err: unknown) =>
+        this.log.error({ err: messageOf(err) }, 'recording a poison task failed'),
+      );
+    }
+    return outcome;
   }
 
   /** Sends a failed task to its retry queue or the DLQ, with the next attempt number and the error. */

@@ -12,7 +12,7 @@ export interface TaskQueue<T> {
   /** Resolves once the broker has confirmed the task is stored. */
   publish(task: T): Promise<void>;
   /** Starts consuming; resolves when the consumer is registered. */
-  consume(handler: TaskHandler<T>): Promise<void>;
+  consume(handler: TaskHandler<T>, options?: ConsumeOptions<T>): Promise<void>;
   /** Messages waiting (not yet delivered) in the main queue. */
   depth(): Promise<number>;
   /** True while connected and able to publish. */
@@ -29,6 +29,15 @@ export interface TaskContext {
 }
 
 export type TaskHandler<T> = (task: T, context: TaskContext) => Promise<void>;
+
+export interface ConsumeOptions<T> {
+  /**
+   * Called before a task is dead-lettered because its consumers kept dying
+   * on it (every delivery ended in a redelivery), so the owner can record the
+   * failure the handler never got to throw. Its errors are logged, not fatal.
+   */
+  onPoison?: (task: T, reason: string) => Promise<void>;
+}
 
 export interface RetryPolicy {
   maxAttempts: number;

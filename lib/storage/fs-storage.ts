@@ -3,6 +3,7 @@ import { constants, type Dirent } from 'node:fs';
 import { access, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pruneEmptyDirs } from './fs-tidy.js';
 import { assertValidKey, assertValidPrefix } from './keys.js';
 import {
   ObjectNotFoundError,
@@ -54,13 +55,14 @@ export class FsStorage implements Storage {
     const file = this.fileOf(key);
     const dir = path.dirname(file);
     return guard(async () => {
-      await mkdir(dir, { recursive: true }).catch((err: unknown) => {
-        const code = codeOf(err);
-        throw code === 'ENOTDIR' || code === 'EEXIST'
-          ? new Error(`cannot store ${key}: a prefix of it is a key`)
-          : err;
-      });
-      const data = await writeTemp(dir, path.basename(file), toChunks(body));
+      let data: TempFile;
+      try {
+        data = await writeInDir(key, dir, path.basename(file), toChunks(body));
+      } catch (err) {
+        // A refused or failed upload must not leave its folder behind.
+        await pruneEmptyDirs(this.root, dir);
+        throw err;
+      }
       const sidecar: Sidecar = {
         contentType: options.contentType,
         metadata: options.metadata,
@@ -77,6 +79,7 @@ export class FsStorage implements Storage {
         });
       } catch (err) {
         await Promise.all([unlink(data.path).catch(() => {}), meta && unlink(meta.path).catch(() => {})]);
+        await pruneEmptyDirs(this.root, dir);
         throw err;
       }
       // The renames are only durable once the directory entry is on disk.
@@ -125,6 +128,7 @@ export class FsStorage implements Storage {
     await guard(async () => {
       await unlink(file).catch(ignoreMissing);
       await unlink(sidecarOf(file)).catch(ignoreMissing);
+      await pruneEmptyDirs(this.root, path.dirname(file));
     });
   }
 
@@ -182,6 +186,33 @@ export class FsStorage implements Storage {
     });
     if (!info?.isFile()) return undefined;
     return { key, size: info.size, lastModified: info.mtime };
+  }
+}
+
+/**
+ * Creates `dir` and streams the body into a temp file there. Another put's
+ * {@link pruneEmptyDirs} may remove the directory between the two steps (it
+ * was empty for a moment); then the directory is simply made again.
+ */
+async function writeInDir(
+  key: string,
+  dir: string,
+  base: string,
+  chunks: AsyncIterable<Buffer>,
+): Promise<TempFile> {
+  for (let attempt = 1; ; attempt++) {
+    await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+      const code = codeOf(err);
+      throw code === 'ENOTDIR' || code === 'EEXIST'
+        ? new Error(`cannot store ${key}: a prefix of it is a key`)
+        : err;
+    });
+    try {
+      return await writeTemp(dir, base, chunks);
+    } catch (err) {
+      if (codeOf(err) !== 'ENOENT' || attempt >= 3 || (err as { syscall?: string }).syscall !== 'open')
+        throw err;
+    }
   }
 }
 

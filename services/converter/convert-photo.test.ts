@@ -136,6 +136,29 @@ describe('convertPhoto', () => {
     expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
   });
 
+  it('fails a truncated JPEG even with FF D9 appended, rather than padding it grey', async () => {
+    const full = await sharp({
+      create: {
+        width: 900,
+        height: 600,
+        channels: 3,
+        background: '#000',
+        noise: { type: 'gaussian', mean: 128, sigma: 40 },
+      },
+    })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const cut = Buffer.concat([full.subarray(0, Math.floor(full.length * 0.6)), Buffer.from([0xff, 0xd9])]);
+    const id = await seed(cut);
+    await expect(convertPhoto({ photoId: id }, { storage, config, log, admission })).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
+    expect(await readManifest(storage, id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('premature end') as unknown,
+    });
+  });
+
   it('treats a redelivery of a finished photo as done', async () => {
     const id = await seed(
       await sharp({ create: { width: 50, height: 50, channels: 3, background: '#fff' } })

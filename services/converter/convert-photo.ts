@@ -52,7 +52,12 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
     // Admitted by the original's pixels, from the header media read: known before decoding.
     const workingSet = decodeWorkingSet(manifest.original.width, manifest.original.height);
     [master, rendered] = await deps.admission.run(workingSet, async () => {
-      const decoded = await decodeMaster(original.path, config.master, config.maxPixels);
+      const decoded = await decodeMaster(
+        original.path,
+        manifest.original.format,
+        config.master,
+        config.maxPixels,
+      );
       const renditions = await Promise.all([
         renderMaster(decoded, config.master),
         ...config.sizes.map((size) => renderSize(decoded, size)),
@@ -61,7 +66,9 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
     });
   } catch (err) {
     // Only libvips runs in this block, so any failure here is the image's fault.
-    return fail(manifest, `cannot decode the original: ${messageOf(err)}`, err);
+    // Awaited here: returned bare, its rejection would sit unhandled while
+    // `finally` awaits the disposal, and Node would report it as unhandled.
+    return await fail(manifest, `cannot decode the original: ${messageOf(err)}`, err);
   } finally {
     await original.dispose();
   }
@@ -88,6 +95,29 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
     await clearPending(storage, photo.id);
     throw new UnrecoverableError(reason, { cause });
   }
+}
+
+/**
+ * Records that converting a photo kept killing the converter (the queue gave
+ * up on its redeliveries): the photo is `failed` and leaves the sweep, which
+ * would otherwise start the crash loop again.
+ */
+export async function markCrashed(
+  task: ConversionTask,
+  reason: string,
+  deps: Pick<ConvertDeps, 'storage' | 'log'>,
+) {
+  const { storage, log } = deps;
+  if (!isPhotoId(task.photoId)) return;
+  const manifest = await readManifest(storage, task.photoId);
+  if (manifest?.status !== 'processing') return;
+  await writeManifest(storage, {
+    ...manifest,
+    status: 'failed',
+    error: `converting it crashed the converter: ${reason}`,
+  });
+  await clearPending(storage, manifest.id);
+  log.error({ photoId: manifest.id, reason }, 'photo failed: it kept crashing the converter');
 }
 
 async function store(storage: Storage, id: string, r: Rendered): Promise<Conversion> {

@@ -9,8 +9,13 @@ import type { TaskQueue } from '../../lib/queue/queue.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { DecodeAdmission } from './admission.js';
 import type { ConverterConfig } from './config.js';
+import { markCrashed } from './convert-photo.js';
 import { converterMetrics } from './metrics.js';
+import { sweepStaleOriginals } from './pipeline/fetch-original.js';
 import { conversionHandler } from './worker.js';
+
+/** A download this old in the temp dir belongs to a converter that died mid-task. */
+const STALE_DOWNLOAD_MS = 60 * 60_000;
 
 export interface ConverterDeps {
   config: ConverterConfig;
@@ -55,8 +60,12 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
   return {
     readiness,
     async start(options = {}) {
+      const swept = await sweepStaleOriginals(config.tmpDir, STALE_DOWNLOAD_MS);
+      if (swept > 0) log.info({ files: swept, dir: config.tmpDir }, 'removed downloads left by a crash');
       await readiness.start();
-      await queue.consume(conversionHandler({ storage, config, log, admission }, metrics));
+      await queue.consume(conversionHandler({ storage, config, log, admission }, metrics), {
+        onPoison: (task, reason) => markCrashed(task, reason, { storage, log }),
+      });
       log.info(
         { prefetch: config.queue.prefetch, sizes: config.sizes.map((s) => s.name) },
         'converter consuming',

@@ -44,6 +44,20 @@ export const mediaEnvSchema = z.object({
   MEDIA_SWEEP_AFTER_SECONDS: envPositiveInt().default(300),
   MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
   LOG_LEVEL: logLevel,
+  // hardening (issue 10)
+  /**
+   * Uploads in progress at once; past it, 503 with Retry-After at once. On S3
+   * each can hold up to (queue size + 1) parts of 8 MiB: 16 stalled uploads
+   * that had sent 24 MiB each took media to 513 MiB, past a 512 Mi pod, so 8.
+   */
+  MEDIA_MAX_UPLOADS: envPositiveInt().default(8),
+  MEDIA_UPLOAD_RETRY_AFTER_SECONDS: envPositiveInt().default(2),
+  /** Slowest average an upload may keep up after its first MEDIA_UPLOAD_IDLE_SECONDS; slower is cut off. */
+  MEDIA_MIN_UPLOAD_BYTES_PER_SECOND: envBytes().default(64 * 1024),
+  /** An upload that sends no byte for this long is cut off. */
+  MEDIA_UPLOAD_IDLE_SECONDS: envPositiveInt().default(30),
+  /** Time allowed for a request's headers. */
+  MEDIA_HEADERS_TIMEOUT_SECONDS: envPositiveInt().default(15),
 });
 
 /** Media's environment as the operator writes it: every value a string, every name checked. */
@@ -58,11 +72,23 @@ export interface MediaLimits {
   headBytes: number;
 }
 
+/** How many uploads may run at once, and how slowly. */
+export interface UploadPolicy {
+  maxConcurrent: number;
+  retryAfterSeconds: number;
+  minBytesPerSecond: number;
+  idleMs: number;
+  headersTimeoutMs: number;
+  /** Headers, then the largest upload at the slowest rate allowed, plus the idle grace. */
+  requestTimeoutMs: number;
+}
+
 export interface MediaConfig {
   port: number;
   adminPort: number;
   host: string;
   limits: MediaLimits;
+  uploads: UploadPolicy;
   sweep: { afterMs: number; intervalMs: number };
   storage: StorageConfig;
   queue: QueueConfig;
@@ -84,9 +110,24 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
       allowedFormats: e.MEDIA_ALLOWED_FORMATS,
       headBytes: e.MEDIA_HEAD_BYTES,
     },
+    uploads: uploadPolicy(e),
     sweep: { afterMs: e.MEDIA_SWEEP_AFTER_SECONDS * 1000, intervalMs: e.MEDIA_SWEEP_INTERVAL_SECONDS * 1000 },
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+function uploadPolicy(e: z.infer<typeof mediaEnvSchema>): UploadPolicy {
+  const headersTimeoutMs = e.MEDIA_HEADERS_TIMEOUT_SECONDS * 1000;
+  const idleMs = e.MEDIA_UPLOAD_IDLE_SECONDS * 1000;
+  const transferMs = Math.ceil((e.MEDIA_MAX_BYTES / e.MEDIA_MIN_UPLOAD_BYTES_PER_SECOND) * 1000);
+  return {
+    maxConcurrent: e.MEDIA_MAX_UPLOADS,
+    retryAfterSeconds: e.MEDIA_UPLOAD_RETRY_AFTER_SECONDS,
+    minBytesPerSecond: e.MEDIA_MIN_UPLOAD_BYTES_PER_SECOND,
+    idleMs,
+    headersTimeoutMs,
+    requestTimeoutMs: headersTimeoutMs + idleMs + transferMs,
   };
 }

@@ -16,7 +16,7 @@ import { createMediaService } from './service.js';
 export async function runMedia(env: Record<string, string | undefined>): Promise<void> {
   const config = loadMediaConfig(env);
   const log = createLogger({ level: config.logLevel, name: 'media' });
-  const storage = await createStorage(config.storage);
+  const storage = await createStorage(config.storage, { log });
   const queue = await createQueue<ConversionTask>(config.queue, {
     logger: log,
     connectionName: `media@${os.hostname()}`,

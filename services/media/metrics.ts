@@ -1,12 +1,17 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** The media service's own metrics, registered on the process registry. */
 export function mediaMetrics(registry: Registry) {
   return {
     uploads: new Counter({
       name: 'enlarger_media_uploads_total',
-      help: 'Uploads by result: accepted or refused.',
+      help: 'Uploads by result: accepted, refused, or shed (503: too many at once).',
       labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    uploadsInFlight: new Gauge({
+      name: 'enlarger_media_uploads_in_flight',
+      help: 'Uploads being received and stored right now.',
       registers: [registry],
     }),
     uploadBytes: new Counter({

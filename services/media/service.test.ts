@@ -10,6 +10,7 @@ import { MemoryTaskQueue } from '../../lib/queue/memory-queue.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { hostileUploads } from '../../test/support/hostile.js';
+import { multipart, openRaw, requestHead, responseStatus } from '../../test/support/raw-http.js';
 import { loadMediaConfig } from './config.js';
 import { createMediaService } from './service.js';
 
@@ -95,6 +96,7 @@ describe('media service', () => {
     });
   });
 
+  // Quantising the noise GIF alone takes 15 s when the two cores are busy, hence the long timeout.
   it('reads dimensions of TIFF (directory at the end), GIF and WebP that need more than the head', async () => {
     const noise = (width: number, height: number) =>
       sharp({
@@ -120,6 +122,38 @@ describe('media service', () => {
         original: { format, width: meta.width, height: meta.height, bytes: data.length },
       });
     }
+  }, 60_000);
+
+  it('accepts a TIFF written by libtiff, whose directory lies past the head', async () => {
+    const tiff = await sharp({
+      create: {
+        width: 1000,
+        height: 700,
+        channels: 3,
+        background: '#5080b0',
+        noise: { type: 'gaussian', mean: 128, sigma: 6 },
+      },
+    })
+      .tiff({ compression: 'lzw' })
+      .toBuffer();
+    expect(tiff.readUInt32LE(4)).toBeGreaterThan(512 * 1024);
+    const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: tiff });
+    expect({ status: res.status, body: await res.json() }).toMatchObject({
+      status: 201,
+      body: { original: { format: 'tiff', width: 1000, height: 700, bytes: tiff.length } },
+    });
+  });
+
+  it('answers 400 to a multipart body cut short, and stores nothing', async () => {
+    const before = await keysIn(storage);
+    const { body, contentType } = multipart({ photographer: 'Ann' }, await jpeg());
+    const cut = body.subarray(0, body.length - 200);
+    const socket = await openRaw(ctx.url);
+    const status = responseStatus(socket);
+    socket.write(requestHead('/v1/photos', { 'Content-Type': contentType, 'Content-Length': cut.length }));
+    socket.end(cut);
+    expect(await status).toBe(400);
+    expect(await keysIn(storage)).toEqual(before);
   });
 
   it('refuses hostile uploads with their 4xx, stores nothing and stays healthy', async () => {
@@ -172,6 +206,38 @@ describe('media with storage down', () => {
       expect(res.status).toBe(503);
       expect(Date.now() - started).toBeLessThan(1_000);
       expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(503);
+    } finally {
+      await ctx.media.stop();
+      await ctx.queue.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('media with one upload slot and a 1 s idle limit', () => {
+  it('sheds a second upload with 503 + Retry-After, then cuts the stalled one off and frees its slot', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
+    const storage = new FsStorage(dir);
+    const ctx = await startMedia(storage, { MEDIA_MAX_UPLOADS: '1', MEDIA_UPLOAD_IDLE_SECONDS: '1' });
+    try {
+      const body = await jpeg();
+      const stalled = await openRaw(ctx.url);
+      const closed = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+      stalled.on('error', () => undefined);
+      stalled.write(requestHead('/v1/photos', { 'Content-Length': body.length * 2 }));
+      stalled.write(body);
+      await new Promise((r) => setTimeout(r, 200));
+      const shed = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body });
+      expect({ status: shed.status, retryAfter: shed.headers.get('retry-after') }).toEqual({
+        status: 503,
+        retryAfter: '2',
+      });
+      expect((await fetch(`${ctx.url}/healthz`)).status).toBe(200);
+      const started = Date.now();
+      await closed;
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect((await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body })).status).toBe(201);
+      expect((await keysIn(storage)).filter((k) => k.endsWith('/original'))).toHaveLength(1);
     } finally {
       await ctx.media.stop();
       await ctx.queue.close();

@@ -11,6 +11,7 @@ import { mediaMetrics } from './metrics.js';
 import { statusHandler } from './status-handler.js';
 import { PendingSweep } from './sweep.js';
 import { uploadHandler } from './upload/upload-handler.js';
+import { uploadSlots } from './upload/upload-slots.js';
 
 export interface MediaDeps {
   config: MediaConfig;
@@ -42,10 +43,20 @@ export function createMediaService(deps: MediaDeps): MediaService {
     log,
     registry,
     readiness,
+    timeouts: { headersMs: config.uploads.headersTimeoutMs, requestMs: config.uploads.requestTimeoutMs },
     routes: (app) => {
       app.post(
         '/v1/photos',
-        uploadHandler({ storage, queue, readiness, limits: config.limits, metrics, log }),
+        uploadSlots(config.uploads, metrics),
+        uploadHandler({
+          storage,
+          queue,
+          readiness,
+          limits: config.limits,
+          policy: config.uploads,
+          metrics,
+          log,
+        }),
       );
       app.get('/v1/photos/:id', statusHandler(storage));
     },

@@ -200,7 +200,7 @@ describe('AmqpTaskQueue', () => {
     await waitFor('tasks 2 and 3', () => seen.includes(2) && seen.includes(3));
   });
 
-  it('redelivers a task whose consumer channel died before the ack', async () => {
+  it('redelivers a task whose consumer channel died before the ack, counting it as an attempt', async () => {
     const queue = await openQueue();
     const name = opened[0]!.name;
     const calls: TaskContext[] = [];
@@ -216,8 +216,9 @@ describe('AmqpTaskQueue', () => {
 
     await killConnection(name);
     await waitFor('the redelivery', () => calls.length === 2);
-    // A redelivery is the same attempt, not a retry.
-    expect(calls[1]).toEqual({ attempt: 1, final: false });
+    // The lost delivery counts as a failed attempt and waits out its retry
+    // delay: a task that kills its consumer must not come back forever.
+    expect(calls[1]).toEqual({ attempt: 2, final: false });
     // The stale handler finishing late must not break anything (its ack has no channel).
     releaseFirst();
     await sleep(200);

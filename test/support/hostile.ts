@@ -67,6 +67,29 @@ async function jpegClaiming(side: number): Promise<Buffer> {
   throw new Error('no SOF marker found');
 }
 
+/**
+ * A GIF whose header claims `screen` but whose one frame is `frame`: the
+ * header check passes and the decoder would allocate the frame. LZW data is a
+ * single clear and end code.
+ */
+export function gifWithFrame(screen: [number, number], frame: [number, number]): Buffer {
+  const header = Buffer.alloc(13);
+  header.write('GIF89a', 0, 'latin1');
+  header.writeUInt16LE(screen[0], 6);
+  header.writeUInt16LE(screen[1], 8);
+  header[10] = 0x80; // global colour table of 2 entries
+  const descriptor = Buffer.alloc(10);
+  descriptor[0] = 0x2c;
+  descriptor.writeUInt16LE(frame[0], 5);
+  descriptor.writeUInt16LE(frame[1], 7);
+  return Buffer.concat([
+    header,
+    Buffer.from([0, 0, 0, 255, 255, 255]),
+    descriptor,
+    Buffer.from([2, 2, 0x4c, 0x01, 0, 0x3b]),
+  ]);
+}
+
 const SVG_XXE = `<?xml version="1.0"?>
 <!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><text y="20">&xxe;</text></svg>
@@ -81,6 +104,7 @@ export async function hostileUploads(): Promise<HostileUpload[]> {
     { name: 'truncated-jpeg', data: jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), status: 422 },
     { name: 'png-bomb-20000', data: await pngBomb(20_000), status: 422 },
     { name: 'jpeg-claiming-65000', data: await jpegClaiming(65_000), status: 422 },
+    { name: 'gif-16x16-with-17000x9000-frame', data: gifWithFrame([16, 16], [17_000, 9_000]), status: 422 },
     { name: 'svg-external-entity', data: Buffer.from(SVG_XXE), status: 415 },
     {
       name: 'html-then-jpeg',

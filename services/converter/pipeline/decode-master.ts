@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { ImageFormat } from '../../../lib/photos/manifest.js';
 import type { MasterSpec } from '../config.js';
 import { exifCopyright } from './copyright.js';
 
@@ -18,8 +19,19 @@ export interface MasterPixels {
  * an animation. Asking for the small size up front lets libjpeg scale the
  * DCT while decoding (shrink-on-load), which is most of the converter's speed.
  */
-export async function decodeMaster(file: string, spec: MasterSpec, maxPixels: number): Promise<MasterPixels> {
-  const input = sharp(file, { failOn: 'error', limitInputPixels: maxPixels, autoOrient: true });
+export async function decodeMaster(
+  file: string,
+  format: ImageFormat,
+  spec: MasterSpec,
+  maxPixels: number,
+): Promise<MasterPixels> {
+  // libjpeg reports a scan cut short ("premature end of data segment") only as
+  // a warning and fills the rest grey; a truncated JPEG with FF D9 appended
+  // passes media's trailer check that way, so for JPEG a warning is fatal.
+  // Other formats keep 'error': libpng warns about harmless things such as a
+  // known-incorrect sRGB profile.
+  const failOn = format === 'jpeg' ? 'warning' : 'error';
+  const input = sharp(file, { failOn, limitInputPixels: maxPixels, autoOrient: true });
   const { exif } = await input.metadata();
   const { data, info } = await input
     .resize({ width: spec.maxEdge, height: spec.maxEdge, fit: 'inside', withoutEnlargement: true })

@@ -1,7 +1,8 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { badRequest } from '../../../lib/errors.js';
+import { decodeHeader, normalisePhotographer } from './photographer.js';
 
 /** The image stream of a request and, once the request has been read, who took it. */
 export interface UploadSource {
@@ -10,15 +11,13 @@ export interface UploadSource {
   photographer: () => Promise<string | undefined>;
 }
 
-const MAX_PHOTOGRAPHER = 200;
-
 /**
  * A request body is either the raw image (any Content-Type) or a
  * multipart/form-data form with the image in field `file`. The photographer
  * comes from header `X-Photographer` or form field `photographer`.
  */
 export async function readUpload(req: Request): Promise<UploadSource> {
-  const header = cleanPhotographer(req.get('x-photographer'));
+  const header = normalisePhotographer(decodeHeader(req.get('x-photographer')));
   if (!req.is('multipart/form-data')) return { file: req, photographer: () => Promise.resolve(header) };
   return readMultipart(req, header);
 }
@@ -44,7 +43,7 @@ function readMultipart(req: Request, header: string | undefined): Promise<Upload
     parser.on('field', (name, value) => {
       if (name !== 'photographer') return;
       try {
-        field = cleanPhotographer(value);
+        field = normalisePhotographer(value);
       } catch (err) {
         fieldError = err as Error;
       }
@@ -56,7 +55,7 @@ function readMultipart(req: Request, header: string | undefined): Promise<Upload
       }
       gotFile = true;
       resolve({
-        file: stream,
+        file: formFile(stream, req),
         photographer: async () => {
           await finished;
           if (fieldError) throw fieldError;
@@ -72,11 +71,18 @@ function readMultipart(req: Request, header: string | undefined): Promise<Upload
   });
 }
 
-function cleanPhotographer(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed) return undefined;
-  if (trimmed.length > MAX_PHOTOGRAPHER) {
-    throw badRequest('bad_photographer', `photographer must be at most ${MAX_PHOTOGRAPHER} characters`);
-  }
-  return trimmed;
+/**
+ * The form's file as a stream that fails the way the upload did. busboy fails
+ * a form cut short with a plain Error ("Unexpected end of file"), which would
+ * answer 500; it is the client's malformed body, so it becomes a 400 here,
+ * where its meaning is known. And busboy never hears that the request itself
+ * failed (client gone, cut off for being too slow): piping does not forward
+ * errors, so without this the storage write would wait forever.
+ */
+function formFile(stream: Readable, req: Request): Readable {
+  const out = new PassThrough();
+  stream.on('error', (err) => out.destroy(badRequest('bad_multipart', `malformed form: ${err.message}`)));
+  req.once('error', (err) => out.destroy(err));
+  stream.pipe(out);
+  return out;
 }

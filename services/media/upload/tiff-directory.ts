@@ -33,6 +33,17 @@ export class TiffDirectoryReader {
     return (le ? head.readUInt16LE(2) : head.readUInt16BE(2)) === 42;
   }
 
+  /**
+   * A classic TIFF header whose first directory starts past `head`: how
+   * libtiff (and so libvips, GIMP, most scanners) lays files out.
+   */
+  static directoryAfter(head: Buffer): boolean {
+    if (!TiffDirectoryReader.isClassic(head)) return false;
+    const order = head.toString('latin1', 0, 2);
+    if (order !== 'II' && order !== 'MM') return false;
+    return new TiffDirectoryReader(head).offset >= head.length;
+  }
+
   push(chunk: Buffer): void {
     const start = this.position;
     this.position += chunk.length;

@@ -3,13 +3,15 @@ import { payloadTooLarge, unprocessable } from '../../../lib/errors.js';
 import type { ImageFormat } from '../../../lib/photos/manifest.js';
 import type { MediaLimits } from '../config.js';
 import type { HeaderInfo } from './header-dimensions.js';
+import { GifFrameScanner } from './gif-frames.js';
 import { checkDimensions } from './limits.js';
 import { TiffDirectoryReader } from './tiff-directory.js';
 import { isComplete, TAIL_BYTES } from './trailer.js';
 
 /**
  * Sits between the request and storage and checks what can only be checked
- * while streaming: the byte limit, the trailer and, for TIFF, the directory.
+ * while streaming: the byte limit, the trailer, for TIFF the directory and
+ * for GIF every frame's size.
  * It fails the stream *before* signalling its end, so storage aborts the
  * write and a refused upload leaves nothing behind.
  */
@@ -19,6 +21,7 @@ export class UploadGuard extends Transform {
   private tail: Buffer[] = [];
   private tailBytes = 0;
   private readonly tiff: TiffDirectoryReader | undefined;
+  private readonly gif: GifFrameScanner | undefined;
 
   constructor(
     private readonly format: ImageFormat,
@@ -29,6 +32,20 @@ export class UploadGuard extends Transform {
   ) {
     super();
     this.tiff = info ? undefined : new TiffDirectoryReader(head);
+    // Decoders size the canvas from the frames too, not just the header's screen.
+    this.gif =
+      format === 'gif'
+        ? new GifFrameScanner((frame, screen) =>
+            checkDimensions(
+              {
+                width: Math.max(screen.width, frame.left + frame.width),
+                height: Math.max(screen.height, frame.top + frame.height),
+                hasAlpha: true,
+              },
+              limits,
+            ),
+          )
+        : undefined;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -38,6 +55,12 @@ export class UploadGuard extends Transform {
       return;
     }
     this.tiff?.push(chunk);
+    try {
+      this.gif?.push(chunk);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
     this.keepTail(chunk);
     callback(null, chunk);
   }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { payloadTooLarge, serviceUnavailable } from '../../../lib/errors.js';
+import { HttpError, payloadTooLarge, serviceUnavailable } from '../../../lib/errors.js';
 import type { ReadinessMonitor } from '../../../lib/http/readiness.js';
 import type { Logger } from '../../../lib/log/logger.js';
 import { newPhotoId, photoKeys } from '../../../lib/photos/keys.js';
@@ -7,18 +7,20 @@ import type { ConversionTask, PhotoManifest } from '../../../lib/photos/manifest
 import { markPending, writeManifest } from '../../../lib/photos/records.js';
 import type { TaskQueue } from '../../../lib/queue/queue.js';
 import { StorageUnavailableError, type Storage } from '../../../lib/storage/storage.js';
-import type { MediaLimits } from '../config.js';
+import type { MediaLimits, UploadPolicy } from '../config.js';
 import type { MediaMetrics } from '../metrics.js';
 import { inspectHead } from './inspect.js';
 import { readHead } from './read-head.js';
 import { readUpload } from './read-upload.js';
 import { storeOriginal } from './store-original.js';
+import { watchUpload } from './upload-watchdog.js';
 
 export interface UploadDeps {
   storage: Storage;
   queue: TaskQueue<ConversionTask>;
   readiness: ReadinessMonitor;
   limits: MediaLimits;
+  policy: UploadPolicy;
   metrics: MediaMetrics;
   log: Logger;
 }
@@ -30,8 +32,9 @@ export interface UploadDeps {
  * logged, not returned: the original is safe and the sweep re-enqueues it.
  */
 export function uploadHandler(deps: UploadDeps) {
-  const { storage, queue, readiness, limits, metrics, log } = deps;
+  const { storage, queue, readiness, limits, policy, metrics, log } = deps;
   return async (req: Request, res: Response): Promise<void> => {
+    const stopWatching = watchUpload(req, policy);
     try {
       const { id, status, original } = await acceptUpload(req);
       metrics.uploads.inc({ result: 'accepted' });
@@ -46,7 +49,9 @@ export function uploadHandler(deps: UploadDeps) {
       // The rest of a refused body is not worth reading; close instead of draining it.
       if (!req.complete) res.set('Connection', 'close');
       if (err instanceof StorageUnavailableError) readiness.markDown('storage', err);
-      throw err;
+      throw clientAbort(req, err) ?? err;
+    } finally {
+      stopWatching();
     }
   };
 
@@ -102,4 +107,16 @@ export function uploadHandler(deps: UploadDeps) {
     );
     return manifest;
   }
+}
+
+/**
+ * A client that hangs up mid-upload makes the body stream fail with a bare
+ * "aborted" error. That is no fault of ours: answer (to nobody) with a quiet
+ * 4xx instead of logging a 500.
+ */
+function clientAbort(req: Request, err: unknown): HttpError | undefined {
+  if (err instanceof HttpError || !req.readableAborted) return undefined;
+  return new HttpError(400, 'aborted', 'the client closed the connection before the upload finished', false, {
+    cause: err,
+  });
 }

@@ -117,6 +117,15 @@ function onePixel(alpha: number): { raw: { width: 1; height: 1; channels: 4 }; i
   };
 }
 
+/**
+ * Pango markup is GMarkup (XML): escape its specials, and drop control
+ * characters and lone surrogates, which XML forbids (a NUL fails every render
+ * with "invalid markup") and which would break the credit's single line.
+ */
 function escapeMarkup(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/[\p{Cc}\p{Cs}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }

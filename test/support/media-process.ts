@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { freePort, killAndWait } from './processes.js';
+import { eventually } from './wait.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** One pino line of a service's stdout. */
+export interface LogLine {
+  level: string;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** `enlarger <command>` as a child process whose JSON log lines are kept for the test to read. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  logs: LogLine[];
+  /** Resident set size now, from /proc, in bytes. */
+  rss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts media (or another service reading `portVariable`) and resolves once it answers /healthz. */
+export async function startServiceProcess(
+  command: string,
+  portVariable: string,
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(REPO, 'dist/cli/main.js'), command], {
+    cwd: REPO,
+    env: { ...process.env, ...env, [portVariable]: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'debug' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const logs: LogLine[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    try {
+      logs.push(JSON.parse(line) as LogLine);
+    } catch {
+      // Not a log line (a stray print); nothing to assert on.
+    }
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(async () => (await fetch(`${url}/healthz`)).ok, {
+    timeoutMs: 30_000,
+    what: `${command} up`,
+  });
+  return {
+    child,
+    url,
+    logs,
+    async rss() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    },
+    stop: () => killAndWait(child, 'SIGTERM'),
+  };
+}
