@@ -232,7 +232,7 @@ describe('media with one upload slot and a 1 s idle limit', () => {
         status: 503,
         retryAfter: '2',
       });
-      expect((await fetch(`${ctx.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${ctx.admin}/healthz`)).status).toBe(200);
       const started = Date.now();
       await closed;
       expect(Date.now() - started).toBeLessThan(3_000);

@@ -35,7 +35,7 @@ describe('a task that kills its converter (child processes on RabbitMQ and S3)',
 
     for (let crash = 1; crash <= MAX_ATTEMPTS; crash++) {
       const port = await freePort();
-      const converter = spawnCli('converter', { ...c.env, CONVERTER_PORT: String(port) });
+      const converter = spawnCli('converter', { ...c.env, CONVERTER_ADMIN_PORT: String(port) });
       try {
         await eventually(
           async () =>
@@ -50,7 +50,7 @@ describe('a task that kills its converter (child processes on RabbitMQ and S3)',
 
     // The next converter gets the last redelivery and gives up on it instead of running it again.
     const port = await freePort();
-    const survivor = spawnCli('converter', { ...c.env, CONVERTER_PORT: String(port) });
+    const survivor = spawnCli('converter', { ...c.env, CONVERTER_ADMIN_PORT: String(port) });
     try {
       const photo = await c.settled(media, id, 30_000);
       expect(photo).toMatchObject({

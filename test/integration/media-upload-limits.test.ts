@@ -99,7 +99,7 @@ describe('media under 600 stalled uploads (child process on RabbitMQ and S3)', (
     onTestFinished(() => attack.forEach((a) => a.socket.destroy()));
     const probes = [];
     for (let i = 0; i < 5; i++) {
-      probes.push(await probe(`${media.url}/healthz`), await probe(`${media.url}/readyz`));
+      probes.push(await probe(`${media.admin}/healthz`), await probe(`${media.admin}/readyz`));
       await sleep(200);
     }
     const real = await c.upload(

@@ -19,6 +19,8 @@ export interface LogLine {
 export interface ServiceProcess {
   child: ChildProcess;
   url: string;
+  /** Base URL of the admin port: probes and metrics. */
+  admin: string;
   logs: LogLine[];
   /** Resident set size now, from /proc, in bytes. */
   rss(): Promise<number>;
@@ -31,10 +33,17 @@ export async function startServiceProcess(
   portVariable: string,
   env: Record<string, string>,
 ): Promise<ServiceProcess> {
-  const port = await freePort();
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const adminVariable = portVariable.replace(/_PORT$/, '_ADMIN_PORT');
   const child = spawn(process.execPath, [path.join(REPO, 'dist/cli/main.js'), command], {
     cwd: REPO,
-    env: { ...process.env, ...env, [portVariable]: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'debug' },
+    env: {
+      ...process.env,
+      ...env,
+      [portVariable]: String(port),
+      [adminVariable]: String(adminPort),
+      LOG_LEVEL: env.LOG_LEVEL ?? 'debug',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const logs: LogLine[] = [];
@@ -46,13 +55,15 @@ export async function startServiceProcess(
     }
   });
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/healthz`)).ok, {
+  const admin = `http://127.0.0.1:${adminPort}`;
+  await eventually(async () => (await fetch(`${admin}/healthz`)).ok, {
     timeoutMs: 30_000,
     what: `${command} up`,
   });
   return {
     child,
     url,
+    admin,
     logs,
     async rss() {
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
