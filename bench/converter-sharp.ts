@@ -6,6 +6,7 @@
  */
 import sharp from 'sharp';
 import type { ImageFormat } from '../lib/photos/manifest.js';
+import { DecodeAdmission, decodeWorkingSet } from '../services/converter/admission.js';
 import { loadConverterConfig } from '../services/converter/config.js';
 import { decodeMaster } from '../services/converter/pipeline/decode-master.js';
 import { renderMaster, renderSize } from '../services/converter/pipeline/render.js';
@@ -16,11 +17,18 @@ sharp.concurrency(Number(threads));
 sharp.cache(false);
 const config = loadConverterConfig({});
 // The converter takes the format from the manifest media wrote; here, from the file.
-const format = (await sharp(file).metadata()).format as ImageFormat;
+const { format, width = 0, height = 0 } = await sharp(file).metadata();
+// Admitted as the service admits them: by the estimated working set against the default budget.
+const admission = new DecodeAdmission(config.memoryBudgetBytes);
 
 async function convertOne(): Promise<void> {
-  const master = await decodeMaster(file!, format, config.master, config.maxPixels);
-  await Promise.all([renderMaster(master, config.master), ...config.sizes.map((s) => renderSize(master, s))]);
+  await admission.run(decodeWorkingSet(width, height), async () => {
+    const master = await decodeMaster(file!, format as ImageFormat, config.master, config.maxPixels);
+    await Promise.all([
+      renderMaster(master, config.master),
+      ...config.sizes.map((s) => renderSize(master, s)),
+    ]);
+  });
 }
 
 async function run(total: number): Promise<void> {

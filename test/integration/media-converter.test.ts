@@ -46,7 +46,8 @@ async function expectRenditions(
 }
 
 describe('media + converter on RabbitMQ and S3', () => {
-  const c = new Constellation();
+  // The awkward images go up all at once: more than media's default cap of 8 uploads in flight.
+  const c = new Constellation({ MEDIA_MAX_UPLOADS: '32' });
   let media: string;
 
   beforeAll(async () => {
