@@ -122,6 +122,14 @@ export const mediaSpec = z
       .min(1)
       .default(MEDIA_DEFAULTS.maxBytes)
       .describe('Largest accepted upload, in bytes.'),
+    maxConcurrentUploads: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(MEDIA_DEFAULTS.maxUploads)
+      .describe(
+        'Uploads a media pod takes at once; past it, 503 with Retry-After. Each can hold ~30 MiB on S3: keep it near limit/64Mi.',
+      ),
     resources: resources({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
   })
   .prefault({})

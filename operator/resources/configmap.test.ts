@@ -47,6 +47,7 @@ describe('ConfigMap builder', () => {
         MEDIA_PORT: '8080',
         MEDIA_ADMIN_PORT: '9090',
         MEDIA_MAX_BYTES: '1000',
+        MEDIA_MAX_UPLOADS: '8',
         CONVERTER_ADMIN_PORT: '9090',
         QUEUE_PREFETCH: '2',
         CONVERTER_MASTER_MAX_EDGE: '2000',
@@ -60,6 +61,8 @@ describe('ConfigMap builder', () => {
         RESIZER_SLOTS: '2',
         RESIZER_QUEUE_SIZE: '16',
         RESIZER_OUTPUT_CACHE_BYTES: '64MiB',
+        // 1 GiB - 64 MiB output - 256 MiB source - 64 MiB overlay cache - 128 MiB runtime.
+        RESIZER_RENDER_MEMORY_BYTES: String(512 * 1024 ** 2),
         RESIZER_WATERMARK_OPT_OUT: 'false',
         RESIZER_WATERMARK_POSITION: 'southeast',
         RESIZER_WATERMARK_OPACITY: '0.6',

@@ -18,6 +18,12 @@ export const MEDIA_DEFAULTS = {
   adminPort: 9090,
   /** Photographers upload camera originals and panoramas of hundreds of MB; they stream, never buffer. */
   maxBytes: 1024 ** 3,
+  /**
+   * Uploads in progress at once. On S3 each can hold up to (queue size + 1)
+   * parts of 8 MiB: 16 stalled uploads that had sent 24 MiB each took media to
+   * 513 MiB, past the default 512 Mi pod, so 8.
+   */
+  maxUploads: 8,
 } as const;
 
 /** Every variable media reads: names, formats and defaults. The operator renders into its input type. */
@@ -50,7 +56,7 @@ export const mediaEnvSchema = z.object({
    * each can hold up to (queue size + 1) parts of 8 MiB: 16 stalled uploads
    * that had sent 24 MiB each took media to 513 MiB, past a 512 Mi pod, so 8.
    */
-  MEDIA_MAX_UPLOADS: envPositiveInt().default(8),
+  MEDIA_MAX_UPLOADS: envPositiveInt().default(MEDIA_DEFAULTS.maxUploads),
   MEDIA_UPLOAD_RETRY_AFTER_SECONDS: envPositiveInt().default(2),
   /** Slowest average an upload may keep up after its first MEDIA_UPLOAD_IDLE_SECONDS; slower is cut off. */
   MEDIA_MIN_UPLOAD_BYTES_PER_SECOND: envBytes().default(64 * 1024),

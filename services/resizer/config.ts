@@ -32,10 +32,31 @@ export const RESIZER_DEFAULTS = {
    */
   queueSize: 16,
   outputCacheBytes: 256 * 1024 ** 2,
+  sourceCacheBytes: 256 * 1024 ** 2,
+  overlayCacheBytes: 64 * 1024 ** 2,
+  /** What the process holds besides caches and renders: runtime, libvips, buffers in flight. */
+  runtimeBytes: 128 * 1024 ** 2,
+  /** The pod's memory limit the CRD defaults to; the render budget is what it leaves. */
+  memoryLimitBytes: 1024 ** 3,
   watermark: { position: 'southeast', opacity: 0.6, scale: 0.15, minWidth: 320 },
   /** `wm=0` is refused unless the platform allows it: the watermark is the photographer's credit. */
   watermarkOptOut: false,
 } as const;
+
+/**
+ * The render memory budget a pod of `limitBytes` can afford with an output
+ * cache of `outputCacheBytes`: what the caches at their full size and the
+ * runtime leave, and never less than 64 MiB. The operator derives
+ * RESIZER_RENDER_MEMORY_BYTES from the pod's limit with it; for the default
+ * 1 GiB pod it is 320 MiB, the budget the render-bomb test measured.
+ */
+export function renderMemoryBudget(limitBytes: number, outputCacheBytes: number): number {
+  const { sourceCacheBytes, overlayCacheBytes, runtimeBytes } = RESIZER_DEFAULTS;
+  return Math.max(
+    64 * 1024 ** 2,
+    limitBytes - outputCacheBytes - sourceCacheBytes - overlayCacheBytes - runtimeBytes,
+  );
+}
 
 /** Every variable the resizer reads: names, formats and defaults. The operator renders into its input type. */
 export const resizerEnvSchema = z.object({
@@ -58,9 +79,9 @@ export const resizerEnvSchema = z.object({
   RESIZER_DEADLINE_MS: envPositiveInt().default(10_000),
 
   RESIZER_OUTPUT_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.outputCacheBytes),
-  RESIZER_SOURCE_CACHE_BYTES: envBytes().default(256 * 1024 ** 2),
+  RESIZER_SOURCE_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.sourceCacheBytes),
   /** Rendered watermark overlays, kept as raw pixels so stamping one costs no decode. */
-  RESIZER_OVERLAY_CACHE_BYTES: envBytes().default(64 * 1024 ** 2),
+  RESIZER_OVERLAY_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.overlayCacheBytes),
   RESIZER_MANIFEST_TTL_MS: envPositiveInt().default(30_000),
 
   /** Largest w or h (after dpr) a URL may ask for. */
@@ -100,7 +121,9 @@ export const resizerEnvSchema = z.object({
    * waits until it fits. Sized so the process baseline (~100 MiB), full
    * caches (output, source, overlay) and this stay under a 1 GiB pod limit.
    */
-  RESIZER_RENDER_MEMORY_BYTES: envBytes().default(320 * 1024 ** 2),
+  RESIZER_RENDER_MEMORY_BYTES: envBytes().default(
+    renderMemoryBudget(RESIZER_DEFAULTS.memoryLimitBytes, RESIZER_DEFAULTS.outputCacheBytes),
+  ),
   /**
    * Largest AVIF output in pixels. An AVIF encode cannot be stopped at the
    * deadline; 2.1 MP (1920×1080) of noise takes about 4.5 s at effort 2 on

@@ -13,6 +13,7 @@ export function media(cr: ImagePlatform): ComponentRow {
     MEDIA_PORT: String(POD_PORTS.public),
     MEDIA_ADMIN_PORT: String(POD_PORTS.admin),
     MEDIA_MAX_BYTES: String(media.maxUploadBytes),
+    MEDIA_MAX_UPLOADS: String(media.maxConcurrentUploads),
   } satisfies MediaEnv;
   return {
     name: 'media',

@@ -1,14 +1,15 @@
 import { boolEnv } from '../../../lib/config/parse-env.js';
-import type { ResizerEnv } from '../../../services/resizer/config.js';
+import { renderMemoryBudget, type ResizerEnv } from '../../../services/resizer/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { POD_PORTS, PROBES, type ComponentRow, type SecretEnv } from './row.js';
-import { quantitiesAsStrings } from './resources.js';
+import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
 import { storageEnv, storageSecrets } from './shared-env.js';
 
 /** The CDN origin: public behind a Service, scaled on latency, queue and shedding when autoscaling is on. */
 export function resizer(cr: ImagePlatform): ComponentRow {
   const { resizer } = cr.spec;
   const { watermark } = resizer;
+  const limit = memoryLimitBytes(resizer.resources);
   const env = {
     ...storageEnv(cr),
     RESIZER_PORT: String(POD_PORTS.public),
@@ -17,6 +18,10 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     RESIZER_SLOTS: String(resizer.slots),
     RESIZER_QUEUE_SIZE: String(resizer.queueSize),
     RESIZER_OUTPUT_CACHE_BYTES: `${resizer.cacheMegabytes}MiB`,
+    // Renders are admitted against what the pod's limit leaves after the caches, so a bigger cache means fewer renders at once.
+    ...(limit
+      ? { RESIZER_RENDER_MEMORY_BYTES: String(renderMemoryBudget(limit, resizer.cacheMegabytes * 1024 ** 2)) }
+      : {}),
     RESIZER_WATERMARK_OPT_OUT: boolEnv(resizer.allowWatermarkOptOut),
     ...(watermark
       ? {
