@@ -5,9 +5,11 @@
 # Usage: bench/converter-imagemagick.sh <file> <count> <outdir>
 set -euo pipefail
 file="$1" count="$2" out="$3"
+# Debian's own binary, by its versioned name: a `convert` earlier on PATH may be something else.
+CONVERT="${CONVERT:-$(command -v convert-im6.q16 || command -v convert)}"
 mkdir -p "$out"
 for ((i = 0; i < count; i++)); do
-  convert "$file" -auto-orient -strip -colorspace sRGB -resize '2048x2048>' \
+  "$CONVERT" "$file" -auto-orient -strip -colorspace sRGB -resize '2048x2048>' \
     -quality 88 -interlace none -write "$out/master.jpg" \
     \( +clone -resize '320x320^' -gravity center -extent 320x320 -quality 75 -write "$out/thumb.webp" +delete \) \
     \( +clone -resize '640x>' -quality 80 -interlace none -write "$out/small.jpg" +delete \) \
