@@ -29,6 +29,8 @@ export interface PlatformEvent {
 /** The writes and reads the reconciler makes, beyond the informer caches. */
 export interface ClusterClient {
   readSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
+  /** The live object of a child's kind, namespace and name, or undefined when there is none. */
+  read(child: ChildObject): Promise<KubernetesObject | undefined>;
   /** Server-side apply as {@link FIELD_MANAGER}, taking over conflicting fields. */
   apply(child: ChildObject): Promise<KubernetesObject>;
   applyStatus(cr: ImagePlatform, status: ImagePlatformStatus): Promise<void>;
@@ -48,6 +50,19 @@ export function clusterClient(kc: KubeConfig, reportingInstance: string, log: Lo
     async readSecret(namespace, name) {
       try {
         return await core.readNamespacedSecret({ namespace, name });
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async read(child) {
+      try {
+        return await objects.read({
+          apiVersion: child.apiVersion,
+          kind: child.kind,
+          metadata: { name: child.metadata.name, namespace: child.metadata.namespace },
+        });
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;

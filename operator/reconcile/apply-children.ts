@@ -2,7 +2,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import type { ReferencedSecrets } from '../resources/checksum.js';
 import { desiredChildren, type DesiredChild } from '../resources/children.js';
-import type { ReconcileContext } from './context.js';
+import type { ReconcileContext, UserProblem } from './context.js';
+import { findForeignChild } from './foreign-children.js';
 import { upToDate } from './up-to-date.js';
 
 type Change = 'Created' | 'Updated' | undefined;
@@ -21,7 +22,8 @@ function changeOf(before: KubernetesObject | undefined, after: KubernetesObject)
 }
 
 /**
- * Server-side applies every child that the informer cache shows missing,
+ * Refuses (returns the problem) when a child's name is taken by an object
+ * this platform does not control. Otherwise server-side applies every child that the informer cache shows missing,
  * built from an older spec, or edited by someone else; the rest are skipped,
  * which saves a round trip each on the many reconciles that change nothing
  * (status updates of the Deployments, resyncs). Events are recorded only for
@@ -31,8 +33,10 @@ export async function applyChildren(
   ctx: ReconcileContext,
   cr: ImagePlatform,
   secrets: ReferencedSecrets,
-): Promise<void> {
+): Promise<UserProblem | undefined> {
   const { configMap, deployments, services } = desiredChildren(cr, secrets);
+  const foreign = await findForeignChild(ctx, cr, [configMap, ...deployments, ...services]);
+  if (foreign) return foreign;
   const events: Array<Promise<void>> = [];
   const apply = (children: DesiredChild[]) =>
     settleAll(children.map((child) => applyOne(ctx, cr, child, events)));
@@ -43,6 +47,7 @@ export async function applyChildren(
   } finally {
     await Promise.all(events);
   }
+  return undefined;
 }
 
 async function applyOne(

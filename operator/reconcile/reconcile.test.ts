@@ -15,8 +15,12 @@ import { USER_PROBLEM_RECHECK_MS, reconcile } from './reconcile.js';
 
 /** An in-memory apiserver: objects by kind/name, resourceVersion bumped on real changes only. */
 function fakeWorld(
-  spec: Record<string, unknown> = {},
-  secrets: Record<string, V1Secret> = { amqp: { data: { url: 'eA==' } } },
+  // Signed by default: an unsigned platform adds its own Warning, tested on its own below.
+  spec: Record<string, unknown> = { resizer: { signingSecretRef: { name: 'signing' } } },
+  secrets: Record<string, V1Secret> = {
+    amqp: { data: { url: 'eA==' } },
+    signing: { data: { keys: 'azE=' } },
+  },
 ) {
   const cr = samplePlatform(spec);
   const objects = new Map<string, KubernetesObject>();
@@ -30,6 +34,7 @@ function fakeWorld(
   const id = (kind: string, name: string) => `${kind}/${name}`;
   const cluster: ClusterClient = {
     readSecret: (_ns, name) => Promise.resolve(secrets[name]),
+    read: (child) => Promise.resolve(objects.get(id(child.kind, child.metadata.name))),
     async apply(child: DesiredChild) {
       if (failApply) throw failApply;
       applied.push(id(child.kind, child.metadata.name));
@@ -94,6 +99,37 @@ describe('reconcile', () => {
     expect(world.events).toHaveLength(6);
   });
 
+  it('warns once, as an Event, that an unsigned platform serves any URL', async () => {
+    const world = fakeWorld({});
+    await reconcile(world.ctx, 'media-team/photos');
+    const warnings = () => world.events.filter((e) => e.type === 'Warning');
+    expect(warnings()).toEqual([
+      expect.objectContaining({
+        reason: 'NoSigningKey',
+        note: expect.stringContaining('signingSecretRef') as unknown,
+      }),
+    ]);
+    world.cr.status = world.statuses.at(-1);
+    await reconcile(world.ctx, 'media-team/photos');
+    expect(warnings()).toHaveLength(1);
+  });
+
+  it('refuses to take over an object of a child name that it does not control', async () => {
+    const world = fakeWorld();
+    const foreign = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'photos-media' } };
+    world.objects.set('Deployment/photos-media', foreign);
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({
+      kind: 'recheck',
+      afterMs: USER_PROBLEM_RECHECK_MS,
+    });
+    expect(world.applied).toEqual([]);
+    expect(world.objects.get('Deployment/photos-media')).toBe(foreign);
+    expect(world.statuses.at(-1)?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ChildNotOwned',
+    });
+  });
+
   it('applies the Deployments only once the ConfigMap is applied', async () => {
     const world = fakeWorld();
     await reconcile(world.ctx, 'media-team/photos');
@@ -142,7 +178,7 @@ describe('reconcile', () => {
   });
 
   it('reports a missing Secret as Degraded once, applies nothing, and rechecks slowly', async () => {
-    const world = fakeWorld({}, {});
+    const world = fakeWorld(undefined, {});
     expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({
       kind: 'recheck',
       afterMs: USER_PROBLEM_RECHECK_MS,
@@ -163,7 +199,10 @@ describe('reconcile', () => {
   });
 
   it('reports a missing Secret key', async () => {
-    const world = fakeWorld({}, { amqp: { data: { other: 'eA==' } } });
+    const world = fakeWorld(undefined, {
+      amqp: { data: { other: 'eA==' } },
+      signing: { data: { keys: 'azE=' } },
+    });
     await reconcile(world.ctx, 'media-team/photos');
     expect(world.events[0]?.note).toBe('spec.queue.urlSecretRef: Secret "amqp" has no key "url".');
   });
@@ -190,7 +229,7 @@ describe('reconcile', () => {
   });
 
   it('touches no child while paused', async () => {
-    const world = fakeWorld({ paused: true });
+    const world = fakeWorld({ paused: true, resizer: { signingSecretRef: { name: 'signing' } } });
     expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
     expect(world.objects.size).toBe(0);
     expect(world.statuses[0]?.conditions?.find((c) => c.type === 'Progressing')?.reason).toBe('Paused');

@@ -34,7 +34,11 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Wor
       return { kind: 'recheck', afterMs: USER_PROBLEM_RECHECK_MS };
     }
     try {
-      await applyChildren(ctx, cr, references.secrets);
+      const problem = await applyChildren(ctx, cr, references.secrets);
+      if (problem) {
+        await updateStatus(ctx, cr, problem);
+        return { kind: 'recheck', afterMs: USER_PROBLEM_RECHECK_MS };
+      }
     } catch (err) {
       if (statusOf(err) !== 422) throw err;
       await updateStatus(ctx, cr, { reason: 'InvalidChild', message: apiMessage(err) });

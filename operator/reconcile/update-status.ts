@@ -25,6 +25,17 @@ export async function updateStatus(
 
   await ctx.cluster.applyStatus(cr, status);
 
+  const signedBefore = findCondition(cr.status?.conditions, 'SignedURLs');
+  const signed = findCondition(status.conditions, 'SignedURLs');
+  if (signed?.status === 'False' && signedBefore?.status !== 'False') {
+    await ctx.cluster.recordEvent(cr, {
+      type: 'Warning',
+      reason: signed.reason,
+      action: 'Validate',
+      note: signed.message,
+    });
+  }
+
   const before = findCondition(cr.status?.conditions, 'Degraded');
   if (problem && (before?.status !== 'True' || before.reason !== problem.reason)) {
     ctx.log.warn({ platform: cr.metadata.name, namespace, ...problem }, 'platform degraded');

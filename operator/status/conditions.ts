@@ -1,6 +1,7 @@
 import type { Condition } from '../api/status.js';
 
-export type ConditionType = 'Ready' | 'Progressing' | 'Degraded' | 'ScalingActive' | 'ScalingLimited';
+export type ConditionType =
+  'Ready' | 'Progressing' | 'Degraded' | 'SignedURLs' | 'ScalingActive' | 'ScalingLimited';
 
 /** A condition as decided by the operator, before timestamps. */
 export interface ConditionUpdate {

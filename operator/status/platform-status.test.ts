@@ -56,6 +56,15 @@ describe('computeStatus', () => {
           observedGeneration: 4,
           lastTransitionTime: '2025-01-01T00:00:00Z',
         },
+        {
+          type: 'SignedURLs',
+          status: 'False',
+          reason: 'NoSigningKey',
+          message:
+            'spec.resizer.signingSecretRef is not set: anyone can ask the resizer for any size and format of any photo, each one a render. Set it for a public origin.',
+          observedGeneration: 4,
+          lastTransitionTime: '2025-01-01T00:00:00Z',
+        },
       ],
     });
   });
@@ -70,6 +79,12 @@ describe('computeStatus', () => {
       ['Ready', 'False', 'ComponentsNotReady', 'Waiting for media 1/2 ready.'],
       ['Progressing', 'True', 'RollingOut', 'Waiting for media 1/2 ready.'],
       ['Degraded', 'False', 'ReconcileSucceeded', 'All children are applied.'],
+      [
+        'SignedURLs',
+        'False',
+        'NoSigningKey',
+        expect.stringContaining('signingSecretRef is not set') as unknown,
+      ],
     ]);
   });
 
@@ -99,7 +114,17 @@ describe('computeStatus', () => {
       ['Ready', 'False', 'SecretNotFound'],
       ['Progressing', 'False', 'RolledOut'],
       ['Degraded', 'True', 'SecretNotFound'],
+      ['SignedURLs', 'False', 'NoSigningKey'],
     ]);
+  });
+
+  it('says whether the resizer only serves signed URLs', () => {
+    const signed = samplePlatform({ resizer: { signingSecretRef: { name: 'signing' } } });
+    const status = computeStatus(signed, { deployments: allReady, paused: false }, now);
+    expect(status.conditions?.find((c) => c.type === 'SignedURLs')).toMatchObject({
+      status: 'True',
+      reason: 'SigningKeysSet',
+    });
   });
 
   it('reports a paused platform as not progressing', () => {
@@ -119,7 +144,7 @@ describe('computeStatus', () => {
       { deployments: allReady, paused: false },
       new Date('2025-01-02T00:00:00Z'),
     );
-    expect(later.conditions?.map((c) => c.lastTransitionTime)).toEqual(Array(3).fill('2025-01-01T00:00:00Z'));
+    expect(later.conditions?.map((c) => c.lastTransitionTime)).toEqual(Array(4).fill('2025-01-01T00:00:00Z'));
     expect(later.observedGeneration).toBe(2);
   });
 });

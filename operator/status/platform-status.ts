@@ -75,7 +75,22 @@ export function computeStatus(cr: ImagePlatform, seen: Observation, now: Date): 
     };
   }
 
-  const conditions = [ready, progressing, degraded].reduce(
+  const signed: ConditionUpdate = cr.spec.resizer.signingSecretRef
+    ? {
+        type: 'SignedURLs',
+        status: 'True',
+        reason: 'SigningKeysSet',
+        message: 'The resizer serves only URLs signed with the keys of spec.resizer.signingSecretRef.',
+      }
+    : {
+        type: 'SignedURLs',
+        status: 'False',
+        reason: 'NoSigningKey',
+        message:
+          'spec.resizer.signingSecretRef is not set: anyone can ask the resizer for any size and format of any photo, each one a render. Set it for a public origin.',
+      };
+
+  const conditions = [ready, progressing, degraded, signed].reduce(
     (acc, update) => setCondition(acc, update, generation, now),
     cr.status?.conditions ?? [],
   );
