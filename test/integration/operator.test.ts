@@ -201,7 +201,8 @@ describe('ImagePlatform operator', () => {
       namespace: ns,
       fieldSelector: 'involvedObject.name=orphan,type=Warning',
     });
-    expect(warnings.items.map((e) => e.reason)).toEqual(['SecretNotFound']);
+    // One each, not one per reconcile: the missing Secret, and that this platform serves unsigned URLs.
+    expect(warnings.items.map((e) => e.reason).sort()).toEqual(['NoSigningKey', 'SecretNotFound']);
   });
 
   it('leaves a paused platform alone', async () => {
