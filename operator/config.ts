@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { envBool, envInt, parseEnv } from '../lib/config/parse-env.js';
+import { logLevel } from '../lib/log/logger.js';
 
 const schema = z.object({
   /** Watch one namespace only (a namespaced install); empty watches all. */
@@ -19,7 +20,7 @@ const schema = z.object({
    * Secrets are not watched, so this is what rolls pods after a rotation.
    */
   OPERATOR_RESYNC_SECONDS: envInt({ min: 1, max: 86_400 }).default(600),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel,
 });
 
 export interface OperatorConfig {

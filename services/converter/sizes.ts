@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../lib/photos/formats.js';
 
 /**
  * One rendition made ahead of time from the master. Defined once: the
@@ -17,7 +18,10 @@ export const sizeSpec = z.object({
     .enum(['cover', 'contain', 'fill', 'inside', 'outside'])
     .default('inside')
     .describe('How the image fits width x height (sharp semantics).'),
-  format: z.enum(['jpeg', 'webp', 'avif', 'png']).default('jpeg').describe('Output format.'),
+  format: z
+    .enum(OUTPUT_FORMATS as [OutputFormat, ...OutputFormat[]])
+    .default('jpeg')
+    .describe('Output format.'),
   quality: z.int().min(1).max(100).default(80).describe('Encoder quality, 1-100.'),
 });
 export type SizeSpec = z.output<typeof sizeSpec>;

@@ -1,7 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
+import type { OutputFormat } from '../../../lib/photos/formats.js';
 import type { MasterPixels } from './decode-master.js';
-
-export type OutputFormat = 'jpeg' | 'webp' | 'avif' | 'png';
 
 /** A sharp pipeline over the master's raw pixels. */
 export function fromMaster(master: MasterPixels): Sharp {
