@@ -1,11 +1,17 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { envBool, envInt, parseEnv } from '../lib/config/parse-env.js';
+import { envBool, envInt, envList, parseEnv } from '../lib/config/parse-env.js';
 import { logLevel } from '../lib/log/logger.js';
 
 const schema = z.object({
   /** Watch one namespace only (a namespaced install); empty watches all. */
   OPERATOR_WATCH_NAMESPACE: z.string().default(''),
+  /**
+   * Image repositories an ImagePlatform may run, comma-separated; empty allows
+   * any. Whoever may create an ImagePlatform otherwise chooses the image that
+   * receives the platform's Secrets.
+   */
+  OPERATOR_ALLOWED_IMAGE_REPOSITORIES: envList().default([]),
   /** Namespace of the leader-election Lease: the operator's own, injected from the downward API. */
   POD_NAMESPACE: z.string().min(1).default('enlarger-system'),
   POD_NAME: z.string().min(1).default(hostname()),
@@ -25,6 +31,7 @@ const schema = z.object({
 
 export interface OperatorConfig {
   watchNamespace: string | undefined;
+  allowedImageRepositories: string[];
   lease: { namespace: string; name: string; enabled: boolean };
   identity: string;
   port: number;
@@ -38,6 +45,7 @@ export function loadOperatorConfig(env: Record<string, string | undefined> = pro
   const e = parseEnv(schema, env);
   return {
     watchNamespace: e.OPERATOR_WATCH_NAMESPACE || undefined,
+    allowedImageRepositories: e.OPERATOR_ALLOWED_IMAGE_REPOSITORIES,
     lease: { namespace: e.POD_NAMESPACE, name: e.OPERATOR_LEASE_NAME, enabled: e.OPERATOR_LEADER_ELECT },
     // The pod name alone is not unique across a fast restart of the same pod.
     identity: `${e.POD_NAME}_${Math.random().toString(36).slice(2, 8)}`,

@@ -46,6 +46,7 @@ export async function runOperator(
     cache: informers.cache,
     log,
     now: () => new Date(),
+    allowedImageRepositories: config.allowedImageRepositories,
   };
 
   const readiness = new ReadinessMonitor(

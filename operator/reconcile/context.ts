@@ -8,6 +8,8 @@ export interface ReconcileContext {
   cache: CacheReader;
   log: Logger;
   now: () => Date;
+  /** Image repositories platforms may run; empty allows any. */
+  allowedImageRepositories: readonly string[];
 }
 
 /** A problem only the user can fix: reported as Degraded, not retried in a loop. */

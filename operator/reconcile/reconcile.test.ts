@@ -70,6 +70,7 @@ function fakeWorld(
     },
     log: createLogger({ level: 'silent' }),
     now: () => new Date('2025-01-01T00:00:00Z'),
+    allowedImageRepositories: [],
   };
   return {
     ctx,
@@ -127,6 +128,17 @@ describe('reconcile', () => {
     expect(world.statuses.at(-1)?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
       status: 'True',
       reason: 'ChildNotOwned',
+    });
+  });
+
+  it('refuses an image repository outside the allow-list, applying nothing', async () => {
+    const world = fakeWorld();
+    const ctx = { ...world.ctx, allowedImageRepositories: ['registry.example/enlarger'] };
+    expect(await reconcile(ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    expect(world.applied).toEqual([]);
+    expect(world.statuses.at(-1)?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ImageNotAllowed',
     });
   });
 

@@ -28,6 +28,15 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Wor
       await updateStatus(ctx, cr);
       return { kind: 'done' };
     }
+    const { repository } = cr.spec.image;
+    if (ctx.allowedImageRepositories.length > 0 && !ctx.allowedImageRepositories.includes(repository)) {
+      // A spec change is the only fix, and it triggers a reconcile by itself.
+      await updateStatus(ctx, cr, {
+        reason: 'ImageNotAllowed',
+        message: `spec.image.repository "${repository}" is not one this operator may run (${ctx.allowedImageRepositories.join(', ')}).`,
+      });
+      return { kind: 'done' };
+    }
     const references = await checkReferences(ctx, cr);
     if ('problem' in references) {
       await updateStatus(ctx, cr, references.problem);

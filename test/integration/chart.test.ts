@@ -120,6 +120,7 @@ describe.skipIf(!helmPath)('helm chart', () => {
       'resyncSeconds=120',
       'metrics.port=9090',
       'watchNamespace=team-a',
+      'allowedImageRepositories={ghcr.io/enlarger/enlarger,registry.example/enlarger}',
     );
     expect(byKind(objects, 'ClusterRole')).toEqual([]);
     expect(byKind(objects, 'ClusterRoleBinding')).toEqual([]);
@@ -134,6 +135,7 @@ describe.skipIf(!helmPath)('helm chart', () => {
       Object.fromEntries(container.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value])),
     ).toEqual({
       OPERATOR_WATCH_NAMESPACE: 'team-a',
+      OPERATOR_ALLOWED_IMAGE_REPOSITORIES: 'ghcr.io/enlarger/enlarger,registry.example/enlarger',
       OPERATOR_LEADER_ELECT: 'true',
       OPERATOR_LEASE_NAME: 'demo-enlarger',
       OPERATOR_PORT: '9090',
