@@ -5,6 +5,7 @@
 #         Services, and RabbitMQ and MinIO as pods. Writes the kubeconfig to
 #         .run/kind-<cluster>.kubeconfig and endpoints to .run/kind.env.
 #   down: removes all of it and leaves the host as it was.
+#   load IMAGE: loads a local image into the node.
 source "$(dirname "$0")/lib.sh"
 
 KIND_ENV="$RUN_DIR/kind.env"
@@ -117,8 +118,16 @@ down() {
   rm -f "$KIND_KUBECONFIG" "$KIND_ENV"
 }
 
+# Loads a locally built image into the node, so pods start it without a pull.
+load() {
+  local img="${1:?usage: cluster.sh load IMAGE}" start=$SECONDS
+  kind load docker-image --name "$KIND_CLUSTER" "$img" >/dev/null
+  log "loaded $img into $KIND_CLUSTER in $((SECONDS - start)) s"
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  *) die "usage: $0 up|down" ;;
+  load) load "${2:-}" ;;
+  *) die "usage: $0 up|down|load IMAGE" ;;
 esac
