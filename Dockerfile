@@ -14,6 +14,10 @@ ARG BASE_IMAGE=node:24-bookworm-slim
 # What every variant runs on. Matches the restricted pod security context the
 # operator renders (runAsNonRoot, read-only root filesystem).
 FROM ${BASE_IMAGE} AS runtime
+# The resizer draws the attribution with Pango, which needs a font: in an image
+# without one (the -slim images have none) it draws missing-glyph boxes.
+RUN [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*; }
 ENV NODE_ENV=production
 WORKDIR /app
 USER 65532:65532

