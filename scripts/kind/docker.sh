@@ -31,6 +31,8 @@ start_dockerd() {
   fi
   {
     echo "ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)"
+    # dockerd sets the FORWARD policy to DROP when it turns on forwarding.
+    echo "forward_policy=$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}')"
     echo "docker0_existed=$(ip link show docker0 >/dev/null 2>&1 && echo 1 || echo 0)"
     echo "started_dockerd=1"
   } > "$STATE"
@@ -89,7 +91,9 @@ up() {
 }
 
 # Removes what dockerd leaves behind when it stops: its chains and rules in
-# the filter and nat tables, the docker0 bridge, and the ip_forward it set.
+# the filter and nat tables, the docker0 bridge, the ip_forward it set and the
+# FORWARD policy. (The then empty filter and nat tables stay: iptables can't
+# delete a table, and an empty one with ACCEPT policies filters nothing.)
 clean_dockerd_leftovers() {
   local c
   while iptables -D FORWARD -j DOCKER-USER 2>/dev/null; do :; done
@@ -108,6 +112,7 @@ clean_dockerd_leftovers() {
   source "$STATE"
   if [[ "${docker0_existed:-0}" == 0 ]] && ip link show docker0 >/dev/null 2>&1; then ip link delete docker0; fi
   [[ -n "${ip_forward:-}" ]] && sysctl -qw net.ipv4.ip_forward="$ip_forward"
+  iptables -P FORWARD "${forward_policy:-ACCEPT}"
 }
 
 down() {

@@ -51,6 +51,12 @@ build_node() {
   cp -r "$(go env GOMODCACHE)/sigs.k8s.io/kind@$KIND_VERSION/images/base/files" "$ctx/kind-files"
   chmod -R u+w "$ctx/kind-files"
   rm -rf "$ctx/kind-files/etc/containerd" "$ctx/kind-files/etc/systemd/system/containerd-fuse-overlayfs.service"
+  # kind's entrypoint looks up host.docker.internal, which docker's embedded
+  # DNS forwards upstream from the node's network: a query leaving the machine
+  # (the egress guard counts it) and a 5 s timeout. The default gateway it
+  # falls back to is the right answer here.
+  sed -i "/getent ahostsv4 'host.docker.internal'/c\\  docker_host_ip=''" "$ctx/kind-files/usr/local/bin/entrypoint"
+  grep -q "host.docker.internal" "$ctx/kind-files/usr/local/bin/entrypoint" && die "kind's entrypoint changed: update node-image.sh"
   mkdir "$ctx/bin"
   cp "$NODE_BIN"/{kubelet,kubeadm,kubectl} "$ctx/bin/"
   sed "s|@PAUSE_IMAGE@|$K8S_REPO/pause:$PAUSE_TAG|" "$KIND_SCRIPTS/node/containerd.toml" > "$ctx/containerd.toml"
