@@ -43,7 +43,7 @@ build_minio() {
 }
 
 secret_value() { # NAMESPACE SECRET KEY
-  kctl -n "$1" get secret "$2" -o "jsonpath={.data.$3}" 2>/dev/null | base64 -d
+  { kctl -n "$1" get secret "$2" -o "jsonpath={.data.$3}" 2>/dev/null || true; } | base64 -d
 }
 
 deploy_backing() {
