@@ -33,6 +33,8 @@ interface Sample {
     image: Record<string, string>;
     storage: { bucket: string; endpoint: string };
     queue: { name: string };
+    converter: Record<string, unknown>;
+    resizer: Record<string, unknown>;
   };
 }
 
@@ -59,10 +61,30 @@ describe('ImagePlatform on kind', () => {
     sample.spec.storage.bucket = bucket;
     sample.spec.storage.endpoint = env.KIND_S3_ENDPOINT;
     sample.spec.queue.name = `enlarger.convert.${suffix}`;
+    // The node has 2 CPUs for the control plane, the backing services and all
+    // of this; the default CPU requests (500m converter, 250m per resizer) leave
+    // pods Pending. Memory requests and limits stay the defaults: they are
+    // what the peak-memory check is about.
+    sample.spec.converter.resources = {
+      requests: { cpu: '100m', memory: '512Mi' },
+      limits: { memory: '1Gi' },
+    };
+    sample.spec.resizer.resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } };
     return JSON.stringify(sample);
   };
   const serviceUrl = (name: string) =>
     `http://${kubectl('-n', ns, 'get', 'svc', name, '-o', 'jsonpath={.spec.clusterIP}').trim()}`;
+  // The operator's Lease identity is `<pod name>_<random>`.
+  const leaderPod = () =>
+    kubectl(
+      '-n',
+      env.RELEASE_NAMESPACE,
+      'get',
+      'lease',
+      env.RELEASE,
+      '-o',
+      'jsonpath={.spec.holderIdentity}',
+    ).replace(/_[^_]*$/, '');
   const children = () =>
     kubectl(
       '-n',
@@ -136,16 +158,7 @@ describe('ImagePlatform on kind', () => {
       `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`,
     );
     expect(pods.items.map((p) => p.status.phase)).toEqual(['Running', 'Running']);
-    const holder = kubectl(
-      '-n',
-      env.RELEASE_NAMESPACE,
-      'get',
-      'lease',
-      env.RELEASE,
-      '-o',
-      'jsonpath={.spec.holderIdentity}',
-    );
-    expect(pods.items.map((p) => p.metadata.name)).toContain(holder);
+    expect(pods.items.map((p) => p.metadata.name)).toContain(leaderPod());
   });
 
   it('applies the documented sample against the real RabbitMQ and S3 and becomes Ready', () => {
@@ -269,22 +282,12 @@ describe('ImagePlatform on kind', () => {
   });
 
   it('fails over to the other operator replica, which reconciles a change', async () => {
-    const lease = () =>
-      kubectl(
-        '-n',
-        env.RELEASE_NAMESPACE,
-        'get',
-        'lease',
-        env.RELEASE,
-        '-o',
-        'jsonpath={.spec.holderIdentity}',
-      );
-    const leader = lease();
+    const leader = leaderPod();
     const started = Date.now();
     kubectl('-n', env.RELEASE_NAMESPACE, 'delete', 'pod', leader, '--wait=false');
     const next = await eventually(
       () => {
-        const holder = lease();
+        const holder = leaderPod();
         return holder && holder !== leader && holder;
       },
       { timeoutMs: 60_000, intervalMs: 500, what: 'another replica to take the Lease' },
