@@ -18,7 +18,7 @@ node_ip() { docker inspect -f "{{(index .NetworkSettings.Networks \"$KIND_NETWOR
 
 create_cluster() {
   local node_image="$1" config="$KIND_RUN/cluster.yaml"
-  sed -e "s|@K8S_REPO@|$LOCAL_REPO/k8s|" -e "s|@ETCD_VERSION@|$ETCD_VERSION|" "$KIND_SCRIPTS/cluster.yaml" > "$config"
+  sed -e "s|__K8S_REPO__|$LOCAL_REPO/k8s|" -e "s|__ETCD_VERSION__|$ETCD_VERSION|" "$KIND_SCRIPTS/cluster.yaml" > "$config"
   log "creating kind cluster $KIND_CLUSTER from $node_image"
   kind create cluster --name "$KIND_CLUSTER" --image "$node_image" --config "$config" \
     --kubeconfig "$KIND_KUBECONFIG" --wait 180s
@@ -51,7 +51,7 @@ deploy_backing() {
   cached_image "$rabbitmq" build_rabbitmq
   cached_image "$minio" build_minio
   kind load docker-image --name "$KIND_CLUSTER" "$rabbitmq" "$minio" >/dev/null
-  sed -e "s|@RABBITMQ_IMAGE@|$rabbitmq|" -e "s|@MINIO_IMAGE@|$minio|" "$KIND_SCRIPTS/manifests/backing.yaml" |
+  sed -e "s|__RABBITMQ_IMAGE__|$rabbitmq|" -e "s|__MINIO_IMAGE__|$minio|" "$KIND_SCRIPTS/manifests/backing.yaml" |
     kctl apply -f - >/dev/null
   # Random credentials, made once per cluster.
   local amqp_pass s3_key s3_secret
