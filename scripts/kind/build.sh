@@ -79,14 +79,16 @@ build_coredns() {
 # linked statically so the image needs nothing else.
 build_pause() {
   local out; out="$(bin_dir pause "$K8S_VERSION")"
-  [[ -x "$out/pause" ]] && return 0
+  [[ -x "$out/pause" && -f "$out/TAG" ]] && return 0
   need_go
   command -v gcc >/dev/null || die "gcc is needed to compile the pause container (apt-get install gcc libc6-dev)"
   go mod download -json "k8s.io/kubernetes@$K8S_VERSION" >/dev/null
-  local src; src="$(go env GOMODCACHE)/k8s.io/kubernetes@$K8S_VERSION/build/pause/linux/pause.c"
+  local dir; dir="$(go env GOMODCACHE)/k8s.io/kubernetes@$K8S_VERSION/build/pause"
   mkdir -p "$out"
-  gcc -Os -static -Wall -Werror -DVERSION="$K8S_VERSION" -o "$out/pause" "$src"
+  gcc -Os -static -Wall -Werror -DVERSION="$K8S_VERSION" -o "$out/pause" "$dir/linux/pause.c"
   strip "$out/pause"
+  # The tag kubernetes publishes this source under (TAG ?= in its Makefile).
+  awk -F' [?]= ' '/^TAG [?]=/ {print $2}' "$dir/Makefile" > "$out/TAG"
 }
 
 targets=("$@")

@@ -9,19 +9,6 @@ source "$(dirname "$0")/lib.sh"
 
 NODE_PACKAGES=systemd,dbus,containerd,runc,containernetworking-plugins,iptables,nftables,iproute2,conntrack,ethtool,kmod,mount,util-linux,procps,libseccomp2,pigz,jq,curl,ca-certificates,bash
 K8S_REPO="$LOCAL_REPO/k8s"
-PAUSE_TAG="$(awk -F' [?]= ' '/^TAG [?]=/ {print $2}' "$(go env GOMODCACHE)/k8s.io/kubernetes@$K8S_VERSION/build/pause/Makefile")"
-KUBE_BIN="$(bin_dir kube "$K8S_VERSION")"
-NODE_BIN="$(kube_node_dir)"
-
-images=(
-  "$K8S_REPO/kube-apiserver:$K8S_VERSION"
-  "$K8S_REPO/kube-controller-manager:$K8S_VERSION"
-  "$K8S_REPO/kube-scheduler:$K8S_VERSION"
-  "$K8S_REPO/kube-proxy:$K8S_VERSION"
-  "$K8S_REPO/etcd:$ETCD_VERSION"
-  "$K8S_REPO/coredns:$COREDNS_VERSION"
-  "$K8S_REPO/pause:$PAUSE_TAG"
-)
 
 build_control_plane() { # IMAGE: kube-apiserver, -controller-manager, -scheduler
   local name="${1##*/}"; name="${name%%:*}"
@@ -81,9 +68,25 @@ build_node() {
   docker rmi "$image-stage" >/dev/null
 }
 
+
+
+# The binaries first: the image list needs the pause source's tag.
+KUBE_BIN="$(bin_dir kube "$K8S_VERSION")"
+NODE_BIN="$(kube_node_dir)"
 "$KIND_SCRIPTS/build.sh" kube-node coredns pause
 [[ -x "$KUBE_BIN/kube-apiserver" ]] || "$SCRIPTS_DIR/build-tools.sh" kube
 [[ -x "$(bin_dir etcd "$ETCD_VERSION")/etcd" ]] || "$SCRIPTS_DIR/build-tools.sh" etcd
+PAUSE_TAG="$(cat "$(bin_dir pause "$K8S_VERSION")/TAG")"
+
+images=(
+  "$K8S_REPO/kube-apiserver:$K8S_VERSION"
+  "$K8S_REPO/kube-controller-manager:$K8S_VERSION"
+  "$K8S_REPO/kube-scheduler:$K8S_VERSION"
+  "$K8S_REPO/kube-proxy:$K8S_VERSION"
+  "$K8S_REPO/etcd:$ETCD_VERSION"
+  "$K8S_REPO/coredns:$COREDNS_VERSION"
+  "$K8S_REPO/pause:$PAUSE_TAG"
+)
 
 for img in "${images[@]:0:3}"; do cached_image "$img" build_control_plane; done
 cached_image "${images[3]}" build_kube_proxy
