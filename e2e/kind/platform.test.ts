@@ -238,7 +238,8 @@ describe('ImagePlatform on kind', () => {
 
     const unsigned = await get(`${photoPath}?w=800&fmt=jpeg`);
     expect(unsigned.status).toBe(403);
-    const forged = await get(`${photoPath}?w=800&fmt=jpeg&s=${'A'.repeat(43)}`);
+    // Well-formed, but made with another key.
+    const forged = await get(signed('not-the-key', photoPath, { w: '800', fmt: 'jpeg' }));
     expect(forged.status).toBe(403);
 
     const jpeg = await image(await get(signed(signingKey, photoPath, { w: '800', fmt: 'jpeg' })));
