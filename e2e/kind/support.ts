@@ -42,13 +42,14 @@ export function egressDrops(): number {
 /**
  * The resizer's URL signature, written from the README's contract rather than
  * imported: HMAC-SHA256, base64url, over the path and the query sorted by
- * name, without `s`.
+ * name, without `s`; the URL in that spelling with `s` last.
  */
 export function signed(key: string, pathname: string, params: Record<string, string>): string {
   const query = new URLSearchParams(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const canonical = query.size ? `${pathname}?${query.toString()}` : pathname;
   const s = createHmac('sha256', key).update(canonical).digest('base64url');
-  return `${pathname}?${new URLSearchParams({ ...params, s }).toString()}`;
+  // Written canonically too, sorted and `s` last: a resizer may refuse other spellings.
+  return `${canonical}${query.size ? '&' : '?'}s=${s}`;
 }
 
 interface PodList {
