@@ -1,9 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Three tiers. Unit tests sit next to the code and need nothing running.
 // Integration tests talk to the real RabbitMQ, S3 server and kube-apiserver
 // that `make deps` starts (or that AMQP_URL / S3_ENDPOINT / KUBECONFIG name).
-// e2e tests run against a whole cluster.
+// e2e tests run against a whole cluster: `e2e` against the one in KUBECONFIG,
+// `e2e-kind` (e2e/kind/) against real pods on the kind cluster `make kind-up`
+// starts.
 export default defineConfig({
   test: {
     projects: [
@@ -29,6 +31,16 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'e2e/kind/**'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e-kind',
+          include: ['e2e/kind/**/*.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,

@@ -1,0 +1,357 @@
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { largeProgressivePhoto, realPhotosDir } from '../../test/support/photos.js';
+import { uniqueName } from '../../test/support/env.js';
+import { eventually } from '../../test/support/wait.js';
+import { kindEnv } from './config.js';
+import {
+  REPO,
+  egressDrops,
+  kubectl,
+  kubectlApply,
+  kubectlJson,
+  memoryOf,
+  quantityBytes,
+  signed,
+  type MemoryRow,
+} from './support.js';
+
+// The whole product on real pods: the chart's two operator replicas, the
+// documented sample pointed at RabbitMQ and MinIO running in the cluster, real
+// photos uploaded through the media Service and rendered through the resizer
+// Service. The host reaches Services by ClusterIP: cluster.sh routes the
+// Service range to the kind node, so every request goes through kube-proxy
+// exactly as a pod's would, with no port-forward to babysit across pod kills.
+const RENDITIONS = path.join(REPO, '.run/kind/renditions');
+
+/** The parts of examples/imageplatform.yaml this suite points elsewhere. */
+interface Sample {
+  spec: {
+    image: Record<string, string>;
+    storage: { bucket: string; endpoint: string };
+    queue: { name: string };
+    converter: Record<string, unknown>;
+    resizer: Record<string, unknown>;
+  };
+}
+
+describe('ImagePlatform on kind', () => {
+  const env = kindEnv();
+  const ns = uniqueName('kind');
+  const suffix = ns.slice('kind-'.length);
+  const bucket = `photos-${suffix}`;
+  const signingKey = randomBytes(32).toString('hex');
+  const uploaded: { id: string; file: string; width: number; height: number }[] = [];
+  const memory: MemoryRow[] = [];
+  let media = '';
+  let resizer = '';
+
+  const platform = () => {
+    const sample = parse(readFileSync(path.join(REPO, 'examples/imageplatform.yaml'), 'utf8')) as Sample;
+    const colon = env.IMG.lastIndexOf(':');
+    // Never: the image was loaded into the node; a pull would be a leak.
+    sample.spec.image = {
+      repository: env.IMG.slice(0, colon),
+      tag: env.IMG.slice(colon + 1),
+      pullPolicy: 'Never',
+    };
+    sample.spec.storage.bucket = bucket;
+    sample.spec.storage.endpoint = env.KIND_S3_ENDPOINT;
+    sample.spec.queue.name = `enlarger.convert.${suffix}`;
+    // The node has 2 CPUs for the control plane, the backing services and all
+    // of this; the default CPU requests (500m converter, 250m per resizer) leave
+    // pods Pending. Memory requests and limits stay the defaults: they are
+    // what the peak-memory check is about.
+    sample.spec.converter.resources = {
+      requests: { cpu: '100m', memory: '512Mi' },
+      limits: { memory: '1Gi' },
+    };
+    sample.spec.resizer.resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } };
+    return JSON.stringify(sample);
+  };
+  const serviceUrl = (name: string) =>
+    `http://${kubectl('-n', ns, 'get', 'svc', name, '-o', 'jsonpath={.spec.clusterIP}').trim()}`;
+  // The operator's Lease identity is `<pod name>_<random>`.
+  const leaderPod = () =>
+    kubectl(
+      '-n',
+      env.RELEASE_NAMESPACE,
+      'get',
+      'lease',
+      env.RELEASE,
+      '-o',
+      'jsonpath={.spec.holderIdentity}',
+    ).replace(/_[^_]*$/, '');
+  const operatorPods = () =>
+    kubectl(
+      '-n',
+      env.RELEASE_NAMESPACE,
+      'get',
+      'pods',
+      '-l',
+      `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`,
+      '-o',
+      'jsonpath={.items[*].metadata.name}',
+    )
+      .split(' ')
+      .filter(Boolean);
+  const children = () =>
+    kubectl(
+      '-n',
+      ns,
+      'get',
+      'deployments,services,configmaps',
+      '-l',
+      'app.kubernetes.io/instance=photos',
+      '-o',
+      'name',
+    )
+      .trim()
+      .split('\n')
+      .filter(Boolean);
+
+  beforeAll(async () => {
+    // The bucket and the sample's watermark logo, straight into MinIO.
+    const s3 = new S3Client({
+      endpoint: env.KIND_S3_HOST_ENDPOINT,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: env.KIND_S3_ACCESS_KEY_ID, secretAccessKey: env.KIND_S3_SECRET_ACCESS_KEY },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const logo = await sharp({
+      create: { width: 400, height: 200, channels: 4, background: { r: 255, g: 0, b: 255, alpha: 1 } },
+    })
+      .png()
+      .toBuffer();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'brand/logo.png', Body: logo }));
+    s3.destroy();
+
+    kubectl('create', 'namespace', ns);
+    const secret = (name: string, ...literals: string[]) =>
+      kubectl('-n', ns, 'create', 'secret', 'generic', name, ...literals.map((l) => `--from-literal=${l}`));
+    secret(
+      'photos-s3',
+      `accessKeyId=${env.KIND_S3_ACCESS_KEY_ID}`,
+      `secretAccessKey=${env.KIND_S3_SECRET_ACCESS_KEY}`,
+    );
+    secret('photos-amqp', `url=${env.KIND_AMQP_URL}`);
+    secret('photos-signing', `keys=${signingKey}`);
+  });
+
+  afterAll(() => {
+    kubectl('delete', 'namespace', ns, '--wait=false', '--ignore-not-found');
+    if (memory.length) {
+      const dir = path.join(REPO, '.run/kind');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'memory.json'), JSON.stringify(memory, null, 2));
+      const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+      console.log(
+        ['pod/container: peak (cgroup, with page cache) / rss now / limit']
+          .concat(
+            memory.map(
+              (m) => `${m.pod}/${m.container}: ${mib(m.peakBytes)} / ${mib(m.rssBytes)} / ${m.limit}`,
+            ),
+          )
+          .join('\n'),
+      );
+    }
+  });
+
+  it('runs two operator replicas from the chart, one holding the Lease', () => {
+    const pods = kubectlJson<{ items: { metadata: { name: string }; status: { phase: string } }[] }>(
+      '-n',
+      env.RELEASE_NAMESPACE,
+      'get',
+      'pods',
+      '-l',
+      `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`,
+    );
+    expect(pods.items.map((p) => p.status.phase)).toEqual(['Running', 'Running']);
+    expect(pods.items.map((p) => p.metadata.name)).toContain(leaderPod());
+  });
+
+  it('applies the documented sample against the real RabbitMQ and S3 and becomes Ready', () => {
+    kubectlApply(ns, platform());
+    kubectl('-n', ns, 'wait', '--for=condition=Ready', 'imageplatform/photos', '--timeout=300s');
+    expect(children().sort()).toEqual([
+      'configmap/photos-config',
+      'deployment.apps/photos-converter',
+      'deployment.apps/photos-media',
+      'deployment.apps/photos-resizer',
+      'service/photos-media',
+      'service/photos-resizer',
+    ]);
+    media = serviceUrl('photos-media');
+    resizer = serviceUrl('photos-resizer');
+  });
+
+  it('takes real photos through the media Service, the 18 MP progressive one included, to ready', async () => {
+    const dir = realPhotosDir();
+    const large = await largeProgressivePhoto();
+    // The large one plus the three smallest JPEGs: real files, a bounded run on two cores.
+    const others = readdirSync(dir)
+      .filter((n) => /\.jpe?g$/i.test(n))
+      .map((n) => path.join(dir, n))
+      .filter((f) => f !== large)
+      .sort((a, b) => statSync(a).size - statSync(b).size)
+      .slice(0, 3);
+    for (const file of [large, ...others]) {
+      const res = await fetch(`${media}/v1/photos`, {
+        method: 'POST',
+        body: readFileSync(file),
+        headers: { 'content-type': 'application/octet-stream', 'x-photographer': 'Kind Example' },
+      });
+      expect(res.status, `${path.basename(file)}: ${res.status}`).toBe(201);
+      const body = (await res.json()) as { id: string; original: { width: number; height: number } };
+      uploaded.push({ id: body.id, file, width: body.original.width, height: body.original.height });
+    }
+    expect(uploaded[0]).toMatchObject({ width: 5640, height: 3172 });
+    for (const photo of uploaded) {
+      const status = await eventually(
+        async () => {
+          const s = (await (await fetch(`${media}/v1/photos/${photo.id}`)).json()) as { status: string };
+          if (s.status === 'failed') throw new Error(`${photo.file} failed: ${JSON.stringify(s)}`);
+          return s.status === 'ready' && s;
+        },
+        { timeoutMs: 240_000, intervalMs: 1000, what: `${path.basename(photo.file)} to be ready` },
+      );
+      expect(status.status).toBe('ready');
+    }
+  });
+
+  it('renders signed, resized, watermarked and negotiated images through the resizer Service', async () => {
+    const [large] = uploaded;
+    const get = (pathAndQuery: string, accept = '*/*') =>
+      fetch(`${resizer}${pathAndQuery}`, { headers: { accept } });
+    const image = async (res: Response) => {
+      expect(res.status).toBe(200);
+      const buf = Buffer.from(await res.arrayBuffer());
+      return { buf, meta: await sharp(buf).metadata() };
+    };
+    const photoPath = `/v1/photos/${large!.id}`;
+
+    const unsigned = await get(`${photoPath}?w=800&fmt=jpeg`);
+    expect(unsigned.status).toBe(403);
+    // Well-formed, but made with another key.
+    const forged = await get(signed('not-the-key', photoPath, { w: '800', fmt: 'jpeg' }));
+    expect(forged.status).toBe(403);
+
+    const jpeg = await image(await get(signed(signingKey, photoPath, { w: '800', fmt: 'jpeg' })));
+    expect(jpeg.meta).toMatchObject({ format: 'jpeg', width: 800, height: Math.round((800 * 3172) / 5640) });
+
+    const webp = await image(await get(signed(signingKey, photoPath, { w: '640', h: '640', fmt: 'webp' })));
+    expect(webp.meta).toMatchObject({ format: 'webp', width: 640, height: 640 });
+
+    const avifRes = await get(signed(signingKey, photoPath, { w: '600' }), 'image/avif,image/webp,*/*');
+    expect(avifRes.headers.get('vary')).toMatch(/accept/i);
+    const avif = await image(avifRes);
+    expect(avif.meta).toMatchObject({ format: 'heif', compression: 'av1', width: 600 });
+    const negotiatedWebp = await image(
+      await get(signed(signingKey, photoPath, { w: '600' }), 'image/webp,*/*'),
+    );
+    expect(negotiatedWebp.meta).toMatchObject({ format: 'webp', width: 600 });
+    const fallback = await image(await get(signed(signingKey, photoPath, { w: '600' }), 'image/jpeg'));
+    expect(fallback.meta).toMatchObject({ format: 'jpeg', width: 600 });
+
+    // The watermark, against the same resize done here from the original: the
+    // sample's magenta logo in the south-east corner and the attribution plate
+    // in the south-west change those corners, and the middle stays the same.
+    // (A reference from the original rather than `wm=0`, which a platform may refuse.)
+    const marked = await image(await get(signed(signingKey, photoPath, { w: '800', fmt: 'png' })));
+    const reference = await sharp(large!.file).rotate().resize({ width: 800 }).png().toBuffer();
+    // Kept for a look: .run/kind/renditions/.
+    mkdirSync(RENDITIONS, { recursive: true });
+    writeFileSync(path.join(RENDITIONS, 'watermarked.png'), marked.buf);
+    writeFileSync(path.join(RENDITIONS, 'reference.png'), reference);
+    const h = Math.round((800 * 3172) / 5640);
+    const mean = async (buf: Buffer, left: number, top: number) => {
+      // stats() reads its input, not the pipeline: extract into a buffer first.
+      const region = await sharp(buf).extract({ left, top, width: 120, height: 60 }).png().toBuffer();
+      return (await sharp(region).stats()).channels.map((c) => c.mean);
+    };
+    const diff = async (left: number, top: number) => {
+      const [a, b] = [await mean(marked.buf, left, top), await mean(reference, left, top)];
+      return Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+    };
+    expect(await diff(340, Math.round(h / 2) - 30)).toBeLessThan(6);
+    expect(await diff(680, h - 60)).toBeGreaterThan(20);
+    expect(await diff(0, h - 60)).toBeGreaterThan(10);
+    // Every other photo renders too, straight from its stored renditions.
+    for (const photo of uploaded.slice(1)) {
+      const out = await image(
+        await get(signed(signingKey, `/v1/photos/${photo.id}`, { w: '320', fmt: 'webp' })),
+      );
+      expect(out.meta).toMatchObject({ format: 'webp', width: 320 });
+    }
+  });
+
+  it('records peak memory of every component against its limit, with no restarts', () => {
+    memory.push(
+      ...memoryOf(ns, ['-l', 'app.kubernetes.io/instance=photos']),
+      ...memoryOf(env.RELEASE_NAMESPACE, [
+        '-l',
+        `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`,
+      ]),
+      ...memoryOf('queue', ['-l', 'app=rabbitmq']),
+      ...memoryOf('storage', ['-l', 'app=minio']),
+    );
+    for (const row of memory) {
+      expect(row.restarts, `${row.pod} restarted`).toBe(0);
+      if (row.limit !== 'none') expect(row.peakBytes, row.pod).toBeLessThan(quantityBytes(row.limit));
+    }
+  });
+
+  it('fails over to the other operator replica, which reconciles a change', async () => {
+    const leader = leaderPod();
+    const survivor = operatorPods().find((name) => name !== leader);
+    const started = Date.now();
+    kubectl('-n', env.RELEASE_NAMESPACE, 'delete', 'pod', leader, '--wait=false');
+    // A leader that stops cleanly empties holderIdentity first: wait for a name.
+    const next = await eventually(
+      () => {
+        const holder = leaderPod();
+        return holder !== '' && holder !== leader && holder;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'another replica to take the Lease' },
+    );
+    console.log(`Lease moved from ${leader} to ${next} in ${Date.now() - started} ms`);
+    // The replica that was already running, not the Deployment's replacement.
+    expect(next).toBe(survivor);
+    kubectl(
+      '-n',
+      ns,
+      'patch',
+      'imageplatform',
+      'photos',
+      '--type=merge',
+      '-p',
+      '{"spec":{"media":{"replicas":1}}}',
+    );
+    await eventually(
+      () => kubectl('-n', ns, 'get', 'deploy', 'photos-media', '-o', 'jsonpath={.spec.replicas}') === '1',
+      { timeoutMs: 60_000, what: 'the new leader to scale media to 1' },
+    );
+  });
+
+  it('garbage-collects every child when the platform is deleted', async () => {
+    kubectl('-n', ns, 'delete', 'imageplatform', 'photos', '--wait=true', '--timeout=60s');
+    await eventually(() => children().length === 0, { timeoutMs: 120_000, what: 'children to be collected' });
+    const pods = await eventually(
+      () =>
+        kubectl('-n', ns, 'get', 'pods', '-l', 'app.kubernetes.io/instance=photos', '-o', 'name').trim() ===
+        '',
+      { timeoutMs: 120_000, what: 'the platform pods to go' },
+    );
+    expect(pods).toBe(true);
+  });
+
+  it('sent nothing out of the machine: the egress guard dropped no packet', () => {
+    expect(egressDrops()).toBe(0);
+  });
+});

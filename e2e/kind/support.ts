@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { childEnv, kindEnv } from './config.js';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** kubectl against the kind cluster. */
+export function kubectl(...args: string[]): string {
+  return execFileSync('kubectl', args, {
+    cwd: REPO,
+    env: childEnv(),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** `kubectl apply -f -` of a manifest (YAML or JSON) into `namespace`. */
+export function kubectlApply(namespace: string, manifest: string): void {
+  execFileSync('kubectl', ['-n', namespace, 'apply', '-f', '-'], {
+    input: manifest,
+    env: childEnv(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+export function kubectlJson<T>(...args: string[]): T {
+  return JSON.parse(kubectl(...args, '-o', 'json')) as T;
+}
+
+/** Packets the egress guard dropped: anything forwarded from the docker or kind networks to the outside. */
+export function egressDrops(): number {
+  const out = execFileSync('iptables', ['-L', kindEnv().KIND_EGRESS_CHAIN, '-v', '-x', '-n'], {
+    encoding: 'utf8',
+  });
+  const drop = out.split('\n').find((line) => line.trim().split(/\s+/)[2] === 'DROP');
+  if (!drop) throw new Error(`no DROP rule in ${kindEnv().KIND_EGRESS_CHAIN}:\n${out}`);
+  return Number(drop.trim().split(/\s+/)[0]);
+}
+
+/**
+ * The resizer's URL signature, written from the README's contract rather than
+ * imported: HMAC-SHA256, base64url, over the path and the query sorted by
+ * name, without `s`; the URL in that spelling with `s` last.
+ */
+export function signed(key: string, pathname: string, params: Record<string, string>): string {
+  const query = new URLSearchParams(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const canonical = query.size ? `${pathname}?${query.toString()}` : pathname;
+  const s = createHmac('sha256', key).update(canonical).digest('base64url');
+  // Written canonically too, sorted and `s` last: a resizer may refuse other spellings.
+  return `${canonical}${query.size ? '&' : '?'}s=${s}`;
+}
+
+interface PodList {
+  items: {
+    metadata: { name: string; namespace: string; labels?: Record<string, string> };
+    spec: { containers: { name: string; resources?: { limits?: { memory?: string } } }[] };
+    status: { containerStatuses?: { name: string; restartCount: number }[] };
+  }[];
+}
+
+export interface MemoryRow {
+  pod: string;
+  container: string;
+  /** memory.max_usage_in_bytes of the container's cgroup (v1; memory.peak on v2), page cache included. */
+  peakBytes: number;
+  /** total_rss now, without page cache. */
+  rssBytes: number;
+  limit: string;
+  restarts: number;
+}
+
+/** Peak memory of every container of the pods matching `selector`, read from its own cgroup. */
+export function memoryOf(namespace: string, selector: string[]): MemoryRow[] {
+  const pods = kubectlJson<PodList>('-n', namespace, 'get', 'pods', ...selector);
+  return pods.items.flatMap((pod) =>
+    pod.spec.containers.map((c) => {
+      // cgroup v1 mounts the container's own memory cgroup here; v2 has memory.peak.
+      const script =
+        'if [ -f /sys/fs/cgroup/memory/memory.max_usage_in_bytes ]; then ' +
+        'cat /sys/fs/cgroup/memory/memory.max_usage_in_bytes; grep "^total_rss " /sys/fs/cgroup/memory/memory.stat | cut -d" " -f2; ' +
+        'else cat /sys/fs/cgroup/memory.peak; grep "^anon " /sys/fs/cgroup/memory.stat | cut -d" " -f2; fi';
+      const [peak, rss] = kubectl(
+        '-n',
+        namespace,
+        'exec',
+        pod.metadata.name,
+        '-c',
+        c.name,
+        '--',
+        'sh',
+        '-c',
+        script,
+      )
+        .trim()
+        .split('\n')
+        .map(Number);
+      return {
+        pod: pod.metadata.name,
+        container: c.name,
+        peakBytes: peak ?? NaN,
+        rssBytes: rss ?? NaN,
+        limit: c.resources?.limits?.memory ?? 'none',
+        restarts: pod.status.containerStatuses?.find((s) => s.name === c.name)?.restartCount ?? 0,
+      };
+    }),
+  );
+}
+
+const UNITS: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, K: 1e3, M: 1e6, G: 1e9 };
+
+/** A memory quantity (`512Mi`, `1G`, `1073741824`) in bytes. */
+export function quantityBytes(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMG]i?)?$/.exec(q);
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] ? UNITS[m[2]]! : 1);
+}

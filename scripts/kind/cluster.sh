@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# The kind cluster for the e2e, assembled offline.
+#   up:   engine and egress guard (docker.sh), kind and the node image
+#         (build.sh, node-image.sh), the cluster, a host route to its
+#         Services, and RabbitMQ and MinIO as pods. Writes the kubeconfig to
+#         .run/kind-<cluster>.kubeconfig and endpoints to .run/kind.env.
+#   down: removes all of it and leaves the host as it was.
+#   load IMAGE: loads a local image into the node.
+source "$(dirname "$0")/lib.sh"
+
+KIND_ENV="$RUN_DIR/kind.env"
+ROUTE_STATE="$KIND_RUN/route"
+kind() { "$(kind_bin)" "$@"; }
+kctl() { kubectl --kubeconfig "$KIND_KUBECONFIG" "$@"; }
+
+cluster_exists() { kind get clusters 2>/dev/null | grep -qx "$KIND_CLUSTER"; }
+node_ip() { docker inspect -f "{{(index .NetworkSettings.Networks \"$KIND_NETWORK\").IPAddress}}" "$KIND_CLUSTER-control-plane"; }
+
+create_cluster() {
+  local node_image="$1" config="$KIND_RUN/cluster.yaml"
+  sed -e "s|__K8S_REPO__|$LOCAL_REPO/k8s|" -e "s|__ETCD_VERSION__|$ETCD_VERSION|" "$KIND_SCRIPTS/cluster.yaml" > "$config"
+  log "creating kind cluster $KIND_CLUSTER from $node_image"
+  kind create cluster --name "$KIND_CLUSTER" --image "$node_image" --config "$config" \
+    --kubeconfig "$KIND_KUBECONFIG" --wait 180s
+}
+
+# The host reaches ClusterIPs through the node: kube-proxy there DNATs them and,
+# as the source is outside the pod range, masquerades, so replies come back.
+add_service_route() {
+  local ip; ip="$(node_ip)"
+  ip route replace "$KIND_SERVICE_SUBNET" via "$ip" dev "$KIND_BRIDGE"
+  echo "$KIND_SERVICE_SUBNET via $ip dev $KIND_BRIDGE" > "$ROUTE_STATE"
+}
+
+build_rabbitmq() {
+  local ctx; ctx="$(mktemp -d)"
+  printf 'FROM %s\nUSER rabbitmq\n' "$("$KIND_SCRIPTS/rootfs.sh" rabbitmq rabbitmq-server)" > "$ctx/Dockerfile"
+  docker build -q --network none -t "$1" "$ctx" >/dev/null; rm -rf "$ctx"
+}
+build_minio() {
+  "$SCRIPTS_DIR/build-tools.sh" minio
+  binary_image "$1" "$("$KIND_SCRIPTS/rootfs.sh" minbase ca-certificates)" "$(bin_dir minio "$MINIO_VERSION")/minio"
+}
+
+secret_value() { # NAMESPACE SECRET KEY
+  { kctl -n "$1" get secret "$2" -o "jsonpath={.data.$3}" 2>/dev/null || true; } | base64 -d
+}
+
+deploy_backing() {
+  local rabbitmq="$LOCAL_REPO/rabbitmq:$DEBIAN_SUITE" minio="$LOCAL_REPO/minio:$MINIO_VERSION"
+  cached_image "$rabbitmq" build_rabbitmq
+  cached_image "$minio" build_minio
+  kind load docker-image --name "$KIND_CLUSTER" "$rabbitmq" "$minio" >/dev/null
+  sed -e "s|__RABBITMQ_IMAGE__|$rabbitmq|" -e "s|__MINIO_IMAGE__|$minio|" "$KIND_SCRIPTS/manifests/backing.yaml" |
+    kctl apply -f - >/dev/null
+  # Random credentials, made once per cluster.
+  local amqp_pass s3_key s3_secret
+  amqp_pass="$(secret_value queue rabbitmq password)"
+  [[ -n "$amqp_pass" ]] || amqp_pass="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  s3_key="$(secret_value storage minio accessKeyId)"
+  [[ -n "$s3_key" ]] || s3_key="enlarger-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  s3_secret="$(secret_value storage minio secretAccessKey)"
+  [[ -n "$s3_secret" ]] || s3_secret="$(head -c 30 /dev/urandom | base64 | tr '+/' '-_')"
+  kctl -n queue create secret generic rabbitmq --from-literal=password="$amqp_pass" \
+    --from-literal=rabbitmq.conf="$(printf 'default_user = enlarger\ndefault_pass = %s\nloopback_users = none\nvm_memory_high_watermark.absolute = 314572800\n' "$amqp_pass")" \
+    --dry-run=client -o yaml | kctl apply -f - >/dev/null
+  kctl -n storage create secret generic minio --from-literal=accessKeyId="$s3_key" --from-literal=secretAccessKey="$s3_secret" \
+    --dry-run=client -o yaml | kctl apply -f - >/dev/null
+  kctl -n queue rollout status deploy/rabbitmq --timeout=180s >/dev/null
+  kctl -n storage rollout status deploy/minio --timeout=120s >/dev/null
+  local s3_ip amqp_ip
+  s3_ip="$(kctl -n storage get svc minio -o jsonpath='{.spec.clusterIP}')"
+  amqp_ip="$(kctl -n queue get svc rabbitmq -o jsonpath='{.spec.clusterIP}')"
+  umask 077
+  cat > "$KIND_ENV" <<ENV
+# Written by scripts/kind/cluster.sh up. In-cluster endpoints are what the
+# platform's Secrets hold; host endpoints are the same Services by ClusterIP.
+KIND_CLUSTER=$KIND_CLUSTER
+KIND_KUBECONFIG=$KIND_KUBECONFIG
+KIND_EGRESS_CHAIN=$EGRESS_CHAIN
+KIND_AMQP_URL=amqp://enlarger:$amqp_pass@rabbitmq.queue.svc:5672
+KIND_AMQP_HOST_URL=amqp://enlarger:$amqp_pass@$amqp_ip:5672
+KIND_S3_ENDPOINT=http://minio.storage.svc:9000
+KIND_S3_HOST_ENDPOINT=http://$s3_ip:9000
+KIND_S3_ACCESS_KEY_ID=$s3_key
+KIND_S3_SECRET_ACCESS_KEY=$s3_secret
+ENV
+  log "rabbitmq (queue/rabbitmq) and minio (storage/minio) ready; endpoints in $KIND_ENV"
+}
+
+up() {
+  local start=$SECONDS
+  "$KIND_SCRIPTS/docker.sh" up
+  "$KIND_SCRIPTS/build.sh" kind
+  local node_image; node_image="$("$KIND_SCRIPTS/node-image.sh")"
+  if cluster_exists; then
+    log "kind cluster $KIND_CLUSTER already exists"
+    kind get kubeconfig --name "$KIND_CLUSTER" > "$KIND_KUBECONFIG"
+  else
+    create_cluster "$node_image"
+  fi
+  add_service_route
+  deploy_backing
+  log "kind cluster $KIND_CLUSTER up in $((SECONDS - start)) s: KUBECONFIG=$KIND_KUBECONFIG"
+}
+
+down() {
+  if [[ -x "$(kind_bin)" ]] && docker info >/dev/null 2>&1 && cluster_exists; then
+    log "deleting kind cluster $KIND_CLUSTER"
+    kind delete cluster --name "$KIND_CLUSTER"
+  fi
+  if [[ -f "$ROUTE_STATE" ]]; then
+    # shellcheck disable=SC2046
+    ip route del $(cat "$ROUTE_STATE") 2>/dev/null || true
+    rm -f "$ROUTE_STATE"
+  fi
+  "$KIND_SCRIPTS/docker.sh" down
+  rm -f "$KIND_KUBECONFIG" "$KIND_ENV"
+}
+
+# Loads a locally built image into the node, so pods start it without a pull.
+load() {
+  local img="${1:?usage: cluster.sh load IMAGE}" start=$SECONDS
+  kind load docker-image --name "$KIND_CLUSTER" "$img" >/dev/null
+  log "loaded $img into $KIND_CLUSTER in $((SECONDS - start)) s"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  load) load "${2:-}" ;;
+  *) die "usage: $0 up|down|load IMAGE" ;;
+esac

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the project's image IMG from the Dockerfile's `prebuilt` target on
+# the local base image: dist/ and the production node_modules are made on the
+# host (which reaches the npm registry) and passed as the build context, since
+# nothing inside a container build may reach the network here.
+# Usage: scripts/kind/image.sh IMG
+source "$(dirname "$0")/lib.sh"
+
+img="${1:?usage: image.sh IMG}"
+base="$("$KIND_SCRIPTS/base-image.sh")"
+ctx="$KIND_RUN/image-context"
+rm -rf "$ctx" && mkdir -p "$ctx"
+log "compiling dist/ and installing production node_modules for $img"
+(cd "$REPO_ROOT" && npx tsc -p tsconfig.build.json --outDir "$ctx/dist")
+cp "$REPO_ROOT/package.json" "$REPO_ROOT/package-lock.json" "$ctx/"
+(cd "$ctx" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
+docker build -q --network none --target prebuilt --build-arg BASE_IMAGE="$base" \
+  -f "$REPO_ROOT/Dockerfile" -t "$img" "$ctx" >/dev/null
+log "built $img: $(docker image inspect -f '{{.Size}}' "$img" | awk '{printf "%.0f MB", $1/1e6}')"
