@@ -45,7 +45,7 @@ check: node_modules ## Lint, typecheck (tests included) and check for circular i
 ##@ Test
 
 .PHONY: test
-test: node_modules check test-unit deps test-integration test-e2e ## Everything: check, unit, then integration and e2e on infrastructure it starts.
+test: node_modules check test-unit deps test-integration test-e2e kind-up test-e2e-kind ## Everything: check, unit, integration and e2e on infrastructure it starts, then e2e on real pods in kind.
 
 .PHONY: test-unit
 test-unit: node_modules ## Unit tests (no infrastructure).
