@@ -176,7 +176,7 @@ describe('ImagePlatform on kind', () => {
     expect(pods.items.map((p) => p.metadata.name)).toContain(leaderPod());
   });
 
-  it('applies the documented sample against the real RabbitMQ and S3 and becomes Ready', () => {
+  it('applies the documented sample against the real RabbitMQ and S3 and becomes Ready', async () => {
     kubectlApply(ns, platform());
     kubectl('-n', ns, 'wait', '--for=condition=Ready', 'imageplatform/photos', '--timeout=300s');
     expect(children().sort()).toEqual([
@@ -189,6 +189,17 @@ describe('ImagePlatform on kind', () => {
     ]);
     media = serviceUrl('photos-media');
     resizer = serviceUrl('photos-resizer');
+    // Ready pods are not yet a routed Service: kube-proxy programs a new ClusterIP on its next sync, and
+    // until then the node answers "unreachable" (EHOSTUNREACH). Wait until each Service answers at all.
+    for (const url of [media, resizer]) {
+      await eventually(
+        async () => (await fetch(`${url}/v1/photos/none`).catch(() => undefined)) !== undefined,
+        {
+          timeoutMs: 60_000,
+          what: `${url} to route`,
+        },
+      );
+    }
   });
 
   it('takes real photos through the media Service, the 18 MP progressive one included, to ready', async () => {
