@@ -5,6 +5,7 @@ import type { ImagePlatform } from '../api/imageplatform.js';
 import { childName, selectorLabels, type Component } from '../api/names.js';
 import type { AutoscalingTargetStatus } from '../api/status.js';
 import type { ConverterAutoscaling, ResizerAutoscaling } from '../api/spec.js';
+import { rfc3339Seconds } from '../status/conditions.js';
 import { decideConverter } from './decide-converter.js';
 import { decideResizer, type ScaleDecision, type ScaleHistory } from './decide-resizer.js';
 import type { AutoscalerMetrics } from './metrics.js';
@@ -142,7 +143,7 @@ export class Autoscaler {
     if (decision.desired !== current) {
       await this.cluster.scale(namespace, deployment, decision.desired);
       if (decision.desired > current) state.scaleUps.push({ at: now, from: current });
-      state.lastScaleTime = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      state.lastScaleTime = rfc3339Seconds(new Date(now));
       this.log.info(
         { platform: cr.metadata.name, namespace, component: row.name, from: current, to: decision.desired },
         decision.message,
@@ -205,7 +206,7 @@ export class Autoscaler {
     let backlog: number | undefined;
     try {
       const url = await this.cluster.secretValue(namespace, ref.name, ref.key);
-      if (url) backlog = (await this.backlog.read(`${namespace}/${name}`, url, cr.spec.queue.name)).messages;
+      if (url) backlog = (await this.backlog.read(cr.metadata.uid, url, cr.spec.queue.name)).messages;
     } catch (err) {
       this.metrics.scrapeFailures.inc({ platform: name, namespace, component: row.name });
       this.log.debug({ platform: name, error: messageOf(err) }, 'cannot read the queue backlog');
@@ -230,10 +231,5 @@ export class Autoscaler {
       if (key.endsWith('/converter'))
         await this.backlog.forget(key.slice(0, -'/converter'.length)).catch(() => undefined);
     }
-  }
-
-  /** Forgets every platform; the next leader starts with no history. */
-  reset(): void {
-    this.state.clear();
   }
 }

@@ -38,4 +38,4 @@ export const findCondition = (conditions: readonly Condition[] | undefined, type
 
 // metav1.Time has second precision; writing milliseconds would make every
 // round trip through the apiserver look like a change.
-const rfc3339Seconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const rfc3339Seconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
