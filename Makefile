@@ -154,13 +154,16 @@ helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONF
 	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl wait --for=condition=Established --timeout=30s crd/imageplatforms.enlarger.dev
 	img='$(IMG)'; KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} $(HELM) upgrade --install $(RELEASE) charts/enlarger \
 	  --namespace $(RELEASE_NAMESPACE) --create-namespace --skip-crds \
-	  --set image.repository="$${img%:*}" --set image.tag="$${img##*:}" --wait --timeout 180s
+	  --set image.repository="$${img%:*}" --set image.tag="$${img##*:}" $(if $(IMAGE_ID),--set-string 'podAnnotations.enlarger\.dev/image-id=$(IMAGE_ID)') --wait --timeout 180s
 
 .PHONY: test-e2e-kind
 test-e2e-kind: node_modules image ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, failover, GC, no egress.
 	@[[ -f .run/kind.env ]] || { echo "no kind cluster: run 'make kind-up' first" >&2; exit 1; }
 	KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh load $(IMG)
 	scripts/build-tools.sh helm
-	$(MAKE) --no-print-directory helm-install IMG=$(IMG) KUBECONFIG=$(KIND_KUBECONFIG)
+	@# The tag stays the same across builds, so a reused cluster would keep running the
+	@# operator pods of the last build: the image's ID in a pod annotation rolls them.
+	$(MAKE) --no-print-directory helm-install IMG=$(IMG) KUBECONFIG=$(KIND_KUBECONFIG) \
+	  IMAGE_ID="$$(docker image inspect -f '{{.Id}}' $(IMG) | cut -d: -f2 | cut -c1-12)"
 	set -a; source .run/kind.env; set +a; IMG=$(IMG) RELEASE=$(RELEASE) RELEASE_NAMESPACE=$(RELEASE_NAMESPACE) \
 	  npx vitest run --project e2e-kind

@@ -71,6 +71,24 @@ export interface MemoryRow {
   restarts: number;
 }
 
+const restartCount = (pod: PodList['items'][number], container: string): number =>
+  pod.status.containerStatuses?.find((s) => s.name === container)?.restartCount ?? 0;
+
+/**
+ * Restart count of every container of the pods matching `selector`, keyed
+ * `pod/container`. A kind cluster outlives one run (`kind-up` reuses it, and
+ * dockerd restarting its node restarts every pod on it), so a suite measures
+ * restarts against these counts taken when it starts, not against zero.
+ */
+export function restartsOf(namespace: string, selector: string[]): Map<string, number> {
+  const pods = kubectlJson<PodList>('-n', namespace, 'get', 'pods', ...selector);
+  return new Map(
+    pods.items.flatMap((pod) =>
+      pod.spec.containers.map((c) => [`${pod.metadata.name}/${c.name}`, restartCount(pod, c.name)] as const),
+    ),
+  );
+}
+
 /** Peak memory of every container of the pods matching `selector`, read from its own cgroup. */
 export function memoryOf(namespace: string, selector: string[]): MemoryRow[] {
   const pods = kubectlJson<PodList>('-n', namespace, 'get', 'pods', ...selector);
@@ -102,7 +120,7 @@ export function memoryOf(namespace: string, selector: string[]): MemoryRow[] {
         peakBytes: peak ?? NaN,
         rssBytes: rss ?? NaN,
         limit: c.resources?.limits?.memory ?? 'none',
-        restarts: pod.status.containerStatuses?.find((s) => s.name === c.name)?.restartCount ?? 0,
+        restarts: restartCount(pod, c.name),
       };
     }),
   );
