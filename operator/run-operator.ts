@@ -10,7 +10,8 @@ import { operatorMetrics } from './platform/metrics.js';
 import { platformInformers } from './platform/platform-informers.js';
 import { WorkQueue } from './toolkit/work-queue.js';
 import { reconcile } from './reconcile/reconcile.js';
-import { parseImagePlatform, type ImagePlatform } from './api/imageplatform.js';
+import type { ImagePlatform } from './api/imageplatform.js';
+import { ParsedPlatforms } from './api/parsed-platforms.js';
 import { Autoscaler } from './autoscale/autoscaler.js';
 import { autoscalerMetrics } from './autoscale/metrics.js';
 import { QueueBacklogReader } from './autoscale/queue-backlog.js';
@@ -73,16 +74,15 @@ export async function runOperator(
     autoscalerMetrics(registry),
     log.child({ component: 'autoscaler' }),
   );
+  const parsed = new ParsedPlatforms();
   const platforms = (): ImagePlatform[] =>
-    informers.platformKeys().flatMap((key) => {
-      const [namespace = '', name = ''] = key.split('/');
-      const obj = informers.cache.platform(namespace, name);
-      try {
-        return obj ? [parseImagePlatform(obj)] : [];
-      } catch {
-        return []; // the reconciler reports invalid platforms
-      }
-    });
+    parsed.of(
+      informers.platformKeys().flatMap((key) => {
+        const [namespace = '', name = ''] = key.split('/');
+        const obj = informers.cache.platform(namespace, name);
+        return obj ? [obj] : [];
+      }),
+    );
   let autoscaling: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
 

@@ -8,6 +8,9 @@ export interface Backlog {
   consumers: number;
 }
 
+/** Prefix of the connection name, followed by the platform's uid. */
+export const BACKLOG_CONNECTION_NAME = 'enlarger-operator backlog';
+
 /**
  * Reads queue backlogs over AMQP with a passive declare, which never creates
  * or alters the queue. One connection per platform, reused across intervals,
@@ -50,7 +53,9 @@ export class QueueBacklogReader {
     if (entry && entry.url !== url) await this.forget(platform);
     const existing = this.connections.get(platform);
     if (existing) return existing.model;
-    const model = connect(url, { timeout: 5000 }).then((m) => {
+    // Named, so a broker admin can tell the operator's connections apart.
+    const clientProperties = { connection_name: `${BACKLOG_CONNECTION_NAME} ${platform}` };
+    const model = connect(url, { timeout: 5000, clientProperties }).then((m) => {
       // A dropped connection is replaced on the next read, not retried here.
       m.on('error', (err: unknown) =>
         this.log.debug({ platform, error: messageOf(err) }, 'backlog connection error'),

@@ -6,6 +6,7 @@ import { AmqpTaskQueue, type AmqpQueueOptions } from '../../lib/queue/amqp-queue
 import { deadLetterQueueName, topology } from '../../lib/queue/amqp-topology.js';
 import { QueueUnavailableError, type TaskContext } from '../../lib/queue/queue.js';
 import { testEnv, uniqueName } from '../support/env.js';
+import { brokerConnections, management } from '../support/processes.js';
 
 interface Task {
   id: number;
@@ -77,24 +78,14 @@ async function takeOne(queue: string): Promise<GetMessage> {
 
 /** Closes the connection named `connectionName` from the broker side, as a broker restart or network cut would. */
 async function killConnection(connectionName: string): Promise<void> {
-  const base = new URL(testEnv().RABBITMQ_MANAGEMENT_URL);
-  const auth = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
-  base.username = '';
-  base.password = '';
   let serverName: string | undefined;
-  // The management plugin lists new connections only after its next stats tick.
   await waitFor(`connection ${connectionName} in the management API`, async () => {
-    const res = await fetch(new URL('api/connections', base), { headers: { authorization: auth } });
-    const connections = (await res.json()) as Array<{
-      name: string;
-      client_properties?: { connection_name?: string };
-    }>;
-    serverName = connections.find((c) => c.client_properties?.connection_name === connectionName)?.name;
+    serverName = (await brokerConnections()).get(connectionName);
     return serverName !== undefined;
   });
-  const res = await fetch(new URL(`api/connections/${encodeURIComponent(serverName!)}`, base), {
+  const res = await management(`connections/${encodeURIComponent(serverName!)}`, {
     method: 'DELETE',
-    headers: { authorization: auth, 'x-reason': 'integration test' },
+    headers: { 'x-reason': 'integration test' },
   });
   expect(res.status).toBe(204);
 }

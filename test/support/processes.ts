@@ -56,16 +56,41 @@ export async function metricValue(baseUrl: string, name: string): Promise<number
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-/** Counters of a queue from the RabbitMQ management API. */
-export async function queueCounters(queue: string): Promise<{ ready: number; unacked: number }> {
+/** A request to the RabbitMQ management API, with the credentials of RABBITMQ_MANAGEMENT_URL. */
+export async function management(path: string, init: RequestInit = {}): Promise<Response> {
   const url = new URL(testEnv().RABBITMQ_MANAGEMENT_URL);
   const auth = Buffer.from(
     `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
   ).toString('base64');
-  const res = await fetch(`${url.origin}/api/queues/%2F/${encodeURIComponent(queue)}`, {
-    headers: { authorization: `Basic ${auth}` },
+  return fetch(`${url.origin}/api/${path}`, {
+    ...init,
+    headers: { ...init.headers, authorization: `Basic ${auth}` },
   });
+}
+
+/** Counters of a queue from the RabbitMQ management API. */
+export async function queueCounters(queue: string): Promise<{ ready: number; unacked: number }> {
+  const res = await management(`queues/%2F/${encodeURIComponent(queue)}`);
   if (!res.ok) throw new Error(`management API answered ${res.status}`);
   const q = (await res.json()) as { messages_ready?: number; messages_unacknowledged?: number };
   return { ready: q.messages_ready ?? 0, unacked: q.messages_unacknowledged ?? 0 };
+}
+
+/**
+ * Open connections by client-given name (`connection_name`) to the broker's
+ * own name for them. The management plugin lists a connection only after its
+ * next stats tick (5 s by default), and drops a closed one the same way: poll.
+ */
+export async function brokerConnections(): Promise<Map<string, string>> {
+  const res = await management('connections');
+  if (!res.ok) throw new Error(`management API answered ${res.status}`);
+  const list = (await res.json()) as Array<{
+    name: string;
+    client_properties?: { connection_name?: string };
+  }>;
+  return new Map(
+    list.flatMap((c) =>
+      c.client_properties?.connection_name ? [[c.client_properties.connection_name, c.name]] : [],
+    ),
+  );
 }
