@@ -11,12 +11,12 @@ import { readFile } from 'node:fs/promises';
 import { EventsV1Api } from '@kubernetes/client-node';
 import { withNamespace } from '../../test/support/cluster.js';
 import { Constellation } from '../../test/support/constellation.js';
-import { testEnv, uniqueName } from '../../test/support/env.js';
+import { uniqueName } from '../../test/support/env.js';
 import { installCrds, kubeClients, kubectl, startOperator } from '../../test/support/kube-operator.js';
 import { runKwokPods } from '../../test/support/kwok-pods.js';
 import { missLoad } from '../../test/support/miss-load.js';
 import { largeProgressivePhoto } from '../../test/support/photos.js';
-import { platformsIn } from '../../test/support/platforms.js';
+import { autoscaledResizer, createLiveSecrets, platformsIn } from '../../test/support/platforms.js';
 import { buildCli } from '../../test/support/processes.js';
 import { eventually } from '../../test/support/wait.js';
 import { plot, type Mark, type Second } from './plot.js';
@@ -40,18 +40,7 @@ const c = new Constellation();
 await Promise.all([c.createBucket(), buildCli()]);
 installCrds();
 const dropNamespace = await withNamespace(kc, ns);
-const t = testEnv();
-await core.createNamespacedSecret({
-  namespace: ns,
-  body: {
-    metadata: { name: 's3' },
-    stringData: { accessKeyId: t.S3_ACCESS_KEY_ID, secretAccessKey: t.S3_SECRET_ACCESS_KEY },
-  },
-});
-await core.createNamespacedSecret({
-  namespace: ns,
-  body: { metadata: { name: 'amqp' }, stringData: { url: t.AMQP_URL } },
-});
+await createLiveSecrets(core, ns);
 const media = await c.startMedia();
 await c.startConverter();
 const upload = await c.upload(media, await readFile(await largeProgressivePhoto()), {
@@ -61,34 +50,18 @@ const photoId = ((await upload.json()) as { id: string }).id;
 await c.settled(media, photoId, 120_000);
 const operator = startOperator(ns, 'op-bench');
 await operator.port;
-await platformsIn(custom, ns).create({
-  apiVersion: 'enlarger.dev/v1alpha1',
-  kind: 'ImagePlatform',
-  metadata: { name: 'bench' },
-  spec: {
-    storage: {
-      bucket: c.bucket,
-      endpoint: t.S3_ENDPOINT,
-      region: t.S3_REGION,
-      forcePathStyle: true,
-      credentialsSecretRef: { name: 's3' },
+await platformsIn(custom, ns).create(
+  autoscaledResizer(
+    'bench',
+    { bucket: c.bucket, queueName: c.queueName },
+    {
+      targetP95Milliseconds: TARGET_P95,
+      targetQueueDepth: 4,
+      intervalSeconds: interval,
+      scaleDown: { stabilizationSeconds: STABILIZATION },
     },
-    queue: { urlSecretRef: { name: 'amqp' }, name: c.queueName },
-    media: { replicas: 0 },
-    converter: { replicas: 0 },
-    resizer: {
-      autoscaling: {
-        enabled: true,
-        minReplicas: 1,
-        maxReplicas: 4,
-        targetP95Milliseconds: TARGET_P95,
-        targetQueueDepth: 4,
-        intervalSeconds: interval,
-        scaleDown: { stabilizationSeconds: STABILIZATION },
-      },
-    },
-  },
-});
+  ),
+);
 const pods = runKwokPods(apps, core, ns, 'bench-resizer', 'RESIZER_HOST');
 const replicas = async () =>
   (await apps.readNamespacedDeployment({ namespace: ns, name: 'bench-resizer' })).spec?.replicas ?? 0;

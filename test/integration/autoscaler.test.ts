@@ -3,12 +3,12 @@ import { EventsV1Api, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withNamespace } from '../support/cluster.js';
 import { Constellation } from '../support/constellation.js';
-import { testEnv, uniqueName } from '../support/env.js';
+import { uniqueName } from '../support/env.js';
 import { installCrds, kubeClients, startOperator, type OperatorProcess } from '../support/kube-operator.js';
 import { runKwokPods } from '../support/kwok-pods.js';
 import { missLoad } from '../support/miss-load.js';
 import { largeProgressivePhoto } from '../support/photos.js';
-import { platformsIn } from '../support/platforms.js';
+import { autoscaledResizer, createLiveSecrets, liveStorage, platformsIn } from '../support/platforms.js';
 import { buildCli } from '../support/processes.js';
 import { defaultRetryPolicy } from '../../lib/queue/queue.js';
 import { eventually } from '../support/wait.js';
@@ -48,26 +48,12 @@ describe('the autoscaler, against real pods processes, RabbitMQ and S3', () => {
     };
     return status?.autoscaling?.[target];
   };
-  const storage = (bucket: string) => {
-    const t = testEnv();
-    return {
-      bucket,
-      endpoint: t.S3_ENDPOINT,
-      region: t.S3_REGION,
-      forcePathStyle: true,
-      credentialsSecretRef: { name: 's3' },
-    };
-  };
 
   beforeAll(async () => {
     installCrds();
     await Promise.all([c.createBucket(), buildCli()]);
     dropNamespace = await withNamespace(kc, ns);
-    const t = testEnv();
-    const secret = (name: string, stringData: Record<string, string>) =>
-      core.createNamespacedSecret({ namespace: ns, body: { metadata: { name }, stringData } });
-    await secret('s3', { accessKeyId: t.S3_ACCESS_KEY_ID, secretAccessKey: t.S3_SECRET_ACCESS_KEY });
-    await secret('amqp', { url: t.AMQP_URL });
+    await createLiveSecrets(core, ns);
     media = await c.startMedia();
     // A converter in this process makes the master and sizes the resizer serves from.
     await c.startConverter();
@@ -86,28 +72,18 @@ describe('the autoscaler, against real pods processes, RabbitMQ and S3', () => {
   });
 
   it('scales the resizer out on p95 and queue under load, spreads the load, and back to min after the window', async () => {
-    await platforms.create({
-      apiVersion: 'enlarger.dev/v1alpha1',
-      kind: 'ImagePlatform',
-      metadata: { name: 'web' },
-      spec: {
-        storage: storage(c.bucket),
-        queue: { urlSecretRef: { name: 'amqp' }, name: c.queueName },
-        media: { replicas: 0 },
-        converter: { replicas: 0 },
-        resizer: {
-          autoscaling: {
-            enabled: true,
-            minReplicas: 1,
-            maxReplicas: 4,
-            targetP95Milliseconds: 60,
-            targetQueueDepth: 2,
-            intervalSeconds: INTERVAL,
-            scaleDown: { stabilizationSeconds: 15 },
-          },
+    await platforms.create(
+      autoscaledResizer(
+        'web',
+        { bucket: c.bucket, queueName: c.queueName },
+        {
+          targetP95Milliseconds: 60,
+          targetQueueDepth: 2,
+          intervalSeconds: INTERVAL,
+          scaleDown: { stabilizationSeconds: 15 },
         },
-      },
-    });
+      ),
+    );
     const pods = runKwokPods(apps, core, ns, 'web-resizer', 'RESIZER_HOST');
     try {
       await eventually(async () => (await replicas('web-resizer')) === 1 && pods.pods().length === 1, {
@@ -177,28 +153,18 @@ describe('the autoscaler, against real pods processes, RabbitMQ and S3', () => {
 
   it('after the operator is killed mid-scale, scales down no sooner than one window after the restart, without flapping', async () => {
     const window = 20;
-    await platforms.create({
-      apiVersion: 'enlarger.dev/v1alpha1',
-      kind: 'ImagePlatform',
-      metadata: { name: 'again' },
-      spec: {
-        storage: storage(c.bucket),
-        queue: { urlSecretRef: { name: 'amqp' }, name: c.queueName },
-        media: { replicas: 0 },
-        converter: { replicas: 0 },
-        resizer: {
-          autoscaling: {
-            enabled: true,
-            minReplicas: 1,
-            maxReplicas: 4,
-            targetP95Milliseconds: 60,
-            targetQueueDepth: 2,
-            intervalSeconds: INTERVAL,
-            scaleDown: { stabilizationSeconds: window },
-          },
+    await platforms.create(
+      autoscaledResizer(
+        'again',
+        { bucket: c.bucket, queueName: c.queueName },
+        {
+          targetP95Milliseconds: 60,
+          targetQueueDepth: 2,
+          intervalSeconds: INTERVAL,
+          scaleDown: { stabilizationSeconds: window },
         },
-      },
-    });
+      ),
+    );
     const pods = runKwokPods(apps, core, ns, 'again-resizer', 'RESIZER_HOST');
     const generation = async () =>
       (await apps.readNamespacedDeployment({ namespace: ns, name: 'again-resizer' })).metadata!.generation!;
@@ -246,7 +212,7 @@ describe('the autoscaler, against real pods processes, RabbitMQ and S3', () => {
       kind: 'ImagePlatform',
       metadata: { name: 'jobs' },
       spec: {
-        storage: storage(media2.bucket),
+        storage: liveStorage(media2.bucket),
         queue: { urlSecretRef: { name: 'amqp' }, name: media2.queueName, prefetch: 1 },
         media: { replicas: 0 },
         resizer: { replicas: 0 },

@@ -8,9 +8,9 @@ import { defaultRetryPolicy } from '../../lib/queue/queue.js';
 import { signPath } from '../../services/resizer/request/signature.js';
 import { withNamespace } from '../support/cluster.js';
 import { Constellation } from '../support/constellation.js';
-import { testEnv, uniqueName } from '../support/env.js';
+import { uniqueName } from '../support/env.js';
 import { installCrds, kubeClients, startOperator, type OperatorProcess } from '../support/kube-operator.js';
-import { platformsIn } from '../support/platforms.js';
+import { createLiveSecrets, liveStorage, platformsIn } from '../support/platforms.js';
 import { realPhotosDir } from '../support/photos.js';
 import { resolvePodEnv, runContainer } from '../support/local-pod.js';
 import { buildCli, freePort, killAndWait } from '../support/processes.js';
@@ -48,12 +48,7 @@ describe('the config the operator renders', () => {
     installCrds();
     await Promise.all([c.createBucket(), buildCli()]);
     dropNamespace = await withNamespace(kc, ns);
-    const t = testEnv();
-    const secret = (name: string, stringData: Record<string, string>) =>
-      core.createNamespacedSecret({ namespace: ns, body: { metadata: { name }, stringData } });
-    await secret('s3', { accessKeyId: t.S3_ACCESS_KEY_ID, secretAccessKey: t.S3_SECRET_ACCESS_KEY });
-    await secret('amqp', { url: t.AMQP_URL });
-    await secret('signing', { keys: signingKey });
+    await createLiveSecrets(core, ns, signingKey);
     operator = startOperator(ns, 'op-config');
     await operator.port;
   });
@@ -65,19 +60,12 @@ describe('the config the operator renders', () => {
   });
 
   it('runs media, converter and resizer: an upload goes through to a resized image', async () => {
-    const t = testEnv();
     await platforms.create({
       apiVersion: 'enlarger.dev/v1alpha1',
       kind: 'ImagePlatform',
       metadata: { name: 'live' },
       spec: {
-        storage: {
-          bucket: c.bucket,
-          endpoint: t.S3_ENDPOINT,
-          region: t.S3_REGION,
-          forcePathStyle: true,
-          credentialsSecretRef: { name: 's3' },
-        },
+        storage: liveStorage(c.bucket),
         queue: { urlSecretRef: { name: 'amqp', key: 'url' }, name: c.queueName, prefetch: 1 },
         media: { replicas: 1, maxUploadBytes: 10_000_000 },
         converter: { replicas: 1, master: { maxEdge: 1024, format: 'jpeg', quality: 85 }, sizes: SIZES },

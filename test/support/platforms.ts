@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CoreV1Api, CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
 import { parse } from 'yaml';
+import { testEnv } from './env.js';
 import { eventually } from './wait.js';
 
 export const group = 'enlarger.dev';
@@ -71,4 +72,56 @@ export async function createSecrets(core: CoreV1Api, namespace: string): Promise
   await secret('photos-s3', { accessKeyId: 'a', secretAccessKey: 'b' });
   await secret('photos-amqp', { url: 'amqp://guest:guest@rabbitmq:5672' });
   await secret('photos-signing', { keys: 'k1' });
+}
+
+/**
+ * Secrets `s3` and `amqp` (and `signing`, given a key) pointing at the
+ * suite's real MinIO and RabbitMQ, for platforms whose pods run for real.
+ */
+export async function createLiveSecrets(
+  core: CoreV1Api,
+  namespace: string,
+  signingKey?: string,
+): Promise<void> {
+  const t = testEnv();
+  const secret = (name: string, stringData: Record<string, string>) =>
+    core.createNamespacedSecret({ namespace, body: { metadata: { name }, stringData } });
+  await secret('s3', { accessKeyId: t.S3_ACCESS_KEY_ID, secretAccessKey: t.S3_SECRET_ACCESS_KEY });
+  await secret('amqp', { url: t.AMQP_URL });
+  if (signingKey !== undefined) await secret('signing', { keys: signingKey });
+}
+
+/** `spec.storage` for `bucket` on the suite's MinIO, with the `s3` Secret of {@link createLiveSecrets}. */
+export function liveStorage(bucket: string) {
+  const t = testEnv();
+  return {
+    bucket,
+    endpoint: t.S3_ENDPOINT,
+    region: t.S3_REGION,
+    forcePathStyle: true,
+    credentialsSecretRef: { name: 's3' },
+  };
+}
+
+/**
+ * A platform that runs only an autoscaled resizer (media and converter at
+ * zero: the test runs those itself), on the suite's MinIO and RabbitMQ.
+ */
+export function autoscaledResizer(
+  name: string,
+  live: { bucket: string; queueName: string },
+  autoscaling: Record<string, unknown>,
+): Platform {
+  return {
+    apiVersion: `${group}/${version}`,
+    kind: 'ImagePlatform',
+    metadata: { name },
+    spec: {
+      storage: liveStorage(live.bucket),
+      queue: { urlSecretRef: { name: 'amqp' }, name: live.queueName },
+      media: { replicas: 0 },
+      converter: { replicas: 0 },
+      resizer: { autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 4, ...autoscaling } },
+    },
+  };
 }
