@@ -13,6 +13,7 @@ import { awkwardImages, meanColour } from '../../test/support/photos.js';
 import { DecodeAdmission } from './admission.js';
 import { loadConverterConfig } from './config.js';
 import { convertPhoto } from './convert-photo.js';
+import { noise } from '../../test/support/noise.js';
 
 const log = createLogger({ level: 'silent' });
 
@@ -137,17 +138,7 @@ describe('convertPhoto', () => {
   });
 
   it('fails a truncated JPEG even with FF D9 appended, rather than padding it grey', async () => {
-    const full = await sharp({
-      create: {
-        width: 900,
-        height: 600,
-        channels: 3,
-        background: '#000',
-        noise: { type: 'gaussian', mean: 128, sigma: 40 },
-      },
-    })
-      .jpeg({ quality: 90 })
-      .toBuffer();
+    const full = await noise(900, 600).jpeg({ quality: 90 }).toBuffer();
     const cut = Buffer.concat([full.subarray(0, Math.floor(full.length * 0.6)), Buffer.from([0xff, 0xd9])]);
     const id = await seed(cut);
     await expect(convertPhoto({ photoId: id }, { storage, config, log, admission })).rejects.toBeInstanceOf(

@@ -13,6 +13,7 @@ import { hostileUploads } from '../../test/support/hostile.js';
 import { multipart, openRaw, requestHead, responseStatus } from '../../test/support/raw-http.js';
 import { loadMediaConfig } from './config.js';
 import { createMediaService } from './service.js';
+import { noise } from '../../test/support/noise.js';
 
 const log = createLogger({ level: 'silent' });
 
@@ -98,16 +99,6 @@ describe('media service', () => {
 
   // Quantising the noise GIF alone takes 15 s when the two cores are busy, hence the long timeout.
   it('reads dimensions of TIFF (directory at the end), GIF and WebP that need more than the head', async () => {
-    const noise = (width: number, height: number) =>
-      sharp({
-        create: {
-          width,
-          height,
-          channels: 3,
-          background: '#000',
-          noise: { type: 'gaussian', mean: 128, sigma: 40 },
-        },
-      });
     const cases = [
       { format: 'tiff', data: await noise(1200, 800).tiff().toBuffer() },
       { format: 'gif', data: await noise(900, 700).gif().toBuffer() },
@@ -125,15 +116,7 @@ describe('media service', () => {
   }, 60_000);
 
   it('accepts a TIFF written by libtiff, whose directory lies past the head', async () => {
-    const tiff = await sharp({
-      create: {
-        width: 1000,
-        height: 700,
-        channels: 3,
-        background: '#5080b0',
-        noise: { type: 'gaussian', mean: 128, sigma: 6 },
-      },
-    })
+    const tiff = await noise(1000, 700, { sigma: 6, background: '#5080b0' })
       .tiff({ compression: 'lzw' })
       .toBuffer();
     expect(tiff.readUInt32LE(4)).toBeGreaterThan(512 * 1024);

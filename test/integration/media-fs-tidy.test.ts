@@ -2,13 +2,13 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileUploads } from '../support/hostile.js';
 import { startServiceProcess, type ServiceProcess } from '../support/media-process.js';
 import { buildCli } from '../support/processes.js';
 import { openRaw, requestHead } from '../support/raw-http.js';
 import { eventually } from '../support/wait.js';
+import { noise } from '../support/noise.js';
 
 /** Every path under `root`, directories with a trailing slash. */
 async function tree(root: string, prefix = ''): Promise<string[]> {
@@ -61,17 +61,7 @@ describe('media on the filesystem store leaves no litter', () => {
       expect({ name: upload.name, status: res.status }).toEqual({ name: upload.name, status: upload.status });
     }
     // Past the 512 KiB head, so the original is already being written when the client goes.
-    const big = await sharp({
-      create: {
-        width: 2000,
-        height: 2000,
-        channels: 3,
-        background: '#000',
-        noise: { type: 'gaussian', mean: 128, sigma: 50 },
-      },
-    })
-      .jpeg({ quality: 95 })
-      .toBuffer();
+    const big = await noise(2000, 2000, { sigma: 50 }).jpeg({ quality: 95 }).toBuffer();
     for (let i = 0; i < 5; i++) {
       const socket = await openRaw(media.url);
       socket.on('error', () => undefined);

@@ -1,19 +1,11 @@
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Constellation, type PhotoStatus } from '../support/constellation.js';
 import { gifWithFrame } from '../support/hostile.js';
 import { multipart, openRaw, requestHead, responseStatus } from '../support/raw-http.js';
+import { noise } from '../support/noise.js';
 
-const noise = (width: number, height: number, sigma: number) =>
-  sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: '#5080b0',
-      noise: { type: 'gaussian', mean: 128, sigma },
-    },
-  });
+const blueNoise = (width: number, height: number, sigma: number) =>
+  noise(width, height, { sigma, background: '#5080b0' });
 
 /** Issue 10's attacks on the upload path, against media and the converter on RabbitMQ and S3. */
 describe('hostile and awkward uploads (issue 10)', () => {
@@ -28,7 +20,7 @@ describe('hostile and awkward uploads (issue 10)', () => {
   afterAll(() => c.dispose());
 
   it('accepts and converts a 2560×1600 LZW TIFF whose directory sits after the pixels', async () => {
-    const tiff = await noise(2560, 1600, 6).tiff({ compression: 'lzw' }).toBuffer();
+    const tiff = await blueNoise(2560, 1600, 6).tiff({ compression: 'lzw' }).toBuffer();
     expect(tiff.readUInt32LE(4)).toBeGreaterThan(4 * 1024 ** 2);
     const res = await c.upload(media, tiff);
     const created = (await res.json()) as PhotoStatus;
@@ -53,7 +45,7 @@ describe('hostile and awkward uploads (issue 10)', () => {
   });
 
   it('fails a truncated JPEG with FF D9 appended instead of converting it with a grey bottom', async () => {
-    const full = await noise(1600, 1200, 40).jpeg({ quality: 90 }).toBuffer();
+    const full = await blueNoise(1600, 1200, 40).jpeg({ quality: 90 }).toBuffer();
     const cut = Buffer.concat([full.subarray(0, Math.floor(full.length * 0.6)), Buffer.from([0xff, 0xd9])]);
     const res = await c.upload(media, cut);
     expect(res.status).toBe(201);
@@ -68,7 +60,7 @@ describe('hostile and awkward uploads (issue 10)', () => {
 
   it('answers 400 to a multipart body cut short, storing nothing', async () => {
     const before = await c.keys();
-    const { body, contentType } = multipart({}, await noise(800, 600, 30).jpeg().toBuffer());
+    const { body, contentType } = multipart({}, await blueNoise(800, 600, 30).jpeg().toBuffer());
     const cut = body.subarray(0, Math.floor(body.length * 0.7));
     const socket = await openRaw(media);
     const status = responseStatus(socket);
@@ -79,7 +71,7 @@ describe('hostile and awkward uploads (issue 10)', () => {
   });
 
   it('refuses control characters in the photographer and stores names in NFC', async () => {
-    const jpeg = await noise(320, 240, 10).jpeg().toBuffer();
+    const jpeg = await blueNoise(320, 240, 10).jpeg().toBuffer();
     const withNul = multipart({ photographer: 'Ann\u0000Example' }, jpeg);
     const refused = await fetch(`${media}/v1/photos`, {
       method: 'POST',

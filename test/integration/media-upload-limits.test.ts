@@ -8,6 +8,7 @@ import { startServiceProcess, type ServiceProcess } from '../support/media-proce
 import { buildCli } from '../support/processes.js';
 import { openRaw, requestHead, responseHead, type RawResponse } from '../support/raw-http.js';
 import { eventually } from '../support/wait.js';
+import { noise } from '../support/noise.js';
 
 /** The operator's memory limit for a media pod. */
 const POD_LIMIT = 512 * 1024 ** 2;
@@ -65,17 +66,7 @@ describe('media under 600 stalled uploads (child process on RabbitMQ and S3)', (
       // Request lines are logged at info; the test reads them.
       LOG_LEVEL: 'info',
     });
-    const noisy = await sharp({
-      create: {
-        width: 2000,
-        height: 2000,
-        channels: 3,
-        background: '#000',
-        noise: { type: 'gaussian', mean: 128, sigma: 50 },
-      },
-    })
-      .jpeg({ quality: 95 })
-      .toBuffer();
+    const noisy = await noise(2000, 2000, { sigma: 50 }).jpeg({ quality: 95 }).toBuffer();
     jpegHead = noisy.subarray(0, 1024 * 1024);
     stalledBody = Buffer.concat([jpegHead, randomBytes(23 * 1024 * 1024)]);
   });

@@ -1,6 +1,6 @@
 import { createDeflate } from 'node:zlib';
-import sharp from 'sharp';
 import { PNG_SIGNATURE, pngChunk } from './png-chunks.js';
+import { noise } from './noise.js';
 
 /** An upload that must be refused, and the status it must get. */
 export interface HostileUpload {
@@ -10,18 +10,7 @@ export interface HostileUpload {
 }
 
 /** A noisy JPEG: big enough that cutting it leaves a valid header and half a scan. */
-const noisyJpeg = (width: number, height: number) =>
-  sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: '#000',
-      noise: { type: 'gaussian', mean: 128, sigma: 40 },
-    },
-  })
-    .jpeg({ quality: 90 })
-    .toBuffer();
+const noisyJpeg = (width: number, height: number) => noise(width, height).jpeg({ quality: 90 }).toBuffer();
 
 /**
  * A 20000×20000 greyscale PNG of zeros: about 400 KB on the wire, 400 MB

@@ -4,6 +4,7 @@ import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import type { ImageFormat, PhotoManifest } from '../../lib/photos/manifest.js';
 import { writeManifest } from '../../lib/photos/records.js';
 import type { Storage } from '../../lib/storage/storage.js';
+import { noise } from './noise.js';
 
 /**
  * Originals that are legal uploads but expensive to render: the attacks of
@@ -11,17 +12,7 @@ import type { Storage } from '../../lib/storage/storage.js';
  * flat areas and the attack would look cheaper than it is.
  */
 export async function bigNoisyJpeg(width: number, height: number): Promise<Buffer> {
-  return sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: '#808080',
-      noise: { type: 'gaussian', mean: 128, sigma: 40 },
-    },
-  })
-    .jpeg({ quality: 85 })
-    .toBuffer();
+  return noise(width, height, { background: '#808080' }).jpeg({ quality: 85 }).toBuffer();
 }
 
 /** A lossless WebP of one flat colour: a few dozen bytes that decode to `width`×`height` pixels. */

@@ -1,7 +1,7 @@
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { unreadableSource } from '../render/load.js';
 import { Deadline, DeadlineExceededError, isVipsTimeout } from './deadline.js';
+import { noise } from '../../../test/support/noise.js';
 
 describe('Deadline', () => {
   it('throws naming the step once spent', () => {
@@ -17,18 +17,10 @@ describe('Deadline', () => {
     let now = 0;
     const deadline = new Deadline(2000, () => now);
     now = 1500;
-    const noise = sharp({
-      create: {
-        width: 6000,
-        height: 6000,
-        channels: 3,
-        background: '#888',
-        noise: { type: 'gaussian', mean: 128, sigma: 40 },
-      },
-    }).webp({ effort: 6 });
+    const slowEncode = noise(6000, 6000, { background: '#888' }).webp({ effort: 6 });
     const started = performance.now();
     const err = await deadline
-      .bound(noise)
+      .bound(slowEncode)
       .toBuffer()
       .then(
         () => undefined,
