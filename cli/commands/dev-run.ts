@@ -15,7 +15,11 @@ export async function runDev(baseEnv: Record<string, string | undefined>): Promi
   const env = { ...baseEnv, STORAGE_KIND: 'fs', QUEUE_KIND: 'memory' };
   // The converter's settings size the shared queue: its prefetch is the conversion concurrency.
   const converterConfig = loadConverterConfig(env);
-  const log = createLogger({ level: converterConfig.logLevel, name: 'enlarger-dev' });
+  const log = createLogger({
+    level: converterConfig.logLevel,
+    format: converterConfig.logFormat,
+    name: 'enlarger-dev',
+  });
   const ctx: DevContext = {
     env,
     storage: await createStorage(converterConfig.storage, { log }),

@@ -3,7 +3,7 @@ import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/par
 import { imageFormat, type ImageFormat } from '../../lib/photos/manifest.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
-import { logLevel } from '../../lib/log/logger.js';
+import { logFormat, logLevel } from '../../lib/log/logger.js';
 
 const formatList = z
   .string()
@@ -50,6 +50,7 @@ export const mediaEnvSchema = z.object({
   MEDIA_SWEEP_AFTER_SECONDS: envPositiveInt().default(300),
   MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
   LOG_LEVEL: logLevel,
+  LOG_FORMAT: logFormat,
   // hardening (issue 10)
   /**
    * Uploads in progress at once; past it, 503 with Retry-After at once. On S3
@@ -99,6 +100,7 @@ export interface MediaConfig {
   storage: StorageConfig;
   queue: QueueConfig;
   logLevel: z.infer<typeof mediaEnvSchema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof mediaEnvSchema>['LOG_FORMAT'];
 }
 
 /** Parses the media service's env vars; throws a ConfigError naming each bad variable. */
@@ -121,6 +123,7 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }
 
