@@ -31,6 +31,10 @@ build: node_modules ## Compile TypeScript to dist/.
 dev: build ## Run media, converter and resizer in one process on ./data (no infrastructure needed).
 	node dist/cli/main.js dev
 
+.PHONY: dev-screenshots
+dev-screenshots: node_modules browser ## Run the dev page's browser test and keep its screenshots in docs/ (README).
+	DEV_PAGE_SCREENSHOTS=docs npx vitest run --project e2e e2e/dev-page.test.ts
+
 .PHONY: fmt
 fmt: node_modules ## Format the code with prettier.
 	npx prettier --write .
@@ -56,8 +60,12 @@ test-integration: node_modules ## Integration tests against RabbitMQ, S3 and kub
 	$(with_env) npx vitest run --project integration
 
 .PHONY: test-e2e
-test-e2e: node_modules ## e2e: kubectl and the `enlarger` binary against the cluster in KUBECONFIG (run `make deps` first).
+test-e2e: node_modules browser ## e2e: kubectl and the `enlarger` binary against the cluster in KUBECONFIG, the dev page in chromium (run `make deps` first).
 	$(with_env) npx vitest run --project e2e
+
+.PHONY: browser
+browser: ## Install Debian's chromium for the dev page's browser test (idempotent; playwright-core drives it, no download).
+	scripts/chromium.sh >/dev/null
 
 ##@ Infrastructure
 

@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { layerRules } from './eslint.layers.js';
 
@@ -35,5 +36,10 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The dev page's script runs in the browser, as a module.
+    files: ['services/media/dev-page/static/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
 );

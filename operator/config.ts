@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { envBool, envInt, envList, parseEnv } from '../lib/config/parse-env.js';
-import { logLevel } from '../lib/log/logger.js';
+import { logFormat, logLevel } from '../lib/log/logger.js';
 
 const schema = z.object({
   /** Watch one namespace only (a namespaced install); empty watches all. */
@@ -27,6 +27,7 @@ const schema = z.object({
    */
   OPERATOR_RESYNC_SECONDS: envInt({ min: 1, max: 86_400 }).default(600),
   LOG_LEVEL: logLevel,
+  LOG_FORMAT: logFormat,
 });
 
 export interface OperatorConfig {
@@ -38,6 +39,7 @@ export interface OperatorConfig {
   workers: number;
   resyncMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof schema>['LOG_FORMAT'];
 }
 
 /** Parses the operator's env vars; throws a ConfigError naming each bad variable. */
@@ -53,5 +55,6 @@ export function loadOperatorConfig(env: Record<string, string | undefined> = pro
     workers: e.OPERATOR_WORKERS,
     resyncMs: e.OPERATOR_RESYNC_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }

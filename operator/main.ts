@@ -8,11 +8,12 @@ import { createLogger } from '../lib/log/logger.js';
 import { loadOperatorConfig } from './config.js';
 import { runOperator } from './run-operator.js';
 
-const log = createLogger({ name: 'enlarger-operator' });
+// The format is the config's, so a config error is reported in JSON: it happens before there is one.
+let log = createLogger({ name: 'enlarger-operator' });
 
 try {
   const config = loadOperatorConfig();
-  log.level = config.logLevel;
+  log = createLogger({ name: 'enlarger-operator', level: config.logLevel, format: config.logFormat });
   const operator = await runOperator(config, log);
   handleShutdown(log, [{ name: 'operator', close: () => operator.stop() }], { timeoutMs: 25_000 });
   // Losing the Lease means another replica may already be reconciling: stop at once, as client-go does.

@@ -8,6 +8,7 @@ import { createConverterService } from '../../services/converter/service.js';
 import { loadMediaConfig } from '../../services/media/config.js';
 import { createMediaService } from '../../services/media/service.js';
 import { loadResizerConfig } from '../../services/resizer/config.js';
+import { signPath } from '../../services/resizer/request/signature.js';
 import { createResizerService } from '../../services/resizer/service.js';
 
 /** What every component of `enlarger dev` shares: one store, one in-process queue, one registry. */
@@ -28,10 +29,13 @@ export interface DevComponent {
 const media: DevComponent = {
   name: 'media',
   async start(ctx) {
+    // The dev page's images come from this process's resizer: sign them as it expects.
+    const [signingKey] = loadResizerConfig(ctx.env).handler.signingKeys;
     const service = createMediaService({
       ...ctx,
       config: loadMediaConfig(ctx.env),
       log: ctx.log.child({ component: 'media' }),
+      ...(signingKey && { signResizerPath: (path: string) => signPath(signingKey, path) }),
     });
     const { port } = await service.start();
     return { stop: () => service.stop(), url: `http://localhost:${port}` };

@@ -5,17 +5,33 @@ import type { ConversionTask } from '../../lib/photos/manifest.js';
 import { createQueue } from '../../lib/queue/create-queue.js';
 import { createStorage } from '../../lib/storage/create-storage.js';
 import { loadConverterConfig } from '../../services/converter/config.js';
+import { loadResizerConfig } from '../../services/resizer/config.js';
 import { devComponents, type DevContext } from './dev-components.js';
+
+/**
+ * `dev`'s environment: the filesystem store and the in-process queue whatever
+ * STORAGE_KIND and QUEUE_KIND say, and media's dev page on (MEDIA_DEV_PAGE=false
+ * turns it off), pointed at this process's resizer.
+ */
+export function devEnv(baseEnv: Record<string, string | undefined>): Record<string, string | undefined> {
+  const env = { ...baseEnv, STORAGE_KIND: 'fs', QUEUE_KIND: 'memory' };
+  const { port: resizerPort } = loadResizerConfig(env);
+  return { MEDIA_DEV_PAGE: 'true', MEDIA_DEV_RESIZER_URL: `http://localhost:${resizerPort}`, ...env };
+}
 
 /**
  * Every service in one process on the filesystem store (DATA_DIR, default
  * ./data) and the in-process queue, whatever STORAGE_KIND and QUEUE_KIND say.
  */
 export async function runDev(baseEnv: Record<string, string | undefined>): Promise<void> {
-  const env = { ...baseEnv, STORAGE_KIND: 'fs', QUEUE_KIND: 'memory' };
+  const env = devEnv(baseEnv);
   // The converter's settings size the shared queue: its prefetch is the conversion concurrency.
   const converterConfig = loadConverterConfig(env);
-  const log = createLogger({ level: converterConfig.logLevel, name: 'enlarger-dev' });
+  const log = createLogger({
+    level: converterConfig.logLevel,
+    format: converterConfig.logFormat,
+    name: 'enlarger-dev',
+  });
   const ctx: DevContext = {
     env,
     storage: await createStorage(converterConfig.storage, { log }),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/parse-env.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
-import { logLevel } from '../../lib/log/logger.js';
+import { logFormat, logLevel } from '../../lib/log/logger.js';
 import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
 
 export type { SizeSpec } from './sizes.js';
@@ -71,6 +71,7 @@ export const converterEnvSchema = z.object({
   CONVERTER_MEMORY_BUDGET: envBytes().default(CONVERTER_DEFAULTS.memoryBudgetBytes),
   CONVERTER_TMP_DIR: z.string().default(os.tmpdir()),
   LOG_LEVEL: logLevel,
+  LOG_FORMAT: logFormat,
 });
 
 /** The converter's environment as the operator writes it: every value a string, every name checked. */
@@ -95,6 +96,7 @@ export interface ConverterConfig {
   memoryBudgetBytes: number;
   tmpDir: string;
   logLevel: z.infer<typeof converterEnvSchema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof converterEnvSchema>['LOG_FORMAT'];
 }
 
 /** Parses the converter's env vars; throws a ConfigError naming each bad variable. */
@@ -116,5 +118,6 @@ export function loadConverterConfig(env: Record<string, string | undefined> = pr
     memoryBudgetBytes: e.CONVERTER_MEMORY_BUDGET,
     tmpDir: e.CONVERTER_TMP_DIR,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }

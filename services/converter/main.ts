@@ -15,7 +15,7 @@ import { createConverterService } from './service.js';
  */
 export async function runConverter(env: Record<string, string | undefined>): Promise<void> {
   const config = loadConverterConfig(env);
-  const log = createLogger({ level: config.logLevel, name: 'converter' });
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, name: 'converter' });
   const storage = await createStorage(config.storage, { log });
   const queue = await createQueue<ConversionTask>(config.queue, {
     logger: log,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/parse-env.js';
+import { envBool, envBytes, envInt, envPositiveInt, envUrl, parseEnv } from '../../lib/config/parse-env.js';
 import { imageFormat, type ImageFormat } from '../../lib/photos/manifest.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
-import { logLevel } from '../../lib/log/logger.js';
+import { logFormat, logLevel } from '../../lib/log/logger.js';
 
 const formatList = z
   .string()
@@ -27,44 +27,59 @@ export const MEDIA_DEFAULTS = {
 } as const;
 
 /** Every variable media reads: names, formats and defaults. The operator renders into its input type. */
-export const mediaEnvSchema = z.object({
-  ...storageEnvSchema.shape,
-  ...queueEnvSchema.shape,
-  MEDIA_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.port),
-  /** Port of /healthz, /readyz and /metrics, kept off the public API port. */
-  MEDIA_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.adminPort),
-  MEDIA_HOST: z.string().default('0.0.0.0'),
-  /** Largest upload accepted; larger answers 413 (at once when Content-Length says so). */
-  MEDIA_MAX_BYTES: envBytes().default(MEDIA_DEFAULTS.maxBytes),
-  /** Largest decoded image, width × height of one frame; larger answers 422. */
-  MEDIA_MAX_PIXELS: envPositiveInt().default(150_000_000),
-  MEDIA_MAX_WIDTH: envPositiveInt().default(16_384),
-  MEDIA_MAX_HEIGHT: envPositiveInt().default(16_384),
-  MEDIA_ALLOWED_FORMATS: formatList.default(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff']),
-  /**
-   * Leading bytes read before deciding. JPEG headers with big EXIF/ICC/XMP
-   * segments need more than a few KiB; the rest of the upload is never held.
-   */
-  MEDIA_HEAD_BYTES: envBytes().default(512 * 1024),
-  /** A photo still `processing` this long after its last (re)publish is re-enqueued. */
-  MEDIA_SWEEP_AFTER_SECONDS: envPositiveInt().default(300),
-  MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
-  LOG_LEVEL: logLevel,
-  // hardening (issue 10)
-  /**
-   * Uploads in progress at once; past it, 503 with Retry-After at once. On S3
-   * each can hold up to (queue size + 1) parts of 8 MiB: 16 stalled uploads
-   * that had sent 24 MiB each took media to 513 MiB, past a 512 Mi pod, so 8.
-   */
-  MEDIA_MAX_UPLOADS: envPositiveInt().default(MEDIA_DEFAULTS.maxUploads),
-  MEDIA_UPLOAD_RETRY_AFTER_SECONDS: envPositiveInt().default(2),
-  /** Slowest average an upload may keep up after its first MEDIA_UPLOAD_IDLE_SECONDS; slower is cut off. */
-  MEDIA_MIN_UPLOAD_BYTES_PER_SECOND: envBytes().default(64 * 1024),
-  /** An upload that sends no byte for this long is cut off. */
-  MEDIA_UPLOAD_IDLE_SECONDS: envPositiveInt().default(30),
-  /** Time allowed for a request's headers. */
-  MEDIA_HEADERS_TIMEOUT_SECONDS: envPositiveInt().default(15),
-});
+export const mediaEnvSchema = z
+  .object({
+    ...storageEnvSchema.shape,
+    ...queueEnvSchema.shape,
+    MEDIA_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.port),
+    /** Port of /healthz, /readyz and /metrics, kept off the public API port. */
+    MEDIA_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.adminPort),
+    MEDIA_HOST: z.string().default('0.0.0.0'),
+    /** Largest upload accepted; larger answers 413 (at once when Content-Length says so). */
+    MEDIA_MAX_BYTES: envBytes().default(MEDIA_DEFAULTS.maxBytes),
+    /** Largest decoded image, width × height of one frame; larger answers 422. */
+    MEDIA_MAX_PIXELS: envPositiveInt().default(150_000_000),
+    MEDIA_MAX_WIDTH: envPositiveInt().default(16_384),
+    MEDIA_MAX_HEIGHT: envPositiveInt().default(16_384),
+    MEDIA_ALLOWED_FORMATS: formatList.default(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff']),
+    /**
+     * Leading bytes read before deciding. JPEG headers with big EXIF/ICC/XMP
+     * segments need more than a few KiB; the rest of the upload is never held.
+     */
+    MEDIA_HEAD_BYTES: envBytes().default(512 * 1024),
+    /** A photo still `processing` this long after its last (re)publish is re-enqueued. */
+    MEDIA_SWEEP_AFTER_SECONDS: envPositiveInt().default(300),
+    MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
+    LOG_LEVEL: logLevel,
+    LOG_FORMAT: logFormat,
+    // hardening (issue 10)
+    /**
+     * Uploads in progress at once; past it, 503 with Retry-After at once. On S3
+     * each can hold up to (queue size + 1) parts of 8 MiB: 16 stalled uploads
+     * that had sent 24 MiB each took media to 513 MiB, past a 512 Mi pod, so 8.
+     */
+    MEDIA_MAX_UPLOADS: envPositiveInt().default(MEDIA_DEFAULTS.maxUploads),
+    MEDIA_UPLOAD_RETRY_AFTER_SECONDS: envPositiveInt().default(2),
+    /** Slowest average an upload may keep up after its first MEDIA_UPLOAD_IDLE_SECONDS; slower is cut off. */
+    MEDIA_MIN_UPLOAD_BYTES_PER_SECOND: envBytes().default(64 * 1024),
+    /** An upload that sends no byte for this long is cut off. */
+    MEDIA_UPLOAD_IDLE_SECONDS: envPositiveInt().default(30),
+    /** Time allowed for a request's headers. */
+    MEDIA_HEADERS_TIMEOUT_SECONDS: envPositiveInt().default(15),
+    /**
+     * Serve the dev page at `/` (upload, gallery, detail) and its `/dev/api/`.
+     * Off unless set: it lists every photo and links resizer URLs for anyone who
+     * can reach media. `enlarger dev` turns it on.
+     */
+    MEDIA_DEV_PAGE: envBool().default(false),
+    /** Where the dev page's browser reaches the resizer, e.g. http://localhost:8081. */
+    MEDIA_DEV_RESIZER_URL: envUrl().optional(),
+  })
+  // Refined rather than defaulted: media does not own the resizer's port.
+  .refine((e) => !e.MEDIA_DEV_PAGE || e.MEDIA_DEV_RESIZER_URL !== undefined, {
+    path: ['MEDIA_DEV_RESIZER_URL'],
+    message: 'is required when MEDIA_DEV_PAGE is true',
+  });
 
 /** Media's environment as the operator writes it: every value a string, every name checked. */
 export type MediaEnv = z.input<typeof mediaEnvSchema>;
@@ -99,6 +114,9 @@ export interface MediaConfig {
   storage: StorageConfig;
   queue: QueueConfig;
   logLevel: z.infer<typeof mediaEnvSchema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof mediaEnvSchema>['LOG_FORMAT'];
+  /** The dev page, when MEDIA_DEV_PAGE is on: where its images come from. */
+  devPage: { resizerUrl: string } | undefined;
 }
 
 /** Parses the media service's env vars; throws a ConfigError naming each bad variable. */
@@ -121,6 +139,11 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    devPage:
+      e.MEDIA_DEV_PAGE && e.MEDIA_DEV_RESIZER_URL
+        ? { resizerUrl: e.MEDIA_DEV_RESIZER_URL.replace(/\/+$/, '') }
+        : undefined,
   };
 }
 

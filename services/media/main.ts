@@ -15,7 +15,7 @@ import { createMediaService } from './service.js';
  */
 export async function runMedia(env: Record<string, string | undefined>): Promise<void> {
   const config = loadMediaConfig(env);
-  const log = createLogger({ level: config.logLevel, name: 'media' });
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, name: 'media' });
   const storage = await createStorage(config.storage, { log });
   const queue = await createQueue<ConversionTask>(config.queue, {
     logger: log,

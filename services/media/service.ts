@@ -7,6 +7,7 @@ import type { ConversionTask } from '../../lib/photos/manifest.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import type { MediaConfig } from './config.js';
+import { devPageRoutes } from './dev-page/routes.js';
 import { mediaMetrics } from './metrics.js';
 import { statusHandler } from './status-handler.js';
 import { PendingSweep } from './sweep.js';
@@ -19,6 +20,11 @@ export interface MediaDeps {
   queue: TaskQueue<ConversionTask>;
   registry: Registry;
   log: Logger;
+  /**
+   * Signs resizer URLs for the dev page. `enlarger dev` passes the resizer's
+   * signer when SIGNING_KEYS is set; media itself holds no resizer key.
+   */
+  signResizerPath?: (pathAndQuery: string) => string;
 }
 
 /** The media service, assembled but not yet listening; `dev` and `media` both start it. */
@@ -45,6 +51,12 @@ export function createMediaService(deps: MediaDeps): MediaService {
     readiness,
     timeouts: { headersMs: config.uploads.headersTimeoutMs, requestMs: config.uploads.requestTimeoutMs },
     routes: (app) => {
+      if (config.devPage) {
+        app.use(
+          devPageRoutes({ storage, resizerUrl: config.devPage.resizerUrl, sign: deps.signResizerPath }),
+        );
+        log.info({ resizerUrl: config.devPage.resizerUrl }, 'serving the dev page at /');
+      }
       app.post(
         '/v1/photos',
         uploadSlots(config.uploads, metrics),

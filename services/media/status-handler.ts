@@ -1,8 +1,26 @@
 import type { Request, Response } from 'express';
 import { notFound } from '../../lib/errors.js';
 import { isPhotoId } from '../../lib/photos/keys.js';
+import type { PhotoManifest } from '../../lib/photos/manifest.js';
 import { readManifest } from '../../lib/photos/records.js';
 import type { Storage } from '../../lib/storage/storage.js';
+
+/** A photo as the API shows it: the manifest without storage internals (`hasAlpha`). */
+export function photoStatusBody(manifest: PhotoManifest) {
+  const { id, status, photographer, createdAt, updatedAt, original, master, conversions, error } = manifest;
+  const { format, width, height, bytes } = original;
+  return {
+    id,
+    status,
+    photographer,
+    createdAt,
+    updatedAt,
+    original: { format, width, height, bytes },
+    master,
+    conversions,
+    error,
+  };
+}
 
 /**
  * `GET /v1/photos/{id}`: status and conversions. A malformed id is simply not
@@ -13,18 +31,6 @@ export function statusHandler(storage: Storage) {
     const { id } = req.params;
     const manifest = isPhotoId(id) ? await readManifest(storage, id) : undefined;
     if (!manifest) throw notFound('photo_not_found', 'no such photo');
-    const { status, photographer, createdAt, updatedAt, original, master, conversions, error } = manifest;
-    const { format, width, height, bytes } = original;
-    res.json({
-      id,
-      status,
-      photographer,
-      createdAt,
-      updatedAt,
-      original: { format, width, height, bytes },
-      master,
-      conversions,
-      error,
-    });
+    res.json(photoStatusBody(manifest));
   };
 }

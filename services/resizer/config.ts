@@ -15,7 +15,7 @@ import type { OverlaySettings } from './runtime/overlays.js';
 import type { PhotoStoreOptions } from './runtime/photo-store.js';
 import type { RenderSettings } from './render/pipeline.js';
 import { PLACEMENTS } from './render/placement.js';
-import { logLevel } from '../../lib/log/logger.js';
+import { logFormat, logLevel } from '../../lib/log/logger.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });
@@ -114,6 +114,7 @@ export const resizerEnvSchema = z.object({
   RESIZER_WATERMARK_OPT_OUT: envBool().default(RESIZER_DEFAULTS.watermarkOptOut),
 
   LOG_LEVEL: logLevel,
+  LOG_FORMAT: logFormat,
 
   // hardening (issue 10)
   /**
@@ -148,6 +149,7 @@ export interface ResizerConfig {
   render: RenderSettings;
   overlays: OverlaySettings;
   logLevel: z.infer<typeof resizerEnvSchema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof resizerEnvSchema>['LOG_FORMAT'];
 }
 
 /** Parses the resizer's env vars; throws a ConfigError naming each bad variable. */
@@ -198,5 +200,6 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       cacheBytes: e.RESIZER_OVERLAY_CACHE_BYTES,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }

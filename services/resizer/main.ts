@@ -12,7 +12,7 @@ import { createResizerService } from './service.js';
  */
 export async function runResizer(env: Record<string, string | undefined>): Promise<void> {
   const config = loadResizerConfig(env);
-  const log = createLogger({ level: config.logLevel, name: 'resizer' });
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, name: 'resizer' });
   const storage = await createStorage(config.storage);
   const resizer = createResizerService({
     config,
