@@ -7,6 +7,7 @@ import type { OperatorConfig } from './config.js';
 import { clusterClient } from './platform/cluster-client.js';
 import { DEFAULT_LEADER_ELECTION, LeaderElector } from './toolkit/leader-election.js';
 import { operatorMetrics } from './platform/metrics.js';
+import { registerPlatformMetrics } from './platform/platform-metrics.js';
 import { platformInformers } from './platform/platform-informers.js';
 import { WorkQueue } from './toolkit/work-queue.js';
 import { reconcile } from './reconcile/reconcile.js';
@@ -83,6 +84,7 @@ export async function runOperator(
         return obj ? [obj] : [];
       }),
     );
+  registerPlatformMetrics(registry, platforms);
   let autoscaling: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
 

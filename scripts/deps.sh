@@ -33,6 +33,8 @@ up() {
   fi
   # Nothing runs helm yet; it is built here so the chart's tests find it cached.
   if command -v go >/dev/null 2>&1; then "$SCRIPTS_DIR/build-tools.sh" helm; fi
+  # Prometheus and promtool for the chart's monitoring tests, from Debian's package.
+  if command -v apt-get >/dev/null 2>&1; then "$SCRIPTS_DIR/prometheus.sh"; fi
   cat > "$ENV_FILE" <<ENV
 AMQP_URL=$AMQP_URL
 RABBITMQ_MANAGEMENT_URL=${RABBITMQ_MANAGEMENT_URL:-http://guest:guest@127.0.0.1:15672}
@@ -42,6 +44,7 @@ S3_ACCESS_KEY_ID=$S3_ACCESS_KEY_ID
 S3_SECRET_ACCESS_KEY=$S3_SECRET_ACCESS_KEY
 KUBECONFIG=$KUBECONFIG
 HELM=$(bin_dir helm "$HELM_VERSION")/helm
+PROMETHEUS_DIR=$("$SCRIPTS_DIR/prometheus.sh" path)
 ENV
   log "test infrastructure ready in $((SECONDS - started))s; endpoints in $ENV_FILE"
 }

@@ -150,13 +150,21 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     await session.consumer;
   }
 
-  async depth(): Promise<number> {
+  depth(): Promise<number> {
+    return this.messageCount(this.topology.main.name);
+  }
+
+  deadLetterDepth(): Promise<number> {
+    return this.messageCount(this.topology.deadLetter.name);
+  }
+
+  private async messageCount(queue: string): Promise<number> {
     const session = this.session;
     if (!session) throw new QueueUnavailableError(`not connected to the broker for ${this.name}`);
     // A throwaway channel: a failed check must not take the long-lived ones down with it.
     const channel = await session.model.createChannel();
     try {
-      return (await channel.checkQueue(this.name)).messageCount;
+      return (await channel.checkQueue(queue)).messageCount;
     } finally {
       await channel.close().catch(() => {});
     }

@@ -62,6 +62,10 @@ export class MemoryTaskQueue<T> implements TaskQueue<T> {
     return Promise.resolve(this.waiting.length);
   }
 
+  deadLetterDepth(): Promise<number> {
+    return Promise.resolve(this.deadLetters.length);
+  }
+
   healthy(): boolean {
     return !this.closed;
   }

@@ -15,6 +15,8 @@ export interface TaskQueue<T> {
   consume(handler: TaskHandler<T>, options?: ConsumeOptions<T>): Promise<void>;
   /** Messages waiting (not yet delivered) in the main queue. */
   depth(): Promise<number>;
+  /** Tasks given up on, waiting in the dead-letter queue for a person to look at. */
+  deadLetterDepth(): Promise<number>;
   /** True while connected and able to publish. */
   healthy(): boolean;
   /** Stops consuming, waits for in-flight handlers, closes connections. */

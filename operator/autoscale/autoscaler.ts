@@ -134,11 +134,11 @@ export class Autoscaler {
       { platform: cr.metadata.name, namespace, component: row.name },
       decision.desired,
     );
-    for (const m of decision.metrics)
-      this.metrics.value.set(
-        { platform: cr.metadata.name, namespace, component: row.name, metric: m.name },
-        m.current,
-      );
+    for (const m of decision.metrics) {
+      const labels = { platform: cr.metadata.name, namespace, component: row.name, metric: m.name };
+      this.metrics.value.set(labels, m.current);
+      this.metrics.target.set(labels, m.target);
+    }
 
     if (decision.desired !== current) {
       await this.cluster.scale(namespace, deployment, decision.desired);

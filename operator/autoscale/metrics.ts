@@ -4,6 +4,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export interface AutoscalerMetrics {
   desired: Gauge<'platform' | 'namespace' | 'component'>;
   value: Gauge<'platform' | 'namespace' | 'component' | 'metric'>;
+  target: Gauge<'platform' | 'namespace' | 'component' | 'metric'>;
   scrapeFailures: Counter<'platform' | 'namespace' | 'component'>;
 }
 
@@ -20,6 +21,12 @@ export function autoscalerMetrics(registry: Registry): AutoscalerMetrics {
     value: new Gauge({
       name: 'enlarger_autoscaler_metric_value',
       help: 'Each signal the autoscaler last read: p95Milliseconds, queuePerPod, shed, backlog.',
+      labelNames: [...labelNames, 'metric'],
+      registers,
+    }),
+    target: new Gauge({
+      name: 'enlarger_autoscaler_metric_target',
+      help: "Each signal's target from the spec, as the autoscaler last compared it (0 for shed).",
       labelNames: [...labelNames, 'metric'],
       registers,
     }),

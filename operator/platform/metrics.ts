@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { WorkResult } from '../toolkit/work-queue.js';
 
 /** The operator's Prometheus metrics. */
 export interface OperatorMetrics {
@@ -11,7 +12,7 @@ export interface OperatorMetrics {
 
 export function operatorMetrics(registry: Registry): OperatorMetrics {
   const registers = [registry];
-  return {
+  const metrics = {
     reconciles: new Counter({
       name: 'enlarger_operator_reconcile_total',
       help: 'Reconciles by result: done, recheck (waiting on the user) or retry (failed).',
@@ -40,4 +41,8 @@ export function operatorMetrics(registry: Registry): OperatorMetrics {
       registers,
     }),
   };
+  // Every result from the start, at 0: an alert on `rate(...{result="retry"})` then has a series to watch.
+  for (const result of ['done', 'recheck', 'retry'] satisfies WorkResult['kind'][])
+    metrics.reconciles.inc({ result }, 0);
+  return metrics;
 }

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The converter's metrics, registered on the process registry. */
 export function converterMetrics(registry: Registry) {
-  return {
+  const metrics = {
     processed: new Counter({
       name: 'enlarger_converter_tasks_processed_total',
       help: 'Conversion tasks completed, including redeliveries found already done.',
@@ -27,6 +27,9 @@ export function converterMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
+  // Both kinds from the start, at 0, so the failure panel and its rate have a series before the first failure.
+  for (const kind of ['unrecoverable', 'transient']) metrics.failed.inc({ kind }, 0);
+  return metrics;
 }
 
 export type ConverterMetrics = ReturnType<typeof converterMetrics>;

@@ -5,6 +5,7 @@ import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
+import { registerQueueMetrics } from '../../lib/queue/queue-metrics.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { DecodeAdmission } from './admission.js';
@@ -56,6 +57,7 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
   );
   const admission = new DecodeAdmission(config.memoryBudgetBytes);
   const metrics = converterMetrics(registry);
+  registerQueueMetrics(registry, queue);
   const http = createHttpService({ log, registry, readiness, routes: () => undefined });
   return {
     readiness,

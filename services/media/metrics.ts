@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** The media service's own metrics, registered on the process registry. */
 export function mediaMetrics(registry: Registry) {
-  return {
+  const metrics = {
     uploads: new Counter({
       name: 'enlarger_media_uploads_total',
       help: 'Uploads by result: accepted, refused, or shed (503: too many at once).',
@@ -30,6 +30,9 @@ export function mediaMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
+  // Every result from the start, at 0, so an alert on shed uploads has a series before the first one.
+  for (const result of ['accepted', 'refused', 'shed']) metrics.uploads.inc({ result }, 0);
+  return metrics;
 }
 
 export type MediaMetrics = ReturnType<typeof mediaMetrics>;

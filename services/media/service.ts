@@ -4,6 +4,7 @@ import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
+import { registerQueueMetrics } from '../../lib/queue/queue-metrics.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import type { MediaConfig } from './config.js';
@@ -44,6 +45,7 @@ export function createMediaService(deps: MediaDeps): MediaService {
   // safe (stored, then swept), so taking media out of rotation would lose more than it saves.
   const readiness = new ReadinessMonitor([{ name: 'storage', check: () => storage.ping() }], log);
   const metrics = mediaMetrics(registry);
+  registerQueueMetrics(registry, queue);
   const sweep = new PendingSweep(storage, queue, config.sweep, metrics, log);
   const http = createHttpService({
     log,

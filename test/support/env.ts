@@ -15,6 +15,8 @@ const schema = z.object({
   KUBECONFIG: z.string().min(1),
   /** The helm binary `make deps` built; optional for users who bring their own infrastructure. */
   HELM: z.string().min(1).optional(),
+  /** Where scripts/prometheus.sh cached Debian's prometheus and promtool; optional likewise. */
+  PROMETHEUS_DIR: z.string().min(1).optional(),
 });
 
 export type TestEnv = z.infer<typeof schema>;
