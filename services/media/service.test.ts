@@ -3,37 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../lib/log/logger.js';
-import { createMetricsRegistry } from '../../lib/metrics/registry.js';
-import type { ConversionTask } from '../../lib/photos/manifest.js';
-import { MemoryTaskQueue } from '../../lib/queue/memory-queue.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { hostileUploads } from '../../test/support/hostile.js';
+import { startMediaInProcess, type MediaInProcess } from '../../test/support/media-in-process.js';
 import { multipart, openRaw, requestHead, responseStatus } from '../../test/support/raw-http.js';
-import { loadMediaConfig } from './config.js';
-import { createMediaService } from './service.js';
 import { noise } from '../../test/support/noise.js';
-
-const log = createLogger({ level: 'silent' });
-
-async function startMedia(storage: Storage, env: Record<string, string> = {}) {
-  const queue = new MemoryTaskQueue<ConversionTask>();
-  const published: ConversionTask[] = [];
-  await queue.consume((task) => {
-    published.push(task);
-    return Promise.resolve();
-  });
-  const media = createMediaService({
-    config: loadMediaConfig({ MEDIA_PORT: '0', MEDIA_ADMIN_PORT: '0', MEDIA_HOST: '127.0.0.1', ...env }),
-    storage,
-    queue,
-    registry: createMetricsRegistry(),
-    log,
-  });
-  const { port, adminPort } = await media.start();
-  return { media, queue, published, url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}` };
-}
 
 async function keysIn(storage: Storage): Promise<string[]> {
   const keys: string[] = [];
@@ -49,12 +24,12 @@ const jpeg = () =>
 describe('media service', () => {
   let dir: string;
   let storage: FsStorage;
-  let ctx: Awaited<ReturnType<typeof startMedia>>;
+  let ctx: MediaInProcess;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
     storage = new FsStorage(dir);
-    ctx = await startMedia(storage, { MEDIA_MAX_BYTES: '2MB' });
+    ctx = await startMediaInProcess(storage, { MEDIA_MAX_BYTES: '2MB' });
   });
   afterAll(async () => {
     await ctx.media.stop();
@@ -182,7 +157,7 @@ describe('media with storage down', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
     const storage = new FsStorage(dir);
     storage.ping = () => Promise.reject(new Error('down'));
-    const ctx = await startMedia(storage);
+    const ctx = await startMediaInProcess(storage);
     try {
       const started = Date.now();
       const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: await jpeg() });
@@ -201,7 +176,10 @@ describe('media with one upload slot and a 1 s idle limit', () => {
   it('sheds a second upload with 503 + Retry-After, then cuts the stalled one off and frees its slot', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
     const storage = new FsStorage(dir);
-    const ctx = await startMedia(storage, { MEDIA_MAX_UPLOADS: '1', MEDIA_UPLOAD_IDLE_SECONDS: '1' });
+    const ctx = await startMediaInProcess(storage, {
+      MEDIA_MAX_UPLOADS: '1',
+      MEDIA_UPLOAD_IDLE_SECONDS: '1',
+    });
     try {
       const body = await jpeg();
       const stalled = await openRaw(ctx.url);

@@ -4,38 +4,12 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lib/config/parse-env.js';
-import { createLogger } from '../../../lib/log/logger.js';
-import { createMetricsRegistry } from '../../../lib/metrics/registry.js';
 import { newPhotoId, photoKeys } from '../../../lib/photos/keys.js';
-import type { ConversionTask } from '../../../lib/photos/manifest.js';
 import { writeManifest } from '../../../lib/photos/records.js';
-import { MemoryTaskQueue } from '../../../lib/queue/memory-queue.js';
 import { FsStorage } from '../../../lib/storage/fs-storage.js';
 import { signPath } from '../../resizer/request/signature.js';
+import { startMediaInProcess, type MediaInProcess } from '../../../test/support/media-in-process.js';
 import { loadMediaConfig } from '../config.js';
-import { createMediaService } from '../service.js';
-
-const log = createLogger({ level: 'silent' });
-
-async function startMedia(storage: FsStorage, env: Record<string, string>, sign?: (p: string) => string) {
-  const queue = new MemoryTaskQueue<ConversionTask>();
-  const media = createMediaService({
-    config: loadMediaConfig({ MEDIA_PORT: '0', MEDIA_ADMIN_PORT: '0', MEDIA_HOST: '127.0.0.1', ...env }),
-    storage,
-    queue,
-    registry: createMetricsRegistry(),
-    log,
-    ...(sign && { signResizerPath: sign }),
-  });
-  const { port } = await media.start();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      await media.stop();
-      await queue.close();
-    },
-  };
-}
 
 /** A converted photo as the converter leaves it: manifest, master and one size. */
 async function readyPhoto(storage: FsStorage): Promise<string> {
@@ -90,7 +64,7 @@ describe('the dev page', () => {
   });
 
   it('is off by default: / and /dev/api are 404 while the API answers', async () => {
-    const media = await startMedia(storage, {});
+    const media = await startMediaInProcess(storage, {});
     try {
       for (const route of [
         '/',
@@ -124,10 +98,10 @@ describe('the dev page', () => {
 
   describe('when on', () => {
     const env = { MEDIA_DEV_PAGE: 'true', MEDIA_DEV_RESIZER_URL: 'http://resizer.test:8081' };
-    let media: Awaited<ReturnType<typeof startMedia>>;
+    let media: MediaInProcess;
 
     beforeAll(async () => {
-      media = await startMedia(storage, env);
+      media = await startMediaInProcess(storage, env);
     });
     afterAll(() => media.stop());
 
@@ -186,7 +160,7 @@ describe('the dev page', () => {
 
   it('signs each path with the signer `enlarger dev` passes, in canonical form', async () => {
     const sign = (p: string) => signPath('k1', p);
-    const media = await startMedia(
+    const media = await startMediaInProcess(
       storage,
       { MEDIA_DEV_PAGE: 'true', MEDIA_DEV_RESIZER_URL: 'http://r.test' },
       sign,
