@@ -32,6 +32,8 @@ export class Deployment {
   readonly port: Promise<number>;
   readonly adminPort: Promise<number>;
   readonly exits: Exit[] = [];
+  /** After each exit: seconds until the next process answered /healthz (undefined: it never did). */
+  readonly recoveries: Array<{ exitedAtSeconds: number; healthyAfterSeconds: number | undefined }> = [];
   private child: ChildProcess | undefined;
   private stopping = false;
   private killing = false;
@@ -64,7 +66,21 @@ export class Deployment {
     return `http://127.0.0.1:${await this.port}`;
   }
 
+  /** Starts the first process and resolves once it answers /healthz. */
   async start(): Promise<void> {
+    await this.spawnProcess();
+    await this.healthy(60_000);
+  }
+
+  private async healthy(timeoutMs: number): Promise<void> {
+    const admin = `http://127.0.0.1:${await this.adminPort}`;
+    await eventually(async () => (await fetch(`${admin}/healthz`).catch(() => undefined))?.ok, {
+      timeoutMs,
+      what: `${this.name} up`,
+    });
+  }
+
+  private async spawnProcess(): Promise<void> {
     const upper = this.name.toUpperCase();
     const out = openSync(this.logFile, 'a');
     const child = spawn(process.execPath, [path.join(this.repo, 'dist/cli/main.js'), this.name], {
@@ -95,12 +111,23 @@ export class Deployment {
       this.killing = false;
       this.child = undefined;
       if (this.stopping) return;
-      this.restarts = new Promise((r) => setTimeout(r, this.restartDelayMs)).then(() => this.start());
-    });
-    const admin = `http://127.0.0.1:${await this.adminPort}`;
-    await eventually(async () => (await fetch(`${admin}/healthz`).catch(() => undefined))?.ok, {
-      timeoutMs: 30_000,
-      what: `${this.name} up`,
+      const exitedAt = Date.now();
+      this.restarts = new Promise((r) => setTimeout(r, this.restartDelayMs)).then(() => this.spawnProcess());
+      // How long the new process takes to answer (the converter connects to the broker first), for the report.
+      void this.restarts
+        .then(() => this.healthy(600_000))
+        .then(
+          () =>
+            this.recoveries.push({
+              exitedAtSeconds: Math.round((exitedAt - this.started) / 1000),
+              healthyAfterSeconds: Math.round((Date.now() - exitedAt) / 100) / 10,
+            }),
+          () =>
+            this.recoveries.push({
+              exitedAtSeconds: Math.round((exitedAt - this.started) / 1000),
+              healthyAfterSeconds: undefined,
+            }),
+        );
     });
   }
 
@@ -126,7 +153,7 @@ export class Deployment {
     await exited;
   }
 
-  /** Resolves once a restart that is due has happened and the new process answers. */
+  /** Resolves once a restart that is due has happened (the new process is spawned, not necessarily answering). */
   async settled(): Promise<void> {
     await this.restarts;
   }

@@ -330,6 +330,7 @@ try {
     brokerDownSeconds: round(brokerDownSeconds),
     rss,
     exits: Object.fromEntries([...deployments].map(([k, d]) => [k, d.exits])),
+    recoveries: Object.fromEntries([...deployments].map(([k, d]) => [k, d.recoveries])),
     crashes,
     timeline,
     resizerMetrics,
@@ -373,15 +374,26 @@ try {
       `${mib(r.peakRssBytes)} / ${mib(r.limitBytes)}`,
     ]),
     ['crashes (unexpected exits)', crashes.length],
+    ...[...deployments.values()].flatMap((d) =>
+      d.recoveries.map((r): [string, string] => [
+        `${d.name} restarted (exit at ${r.exitedAtSeconds} s of the run)`,
+        r.healthyAfterSeconds === undefined ? 'never answered' : `answering after ${r.healthyAfterSeconds} s`,
+      ]),
+    ),
     ['faults (s into the soak)', faults.map((f) => `${f.what} @${f.fromSeconds}–${f.toSeconds}`).join('; ')],
     ['RabbitMQ AMQP port closed for', `${round(brokerDownSeconds)} s`],
     ['result', passed ? 'PASS' : 'FAIL'],
   ];
   process.stdout.write(`\n${table(rows)}\n\nJSON: ${path.relative(REPO, path.join(RUN_DIR, 'soak.json'))}\n`);
   process.exitCode = passed ? 0 : 1;
+} catch (err) {
+  say(`aborted: ${(err as Error).stack ?? String(err)}`);
+  process.exitCode = 2;
 } finally {
   say('stopping the services, RabbitMQ and MinIO');
   await teardown();
+  // Load loops and timers of an aborted run would keep the process alive.
+  process.exit();
 }
 
 function round(v: number): number {
