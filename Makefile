@@ -111,6 +111,13 @@ bench-converter: node_modules ## Converter images/s and peak RSS, sharp vs Image
 bench-resizer: node_modules ## Resizer req/s and p50/p95/p99, cache misses and hits, on real photos, with sharp calibration.
 	bench/resizer/run.sh
 
+# The soak's length in seconds; `make soak SOAK_SECONDS=120` for a short look.
+SOAK_SECONDS ?= 600
+
+.PHONY: soak
+soak: node_modules ## Load-and-fault soak: 2× resizer capacity + uploads for SOAK_SECONDS (600), RabbitMQ/MinIO/converter faults, on its own RabbitMQ and MinIO.
+	npx tsx bench/soak/run.ts --seconds $(SOAK_SECONDS)
+
 ##@ Operator
 
 .PHONY: manifests
