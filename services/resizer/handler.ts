@@ -4,7 +4,8 @@ import type { ByteCache } from './runtime/byte-cache.js';
 import { cacheKey } from './request/cache-key.js';
 import { ifNoneMatchHits } from './request/conditional.js';
 import type { Coalescer } from './runtime/coalescer.js';
-import { Deadline } from './runtime/deadline.js';
+import { Deadline, DeadlineExceededError } from './runtime/deadline.js';
+import { HttpError } from '../../lib/errors.js';
 import { OverloadedError, type Limiter } from './runtime/limiter.js';
 import { negotiateFormat } from './request/negotiate.js';
 import { prepare, renderPrepared, type RenderDeps } from './render/pipeline.js';
@@ -60,11 +61,19 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
       } else {
         cache = deps.renders.has(key) ? 'coalesced' : 'miss';
         rendered = await deps.renders.run(key, async () => {
+          // Shed before reading anything when this render could not finish in time.
+          deps.limiter.admit(deadline.remainingMs());
           // Sized from the manifest before any decode, so the limiter can admit it by memory.
-          const prepared = await prepare(request, negotiated, deps);
+          // A storage read that outlives the deadline answers 503 then; the read itself goes on,
+          // shared with other requests for the same object.
+          const prepared = await untilAborted(
+            prepare(request, negotiated, deps),
+            deadline.signal(() => new DeadlineExceededError('storage')),
+          );
           const output = await deps.limiter.run(
             () => renderPrepared(prepared, request, deadline, deps),
-            deadline.signal('queue'),
+            // Run out of time waiting for a slot: that is overload, shed like a full queue.
+            deadline.signal(() => deps.limiter.overloaded()),
             prepared.workingSetBytes,
           );
           deps.outputs.set(key, output);
@@ -72,7 +81,8 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
         });
       }
       send(req, res, rendered);
-    } catch (err) {
+    } catch (caught) {
+      const err = killedAtDeadline(caught, deadline) ? new DeadlineExceededError('libvips') : caught;
       if (err instanceof OverloadedError) {
         deps.metrics.shed.inc();
         res.set('Retry-After', String(err.retryAfterSeconds));
@@ -96,4 +106,25 @@ function send(req: Request, res: Response, rendered: Rendered): void {
   }
   res.set('Content-Length', String(rendered.body.length));
   res.status(200).end(rendered.body);
+}
+
+/**
+ * A libvips failure once the deadline has passed is the deadline's doing.
+ * Killed mid-operation, libvips does not always say `timeout`: under load it
+ * also reports "killed for image", a failed buffer write or a warning turned
+ * error, which would otherwise read as an unreadable source (422, cacheable
+ * by a CDN) for a valid photo.
+ */
+function killedAtDeadline(err: unknown, deadline: Deadline): boolean {
+  return deadline.expired && err instanceof HttpError && err.code === 'source_unreadable';
+}
+
+/** `work`, or `signal`'s reason if it aborts first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -41,10 +41,12 @@ describe('Deadline', () => {
     expect(deadline.remainingMs()).toBe(0);
   });
 
-  it('aborts its signal with a deadline error', async () => {
+  it('aborts its signal with the given reason once the budget is spent', async () => {
     const deadline = new Deadline(5);
-    const signal = deadline.signal('queue');
+    const signal = deadline.signal(() => new DeadlineExceededError('storage'));
+    expect(deadline.expired).toBe(false);
     await new Promise((r) => setTimeout(r, 20));
     expect(signal.reason).toBeInstanceOf(DeadlineExceededError);
+    expect(deadline.expired).toBe(true);
   });
 });

@@ -34,14 +34,14 @@ export class Deadline {
   }
 
   /**
-   * A signal that aborts with {@link DeadlineExceededError} when the budget
-   * runs out, for waits that are not between steps (a slot in the queue).
-   * Call {@link dispose} when the request ends.
+   * A signal that aborts with `reason()` when the budget runs out, for waits
+   * that are not between steps (a storage read, a slot in the queue). Call
+   * {@link dispose} when the request ends.
    */
-  signal(step: string): AbortSignal {
+  signal(reason: () => Error): AbortSignal {
     const controller = new AbortController();
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => controller.abort(new DeadlineExceededError(step)), this.remainingMs());
+    this.timer = setTimeout(() => controller.abort(reason()), this.remainingMs());
     this.timer.unref();
     return controller.signal;
   }
@@ -57,6 +57,11 @@ export class Deadline {
 
   dispose(): void {
     clearTimeout(this.timer);
+  }
+
+  /** Whether the budget is spent. */
+  get expired(): boolean {
+    return this.remainingMs() === 0;
   }
 
   /** Milliseconds left, never negative. */

@@ -96,4 +96,40 @@ describe('Limiter', () => {
     first.open();
     await held;
   });
+
+  describe('admit: shedding before any work', () => {
+    const slow = (ms: number) => () => new Promise<string>((r) => setTimeout(() => r('done'), ms));
+
+    it('sheds at once when the queue is full', async () => {
+      const limiter = new Limiter({ slots: 1, queueSize: 1, retryAfterSeconds: 2, memoryBytes: 100 });
+      const gates = [gate(), gate()];
+      const runs = gates.map((g) => limiter.run(g.task));
+      expect(() => limiter.admit(60_000)).toThrow(OverloadedError);
+      gates.forEach((g) => g.open());
+      await Promise.all(runs);
+      expect(() => limiter.admit(60_000)).not.toThrow();
+    });
+
+    it('sheds a request whose wait for a slot and render would outlast its budget, from the recent render time', async () => {
+      const limiter = new Limiter({ slots: 1, queueSize: 10, retryAfterSeconds: 1, memoryBytes: 100 });
+      // Renders take about 50 ms here.
+      await limiter.run(slow(50));
+      const busy = gate();
+      const running = limiter.run(busy.task);
+      // One render ahead: ~50 ms wait + ~50 ms own render.
+      expect(limiter.expectedWaitMs()).toBeGreaterThanOrEqual(45);
+      expect(() => limiter.admit(1_000)).not.toThrow();
+      expect(() => limiter.admit(60)).toThrow(OverloadedError);
+      busy.open();
+      await running;
+    });
+
+    it('always admits while a slot is free, however slow renders were', async () => {
+      const limiter = new Limiter({ slots: 2, queueSize: 10, retryAfterSeconds: 1, memoryBytes: 100 });
+      await limiter.run(slow(80));
+      expect(limiter.expectedWaitMs()).toBe(0);
+      // Not enough time for a whole render, but nothing to wait for: it runs and the deadline decides.
+      expect(() => limiter.admit(10)).not.toThrow();
+    });
+  });
 });

@@ -33,6 +33,9 @@ export class TooLargeToRenderError extends HttpError {
   }
 }
 
+/** Weight of the newest render in the moving average: about the last ten renders count. */
+const RENDER_EWMA_WEIGHT = 0.2;
+
 interface Waiter {
   bytes: number;
   admit: () => void;
@@ -52,8 +55,39 @@ export class Limiter {
   private active = 0;
   private usedBytes = 0;
   private readonly waiting: Waiter[] = [];
+  /** Moving average of how long a render holds its slot; undefined until one finished. */
+  private renderMs: number | undefined;
 
   constructor(private readonly options: LimiterOptions) {}
+
+  /** The error a shed request answers with: 503 and the configured Retry-After. */
+  overloaded(): OverloadedError {
+    return new OverloadedError(this.options.retryAfterSeconds);
+  }
+
+  /**
+   * Sheds at once, before any storage read, a request that cannot finish in
+   * `budgetMs`: the queue is full, or the renders ahead of it (at the recent
+   * render time) and its own would take longer. Under overload a request that
+   * waits out its deadline in the queue only turns a fast 503 into a slow one,
+   * and one admitted with too little time left is killed mid-render after
+   * spending a slot.
+   */
+  admit(budgetMs: number): void {
+    if (this.waiting.length >= this.options.queueSize) throw this.overloaded();
+    // Only a request that would wait is judged: with a slot free it runs, which also keeps
+    // the average current after a slow spell.
+    const wait = this.expectedWaitMs();
+    if (wait > 0 && wait + (this.renderMs ?? 0) > budgetMs) throw this.overloaded();
+  }
+
+  /** Expected wait for a slot of a request arriving now, from the recent render time. */
+  expectedWaitMs(): number {
+    if (this.renderMs === undefined || (this.waiting.length === 0 && this.active < this.options.slots))
+      return 0;
+    // Each slot finishes a render every renderMs: the newcomer starts after its place in line clears.
+    return this.renderMs * (Math.floor(this.waiting.length / this.options.slots) + 1);
+  }
 
   get running(): number {
     return this.active;
@@ -76,9 +110,13 @@ export class Limiter {
    */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal, bytes = 0): Promise<T> {
     await this.acquire(bytes, signal);
+    const started = performance.now();
     try {
       return await task();
     } finally {
+      const ms = performance.now() - started;
+      this.renderMs =
+        this.renderMs === undefined ? ms : this.renderMs + RENDER_EWMA_WEIGHT * (ms - this.renderMs);
       this.release(bytes);
     }
   }
@@ -97,7 +135,7 @@ export class Limiter {
       return Promise.resolve();
     }
     if (this.waiting.length >= this.options.queueSize) {
-      return Promise.reject(new OverloadedError(this.options.retryAfterSeconds));
+      return Promise.reject(this.overloaded());
     }
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
