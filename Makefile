@@ -103,6 +103,10 @@ bench-converter: node_modules ## Converter images/s and peak RSS, sharp vs Image
 bench-resizer: node_modules ## Resizer req/s and p50/p95/p99, cache misses and hits, on real photos, with sharp calibration.
 	bench/resizer/run.sh
 
+.PHONY: bench-peers
+bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table (README).
+	bench/peers/run.sh
+
 ##@ Operator
 
 .PHONY: manifests
