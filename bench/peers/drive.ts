@@ -17,6 +17,9 @@
  *   uploaded original.
  * - `server` = `sharp`: no HTTP; sharp in this process on the picked files,
  *   2 at a time, flat out only, as the physical limit.
+ * - `server` = `browsers`: Enlarger with `fmt=auto`, the Accept headers of
+ *   current browsers and srcset widths at DPR 1–3 (`browsers.ts`); latency
+ *   is also reported per negotiated format.
  */
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -28,11 +31,12 @@ import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { parseRequest } from '../../services/resizer/request/parse.js';
 import { pickSource } from '../../services/resizer/render/pick-source.js';
 import { percentile } from '../resizer/urls.js';
+import { browserRequest, sniffFormat } from './browsers.js';
 import { cpuSeconds } from './cpu.js';
 import { checkAnswer, mixWidth, peerPath, SERVERS, type PeerRequest, type Server } from './urls.js';
 
 const [serverArg, base, dataDir, photoId, photo, secondsArg, pidsArg, sourceArg] = process.argv.slice(2);
-const server = serverArg as Server | 'sharp';
+const server = serverArg as Server | 'sharp' | 'browsers';
 if (
   !serverArg ||
   !base ||
@@ -40,7 +44,7 @@ if (
   !photoId ||
   !photo ||
   !secondsArg ||
-  ![...SERVERS, 'sharp'].includes(server)
+  ![...SERVERS, 'sharp', 'browsers'].includes(server)
 ) {
   throw new Error(
     'usage: drive.js <server> <base-url|-> <data-dir> <photo-id> <label> <seconds> [pids] [source]',
@@ -77,12 +81,27 @@ const statuses: Record<string, number> = {};
 const problems: string[] = [];
 let checked = 0;
 
+/** Latencies of 200s by the format the server answered with (the browser mix negotiates it). */
+const byFormat = new Map<string, number[]>();
+
 /** One request over HTTP; resolves with its latency in ms if it was a 200. */
-function send(n: number): Promise<number | undefined> {
-  const r = request(n);
+function send(n: number, phase: 'warm' | 'flat' | 'half' = 'flat'): Promise<number | undefined> {
+  let path: string;
+  let asked: number;
+  const headers: Record<string, string> = {};
+  if (server === 'browsers') {
+    const b = browserRequest(photoId!, n);
+    ({ path } = b);
+    asked = b.width;
+    headers.accept = b.accept;
+  } else {
+    const r = request(n);
+    path = peerPath(server as Server, r);
+    asked = r.width;
+  }
   const started = performance.now();
   return new Promise((resolve) => {
-    const req = http.get(new URL(peerPath(server as Server, r), base), { agent }, (res) => {
+    const req = http.get(new URL(path, base), { agent, headers }, (res) => {
       const status = res.statusCode ?? 0;
       statuses[status] = (statuses[status] ?? 0) + 1;
       const keep = status === 200 && n % SAMPLE === 0;
@@ -91,7 +110,12 @@ function send(n: number): Promise<number | undefined> {
       else res.resume();
       res.on('end', () => {
         const latency = performance.now() - started;
-        if (keep) void check(Buffer.concat(chunks), r.width);
+        const format = (res.headers['content-type'] ?? '?').replace('image/', '');
+        if (keep) void check(Buffer.concat(chunks), asked, format);
+        if (status === 200 && server === 'browsers' && phase !== 'warm') {
+          const key = `${phase}|${format}`;
+          byFormat.set(key, [...(byFormat.get(key) ?? []), latency]);
+        }
         resolve(status === 200 ? latency : undefined);
       });
     });
@@ -102,13 +126,21 @@ function send(n: number): Promise<number | undefined> {
   });
 }
 
-async function check(body: Buffer, asked: number): Promise<void> {
+async function check(body: Buffer, asked: number, contentType: string): Promise<void> {
   checked++;
   const width = await sharp(body)
     .metadata()
     .then((m) => m.width)
     .catch(() => undefined);
-  const problem = checkAnswer(body, width, asked);
+  let problem: string | undefined;
+  if (server === 'browsers') {
+    // fmt=auto: the body must be what Content-Type says; the width may be capped (source size, AVIF pixels).
+    const format = sniffFormat(body);
+    if (format !== contentType) problem = `body is ${format ?? '?'}, Content-Type ${contentType}`;
+    else if (!width || width > asked) problem = `width ${width ?? '?'}, asked ${asked}`;
+  } else {
+    problem = checkAnswer(body, width, asked);
+  }
   if (problem) problems.push(problem);
 }
 
@@ -142,7 +174,7 @@ async function openLoop(rate: number, first: number) {
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-    inFlight.push(send(first + i).then((l) => void (l !== undefined && latencies.push(l))));
+    inFlight.push(send(first + i, 'half').then((l) => void (l !== undefined && latencies.push(l))));
   }
   await Promise.all(inFlight);
   return latencies;
@@ -171,9 +203,9 @@ if (server === 'sharp') {
   process.stdout.write(`${JSON.stringify({ ...label, rps, flat: summary(flat.latencies) })}\n`);
 } else {
   // A short warm-up so one-off costs (first file reads, JIT) are not in the figures.
-  await flatOut(CONNECTIONS, 2, (n) => send(1_000_000 + n));
+  await flatOut(CONNECTIONS, 2, (n) => send(1_000_000 + n, 'warm'));
   const cpuBefore = await cpuSeconds(pids);
-  const flat = await flatOut(CONNECTIONS, seconds, send);
+  const flat = await flatOut(CONNECTIONS, seconds, (n) => send(n));
   const cpu = (await cpuSeconds(pids)) - cpuBefore;
   const rps = flat.latencies.length / flat.elapsed;
   const half = await openLoop(Math.max(1, rps / 2), flat.next);
@@ -186,6 +218,11 @@ if (server === 'sharp') {
       halfRate: round(Math.max(1, rps / 2)),
       half: summary(half),
       cpuMsPerRequest: pids.length > 0 ? round((cpu * 1000) / flat.latencies.length) : undefined,
+      ...(server === 'browsers' && {
+        formats: Object.fromEntries(
+          [...byFormat].map(([key, latencies]) => [key, { n: latencies.length, ...summary(latencies) }]),
+        ),
+      }),
       checked,
       problems: problems.slice(0, 5),
       bad: problems.length,

@@ -53,7 +53,7 @@ for photo in "${PHOTOS[@]}"; do
   id="$(id_of "$photo")"
   echo "== $photo: sharp alone in process" >&2
   drive sharp - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN"
-  for variant in enlarger enlarger-wm; do
+  for variant in enlarger enlarger-wm browsers; do
     echo "== $photo: $variant" >&2
     drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
   done

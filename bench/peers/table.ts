@@ -17,6 +17,8 @@ interface Row {
   checked?: number;
   bad?: number;
   statuses?: Record<string, number>;
+  /** The browser mix: latency by phase and negotiated format. */
+  formats?: Record<string, { n: number; p50: number; p95: number }>;
 }
 
 const NAMES: Record<string, string> = {
@@ -25,6 +27,7 @@ const NAMES: Record<string, string> = {
   'enlarger-wm': 'Enlarger, watermark + attribution',
   imgproxy: 'imgproxy',
   thumbor: 'thumbor',
+  browsers: 'Enlarger, watermark, browser mix (fmt=auto)',
 };
 
 const rows = readFileSync(0, 'utf8')
@@ -47,8 +50,19 @@ for (const r of rows) {
   lines.push(
     `| ${r.photo} | ${NAMES[r.server] ?? r.server} | ${r.source} | ${r.rps} | ${r.flat.p50} / ${r.flat.p95} | ` +
       `${dash(r.halfRate)} | ${r.half ? `${r.half.p50} / ${r.half.p95}` : '–'} | ${dash(r.cpuMsPerRequest)} | ` +
-      `${r.server === 'imgproxy' ? '–' : ratio(r.rps, imgproxy)} | ${r.server === 'sharp' ? '–' : ratio(r.rps, sharp)} | ` +
+      `${r.server === 'imgproxy' || r.server === 'browsers' ? '–' : ratio(r.rps, imgproxy)} | ${r.server === 'sharp' || r.server === 'browsers' ? '–' : ratio(r.rps, sharp)} | ` +
       `${r.checked === undefined ? '–' : `${r.checked} (${r.bad})`} | ${r.server === 'sharp' ? '–' : failed} |`,
   );
+}
+const mix = rows.filter((r) => r.formats);
+if (mix.length > 0) {
+  lines.push('', '| photo | load | format | answers | p50 | p95 |', '| --- | --- | --- | --- | --- | --- |');
+  for (const r of mix) {
+    for (const [key, f] of Object.entries(r.formats!).sort()) {
+      const [phase, format] = key.split('|');
+      const load = phase === 'half' ? `open loop, ${r.halfRate} req/s` : `flat out, ${r.rps} req/s`;
+      lines.push(`| ${r.photo} | ${load} | ${format} | ${f.n} | ${f.p50} | ${f.p95} |`);
+    }
+  }
 }
 process.stdout.write(`${lines.join('\n')}\n`);
