@@ -118,6 +118,10 @@ SOAK_SECONDS ?= 600
 soak: node_modules ## Load-and-fault soak: 2× resizer capacity + uploads for SOAK_SECONDS (600), RabbitMQ/MinIO/converter faults, on its own RabbitMQ and MinIO.
 	npx tsx bench/soak/run.ts --seconds $(SOAK_SECONDS)
 
+.PHONY: bench-peers
+bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table (README).
+	bench/peers/run.sh
+
 ##@ Operator
 
 .PHONY: manifests

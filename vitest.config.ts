@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{cli,lib,operator,services}/**/*.test.ts'],
+          include: ['{bench,cli,lib,operator,services}/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# make bench-peers: Enlarger's resizer against imgproxy and thumbor, when
+# their base URLs are given, on the same photos and the same stored files.
+# The peers are built and started by whoever runs this, outside the repo
+# (README, "Benchmarking against imgproxy and thumbor"); this script only
+# seeds the files they read and drives them.
+#
+#   IMGPROXY_URL=http://127.0.0.1:8080 THUMBOR_URL=http://127.0.0.1:8888 bench/peers/run.sh
+#
+# Env: PEERS_DATA_DIR (the store the peers read, default .run/bench/peers-data),
+# SECONDS_PER_RUN (15), PEER_SOURCES ("picked", or "picked original"),
+# IMGPROXY_PIDS / THUMBOR_PIDS (comma-separated, for CPU per request; found
+# from the listening port when unset), PORT / ADMIN_PORT of Enlarger's resizer.
+# Rows: JSON lines in .run/bench/peers.jsonl; the table on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
+PORT="${PORT:-18082}"
+ADMIN_PORT="${ADMIN_PORT:-18092}"
+PEER_SOURCES="${PEER_SOURCES:-picked}"
+OUT=.run/bench
+DIST="$OUT/dist"
+DATA="$(realpath -m "${PEERS_DATA_DIR:-$OUT/peers-data}")"
+ROWS="$OUT/peers.jsonl"
+PHOTOS=(LadyBird.jpg Elephants_5640x3172.jpg)
+mkdir -p "$OUT"
+: >"$ROWS"
+
+npx tsc -p bench/resizer/tsconfig.json
+# Seeded once and kept, so a peer started before this script can already point at the files.
+if [[ ! -f "$DATA/ids.json" ]]; then
+  photos_dir="$(scripts/photos.sh)"
+  mkdir -p "$DATA"
+  node "$DIST/bench/resizer/seed.js" "$DATA" "${PHOTOS[@]/#/$photos_dir/}" >"$DATA/ids.json.tmp"
+  mv "$DATA/ids.json.tmp" "$DATA/ids.json"
+fi
+id_of() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1]))[process.argv[2]])' "$DATA/ids.json" "$1"; }
+# The processes listening on a URL's port, comma-separated (for their CPU time).
+pids_of() { ss -ltnpH "sport = :${1##*:}" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u | paste -sd, -; }
+drive() { node "$DIST/bench/peers/drive.js" "$@" | tee -a "$ROWS" >&2; }
+
+# Output cache off, so every request renders; the source-byte cache stays, as imgproxy has the page cache.
+STORAGE_KIND=fs DATA_DIR="$DATA" RESIZER_WATERMARK_LOGO_KEY=branding/logo.png RESIZER_WATERMARK_OPT_OUT=true \
+  RESIZER_OUTPUT_CACHE_BYTES=0 RESIZER_PORT="$PORT" RESIZER_ADMIN_PORT="$ADMIN_PORT" RESIZER_HOST=127.0.0.1 \
+  LOG_LEVEL=warn node "$DIST/cli/main.js" resizer &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$ADMIN_PORT/readyz" >/dev/null && break; sleep 0.2; done
+enlarger="http://127.0.0.1:$PORT"
+
+for photo in "${PHOTOS[@]}"; do
+  id="$(id_of "$photo")"
+  echo "== $photo: sharp alone in process" >&2
+  drive sharp - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN"
+  for variant in enlarger enlarger-wm browsers; do
+    echo "== $photo: $variant" >&2
+    drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
+  done
+  for peer in imgproxy thumbor; do
+    url_var="${peer^^}_URL" pids_var="${peer^^}_PIDS"
+    url="${!url_var:-}"
+    [[ -n "$url" ]] || continue
+    pids="${!pids_var:-$(pids_of "$url")}"
+    for source in $PEER_SOURCES; do
+      echo "== $photo: $peer at $url, $source files" >&2
+      drive "$peer" "$url" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$pids" "$source"
+    done
+  done
+done
+node "$DIST/bench/peers/table.js" <"$ROWS"

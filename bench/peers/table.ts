@@ -1,0 +1,68 @@
+/**
+ * Prints the rows `drive.ts` wrote (JSON lines on stdin) as one Markdown
+ * table, with each server's throughput as a ratio of imgproxy's and of
+ * sharp alone on the same photo when those rows are there.
+ */
+import { readFileSync } from 'node:fs';
+
+interface Row {
+  server: string;
+  photo: string;
+  source: string;
+  rps: number;
+  flat: { p50: number; p95: number };
+  halfRate?: number;
+  half?: { p50: number; p95: number };
+  cpuMsPerRequest?: number;
+  checked?: number;
+  bad?: number;
+  statuses?: Record<string, number>;
+  /** The browser mix: latency by phase and negotiated format. */
+  formats?: Record<string, { n: number; p50: number; p95: number }>;
+}
+
+const NAMES: Record<string, string> = {
+  sharp: 'sharp alone in process (2 at a time, no HTTP)',
+  enlarger: 'Enlarger, no watermark',
+  'enlarger-wm': 'Enlarger, watermark + attribution',
+  imgproxy: 'imgproxy',
+  thumbor: 'thumbor',
+  browsers: 'Enlarger, watermark, browser mix (fmt=auto)',
+};
+
+const rows = readFileSync(0, 'utf8')
+  .split('\n')
+  .filter((l) => l.startsWith('{'))
+  .map((l) => JSON.parse(l) as Row);
+const ratio = (a: number, b: Row | undefined) => (b ? `${(a / b.rps).toFixed(2)}×` : '–');
+const dash = (v: number | undefined) => (v === undefined ? '–' : String(v));
+
+const lines = [
+  '| photo | server | files | req/s | p50 / p95 flat | req/s half | p50 / p95 half | CPU ms/req | ÷ imgproxy | ÷ sharp | checked (bad) | non-200 |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+];
+for (const r of rows) {
+  const imgproxy = rows.find((o) => o.photo === r.photo && o.server === 'imgproxy' && o.source === 'picked');
+  const sharp = rows.find((o) => o.photo === r.photo && o.server === 'sharp');
+  const failed = Object.entries(r.statuses ?? {})
+    .filter(([s]) => s !== '200')
+    .reduce((sum, [, c]) => sum + c, 0);
+  lines.push(
+    `| ${r.photo} | ${NAMES[r.server] ?? r.server} | ${r.source} | ${r.rps} | ${r.flat.p50} / ${r.flat.p95} | ` +
+      `${dash(r.halfRate)} | ${r.half ? `${r.half.p50} / ${r.half.p95}` : '–'} | ${dash(r.cpuMsPerRequest)} | ` +
+      `${r.server === 'imgproxy' || r.server === 'browsers' ? '–' : ratio(r.rps, imgproxy)} | ${r.server === 'sharp' || r.server === 'browsers' ? '–' : ratio(r.rps, sharp)} | ` +
+      `${r.checked === undefined ? '–' : `${r.checked} (${r.bad})`} | ${r.server === 'sharp' ? '–' : failed} |`,
+  );
+}
+const mix = rows.filter((r) => r.formats);
+if (mix.length > 0) {
+  lines.push('', '| photo | load | format | answers | p50 | p95 |', '| --- | --- | --- | --- | --- | --- |');
+  for (const r of mix) {
+    for (const [key, f] of Object.entries(r.formats!).sort()) {
+      const [phase, format] = key.split('|');
+      const load = phase === 'half' ? `open loop, ${r.halfRate} req/s` : `flat out, ${r.rps} req/s`;
+      lines.push(`| ${r.photo} | ${load} | ${format} | ${f.n} | ${f.p50} | ${f.p95} |`);
+    }
+  }
+}
+process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { checkAnswer, mixWidth, peerPath, type PeerRequest } from './urls.js';
+
+const r: PeerRequest = {
+  photoId: 'p_abc',
+  sourceKey: 'photos/p_abc/master.jpg',
+  width: 640,
+  quality: 80,
+};
+
+describe('peerPath', () => {
+  it('asks each server for the same JPEG', () => {
+    expect(peerPath('enlarger', r)).toBe('/v1/photos/p_abc?w=640&fmt=jpeg&q=80&wm=0');
+    expect(peerPath('enlarger-wm', r)).toBe('/v1/photos/p_abc?w=640&fmt=jpeg&q=80');
+    expect(peerPath('imgproxy', r)).toBe(
+      '/insecure/rs:fit:640:0/q:80/plain/local:///photos/p_abc/master.jpg@jpg',
+    );
+    expect(peerPath('thumbor', r)).toBe(
+      '/unsafe/640x0/filters:quality(80):format(jpeg)/photos/p_abc/master.jpg',
+    );
+  });
+});
+
+describe('mixWidth', () => {
+  it('stays within 160–1600 and does not repeat for 1441 requests', () => {
+    const widths = Array.from({ length: 1441 }, (_, n) => mixWidth(n));
+    expect(Math.min(...widths)).toBe(160);
+    expect(Math.max(...widths)).toBe(1600);
+    expect(new Set(widths).size).toBe(1441);
+  });
+});
+
+describe('checkAnswer', () => {
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
+  it('accepts a JPEG of the asked width', () => {
+    expect(checkAnswer(jpeg, 640, 640)).toBeUndefined();
+  });
+  it('names a wrong format or width', () => {
+    expect(checkAnswer(Buffer.from('RIFF....WEBP'), 640, 640)).toBe('not a JPEG');
+    expect(checkAnswer(jpeg, 639, 640)).toBe('width 639, asked 640');
+  });
+});
