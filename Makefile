@@ -103,9 +103,12 @@ kind-down: ## Delete the kind cluster and undo kind-up on the host (dockerd it s
 bench-media: build ## Media RSS growth while streaming a 300 MB upload into the S3 server (run `make deps` first).
 	$(with_env) npx tsx bench/media-rss.ts
 
+# Images per sharp run and per ImageMagick run (both loops together) of bench-converter.
+SHARP_COUNT ?= 24
+MAGICK_COUNT ?= 8
 .PHONY: bench-converter
-bench-converter: node_modules ## Converter images/s and peak RSS, sharp vs ImageMagick `convert`, on the 18 MP photo.
-	npx tsx bench/converter.ts
+bench-converter: node_modules ## Converter img/s, CPU and peak RSS vs ImageMagick on the 18 MP photo; BEFORE=<git ref> adds that commit's converter.
+	npx tsx bench/converter.ts $(SHARP_COUNT) $(MAGICK_COUNT) $(BEFORE)
 
 .PHONY: bench-resizer
 bench-resizer: node_modules ## Resizer req/s and p50/p95/p99, cache misses and hits, on real photos, with sharp calibration.

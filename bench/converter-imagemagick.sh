@@ -5,8 +5,12 @@
 # Usage: bench/converter-imagemagick.sh <file> <count> <outdir>
 set -euo pipefail
 file="$1" count="$2" out="$3"
-# Debian's own binary, by its versioned name: a `convert` earlier on PATH may be something else.
-CONVERT="${CONVERT:-$(command -v convert-im6.q16 || command -v convert)}"
+# Debian's own binary, by its versioned name and never a fallback: a `convert`
+# earlier on PATH may be a stand-in that is not ImageMagick at all.
+CONVERT="${CONVERT:-$(command -v convert-im6.q16)}" || {
+  echo "convert-im6.q16 not found: apt-get install imagemagick-6.q16 (or set CONVERT)" >&2
+  exit 1
+}
 mkdir -p "$out"
 for ((i = 0; i < count; i++)); do
   "$CONVERT" "$file" -auto-orient -strip -colorspace sRGB -resize '2048x2048>' \

@@ -9,7 +9,7 @@ import type { ImageFormat } from '../lib/photos/manifest.js';
 import { DecodeAdmission, decodeWorkingSet } from '../services/converter/admission.js';
 import { loadConverterConfig } from '../services/converter/config.js';
 import { decodeMaster } from '../services/converter/pipeline/decode-master.js';
-import { renderMaster, renderSize } from '../services/converter/pipeline/render.js';
+import { renderAll } from '../services/converter/pipeline/render.js';
 
 const [file, count = '12', concurrency = '2', threads = '1'] = process.argv.slice(2);
 if (!file) throw new Error('usage: converter-sharp.ts <file> <count> <concurrency> <vipsThreads>');
@@ -24,10 +24,7 @@ const admission = new DecodeAdmission(config.memoryBudgetBytes);
 async function convertOne(): Promise<void> {
   await admission.run(decodeWorkingSet(width, height), async () => {
     const master = await decodeMaster(file!, format as ImageFormat, config.master, config.maxPixels);
-    await Promise.all([
-      renderMaster(master, config.master),
-      ...config.sizes.map((s) => renderSize(master, s)),
-    ]);
+    await renderAll(master, config.master, config.sizes);
   });
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { samplePlatform, sampleSecrets } from '../api/fixture.js';
 import { component } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
+import { build as buildConfigMap } from './configmap.js';
 import { buildDeployment } from './deployment.js';
 
 const build = (
@@ -129,8 +130,15 @@ describe('Deployment builder', () => {
     const container = build(samplePlatform(), sampleSecrets, 'converter').spec.template.spec!.containers[0]!;
     expect(container.ports).toEqual([{ name: 'admin', containerPort: 9090, protocol: 'TCP' }]);
     expect(container.env).toEqual([
+      { name: 'MALLOC_ARENA_MAX', value: '2' },
+      { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
     ]);
+  });
+
+  it("keeps the converter's malloc settings out of the ConfigMap the other components load", () => {
+    const config = buildConfigMap(samplePlatform());
+    expect(Object.keys(config.data ?? {}).filter((name) => name.startsWith('MALLOC_'))).toEqual([]);
   });
 
   it('leaves the converter replicas to the autoscaler when its autoscaling is on', () => {

@@ -10,12 +10,18 @@ export type DesiredDeployment = V1Deployment & {
   spec: NonNullable<V1Deployment['spec']>;
 };
 
-/** The container env of one component: only its Secrets, by reference; plain settings come from the ConfigMap. */
-export function secretEnv(row: ComponentRow): V1EnvVar[] {
-  return row.secretEnv.map(({ name, secret, key }) => ({
-    name,
-    valueFrom: { secretKeyRef: { name: secret, key } },
-  }));
+/**
+ * The container env of one component: its runtime's own variables, then its
+ * Secrets by reference; plain settings come from the ConfigMap.
+ */
+export function containerEnv(row: ComponentRow): V1EnvVar[] {
+  return [
+    ...Object.entries(row.processEnv ?? {}).map(([name, value]) => ({ name, value })),
+    ...row.secretEnv.map(({ name, secret, key }) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: secret, key } },
+    })),
+  ];
 }
 
 /**
@@ -84,7 +90,7 @@ export function buildDeployment(
               args: row.args,
               ports,
               envFrom: [{ configMapRef: { name: childName(cr, 'config') } }],
-              env: secretEnv(row),
+              env: containerEnv(row),
               resources: row.resources,
               livenessProbe: probe(row.probes.liveness, 10),
               readinessProbe: probe(row.probes.readiness, 5),

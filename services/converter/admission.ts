@@ -1,14 +1,16 @@
 import { Semaphore } from 'async-mutex';
 
 /**
- * Bytes of process memory one original pixel costs while it is decoded to
- * master size. Calibrated on the worst case the benchmark measures: a
- * progressive 18 MP JPEG, whose decoder holds every DCT coefficient of the
- * whole image before the first scanline comes out, peaked at ~300 MB of RSS
- * per photo in flight (758 MB for two over a ~150 MB idle process), ~16 B/px.
- * Baseline files cost about half that; the estimate stays conservative.
+ * Bytes of process memory one original pixel costs while its conversion runs
+ * (decode to master size, then the sizes). Calibrated on the worst case the
+ * benchmark measures, a progressive 18 MP JPEG: its decoder holds every DCT
+ * coefficient of the whole image (2 B per sample: 4 B/px at 4:2:2, 6 B/px at
+ * 4:4:4) before the first scanline comes out. With the converter's malloc
+ * settings (`CONVERTER_PROCESS_ENV`), two in flight added ~125-150 MB each
+ * (4:2:2, 7-8 B/px) and ~160 MB each re-encoded 4:4:4 (9 B/px); 10 keeps a
+ * margin. Baseline files cost about a third of that.
  */
-export const DECODE_BYTES_PER_PIXEL = 16;
+export const DECODE_BYTES_PER_PIXEL = 10;
 
 const MIB = 1024 ** 2;
 

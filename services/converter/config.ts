@@ -18,7 +18,7 @@ export const CONVERTER_DEFAULTS = {
   /**
    * Tasks converted at once. Two, one per core of the reference 2-core pod:
    * the benchmark's throughput comes from two photos side by side, and two
-   * progressive 18 MP decodes peak at 758 MB, inside the 1 GiB limit.
+   * progressive 18 MP conversions peak at ~350 MB, a third of the 1 GiB limit.
    */
   prefetch: 2,
   master: { maxEdge: 2048, format: 'jpeg', quality: 88 },
@@ -31,6 +31,23 @@ export const CONVERTER_DEFAULTS = {
    */
   memoryBudgetFraction: 0.6,
   memoryBudgetBytes: Math.floor(1024 ** 3 * 0.6),
+} as const;
+
+/**
+ * The converter process's glibc malloc settings: read by the C library when
+ * the process starts, never by this code, so the operator sets them on the
+ * converter's container (not the shared ConfigMap) and the benchmark on its
+ * process. glibc's defaults gave every libvips and libuv thread its own arena
+ * and raised the mmap threshold to 32 MiB after the first big free, so a
+ * decode's freed buffers stayed in one thread's arena while the next decode
+ * allocated fresh ones in another: 2 progressive 18 MP photos in flight
+ * peaked at 475-515 MB RSS instead of ~345 MB (BENCHMARKS.md). Two arenas
+ * let freed memory be reused; a fixed 4 MiB threshold sends the coefficient
+ * buffers and raw masters back to the kernel when they are freed.
+ */
+export const CONVERTER_PROCESS_ENV = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: String(4 * 1024 ** 2),
 } as const;
 
 const sizesJson = z

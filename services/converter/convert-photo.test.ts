@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UnrecoverableError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
@@ -14,6 +14,14 @@ import { DecodeAdmission } from './admission.js';
 import { loadConverterConfig } from './config.js';
 import { convertPhoto } from './convert-photo.js';
 import { noise } from '../../test/support/noise.js';
+import type * as DecodeMasterModule from './pipeline/decode-master.js';
+import { decodeMaster } from './pipeline/decode-master.js';
+
+// The real decoder, watched: the original must be decoded once per photo, however many sizes there are.
+vi.mock('./pipeline/decode-master.js', async (importOriginal) => {
+  const real = await importOriginal<typeof DecodeMasterModule>();
+  return { ...real, decodeMaster: vi.fn(real.decodeMaster) };
+});
 
 const log = createLogger({ level: 'silent' });
 
@@ -105,6 +113,32 @@ describe('convertPhoto', () => {
       medium: [1280, 960],
       large: [1920, 1440],
     });
+  });
+
+  it('decodes a progressive original once and makes every size in its configured format from it', async () => {
+    const progressive = await sharp({
+      create: { width: 2400, height: 1600, channels: 3, background: '#468' },
+    })
+      .jpeg({ quality: 90, progressive: true })
+      .toBuffer();
+    const id = await seed(progressive);
+    vi.mocked(decodeMaster).mockClear();
+    await convertPhoto({ photoId: id }, { storage, config, log, admission });
+    expect(vi.mocked(decodeMaster)).toHaveBeenCalledTimes(1);
+    const manifest = (await readManifest(storage, id))!;
+    const stored = await Promise.all(
+      [manifest.master!, ...manifest.conversions].map(async (c) => {
+        const meta = await sharp(await storage.getBuffer(c.key)).metadata();
+        return [meta.format, meta.width, meta.height, meta.isProgressive];
+      }),
+    );
+    expect(stored).toEqual([
+      ['jpeg', 2048, 1365, false],
+      ['webp', 320, 320, false],
+      ['jpeg', 640, 427, false],
+      ['jpeg', 1280, 853, false],
+      ['webp', 1920, 1280, false],
+    ]);
   });
 
   it('keeps only the copyright from the EXIF', async () => {

@@ -8,7 +8,7 @@ import { decodeWorkingSet, type DecodeAdmission } from './admission.js';
 import type { ConverterConfig } from './config.js';
 import { decodeMaster, type MasterPixels } from './pipeline/decode-master.js';
 import { fetchOriginal } from './pipeline/fetch-original.js';
-import { renderMaster, renderSize, type Rendered } from './pipeline/render.js';
+import { renderAll, type Rendered } from './pipeline/render.js';
 
 export interface ConvertDeps {
   storage: Storage;
@@ -58,11 +58,7 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
         config.master,
         config.maxPixels,
       );
-      const renditions = await Promise.all([
-        renderMaster(decoded, config.master),
-        ...config.sizes.map((size) => renderSize(decoded, size)),
-      ]);
-      return [decoded, renditions] as const;
+      return [decoded, await renderAll(decoded, config.master, config.sizes)] as const;
     });
   } catch (err) {
     // Only libvips runs in this block, so any failure here is the image's fault.

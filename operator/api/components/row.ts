@@ -34,6 +34,12 @@ export interface ComponentRow {
   /** Plain settings, typed against the service's own env schema before they get here. */
   env: Record<string, string>;
   secretEnv: SecretEnv[];
+  /**
+   * Variables for this component's container alone, read by its runtime
+   * (glibc, Node) rather than by its config parser, so they stay out of the
+   * shared ConfigMap that every component loads.
+   */
+  processEnv?: Record<string, string>;
   /** The replicas the spec asks for; with autoscaling on, the autoscaler's floor. */
   replicas: number;
   /** True when the autoscaler, not the reconciler, owns `spec.replicas`. */

@@ -18,7 +18,7 @@ export interface Rendered {
  * nothing else (GPS, serials, orientation: the pixels are already upright) is written.
  * An image with alpha gets a WebP master: a JPEG one would lose the transparency.
  */
-export async function renderMaster(master: MasterPixels, spec: MasterSpec): Promise<Rendered> {
+async function renderMaster(master: MasterPixels, spec: MasterSpec): Promise<Rendered> {
   const format = master.hasAlpha ? 'webp' : spec.format;
   let image = encode(fromMaster(master), format, spec.quality, master.hasAlpha);
   if (master.copyright) image = image.withExif({ IFD0: { Copyright: master.copyright } });
@@ -27,7 +27,7 @@ export async function renderMaster(master: MasterPixels, spec: MasterSpec): Prom
 }
 
 /** Resizes the master's pixels (already decoded, never the original again) to one configured size. */
-export async function renderSize(master: MasterPixels, size: SizeSpec): Promise<Rendered> {
+async function renderSize(master: MasterPixels, size: SizeSpec): Promise<Rendered> {
   const resized = fromMaster(master).resize({
     width: size.width,
     height: size.height,
@@ -38,4 +38,21 @@ export async function renderSize(master: MasterPixels, size: SizeSpec): Promise<
     resolveWithObject: true,
   });
   return { name: size.name, format: size.format, width: info.width, height: info.height, data };
+}
+
+/**
+ * The master, then every size, encoded one after another from the same
+ * pixels. Not all at once: with two photos in flight the other photo keeps
+ * the second core busy, and five pipelines at once only held more buffers
+ * (2 progressive 18 MP photos in flight: peak RSS 341-357 MB at once, 335-337
+ * MB one by one) and cost more CPU in hand-offs (1.35 vs 1.22-1.27 s per photo).
+ */
+export async function renderAll(
+  master: MasterPixels,
+  spec: MasterSpec,
+  sizes: SizeSpec[],
+): Promise<Rendered[]> {
+  const rendered = [await renderMaster(master, spec)];
+  for (const size of sizes) rendered.push(await renderSize(master, size));
+  return rendered;
 }
