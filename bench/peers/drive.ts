@@ -19,7 +19,9 @@
  *   2 at a time, flat out only, as the physical limit.
  * - `server` = `browsers`: Enlarger with `fmt=auto`, the Accept headers of
  *   current browsers and srcset widths at DPR 1–3 (`browsers.ts`); latency
- *   is also reported per negotiated format.
+ *   is also reported per negotiated format. `browsers-bg`: the same against
+ *   a resizer with RESIZER_AVIF_BACKGROUND on.
+ * - HALF_RATE (req/s), when set, replaces half the flat-out rate for the open loop.
  */
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -36,7 +38,9 @@ import { cpuSeconds } from './cpu.js';
 import { checkAnswer, mixWidth, peerPath, SERVERS, type PeerRequest, type Server } from './urls.js';
 
 const [serverArg, base, dataDir, photoId, photo, secondsArg, pidsArg, sourceArg] = process.argv.slice(2);
-const server = serverArg as Server | 'sharp' | 'browsers';
+const server = serverArg as Server | 'sharp' | 'browsers' | 'browsers-bg';
+/** The browser mix, against a resizer with or without RESIZER_AVIF_BACKGROUND. */
+const mix = server === 'browsers' || server === 'browsers-bg';
 if (
   !serverArg ||
   !base ||
@@ -44,7 +48,7 @@ if (
   !photoId ||
   !photo ||
   !secondsArg ||
-  ![...SERVERS, 'sharp', 'browsers'].includes(server)
+  ![...SERVERS, 'sharp', 'browsers', 'browsers-bg'].includes(server)
 ) {
   throw new Error(
     'usage: drive.js <server> <base-url|-> <data-dir> <photo-id> <label> <seconds> [pids] [source]',
@@ -89,7 +93,7 @@ function send(n: number, phase: 'warm' | 'flat' | 'half' = 'flat'): Promise<numb
   let path: string;
   let asked: number;
   const headers: Record<string, string> = {};
-  if (server === 'browsers') {
+  if (mix) {
     const b = browserRequest(photoId!, n);
     ({ path } = b);
     asked = b.width;
@@ -112,7 +116,7 @@ function send(n: number, phase: 'warm' | 'flat' | 'half' = 'flat'): Promise<numb
         const latency = performance.now() - started;
         const format = (res.headers['content-type'] ?? '?').replace('image/', '');
         if (keep) void check(Buffer.concat(chunks), asked, format);
-        if (status === 200 && server === 'browsers' && phase !== 'warm') {
+        if (status === 200 && mix && phase !== 'warm') {
           const key = `${phase}|${format}`;
           byFormat.set(key, [...(byFormat.get(key) ?? []), latency]);
         }
@@ -133,7 +137,7 @@ async function check(body: Buffer, asked: number, contentType: string): Promise<
     .then((m) => m.width)
     .catch(() => undefined);
   let problem: string | undefined;
-  if (server === 'browsers') {
+  if (mix) {
     // fmt=auto: the body must be what Content-Type says; the width may be capped (source size, AVIF pixels).
     const format = sniffFormat(body);
     if (format !== contentType) problem = `body is ${format ?? '?'}, Content-Type ${contentType}`;
@@ -208,17 +212,19 @@ if (server === 'sharp') {
   const flat = await flatOut(CONNECTIONS, seconds, (n) => send(n));
   const cpu = (await cpuSeconds(pids)) - cpuBefore;
   const rps = flat.latencies.length / flat.elapsed;
-  const half = await openLoop(Math.max(1, rps / 2), flat.next);
+  // HALF_RATE (req/s) puts two servers at one open-loop rate, where their own halves would differ.
+  const halfRate = Number(process.env.HALF_RATE) || Math.max(1, rps / 2);
+  const half = await openLoop(halfRate, flat.next);
   await new Promise((r) => setTimeout(r, 200)); // let the last sampled checks finish
   process.stdout.write(
     `${JSON.stringify({
       ...label,
       rps: round(rps),
       flat: summary(flat.latencies),
-      halfRate: round(Math.max(1, rps / 2)),
+      halfRate: round(halfRate),
       half: summary(half),
       cpuMsPerRequest: pids.length > 0 ? round((cpu * 1000) / flat.latencies.length) : undefined,
-      ...(server === 'browsers' && {
+      ...(mix && {
         formats: Object.fromEntries(
           [...byFormat].map(([key, latencies]) => [key, { n: latencies.length, ...summary(latencies) }]),
         ),

@@ -8,7 +8,9 @@
 #   IMGPROXY_URL=http://127.0.0.1:8080 THUMBOR_URL=http://127.0.0.1:8888 bench/peers/run.sh
 #
 # Env: PEERS_DATA_DIR (the store the peers read, default .run/bench/peers-data),
-# SECONDS_PER_RUN (15), PEER_SOURCES ("picked", or "picked original"),
+# SECONDS_PER_RUN (15), VARIANTS (Enlarger rows, default "sharp enlarger enlarger-wm
+# browsers browsers-bg"; browsers-bg is the browser mix against a second resizer
+# with RESIZER_AVIF_BACKGROUND on, at PORT+1, at the browsers row's open-loop rate), PEER_SOURCES ("picked", or "picked original"),
 # IMGPROXY_PIDS / THUMBOR_PIDS (comma-separated, for CPU per request; found
 # from the listening port when unset), PORT / ADMIN_PORT of Enlarger's resizer.
 # Rows: JSON lines in .run/bench/peers.jsonl; the table on stdout.
@@ -19,6 +21,7 @@ SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
 PORT="${PORT:-18082}"
 ADMIN_PORT="${ADMIN_PORT:-18092}"
 PEER_SOURCES="${PEER_SOURCES:-picked}"
+VARIANTS="${VARIANTS:-sharp enlarger enlarger-wm browsers browsers-bg}"
 OUT=.run/bench
 DIST="$OUT/dist"
 DATA="$(realpath -m "${PEERS_DATA_DIR:-$OUT/peers-data}")"
@@ -38,24 +41,42 @@ fi
 id_of() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1]))[process.argv[2]])' "$DATA/ids.json" "$1"; }
 # The processes listening on a URL's port, comma-separated (for their CPU time).
 pids_of() { ss -ltnpH "sport = :${1##*:}" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u | paste -sd, -; }
+# The open-loop rate of a row already driven for a photo; empty when it did not run.
+half_rate_of() { node -e 'for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) { if (!l) continue; const r = JSON.parse(l); if (r.server === process.argv[2] && r.photo === process.argv[3]) console.log(r.halfRate); }' "$ROWS" "$1" "$2"; }
 drive() { node "$DIST/bench/peers/drive.js" "$@" | tee -a "$ROWS" >&2; }
 
 # Output cache off, so every request renders; the source-byte cache stays, as imgproxy has the page cache.
-STORAGE_KIND=fs DATA_DIR="$DATA" RESIZER_WATERMARK_LOGO_KEY=branding/logo.png RESIZER_WATERMARK_OPT_OUT=true \
-  RESIZER_OUTPUT_CACHE_BYTES=0 RESIZER_PORT="$PORT" RESIZER_ADMIN_PORT="$ADMIN_PORT" RESIZER_HOST=127.0.0.1 \
-  LOG_LEVEL=warn node "$DIST/cli/main.js" resizer &
+resizer() { # <port> <admin port> [VAR=value…]
+  env STORAGE_KIND=fs DATA_DIR="$DATA" RESIZER_WATERMARK_LOGO_KEY=branding/logo.png RESIZER_WATERMARK_OPT_OUT=true \
+    RESIZER_OUTPUT_CACHE_BYTES=0 RESIZER_PORT="$1" RESIZER_ADMIN_PORT="$2" RESIZER_HOST=127.0.0.1 \
+    LOG_LEVEL=warn "${@:3}" node "$DIST/cli/main.js" resizer &
+}
+resizer "$PORT" "$ADMIN_PORT"
 server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$ADMIN_PORT/readyz" >/dev/null && break; sleep 0.2; done
+# Idle while the others are driven: one resizer is loaded at a time.
+resizer "$((PORT + 1))" "$((ADMIN_PORT + 1))" RESIZER_AVIF_BACKGROUND=true
+server_bg=$!
+trap 'kill "$server" "$server_bg" 2>/dev/null || true' EXIT
+for admin in "$ADMIN_PORT" "$((ADMIN_PORT + 1))"; do
+  for _ in $(seq 50); do curl -fs "http://127.0.0.1:$admin/readyz" >/dev/null && break; sleep 0.2; done
+done
 enlarger="http://127.0.0.1:$PORT"
 
 for photo in "${PHOTOS[@]}"; do
   id="$(id_of "$photo")"
-  echo "== $photo: sharp alone in process" >&2
-  drive sharp - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN"
-  for variant in enlarger enlarger-wm browsers; do
+  for variant in $VARIANTS; do
     echo "== $photo: $variant" >&2
-    drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
+    case "$variant" in
+      sharp) drive sharp - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" ;;
+      browsers-bg)
+        # At the open-loop rate of the browsers row, when it ran: one load, with and without.
+        HALF_RATE="$(half_rate_of browsers "$photo")" \
+          drive browsers-bg "http://127.0.0.1:$((PORT + 1))" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server_bg"
+        # Cumulative over the photos: background AVIF renders by outcome.
+        curl -fs "http://127.0.0.1:$((ADMIN_PORT + 1))/metrics" | grep '^enlarger_resizer_background_renders_total' >&2 || true
+        ;;
+      *) drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server" ;;
+    esac
   done
   for peer in imgproxy thumbor; do
     url_var="${peer^^}_URL" pids_var="${peer^^}_PIDS"

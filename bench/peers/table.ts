@@ -28,6 +28,7 @@ const NAMES: Record<string, string> = {
   imgproxy: 'imgproxy',
   thumbor: 'thumbor',
   browsers: 'Enlarger, watermark, browser mix (fmt=auto)',
+  'browsers-bg': 'Enlarger, watermark, browser mix (fmt=auto), AVIF in the background',
 };
 
 const rows = readFileSync(0, 'utf8')
@@ -50,18 +51,22 @@ for (const r of rows) {
   lines.push(
     `| ${r.photo} | ${NAMES[r.server] ?? r.server} | ${r.source} | ${r.rps} | ${r.flat.p50} / ${r.flat.p95} | ` +
       `${dash(r.halfRate)} | ${r.half ? `${r.half.p50} / ${r.half.p95}` : '–'} | ${dash(r.cpuMsPerRequest)} | ` +
-      `${r.server === 'imgproxy' || r.server === 'browsers' ? '–' : ratio(r.rps, imgproxy)} | ${r.server === 'sharp' || r.server === 'browsers' ? '–' : ratio(r.rps, sharp)} | ` +
+      `${r.server === 'imgproxy' || r.formats ? '–' : ratio(r.rps, imgproxy)} | ${r.server === 'sharp' || r.formats ? '–' : ratio(r.rps, sharp)} | ` +
       `${r.checked === undefined ? '–' : `${r.checked} (${r.bad})`} | ${r.server === 'sharp' ? '–' : failed} |`,
   );
 }
 const mix = rows.filter((r) => r.formats);
 if (mix.length > 0) {
-  lines.push('', '| photo | load | format | answers | p50 | p95 |', '| --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    '',
+    '| photo | server | load | format | answers | p50 | p95 |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
   for (const r of mix) {
     for (const [key, f] of Object.entries(r.formats!).sort()) {
       const [phase, format] = key.split('|');
       const load = phase === 'half' ? `open loop, ${r.halfRate} req/s` : `flat out, ${r.rps} req/s`;
-      lines.push(`| ${r.photo} | ${load} | ${format} | ${f.n} | ${f.p50} | ${f.p95} |`);
+      lines.push(`| ${r.photo} | ${NAMES[r.server]} | ${load} | ${format} | ${f.n} | ${f.p50} | ${f.p95} |`);
     }
   }
 }

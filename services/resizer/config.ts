@@ -91,6 +91,15 @@ export const resizerEnvSchema = z.object({
   RESIZER_ALLOW_ENLARGE: envBool().default(false),
 
   RESIZER_AVIF: envBool().default(true),
+  /**
+   * fmt=auto: while the AVIF of an output is not rendered yet, answer with
+   * the next accepted format (WebP) under a short max-age and render the
+   * AVIF in the background when a slot is idle; once cached it is served as
+   * immutable. Off by default until a bench-peers run measures it.
+   */
+  RESIZER_AVIF_BACKGROUND: envBool().default(false),
+  /** max-age of a stand-in answered while its AVIF renders: how soon a CDN or browser asks again. */
+  RESIZER_AVIF_FALLBACK_MAX_AGE_SECONDS: envPositiveInt().default(60),
   RESIZER_JPEG_QUALITY: quality().default(80),
   RESIZER_WEBP_QUALITY: quality().default(80),
   RESIZER_AVIF_QUALITY: quality().default(55),
@@ -164,6 +173,8 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       parse: { maxDimension: e.RESIZER_MAX_DIMENSION, watermarkOptOut: e.RESIZER_WATERMARK_OPT_OUT },
       signingKeys: e.SIGNING_KEYS,
       avif: e.RESIZER_AVIF,
+      avifBackground: e.RESIZER_AVIF_BACKGROUND,
+      avifFallbackMaxAgeSeconds: e.RESIZER_AVIF_FALLBACK_MAX_AGE_SECONDS,
       deadlineMs: e.RESIZER_DEADLINE_MS,
     },
     limiter: {

@@ -3,20 +3,25 @@ import { FORMATS } from '../../lib/photos/formats.js';
 import type { ByteCache } from './runtime/byte-cache.js';
 import { cacheKey } from './request/cache-key.js';
 import { ifNoneMatchHits } from './request/conditional.js';
+import type { BackgroundAvif } from './runtime/background-avif.js';
 import type { Coalescer } from './runtime/coalescer.js';
 import { Deadline, DeadlineExceededError } from './runtime/deadline.js';
 import { HttpError } from '../../lib/errors.js';
 import { OverloadedError, type Limiter } from './runtime/limiter.js';
-import { negotiateFormat } from './request/negotiate.js';
+import { avifStandIn, negotiateFormat, type NegotiatedFormat } from './request/negotiate.js';
 import { prepare, renderPrepared, type RenderDeps } from './render/pipeline.js';
 import type { Rendered } from './render/encode.js';
-import { parseRequest, type ParseLimits } from './request/parse.js';
+import { parseRequest, type ParseLimits, type ResizeRequest } from './request/parse.js';
 import { verifySignature } from './request/verify.js';
 
 export interface HandlerOptions {
   parse: ParseLimits;
   signingKeys: readonly string[];
   avif: boolean;
+  /** fmt=auto AVIF not rendered yet: answer a stand-in now and render the AVIF in the background. */
+  avifBackground: boolean;
+  /** max-age of such a stand-in. */
+  avifFallbackMaxAgeSeconds: number;
   deadlineMs: number;
 }
 
@@ -24,6 +29,7 @@ export interface HandlerDeps extends RenderDeps {
   outputs: ByteCache<Rendered>;
   renders: Coalescer<Rendered>;
   limiter: Limiter;
+  background: BackgroundAvif;
 }
 
 /** Outputs never change for a URL: the CDN and browsers may keep them for a year. */
@@ -31,8 +37,10 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * `GET /v1/photos/:id`: parse → verify → negotiate → output cache, and on a
- * miss one coalesced render in a limited slot. Errors go to the shared error
- * middleware; overload adds `Retry-After` on the way.
+ * miss one coalesced render in a limited slot. With `avifBackground`, a
+ * fmt=auto AVIF miss is answered with a stand-in (WebP) under a short
+ * max-age, and the AVIF is offered to the background renderer. Errors go to
+ * the shared error middleware; overload adds `Retry-After` on the way.
  */
 export function imageHandler(options: HandlerOptions, deps: HandlerDeps): RequestHandler<{ id: string }> {
   return async (req, res, next) => {
@@ -55,32 +63,21 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
       if (request.format === 'auto') res.vary('Accept');
 
       const key = cacheKey(request, negotiated);
-      let rendered = deps.outputs.get(key);
-      if (rendered) {
+      const cached = deps.outputs.get(key);
+      const standIn = avifStandIn(request.format, negotiated, req.get('accept'), {
+        background: options.avifBackground,
+      });
+      if (cached) {
         cache = 'hit';
+        send(req, res, cached, IMMUTABLE);
+      } else if (standIn) {
+        // Short-lived, so the CDN and browser come back for the AVIF once it is rendered.
+        const rendered = await fetchOrRender(request, cacheKey(request, standIn), standIn);
+        send(req, res, rendered, `public, max-age=${options.avifFallbackMaxAgeSeconds}`);
+        deps.background.offer(key, request, rendered);
       } else {
-        cache = deps.renders.has(key) ? 'coalesced' : 'miss';
-        rendered = await deps.renders.run(key, async () => {
-          // Shed before reading anything when this render could not finish in time.
-          deps.limiter.admit(deadline.remainingMs());
-          // Sized from the manifest before any decode, so the limiter can admit it by memory.
-          // A storage read that outlives the deadline answers 503 then; the read itself goes on,
-          // shared with other requests for the same object.
-          const prepared = await untilAborted(
-            prepare(request, negotiated, deps),
-            deadline.signal(() => new DeadlineExceededError('storage')),
-          );
-          const output = await deps.limiter.run(
-            () => renderPrepared(prepared, request, deadline, deps),
-            // Run out of time waiting for a slot: that is overload, shed like a full queue.
-            deadline.signal(() => deps.limiter.overloaded()),
-            prepared.workingSetBytes,
-          );
-          deps.outputs.set(key, output);
-          return output;
-        });
+        send(req, res, await fetchOrRender(request, key, negotiated), IMMUTABLE);
       }
-      send(req, res, rendered);
     } catch (caught) {
       const err = killedAtDeadline(caught, deadline) ? new DeadlineExceededError('libvips') : caught;
       if (err instanceof OverloadedError) {
@@ -91,13 +88,46 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
     } finally {
       deadline.dispose();
     }
+
+    /** The output cache, or one coalesced render on the request path. */
+    async function fetchOrRender(
+      request: ResizeRequest,
+      key: string,
+      negotiated: NegotiatedFormat,
+    ): Promise<Rendered> {
+      const rendered = deps.outputs.get(key);
+      if (rendered) {
+        cache = 'hit';
+        return rendered;
+      }
+      cache = deps.renders.has(key) ? 'coalesced' : 'miss';
+      return deps.renders.run(key, async () => {
+        // Shed before reading anything when this render could not finish in time.
+        deps.limiter.admit(deadline.remainingMs());
+        // Sized from the manifest before any decode, so the limiter can admit it by memory.
+        // A storage read that outlives the deadline answers 503 then; the read itself goes on,
+        // shared with other requests for the same object.
+        const prepared = await untilAborted(
+          prepare(request, negotiated, deps),
+          deadline.signal(() => new DeadlineExceededError('storage')),
+        );
+        const output = await deps.limiter.run(
+          () => renderPrepared(prepared, request, deadline, deps),
+          // Run out of time waiting for a slot: that is overload, shed like a full queue.
+          deadline.signal(() => deps.limiter.overloaded()),
+          prepared.workingSetBytes,
+        );
+        deps.outputs.set(key, output);
+        return output;
+      });
+    }
   };
 }
 
-function send(req: Request, res: Response, rendered: Rendered): void {
+function send(req: Request, res: Response, rendered: Rendered, cacheControl: string): void {
   res.set({
     ETag: rendered.etag,
-    'Cache-Control': IMMUTABLE,
+    'Cache-Control': cacheControl,
     'Content-Type': FORMATS[rendered.format].mime,
   });
   if (ifNoneMatchHits(req.get('if-none-match'), rendered.etag)) {

@@ -77,6 +77,12 @@ export function createResizerMetrics(registry: Registry, live: LiveState) {
       labelNames: ['format'] as const,
       registers: [registry],
     }),
+    backgroundRenders: new Counter({
+      name: 'enlarger_resizer_background_renders_total',
+      help: 'fmt=auto AVIF renders offered off the request path, by outcome: rendered, skipped (no idle slot), failed.',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     shed: new Counter({
       name: 'enlarger_resizer_shed_total',
       help: 'Requests answered 503 because every slot and the wait queue were full.',

@@ -6,6 +6,7 @@ import { createHttpService, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { ByteCache } from './runtime/byte-cache.js';
+import { BackgroundAvif } from './runtime/background-avif.js';
 import { Coalescer } from './runtime/coalescer.js';
 import type { ResizerConfig } from './config.js';
 import { imageHandler } from './handler.js';
@@ -53,7 +54,7 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
     outputCacheBytes: () => outputs.bytes,
     sourceCacheBytes: () => photos.sourceCacheBytes,
   });
-  const handler = imageHandler(config.handler, {
+  const renderDeps = {
     photos,
     overlays: new Overlays(storage, config.overlays),
     settings: config.render,
@@ -61,6 +62,10 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
     outputs,
     renders: new Coalescer<Rendered>(),
     limiter,
+  };
+  const handler = imageHandler(config.handler, {
+    ...renderDeps,
+    background: new BackgroundAvif({ ...renderDeps, log }, config.handler.deadlineMs),
   });
   const http = createHttpService({
     log,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateFormat, resolveFormat } from './negotiate.js';
+import { avifStandIn, negotiateFormat, resolveFormat } from './negotiate.js';
 
 const CHROME = 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8';
 
@@ -26,5 +26,24 @@ describe('negotiateFormat', () => {
       resolveFormat('legacy', true),
       resolveFormat('webp', true),
     ]).toEqual(['jpeg', 'png', 'webp']);
+  });
+});
+
+describe('avifStandIn', () => {
+  const on = { background: true };
+  it.each([
+    [CHROME, 'webp'],
+    ['image/avif,*/*', 'legacy'],
+  ])('fmt=auto negotiated AVIF with Accept %j stands in %s', (accept, expected) => {
+    expect(avifStandIn('auto', 'avif', accept, on)).toBe(expected);
+  });
+
+  it('leaves other negotiations, explicit AVIF and the feature off alone', () => {
+    expect([
+      avifStandIn('auto', 'webp', 'image/webp', on),
+      avifStandIn('auto', 'legacy', '*/*', on),
+      avifStandIn('avif', 'avif', CHROME, on),
+      avifStandIn('auto', 'avif', CHROME, { background: false }),
+    ]).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

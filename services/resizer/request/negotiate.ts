@@ -43,3 +43,20 @@ function acceptedImageTypes(accept: string | undefined): Set<string> {
   }
   return types;
 }
+
+/**
+ * The format to answer with now when `fmt=auto` negotiated AVIF and no AVIF
+ * is rendered yet, or undefined to render what was negotiated on the request
+ * path. The stand-in is the next format the browser accepts (WebP, else
+ * legacy): an AVIF encode takes several times a WebP one, too long to wait
+ * for. Explicit formats are never replaced.
+ */
+export function avifStandIn(
+  requested: RequestedFormat,
+  negotiated: NegotiatedFormat,
+  accept: string | undefined,
+  options: { background: boolean },
+): NegotiatedFormat | undefined {
+  if (!options.background || requested !== 'auto' || negotiated !== 'avif') return undefined;
+  return negotiateFormat('auto', accept, { avif: false });
+}

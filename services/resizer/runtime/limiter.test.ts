@@ -133,3 +133,36 @@ describe('Limiter', () => {
     });
   });
 });
+
+describe('Limiter.runInBackground', () => {
+  it('runs only with a slot to spare for requests, never queues, and frees its slot', async () => {
+    const limiter = new Limiter({ slots: 2, queueSize: 4, retryAfterSeconds: 1, memoryBytes: 100 });
+    const background = gate();
+    const run = limiter.runInBackground(background.task, 10);
+    expect(run).toBeDefined();
+    expect([limiter.running, limiter.memoryInUse]).toEqual([1, 10]);
+    // The last slot stays for requests: a second background task is skipped, a request runs.
+    expect(limiter.runInBackground(() => Promise.resolve('skipped'))).toBeUndefined();
+    const request = gate();
+    const served = limiter.run(request.task);
+    expect([limiter.running, limiter.queued]).toEqual([2, 0]);
+    background.open();
+    request.open();
+    await expect(Promise.all([run, served])).resolves.toEqual(['done', 'done']);
+    expect([limiter.running, limiter.memoryInUse]).toEqual([0, 0]);
+  });
+
+  it('is skipped while requests wait or when its bytes do not fit', async () => {
+    const limiter = new Limiter({ slots: 1, queueSize: 4, retryAfterSeconds: 1, memoryBytes: 100 });
+    expect(limiter.runInBackground(() => Promise.resolve('x'), 101)).toBeUndefined();
+    const held = gate();
+    const runs = [limiter.run(held.task), limiter.run(() => Promise.resolve('queued'))];
+    expect(limiter.queued).toBe(1);
+    expect(limiter.idleForBackground).toBe(false);
+    expect(limiter.runInBackground(() => Promise.resolve('x'))).toBeUndefined();
+    held.open();
+    await Promise.all(runs);
+    // One slot and nothing waiting: background work may use it.
+    await expect(limiter.runInBackground(() => Promise.resolve('ran'))).resolves.toBe('ran');
+  });
+});

@@ -128,6 +128,29 @@ export class Limiter {
     }
   }
 
+  /**
+   * Whether background work could start now: nobody waits and, with more
+   * than one slot, one slot would still be left free for requests. Checked
+   * before any storage read so a busy pod does not even start preparing.
+   */
+  get idleForBackground(): boolean {
+    const reserved = this.options.slots > 1 ? 1 : 0;
+    return this.waiting.length === 0 && this.active + reserved < this.options.slots;
+  }
+
+  /**
+   * Runs `task` in a slot only if {@link idleForBackground} and `bytes` fits
+   * right now, else returns undefined without queueing: background work
+   * never waits in line ahead of a request, it is simply skipped. Its time
+   * stays out of the render-time average, which sizes request admission: a
+   * slow background encode would otherwise make requests shed early.
+   */
+  runInBackground<T>(task: () => Promise<T>, bytes = 0): Promise<T> | undefined {
+    if (!this.idleForBackground || !this.fits(bytes)) return undefined;
+    this.take(bytes);
+    return task().finally(() => this.release(bytes));
+  }
+
   private fits(bytes: number): boolean {
     return this.active < this.options.slots && this.usedBytes + bytes <= this.options.memoryBytes;
   }
