@@ -125,6 +125,10 @@ soak: node_modules ## Load-and-fault soak: 2× resizer capacity + uploads for SO
 bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table (README).
 	bench/peers/run.sh
 
+.PHONY: bench-watermark
+bench-watermark: node_modules ## Watermark cost in process: renders/s and CPU ms per render, off vs each way of stamping, interleaved.
+	npx tsx bench/watermark.ts
+
 ##@ Operator
 
 .PHONY: manifests

@@ -44,6 +44,39 @@ describe('blendOver', () => {
   });
 });
 
+describe('blendOver over opaque frames', () => {
+  // The float "over" the resizer used before blending in integers, as reference.
+  const floatOver = (colour: number, alpha: number, backdrop: number) => {
+    const a = alpha / 255;
+    return Math.round((colour * a + backdrop * (1 - a)) / (a + (1 - a)));
+  };
+
+  it('gives exactly the float result for every colour, alpha and backdrop', () => {
+    // One 256×256 frame per alpha: overlay red along x, backdrop red along y (the channels share the arithmetic).
+    const side = 256;
+    const rgba = Buffer.alloc(side * side * 4);
+    const data = Buffer.alloc(side * side * 3);
+    const mismatches: string[] = [];
+    for (let alpha = 0; alpha < 256; alpha++) {
+      for (let i = 0; i < side * side; i++) {
+        rgba[i * 4] = i % side;
+        rgba[i * 4 + 3] = alpha;
+        data[i * 3] = Math.floor(i / side);
+      }
+      blendOver(
+        { data, width: side, channels: 3 },
+        { overlay: { rgba, width: side, height: side }, left: 0, top: 0 },
+      );
+      for (let i = 0; i < side * side; i++) {
+        const want = floatOver(i % side, alpha, Math.floor(i / side));
+        if (data[i * 3] !== want)
+          mismatches.push(`alpha ${alpha}, colour ${i % side}, backdrop ${Math.floor(i / side)}`);
+      }
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+});
+
 describe('watermark credit', () => {
   // Records who the overlay source was asked to credit; draws nothing, so the image passes through.
   const credited: string[] = [];

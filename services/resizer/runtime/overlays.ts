@@ -56,8 +56,11 @@ export class Overlays implements OverlaySource {
     // Never wider than the output: an overlay is blended only where it lies inside the frame.
     const maxWidth = Math.floor(outputWidth * 0.9);
     if (line.width <= maxWidth) return line;
-    const { rgba, width, height } = line;
-    return toOverlay(sharp(rgba, { raw: { width, height, channels: 4 } }).resize({ width: maxWidth }));
+    // Kept too: a long name on narrow outputs would otherwise cost a sharp pipeline per request.
+    return this.remember(`text|${px}|${maxWidth}|${photographer}`, () => {
+      const { rgba, width, height } = line;
+      return toOverlay(sharp(rgba, { raw: { width, height, channels: 4 } }).resize({ width: maxWidth }));
+    });
   }
 
   private async remember(key: string, render: () => Promise<Overlay>): Promise<Overlay> {

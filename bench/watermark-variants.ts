@@ -1,0 +1,87 @@
+/**
+ * Ways of stamping the watermark that the resizer does not use, kept so
+ * `make bench-watermark` can price them beside the one it does.
+ */
+import sharp, { type Sharp } from 'sharp';
+import type { Dimensions } from '../services/resizer/render/resize.js';
+import {
+  placeOverlay,
+  type Overlay,
+  type OverlaySource,
+  type PlacedOverlay,
+  type WatermarkSettings,
+  type Frame,
+} from '../services/resizer/render/watermark.js';
+
+async function placed(
+  output: Dimensions,
+  photographer: string,
+  overlays: OverlaySource,
+  settings: WatermarkSettings,
+): Promise<PlacedOverlay[]> {
+  if (output.width < settings.minWidth) return [];
+  const [logo, attribution] = await Promise.all([
+    overlays.logo(output.width),
+    overlays.attribution(photographer, output.width),
+  ]);
+  const fits = (o: Overlay | undefined): o is Overlay =>
+    !!o && o.width <= output.width && o.height <= output.height;
+  const out: PlacedOverlay[] = [];
+  if (fits(logo)) out.push(placeOverlay(logo, output, settings.logoPosition));
+  if (fits(attribution)) out.push(placeOverlay(attribution, output, settings.attributionPosition));
+  return out;
+}
+
+/** The resizer before this change: the whole frame rendered to raw sRGB, overlays blended in JS, encoded from raw. */
+export async function legacyFullFrameStamp(
+  image: Sharp,
+  output: Dimensions,
+  photographer: string,
+  overlays: OverlaySource,
+  settings: WatermarkSettings,
+): Promise<Sharp> {
+  const list = await placed(output, photographer, overlays, settings);
+  if (list.length === 0) return image;
+  const { data, info } = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const frame = { data, width: info.width, channels: info.channels as 3 | 4 };
+  for (const p of list) floatBlendOver(frame, p);
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: frame.channels } });
+}
+
+/** libvips' composite of the cached overlays at their places, in the one pipeline. */
+export async function sharpComposite(
+  image: Sharp,
+  output: Dimensions,
+  photographer: string,
+  overlays: OverlaySource,
+  settings: WatermarkSettings,
+): Promise<Sharp> {
+  const list = await placed(output, photographer, overlays, settings);
+  if (list.length === 0) return image;
+  return image.composite(
+    list.map(({ overlay, left, top }) => ({
+      input: overlay.rgba,
+      raw: { width: overlay.width, height: overlay.height, channels: 4 as const },
+      left,
+      top,
+    })),
+  );
+}
+
+/** The resizer's blend before this change: floats per channel, for 3 or 4 channels. */
+export function floatBlendOver(frame: Frame, { overlay, left, top }: PlacedOverlay): void {
+  const { data, width, channels } = frame;
+  const { rgba } = overlay;
+  for (let y = 0; y < overlay.height; y++) {
+    let o = y * overlay.width * 4;
+    let d = ((top + y) * width + left) * channels;
+    for (let x = 0; x < overlay.width; x++, o += 4, d += channels) {
+      const a = rgba[o + 3]! / 255;
+      if (a === 0) continue;
+      const under = channels === 4 ? (data[d + 3]! / 255) * (1 - a) : 1 - a;
+      const out = a + under;
+      for (let c = 0; c < 3; c++) data[d + c] = Math.round((rgba[o + c]! * a + data[d + c]! * under) / out);
+      if (channels === 4) data[d + 3] = Math.round(out * 255);
+    }
+  }
+}
