@@ -16,21 +16,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Registry } from 'prom-client';
-import sharp, { type Sharp } from 'sharp';
-import { FsStorage } from '../lib/storage/fs-storage.js';
+import type { Sharp } from 'sharp';
 import { realPhotosDir } from '../test/support/photos.js';
-import { loadResizerConfig } from '../services/resizer/config.js';
-import { createResizerMetrics } from '../services/resizer/metrics.js';
 import { encode } from '../services/resizer/render/encode.js';
 import { load } from '../services/resizer/render/load.js';
 import { orient } from '../services/resizer/render/orient.js';
-import { prepare, type RenderDeps } from '../services/resizer/render/pipeline.js';
+import { prepare } from '../services/resizer/render/pipeline.js';
 import { originalSize, planResize, resize, type Dimensions } from '../services/resizer/render/resize.js';
 import { watermark, type OverlaySource } from '../services/resizer/render/watermark.js';
 import { parseRequest } from '../services/resizer/request/parse.js';
-import { PhotoStore } from '../services/resizer/runtime/photo-store.js';
-import { Overlays } from '../services/resizer/runtime/overlays.js';
+import { inProcessRenderer } from './resizer/render-deps.js';
 import { legacyFullFrameStamp, sharpComposite } from './watermark-variants.js';
 
 const [rounds = '6', seconds = '3', inFlight = '2'] = process.argv.slice(2);
@@ -46,28 +41,7 @@ if (!existsSync(path.join(DATA, 'ids.json'))) {
 }
 const ids = JSON.parse(readFileSync(path.join(DATA, 'ids.json'), 'utf8')) as Record<string, string>;
 
-const config = loadResizerConfig({
-  STORAGE_KIND: 'fs',
-  DATA_DIR: DATA,
-  RESIZER_WATERMARK_LOGO_KEY: 'branding/logo.png',
-});
-// As createResizerService sets them.
-sharp.concurrency(config.vipsThreads);
-sharp.cache(false);
-const storage = new FsStorage(DATA);
-const live = {
-  queued: () => 0,
-  rendering: () => 0,
-  renderMemoryBytes: () => 0,
-  outputCacheBytes: () => 0,
-  sourceCacheBytes: () => 0,
-};
-const deps: RenderDeps = {
-  photos: new PhotoStore(storage, config.photos),
-  overlays: new Overlays(storage, config.overlays),
-  settings: config.render,
-  metrics: createResizerMetrics(new Registry(), { ...live, slots: 2 }),
-};
+const { config, deps } = inProcessRenderer(DATA);
 
 type Stamp = (
   image: Sharp,

@@ -9,44 +9,18 @@
  *   node dist/bench/resizer/in-process.js <data-dir> <photo-id> <seconds>
  */
 import { Registry } from 'prom-client';
-import sharp from 'sharp';
-import { FsStorage } from '../../lib/storage/fs-storage.js';
-import { loadResizerConfig } from '../../services/resizer/config.js';
 import { Deadline } from '../../services/resizer/runtime/deadline.js';
-import { createResizerMetrics } from '../../services/resizer/metrics.js';
 import { negotiateFormat } from '../../services/resizer/request/negotiate.js';
-import { Overlays } from '../../services/resizer/runtime/overlays.js';
-import { PhotoStore } from '../../services/resizer/runtime/photo-store.js';
 import { render } from '../../services/resizer/render/pipeline.js';
 import { parseRequest } from '../../services/resizer/request/parse.js';
 import { measure } from './measure.js';
+import { inProcessRenderer } from './render-deps.js';
 import { missUrl } from './urls.js';
 
 const [dataDir, photoId, seconds = '10'] = process.argv.slice(2);
 if (!dataDir || !photoId) throw new Error('usage: in-process.js <data-dir> <photo-id> [seconds]');
-const config = loadResizerConfig({
-  STORAGE_KIND: 'fs',
-  DATA_DIR: dataDir,
-  RESIZER_WATERMARK_LOGO_KEY: 'branding/logo.png',
-});
-// As createResizerService sets them.
-sharp.concurrency(config.vipsThreads);
-sharp.cache(false);
-const storage = new FsStorage(dataDir);
 const registry = new Registry();
-const live = {
-  queued: () => 0,
-  rendering: () => 0,
-  renderMemoryBytes: () => 0,
-  outputCacheBytes: () => 0,
-  sourceCacheBytes: () => 0,
-};
-const deps = {
-  photos: new PhotoStore(storage, config.photos),
-  overlays: new Overlays(storage, config.overlays),
-  settings: config.render,
-  metrics: createResizerMetrics(registry, { ...live, slots: 2 }),
-};
+const { config, deps } = inProcessRenderer(dataDir, registry);
 
 const renderNth = async (n: number): Promise<void> => {
   const url = new URL(missUrl(photoId, n, 1, ['jpeg']), 'http://bench.invalid');
