@@ -47,15 +47,14 @@ describe('ImagePlatform on kind', () => {
   const suffix = ns.slice('kind-'.length);
   const bucket = `photos-${suffix}`;
   const signingKey = randomBytes(32).toString('hex');
+  /** The chart's operator pods. */
+  const operatorSelector = `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`;
   const uploaded: { id: string; file: string; width: number; height: number }[] = [];
   const memory: MemoryRow[] = [];
   /** Every pod this suite watches for memory and restarts: the platform's, the operator's and the backing services'. */
   const watched: [namespace: string, selector: string[]][] = [
     [ns, ['-l', 'app.kubernetes.io/instance=photos']],
-    [
-      env.RELEASE_NAMESPACE,
-      ['-l', `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`],
-    ],
+    [env.RELEASE_NAMESPACE, ['-l', operatorSelector]],
     ['queue', ['-l', 'app=rabbitmq']],
     ['storage', ['-l', 'app=minio']],
   ];
@@ -106,7 +105,7 @@ describe('ImagePlatform on kind', () => {
       'get',
       'pods',
       '-l',
-      `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`,
+      operatorSelector,
       '-o',
       'jsonpath={.items[*].metadata.name}',
     )
@@ -186,7 +185,7 @@ describe('ImagePlatform on kind', () => {
       'get',
       'pods',
       '-l',
-      `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`,
+      operatorSelector,
     );
     expect(pods.items.map((p) => p.status.phase)).toEqual(['Running', 'Running']);
     expect(pods.items.map((p) => p.metadata.name)).toContain(leaderPod());
