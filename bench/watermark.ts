@@ -65,7 +65,11 @@ async function renderOnce(id: string, width: number, stamp: Stamp): Promise<void
     ...config.handler.parse,
   });
   const prepared = await prepare(request, 'jpeg', deps);
-  const loaded = await load(await deps.photos.source(prepared.source.key), config.render.load);
+  const loaded = await load(
+    await deps.photos.source(prepared.source.key),
+    prepared.source,
+    config.render.load,
+  );
   const upright = orient(loaded);
   const { width: ow, height: oh } = prepared.manifest.original;
   const plan = planResize(originalSize(upright.upright, Math.max(ow, oh)), request, prepared.limits);

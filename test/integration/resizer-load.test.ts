@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photoKeys } from '../../lib/photos/keys.js';
 import type { S3Storage } from '../../lib/storage/s3-storage.js';
@@ -80,6 +81,28 @@ describe('resizer: hostile stored sources', () => {
     }
     expect((await fetch(resizer.url(`/v1/photos/${good.id}?w=200`))).status).toBe(200);
     expect((await fetch(resizer.adminUrl('/healthz'))).status).toBe(200);
+  });
+
+  // Masters and sizes are opened without a header read, on their record's word: the magic
+  // bytes must still be the recorded format, or libvips would pick whatever loader they name.
+  it('refuses a stored master that is not the format its record says, with 422', async () => {
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="3000"><rect width="9" height="9"/></svg>',
+    );
+    const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#123' } })
+      .png()
+      .toBuffer();
+    for (const [name, bytes] of Object.entries({ svg, png })) {
+      const photo = await seedPhoto(storage, { width: 1600, height: 1200, masterWidth: 800 });
+      await storage.put(photo.master!.key, bytes);
+      const res = await fetch(resizer.url(`/v1/photos/${photo.id}?w=400&fmt=jpeg`));
+      expect(res.status, name).toBe(422);
+      expect(((await res.json()) as { error: { code: string } }).error.code, name).toBe('source_unreadable');
+    }
+    const good = await seedPhoto(storage, { width: 1600, height: 1200, masterWidth: 800 });
+    const res = await fetch(resizer.url(`/v1/photos/${good.id}?w=400&fmt=jpeg`));
+    expect(res.status).toBe(200);
+    expect((await sharp(Buffer.from(await res.arrayBuffer())).metadata()).width).toBe(400);
   });
 });
 

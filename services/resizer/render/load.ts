@@ -1,7 +1,9 @@
+import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { HttpError } from '../../../lib/errors.js';
-import { formatOfLoader } from '../../../lib/photos/formats.js';
+import { formatOfLoader, formatOfMime } from '../../../lib/photos/formats.js';
 import { DeadlineExceededError, isVipsTimeout } from '../runtime/deadline.js';
+import type { Source } from './pick-source.js';
 
 /** A source whose header has been read; decoding waits for the encode step. */
 export interface LoadedImage {
@@ -18,17 +20,32 @@ export interface LoadLimits {
 }
 
 /**
- * Step 4: opens the source bytes and reads only the header. Decoding waits
- * for the step that renders (watermark or encode), in one libvips pipeline
- * with the resize, which is what lets JPEG and WebP shrink on load: a JPEG
- * bound for a quarter of its width is decoded straight at that scale.
+ * Step 4: opens the source bytes. Decoding waits for the step that renders
+ * (watermark or encode), in one libvips pipeline with the resize, which is
+ * what lets JPEG and WebP shrink on load: a JPEG bound for a quarter of its
+ * width is decoded straight at that scale.
+ *
+ * The original, as uploaded, has its header read to learn its size and EXIF
+ * orientation. A master or size was written by the converter, upright, at
+ * the size and in the format its manifest records: only its magic bytes are
+ * checked, so libvips can pick no other loader, and the header read, a
+ * second libvips call per request, is saved.
  */
-export async function load(bytes: Buffer, limits: LoadLimits): Promise<LoadedImage> {
+export async function load(bytes: Buffer, source: Source, limits: LoadLimits): Promise<LoadedImage> {
+  // failOn 'error': a truncated or corrupt file fails instead of rendering grey blocks.
+  const open = () =>
+    sharp(bytes, { limitInputPixels: limits.maxSourcePixels, failOn: 'error', sequentialRead: true });
+  if (source.kind !== 'original') {
+    const sniffed = await fileTypeFromBuffer(bytes.subarray(0, 64)).catch(() => undefined);
+    if (!sniffed || formatOfMime(sniffed.mime) !== source.format) {
+      throw unreadableSource(new Error(`stored ${source.kind} is not the ${source.format} its record says`));
+    }
+    return { image: open(), width: source.width, height: source.height, orientation: 1 };
+  }
   let image: Sharp;
   let meta: Metadata;
   try {
-    // failOn 'error': a truncated or corrupt file fails instead of rendering grey blocks.
-    image = sharp(bytes, { limitInputPixels: limits.maxSourcePixels, failOn: 'error', sequentialRead: true });
+    image = open();
     meta = await image.metadata();
   } catch (err) {
     throw unreadableSource(err);

@@ -130,7 +130,7 @@ export async function renderPrepared(
     }
   };
 
-  const loaded = await step('load', async () => load(await photos.source(source.key), settings.load));
+  const loaded = await step('load', async () => load(await photos.source(source.key), source, settings.load));
   const upright = await step('orient', () => orient(loaded));
   const { width, height } = manifest.original;
   const plan = planResize(originalSize(upright.upright, Math.max(width, height)), request, prepared.limits);
