@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The container engine and the egress guard for the kind cluster.
-#   up:   start dockerd unless an engine already answers (with the runc
+#   up:   start dockerd unless an engine already answers (behind a dead
+#         proxy, so it can pull nothing, and with the runc
 #         wrapper as default runtime only when this machine's capability
 #         bounding set lacks CAP_SYS_RESOURCE), create the kind network with
 #         a fixed subnet, and install the egress guard before anything runs.
@@ -11,6 +12,8 @@
 source "$(dirname "$0")/lib.sh"
 
 STATE="$KIND_RUN/docker.state"
+# Nothing listens on port 9 (discard) on loopback: dockerd's pulls go nowhere.
+DEAD_PROXY=http://127.0.0.1:9
 
 cap_sys_resource_missing() {
   local bnd; bnd="$(awk '/^CapBnd:/ {print $2}' /proc/self/status)"
@@ -54,7 +57,11 @@ start_dockerd() {
   fi
   record_host_state
   log "starting dockerd (log: $KIND_RUN/dockerd.log)"
-  setsid dockerd "${args[@]}" >"$KIND_RUN/dockerd.log" 2>&1 </dev/null &
+  # The guard sees forwarded traffic only: a pull by dockerd itself leaves
+  # through OUTPUT. A proxy on the discard port makes any such pull fail here,
+  # at once, with "proxyconnect tcp: ... connection refused".
+  setsid env HTTP_PROXY="$DEAD_PROXY" HTTPS_PROXY="$DEAD_PROXY" NO_PROXY="localhost,127.0.0.0/8,$KIND_SUBNET" \
+    dockerd "${args[@]}" >"$KIND_RUN/dockerd.log" 2>&1 </dev/null &
   wait_for dockerd 60 docker info
 }
 
