@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_LEADER_ELECTION } from '../../operator/toolkit/leader-election.js';
 import { largeProgressivePhoto, realPhotosDir } from '../../test/support/photos.js';
 import { uniqueName } from '../../test/support/env.js';
 import { eventually } from '../../test/support/wait.js';
@@ -331,15 +332,22 @@ describe('ImagePlatform on kind', () => {
     const survivor = operatorPods().find((name) => name !== leader);
     const started = Date.now();
     kubectl('-n', env.RELEASE_NAMESPACE, 'delete', 'pod', leader, '--wait=false');
+    // The Lease timing bounds a handover even when the leader dies without
+    // releasing it: the lease runs out, then the survivor's next retry takes it.
+    // 5 s more for kubectl's round trips and the 250 ms polling.
+    const { leaseDurationMs, retryPeriodMs } = DEFAULT_LEADER_ELECTION;
+    const bound = leaseDurationMs + retryPeriodMs + 5_000;
     // A leader that stops cleanly empties holderIdentity first: wait for a name.
     const next = await eventually(
       () => {
         const holder = leaderPod();
         return holder !== '' && holder !== leader && holder;
       },
-      { timeoutMs: 60_000, intervalMs: 250, what: 'another replica to take the Lease' },
+      { timeoutMs: bound, intervalMs: 250, what: 'another replica to take the Lease' },
     );
-    console.log(`Lease moved from ${leader} to ${next} in ${Date.now() - started} ms`);
+    const handover = Date.now() - started;
+    console.log(`Lease moved from ${leader} to ${next} in ${handover} ms`);
+    expect(handover).toBeLessThan(bound);
     // The replica that was already running, not the Deployment's replacement.
     expect(next).toBe(survivor);
     kubectl(
