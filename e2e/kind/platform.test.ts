@@ -1,4 +1,3 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +12,9 @@ import { eventually } from '../../test/support/wait.js';
 import { kindEnv } from './config.js';
 import {
   REPO,
+  dropSuiteState,
   egressDrops,
+  kindStorage,
   kubectl,
   kubectlApply,
   kubectlJson,
@@ -48,6 +49,7 @@ describe('ImagePlatform on kind', () => {
   const ns = uniqueName('kind');
   const suffix = ns.slice('kind-'.length);
   const bucket = `photos-${suffix}`;
+  const queueName = `enlarger.convert.${suffix}`;
   const signingKey = randomBytes(32).toString('hex');
   /** The chart's operator pods. */
   const operatorSelector = `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`;
@@ -75,7 +77,7 @@ describe('ImagePlatform on kind', () => {
     };
     sample.spec.storage.bucket = bucket;
     sample.spec.storage.endpoint = env.KIND_S3_ENDPOINT;
-    sample.spec.queue.name = `enlarger.convert.${suffix}`;
+    sample.spec.queue.name = queueName;
     // The node has 2 CPUs for the control plane, the backing services and all
     // of this; the default CPU requests (500m converter, 250m per resizer) leave
     // pods Pending. Memory requests and limits stay the defaults: they are
@@ -134,20 +136,15 @@ describe('ImagePlatform on kind', () => {
       for (const [key, count] of restartsOf(namespace, selector)) restartsAtStart.set(key, count);
     }
     // The bucket and the sample's watermark logo, straight into MinIO.
-    const s3 = new S3Client({
-      endpoint: env.KIND_S3_HOST_ENDPOINT,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: env.KIND_S3_ACCESS_KEY_ID, secretAccessKey: env.KIND_S3_SECRET_ACCESS_KEY },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const storage = kindStorage(bucket);
     const logo = await sharp({
       create: { width: 400, height: 200, channels: 4, background: { r: 255, g: 0, b: 255, alpha: 1 } },
     })
       .png()
       .toBuffer();
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'brand/logo.png', Body: logo }));
-    s3.destroy();
+    await storage.ensureBucket();
+    await storage.put('brand/logo.png', logo, { contentType: 'image/png' });
+    storage.destroy();
 
     kubectl('create', 'namespace', ns);
     const secret = (name: string, ...literals: string[]) =>
@@ -161,8 +158,9 @@ describe('ImagePlatform on kind', () => {
     secret('photos-signing', `keys=${signingKey}`);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     kubectl('delete', 'namespace', ns, '--wait=false', '--ignore-not-found');
+    await dropSuiteState(bucket, queueName);
     if (memory.length) {
       const dir = path.join(REPO, '.run/kind');
       mkdirSync(dir, { recursive: true });
