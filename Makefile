@@ -182,9 +182,13 @@ helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONF
 	  --namespace $(RELEASE_NAMESPACE) --create-namespace --skip-crds \
 	  --set image.repository="$${img%:*}" --set image.tag="$${img##*:}" $(if $(IMAGE_ID),--set-string 'podAnnotations.enlarger\.dev/image-id=$(IMAGE_ID)') --wait --timeout 180s
 
+# Before the image build: a missing engine or cluster says so at once.
+.PHONY: kind-check
+kind-check:
+	@KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh check
+
 .PHONY: test-e2e-kind
-test-e2e-kind: node_modules image ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, failover, GC, no egress.
-	@[[ -f .run/kind.env ]] || { echo "no kind cluster: run 'make kind-up' first" >&2; exit 1; }
+test-e2e-kind: node_modules kind-check image ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, autoscaling, failover, GC, no egress.
 	KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh load $(IMG)
 	scripts/build-tools.sh helm
 	@# The tag stays the same across builds, so a reused cluster would keep running the

@@ -10,6 +10,7 @@ const schema = z.object({
   KIND_KUBECONFIG: z.string().min(1),
   KIND_EGRESS_CHAIN: z.string().min(1),
   KIND_AMQP_URL: z.string().url(),
+  KIND_AMQP_HOST_URL: z.string().url(),
   KIND_S3_ENDPOINT: z.string().url(),
   KIND_S3_HOST_ENDPOINT: z.string().url(),
   KIND_S3_ACCESS_KEY_ID: z.string().min(1),

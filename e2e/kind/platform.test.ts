@@ -1,17 +1,20 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_LEADER_ELECTION } from '../../operator/toolkit/leader-election.js';
 import { largeProgressivePhoto, realPhotosDir } from '../../test/support/photos.js';
 import { uniqueName } from '../../test/support/env.js';
+import { missLoad } from '../../test/support/miss-load.js';
 import { eventually } from '../../test/support/wait.js';
 import { kindEnv } from './config.js';
 import {
   REPO,
+  dropSuiteState,
   egressDrops,
+  kindStorage,
   kubectl,
   kubectlApply,
   kubectlJson,
@@ -46,6 +49,7 @@ describe('ImagePlatform on kind', () => {
   const ns = uniqueName('kind');
   const suffix = ns.slice('kind-'.length);
   const bucket = `photos-${suffix}`;
+  const queueName = `enlarger.convert.${suffix}`;
   const signingKey = randomBytes(32).toString('hex');
   /** The chart's operator pods. */
   const operatorSelector = `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`;
@@ -73,7 +77,7 @@ describe('ImagePlatform on kind', () => {
     };
     sample.spec.storage.bucket = bucket;
     sample.spec.storage.endpoint = env.KIND_S3_ENDPOINT;
-    sample.spec.queue.name = `enlarger.convert.${suffix}`;
+    sample.spec.queue.name = queueName;
     // The node has 2 CPUs for the control plane, the backing services and all
     // of this; the default CPU requests (500m converter, 250m per resizer) leave
     // pods Pending. Memory requests and limits stay the defaults: they are
@@ -132,20 +136,15 @@ describe('ImagePlatform on kind', () => {
       for (const [key, count] of restartsOf(namespace, selector)) restartsAtStart.set(key, count);
     }
     // The bucket and the sample's watermark logo, straight into MinIO.
-    const s3 = new S3Client({
-      endpoint: env.KIND_S3_HOST_ENDPOINT,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: env.KIND_S3_ACCESS_KEY_ID, secretAccessKey: env.KIND_S3_SECRET_ACCESS_KEY },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const storage = kindStorage(bucket);
     const logo = await sharp({
       create: { width: 400, height: 200, channels: 4, background: { r: 255, g: 0, b: 255, alpha: 1 } },
     })
       .png()
       .toBuffer();
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'brand/logo.png', Body: logo }));
-    s3.destroy();
+    await storage.ensureBucket();
+    await storage.put('brand/logo.png', logo, { contentType: 'image/png' });
+    storage.destroy();
 
     kubectl('create', 'namespace', ns);
     const secret = (name: string, ...literals: string[]) =>
@@ -159,8 +158,9 @@ describe('ImagePlatform on kind', () => {
     secret('photos-signing', `keys=${signingKey}`);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     kubectl('delete', 'namespace', ns, '--wait=false', '--ignore-not-found');
+    await dropSuiteState(bucket, queueName);
     if (memory.length) {
       const dir = path.join(REPO, '.run/kind');
       mkdirSync(dir, { recursive: true });
@@ -326,20 +326,151 @@ describe('ImagePlatform on kind', () => {
     }
   });
 
+  it('autoscales the resizer on real pods: out to 2 under signed cache misses through its Service, back to 1', async () => {
+    const interval = 5;
+    const windowSeconds = 20;
+    const deploy = () =>
+      kubectlJson<{ spec: { replicas: number }; status: { readyReplicas?: number } }>(
+        '-n',
+        ns,
+        'get',
+        'deploy',
+        'photos-resizer',
+      );
+    /** Notes of the autoscaler's Scaled Events on the platform written since `since` (ms), oldest first. */
+    const scaledNotes = (since: number) =>
+      kubectlJson<{
+        items: { reason?: string; note?: string; eventTime?: string; regarding?: { name?: string } }[];
+      }>('-n', ns, 'get', 'events.events.k8s.io')
+        .items.map((e) => ({ ...e, at: Date.parse(e.eventTime ?? '') }))
+        .filter((e) => e.reason === 'Scaled' && e.regarding?.name === 'photos' && e.at >= since)
+        .sort((a, b) => a.at - b.at)
+        .map((e) => e.note ?? '');
+    const decision = () =>
+      kubectlJson<{ status?: { autoscaling?: { resizer?: { decision?: string } } } }>(
+        '-n',
+        ns,
+        'get',
+        'imageplatform',
+        'photos',
+      ).status?.autoscaling?.resizer?.decision ?? '';
+    kubectl(
+      '-n',
+      ns,
+      'patch',
+      'imageplatform',
+      'photos',
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        spec: {
+          resizer: {
+            autoscaling: {
+              enabled: true,
+              minReplicas: 1,
+              maxReplicas: 2,
+              targetP95Milliseconds: 50,
+              intervalSeconds: interval,
+              scaleDown: { stabilizationSeconds: windowSeconds },
+            },
+          },
+        },
+      }),
+    );
+    // The sample runs 2 resizers: idle, the autoscaler takes them to its minimum first.
+    await eventually(
+      () => {
+        const d = deploy();
+        return d.spec.replicas === 1 && d.status.readyReplicas === 1;
+      },
+      {
+        timeoutMs: (windowSeconds + 6 * interval) * 1000,
+        intervalMs: 1000,
+        what: 'the resizer at 1 replica',
+      },
+    );
+
+    // (Enabling autoscaling drops the operator's replicas from its apply, so the Deployment falls back to 1
+    // with no Event: the Events below are the autoscaler's.)
+    // Six connections of signed misses (a new width and quality each) through the Service, as a browser's would.
+    const target = { name: 'photos-resizer', ip: new URL(resizer).hostname, port: 80 };
+    const answers = { ok: 0, failed: 0 };
+    const load = missLoad(
+      () => [target],
+      uploaded[0]!.id,
+      6,
+      (_at, _ms, ok) => (ok ? (answers.ok += 1) : (answers.failed += 1)),
+      (pathname, params) => signed(signingKey, pathname, params),
+    );
+    // Event times come from the operator's clock, which is this machine's.
+    const started = Date.now();
+    let reaction: number;
+    try {
+      await eventually(() => deploy().spec.replicas === 2, {
+        timeoutMs: 6 * interval * 1000,
+        intervalMs: 500,
+        what: 'a scale-up to 2',
+      });
+      reaction = (Date.now() - started) / 1000;
+      // The new pod starts on the node and passes its readiness probe under the load.
+      await eventually(() => deploy().status.readyReplicas === 2, {
+        timeoutMs: 60_000,
+        intervalMs: 1000,
+        what: 'the second resizer pod Ready',
+      });
+    } finally {
+      await load.stop();
+    }
+    expect(answers.ok, `answers: ${JSON.stringify(answers)}`).toBeGreaterThan(0);
+    const up = await eventually(() => scaledNotes(started).find((n) => /^resizer: .*: 1 → 2/.test(n)), {
+      what: 'the scale-up Event',
+    });
+    expect(up).toMatch(
+      /^resizer: (p95 \d+ ms > 50 ms target|queue [\d.]+\/pod > \d+ target|\d+ requests shed)/,
+    );
+    expect(decision()).toMatch(/1 → 2|holding 2/);
+
+    const stopped = Date.now();
+    await eventually(() => deploy().spec.replicas === 1, {
+      timeoutMs: (windowSeconds + 6 * interval) * 1000,
+      intervalMs: 1000,
+      what: 'back to 1 after the stabilization window',
+    });
+    const down = (Date.now() - stopped) / 1000;
+    const notes = await eventually(
+      () => {
+        const all = scaledNotes(started);
+        return all.some((n) => /^resizer: .*: 2 → 1/.test(n)) && all;
+      },
+      { what: 'the scale-down Event' },
+    );
+    expect(decision()).toMatch(/2 → 1|holding 1/);
+    console.log(
+      `resizer autoscaling on kind: 1 → 2 after ${reaction.toFixed(1)} s of load, back to 1 ${down.toFixed(1)} s after it stopped; answers ${JSON.stringify(answers)}; events:\n  ${notes.join('\n  ')}`,
+    );
+  });
+
   it('fails over to the other operator replica, which reconciles a change', async () => {
     const leader = leaderPod();
     const survivor = operatorPods().find((name) => name !== leader);
     const started = Date.now();
     kubectl('-n', env.RELEASE_NAMESPACE, 'delete', 'pod', leader, '--wait=false');
+    // The Lease timing bounds a handover even when the leader dies without
+    // releasing it: the lease runs out, then the survivor's next retry takes it.
+    // 5 s more for kubectl's round trips and the 250 ms polling.
+    const { leaseDurationMs, retryPeriodMs } = DEFAULT_LEADER_ELECTION;
+    const bound = leaseDurationMs + retryPeriodMs + 5_000;
     // A leader that stops cleanly empties holderIdentity first: wait for a name.
     const next = await eventually(
       () => {
         const holder = leaderPod();
         return holder !== '' && holder !== leader && holder;
       },
-      { timeoutMs: 60_000, intervalMs: 250, what: 'another replica to take the Lease' },
+      { timeoutMs: bound, intervalMs: 250, what: 'another replica to take the Lease' },
     );
-    console.log(`Lease moved from ${leader} to ${next} in ${Date.now() - started} ms`);
+    const handover = Date.now() - started;
+    console.log(`Lease moved from ${leader} to ${next} in ${handover} ms`);
+    expect(handover).toBeLessThan(bound);
     // The replica that was already running, not the Deployment's replacement.
     expect(next).toBe(survivor);
     kubectl(

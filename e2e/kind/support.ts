@@ -1,7 +1,12 @@
+import { DeleteBucketCommand } from '@aws-sdk/client-s3';
+import { connect } from 'amqplib';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { topology } from '../../lib/queue/amqp-topology.js';
+import { defaultRetryPolicy } from '../../lib/queue/queue.js';
+import { S3Storage } from '../../lib/storage/s3-storage.js';
 import { childEnv, kindEnv } from './config.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -133,4 +138,39 @@ export function quantityBytes(q: string): number {
   const m = /^(\d+(?:\.\d+)?)([KMG]i?)?$/.exec(q);
   if (!m) return NaN;
   return Number(m[1]) * (m[2] ? UNITS[m[2]]! : 1);
+}
+
+/** The suite's bucket in the cluster's MinIO, reached from the host by ClusterIP. */
+export function kindStorage(bucket: string): S3Storage {
+  const env = kindEnv();
+  return new S3Storage({
+    bucket,
+    endpoint: env.KIND_S3_HOST_ENDPOINT,
+    forcePathStyle: true,
+    credentials: { accessKeyId: env.KIND_S3_ACCESS_KEY_ID, secretAccessKey: env.KIND_S3_SECRET_ACCESS_KEY },
+  });
+}
+
+/**
+ * Deletes a suite's bucket (every object first) and its queue topology (main,
+ * dead-letter and retry queues at the default delays, which the platform's
+ * pods use) from the cluster's MinIO and RabbitMQ: a kind cluster is reused
+ * run after run, and these would pile up there.
+ */
+export async function dropSuiteState(bucket: string, queueName: string): Promise<void> {
+  const storage = kindStorage(bucket);
+  try {
+    for await (const { key } of storage.list('')) await storage.delete(key);
+    await storage.client.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } finally {
+    storage.destroy();
+  }
+  const amqp = await connect(kindEnv().KIND_AMQP_HOST_URL);
+  try {
+    const channel = await amqp.createChannel();
+    const { main, deadLetter, retries } = topology(queueName, defaultRetryPolicy.delaysMs);
+    for (const q of [main, deadLetter, ...retries.values()]) await channel.deleteQueue(q.name);
+  } finally {
+    await amqp.close();
+  }
 }

@@ -3,9 +3,9 @@
 # proxy at the versions pinned in versions.env, cached in
 # $ENLARGER_CACHE/bin/<name>-<version>/: kind itself; kubelet, kubeadm,
 # kube-proxy and kubectl (with version ldflags: without them the node reports
-# v0.0.0-master); CoreDNS; and the pause binary, compiled from the C source in
+# v0.0.0-master); CoreDNS; crictl; and the pause binary, compiled from the C source in
 # the kubernetes module. One build at a time: the machine has two cores.
-# Usage: scripts/kind/build.sh [kind|kube-node|coredns|pause]...
+# Usage: scripts/kind/build.sh [kind|kube-node|coredns|crictl|pause]...
 source "$(dirname "$0")/lib.sh"
 
 export GOFLAGS="${GOFLAGS:--buildvcs=false} -trimpath"
@@ -75,6 +75,17 @@ build_coredns() {
   )
 }
 
+# kind's node images ship crictl: `kind load` runs `crictl inspecti` in the
+# node to skip images it already has; without it every load re-imports all.
+build_crictl() {
+  local out; out="$(bin_dir crictl "$CRICTL_VERSION")"
+  [[ -x "$out/crictl" ]] && return 0
+  need_go
+  log "building crictl $CRICTL_VERSION (first time only, ~5 min on 2 cores)"
+  GOBIN="$out" go install -ldflags "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION" \
+    "sigs.k8s.io/cri-tools/cmd/crictl@$CRICTL_VERSION"
+}
+
 # The pause container's binary, from kubernetes' own build/pause/linux/pause.c,
 # linked statically so the image needs nothing else.
 build_pause() {
@@ -92,5 +103,5 @@ build_pause() {
 }
 
 targets=("$@")
-(( ${#targets[@]} )) || targets=(kind kube-node coredns pause)
+(( ${#targets[@]} )) || targets=(kind kube-node coredns crictl pause)
 for t in "${targets[@]}"; do "build_${t//-/_}"; done

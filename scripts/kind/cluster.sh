@@ -5,6 +5,8 @@
 #         Services, and RabbitMQ and MinIO as pods. Writes the kubeconfig to
 #         .run/kind-<cluster>.kubeconfig and endpoints to .run/kind.env.
 #   down: removes all of it and leaves the host as it was.
+#   check: fails, saying "run make kind-up", unless the engine, .run/kind.env
+#         and the cluster's apiserver all answer.
 #   load IMAGE: loads a local image into the node.
 source "$(dirname "$0")/lib.sh"
 
@@ -118,6 +120,15 @@ down() {
   rm -f "$KIND_KUBECONFIG" "$KIND_ENV"
 }
 
+# Whether the cluster `up` made is there to test on: the engine, the endpoints
+# file and the apiserver all answer. Says what to run when one does not.
+check() {
+  docker info >/dev/null 2>&1 || die "no container engine answers (docker info): run 'make kind-up'"
+  [[ -f "$KIND_ENV" ]] || die "no $KIND_ENV: run 'make kind-up'"
+  kctl get --raw /readyz --request-timeout=10s >/dev/null 2>&1 ||
+    die "kind cluster $KIND_CLUSTER does not answer at $KIND_KUBECONFIG: run 'make kind-up'"
+}
+
 # Loads a locally built image into the node, so pods start it without a pull.
 load() {
   local img="${1:?usage: cluster.sh load IMAGE}" start=$SECONDS
@@ -129,5 +140,6 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   load) load "${2:-}" ;;
-  *) die "usage: $0 up|down|load IMAGE" ;;
+  check) check ;;
+  *) die "usage: $0 up|down|check|load IMAGE" ;;
 esac

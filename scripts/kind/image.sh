@@ -17,3 +17,15 @@ cp "$REPO_ROOT/package.json" "$REPO_ROOT/package-lock.json" "$ctx/"
 docker build -q --network none --target prebuilt --build-arg BASE_IMAGE="$base" \
   -f "$REPO_ROOT/Dockerfile" -t "$img" "$ctx" >/dev/null
 log "built $img: $(docker image inspect -f '{{.Size}}' "$img" | awk '{printf "%.0f MB", $1/1e6}')"
+# What it is made of, layer by layer (the figures docs/kind.md quotes), and the
+# largest production packages.
+docker image history --no-trunc --human=false --format '{{.Size}}\t{{.CreatedBy}}' "$img" | awk -F'\t' '
+  $1 == 0 { next }
+  $2 == "" { part["rootfs (debootstrap minbase + packages)"] += $1; next }
+  $2 ~ /COPY .* in node_modules *$/ { part["node_modules (production)"] += $1; next }
+  $2 ~ /COPY .* in dist *$/ { part["dist"] += $1; next }
+  $2 ~ /COPY .* in \/usr\/local\/bin\/node *$/ { part["node"] += $1; next }
+  { part["other layers"] += $1 }
+  END { for (p in part) printf "  %-40s %6.1f MB\n", p, part[p] / 1e6 }' | sort -k1,1 >&2
+(cd "$ctx/node_modules" && du -sb -- @*/* [!@]* 2>/dev/null) | sort -rn | head -4 |
+  awk '{printf "    node_modules/%-34s %6.1f MB\n", $2, $1 / 1e6}' >&2

@@ -45,7 +45,7 @@ build_node() {
   sed -i "/getent ahostsv4 'host.docker.internal'/c\\  docker_host_ip=''" "$ctx/kind-files/usr/local/bin/entrypoint"
   grep -q "host.docker.internal" "$ctx/kind-files/usr/local/bin/entrypoint" && die "kind's entrypoint changed: update node-image.sh"
   mkdir "$ctx/bin"
-  cp "$NODE_BIN"/{kubelet,kubeadm,kubectl} "$ctx/bin/"
+  cp "$NODE_BIN"/{kubelet,kubeadm,kubectl} "$(bin_dir crictl "$CRICTL_VERSION")/crictl" "$ctx/bin/"
   sed "s|@PAUSE_IMAGE@|$K8S_REPO/pause:$PAUSE_TAG|" "$KIND_SCRIPTS/node/containerd.toml" > "$ctx/containerd.toml"
   cp "$KIND_SCRIPTS/node/Dockerfile" "$KIND_SCRIPTS/node/10-enlarger-ptp.conflist" "$KIND_SCRIPTS/node/enlarger-routes.service" "$ctx/"
   echo "$K8S_VERSION" > "$ctx/version"
@@ -73,7 +73,7 @@ build_node() {
 # The binaries first: the image list needs the pause source's tag.
 KUBE_BIN="$(bin_dir kube "$K8S_VERSION")"
 NODE_BIN="$(kube_node_dir)"
-"$KIND_SCRIPTS/build.sh" kube-node coredns pause
+"$KIND_SCRIPTS/build.sh" kube-node coredns crictl pause
 [[ -x "$KUBE_BIN/kube-apiserver" ]] || "$SCRIPTS_DIR/build-tools.sh" kube
 [[ -x "$(bin_dir etcd "$ETCD_VERSION")/etcd" ]] || "$SCRIPTS_DIR/build-tools.sh" etcd
 PAUSE_TAG="$(cat "$(bin_dir pause "$K8S_VERSION")/TAG")"
@@ -96,7 +96,7 @@ cached_image "${images[6]}" build_pause
 
 # The node image's tag covers everything that goes into it.
 key="$( {
-  echo "$K8S_VERSION $ETCD_VERSION $COREDNS_VERSION $KIND_VERSION $PAUSE_TAG $NODE_PACKAGES $DEBIAN_SUITE"
+  echo "$K8S_VERSION $ETCD_VERSION $COREDNS_VERSION $CRICTL_VERSION $KIND_VERSION $PAUSE_TAG $NODE_PACKAGES $DEBIAN_SUITE"
   cat "$KIND_SCRIPTS/node/"* "$KIND_SCRIPTS/node-image.sh"
 } | sha256sum | cut -c1-12)"
 node_image="$LOCAL_REPO/kind-node:$K8S_VERSION-$key"

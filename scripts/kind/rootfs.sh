@@ -17,7 +17,14 @@ if [[ ! -f "$tarball" ]]; then
   command -v debootstrap >/dev/null || die "debootstrap is needed: apt-get install debootstrap"
   log "debootstrap $DEBIAN_SUITE minbase${packages:+ + $packages} (first time only)"
   work="$(mktemp -d "$KIND_CACHE/rootfs-work.XXXXXX")"
-  trap 'umount -R "$work/root/proc" 2>/dev/null || true; rm -rf "$work"' EXIT
+  # debootstrap mounts proc, sys and dev/pts: every mount under the rootfs goes,
+  # deepest first, before rm -rf could reach through one into the host's.
+  cleanup() {
+    findmnt -rn -o TARGET | awk -v r="$work/root" '$0 == r || index($0, r "/") == 1' | sort -r |
+      while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -rf "$work"
+  }
+  trap cleanup EXIT
   mkdir -p "$KIND_CACHE/rootfs" "$KIND_CACHE/debs"
   debootstrap --variant=minbase --cache-dir="$KIND_CACHE/debs" ${packages:+--include="$packages"} \
     "$DEBIAN_SUITE" "$work/root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 ||

@@ -1,5 +1,13 @@
 import type { LivePod } from './kwok-pods.js';
 
+/** Where the load goes: a pod, or a Service's ClusterIP (port 80 then). */
+export type MissTarget = Pick<LivePod, 'name' | 'ip'> & { port?: number };
+
+/** Path and query of a request; a signed platform's URLs carry the signature. */
+export type UrlOf = (pathname: string, params: Record<string, string>) => string;
+
+const unsigned: UrlOf = (pathname, params) => `${pathname}?${new URLSearchParams(params).toString()}`;
+
 /** One answer of the load: when it finished, how long it took, and whether it was a 2xx. */
 export type AnswerListener = (finishedAt: number, ms: number, ok: boolean) => void;
 
@@ -7,13 +15,14 @@ export type AnswerListener = (finishedAt: number, ms: number, ok: boolean) => vo
  * Resizer cache misses spread round-robin over every live pod, as a Service
  * would, `connections` at a time (a closed loop: each connection sends its
  * next request when the last is answered). Every request is a new URL: a
- * random width and quality of one photo, JPEG. Counts what each pod served.
+ * random width and quality of one photo, JPEG. Counts what each target served.
  */
 export function missLoad(
-  pods: () => LivePod[],
+  pods: () => MissTarget[],
   photoId: string,
   connections: number,
   onAnswer: AnswerListener = () => undefined,
+  urlOf: UrlOf = unsigned,
 ) {
   let loading = true;
   const served = new Map<string, number>();
@@ -28,9 +37,8 @@ export function missLoad(
       const w = 200 + Math.floor(Math.random() * 1400);
       const q = 50 + Math.floor(Math.random() * 45);
       const started = performance.now();
-      const res = await fetch(`http://${pod.ip}:8080/v1/photos/${photoId}?w=${w}&q=${q}&fmt=jpeg`).catch(
-        () => undefined,
-      );
+      const url = urlOf(`/v1/photos/${photoId}`, { w: String(w), q: String(q), fmt: 'jpeg' });
+      const res = await fetch(`http://${pod.ip}:${pod.port ?? 8080}${url}`).catch(() => undefined);
       await res?.arrayBuffer();
       onAnswer(Date.now(), performance.now() - started, res?.ok ?? false);
       if (res?.ok) served.set(pod.name, (served.get(pod.name) ?? 0) + 1);
