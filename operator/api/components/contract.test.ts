@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONVERTER_DEFAULTS,
+  converterEnvSchema,
   loadConverterConfig,
   type ConverterEnv,
 } from '../../../services/converter/config.js';
-import { loadMediaConfig } from '../../../services/media/config.js';
-import { loadResizerConfig } from '../../../services/resizer/config.js';
+import { loadMediaConfig, mediaEnvSchema } from '../../../services/media/config.js';
+import { loadResizerConfig, renderMemoryBudget, resizerEnvSchema } from '../../../services/resizer/config.js';
 import { samplePlatform } from '../fixture.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import type { Component } from '../names.js';
 import { component, components } from './index.js';
 
 const LOADERS = { media: loadMediaConfig, converter: loadConverterConfig, resizer: loadResizerConfig };
+/** Each service's own schema; its shape already holds the shared storage and queue names it reads. */
+const SCHEMAS = { media: mediaEnvSchema, converter: converterEnvSchema, resizer: resizerEnvSchema };
+const COMPONENTS = ['media', 'converter', 'resizer'] as const;
 
 /** What a pod of `name` sees: the ConfigMap (every row's env) plus its Secrets, resolved to placeholders. */
 function podEnv(cr: ImagePlatform, name: Component): Record<string, string> {
@@ -46,21 +50,38 @@ describe('contract between the operator and the services', () => {
     converter: {
       master: { maxEdge: 2000, format: 'webp', quality: 85 },
       sizes: [{ name: 'thumb', width: 200 }],
+      resources: { limits: { memory: '2Gi' } },
     },
     resizer: {
       cacheMegabytes: 64,
       queueSize: 20,
       signingSecretRef: { name: 'signing' },
-      watermark: { logoKey: 'logo.png', position: 'north', opacity: 0.3, scale: 0.2, minWidth: 500 },
+      watermark: {
+        logoKey: 'logo.png',
+        attribution: 'Photos Inc.',
+        position: 'north',
+        opacity: 0.3,
+        scale: 0.2,
+        minWidth: 500,
+      },
+      resources: { limits: { memory: '2Gi' } },
     },
   });
 
-  it.each(['media', 'converter', 'resizer'] as const)(
-    'renders an env the %s parses with its own parser',
-    (name) => {
-      expect(() => LOADERS[name](podEnv(custom, name))).not.toThrow();
-    },
-  );
+  it.each(COMPONENTS)('renders an env the %s parses with its own parser', (name) => {
+    expect(() => LOADERS[name](podEnv(custom, name))).not.toThrow();
+  });
+
+  // The typecheck misses names inside a conditional spread unless each spread
+  // object is checked on its own; this catches any it still misses. `custom`
+  // turns every optional branch on: endpoint, watermark with logo and
+  // attribution, memory limits.
+  it.each(COMPONENTS)('renders only names the %s schema declares', (name) => {
+    const row = component(custom, name);
+    const rendered = [...Object.keys(row.env), ...row.secretEnv.map((s) => s.name)];
+    const declared = new Set(Object.keys(SCHEMAS[name].shape));
+    expect(rendered.filter((n) => !declared.has(n))).toEqual([]);
+  });
 
   it('carries every setting through to the parsed config', () => {
     expect(loadMediaConfig(podEnv(custom, 'media')).limits.maxBytes).toBe(1000);
@@ -70,12 +91,23 @@ describe('contract between the operator and the services', () => {
       3,
       [{ name: 'thumb', width: 200, fit: 'inside', format: 'jpeg', quality: 80 }],
     ]);
+    expect(converter.memoryBudgetBytes).toBe(
+      Math.floor(2 * 1024 ** 3 * CONVERTER_DEFAULTS.memoryBudgetFraction),
+    );
+    expect(converter.storage).toMatchObject({ endpoint: 'http://minio:9000', forcePathStyle: true });
     const resizer = loadResizerConfig(podEnv(custom, 'resizer'));
     expect([resizer.outputCacheBytes, resizer.limiter.queueSize, resizer.handler.signingKeys]).toEqual([
       64 * 1024 ** 2,
       20,
       ['x'],
     ]);
+    expect(resizer.limiter.memoryBytes).toBe(renderMemoryBudget(2 * 1024 ** 3, 64 * 1024 ** 2));
+    expect(resizer.overlays).toMatchObject({ logoKey: 'logo.png', logoOpacity: 0.3, logoScale: 0.2 });
+    expect(resizer.render.watermark).toMatchObject({
+      minWidth: 500,
+      logoPosition: 'north',
+      defaultCredit: 'Photos Inc.',
+    });
   });
 
   // A default changed on one side only fails here: a default platform's pods

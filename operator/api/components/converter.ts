@@ -19,7 +19,11 @@ export function converter(cr: ImagePlatform): ComponentRow {
     CONVERTER_MASTER_QUALITY: String(converter.master.quality),
     CONVERTER_SIZES: JSON.stringify(converter.sizes),
     // Decodes are admitted against a share of the pod's own limit, so a bigger pod converts more at once.
-    ...(limit ? { CONVERTER_MEMORY_BUDGET: String(Math.floor(limit * converter.memoryBudgetFraction)) } : {}),
+    ...(limit
+      ? ({
+          CONVERTER_MEMORY_BUDGET: String(Math.floor(limit * converter.memoryBudgetFraction)),
+        } satisfies Partial<ConverterEnv>)
+      : {}),
   } satisfies ConverterEnv;
   return {
     name: 'converter',
