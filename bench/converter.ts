@@ -15,7 +15,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { quantityToScalar } from '@kubernetes/client-node/dist/util.js';
 import { CONVERTER_DEFAULTS, CONVERTER_PROCESS_ENV } from '../services/converter/config.js';
 import { benchPhotos } from './fixtures.js';
 
@@ -103,7 +102,7 @@ const cleanEnv = Object.fromEntries(
 const nowEnv = { ...cleanEnv, ...CONVERTER_PROCESS_ENV };
 const before = beforeRef ? await checkout(beforeRef) : undefined;
 // The pod's default memory limit, which the sharp process (default prefetch, default budget) must stay under.
-const limitMB = Math.round(Number(quantityToScalar(CONVERTER_DEFAULTS.memoryLimit)) / 1024 ** 2);
+const limitMB = Math.round(CONVERTER_DEFAULTS.memoryLimitBytes / 1024 ** 2);
 const photos = await benchPhotos();
 const rows: string[] = [];
 for (const [name, file] of [

@@ -1,4 +1,8 @@
-import { CONVERTER_PROCESS_ENV, type ConverterEnv } from '../../../services/converter/config.js';
+import {
+  CONVERTER_PROCESS_ENV,
+  decodeMemoryBudget,
+  type ConverterEnv,
+} from '../../../services/converter/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { POD_PORTS, PROBES, type ComponentRow } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
@@ -21,7 +25,7 @@ export function converter(cr: ImagePlatform): ComponentRow {
     // Decodes are admitted against a share of the pod's own limit, so a bigger pod converts more at once.
     ...(limit
       ? ({
-          CONVERTER_MEMORY_BUDGET: String(Math.floor(limit * converter.memoryBudgetFraction)),
+          CONVERTER_MEMORY_BUDGET: String(decodeMemoryBudget(limit, converter.memoryBudgetFraction)),
         } satisfies Partial<ConverterEnv>)
       : {}),
   } satisfies ConverterEnv;
