@@ -49,7 +49,7 @@ check: node_modules ## Lint, typecheck (tests included), circular imports, and t
 	npx eslint .
 	npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 	npx tsc -p tsconfig.json --noEmit
-	npx madge --circular --extensions ts --ts-config tsconfig.json $(wildcard cli lib operator services test e2e bench)
+	npm run --silent cycles
 	npx vitest run --project unit $(CONTRACT_TESTS)
 
 ##@ Test
