@@ -39,12 +39,18 @@ dev-screenshots: node_modules browser ## Run the dev page's browser test and kee
 fmt: node_modules ## Format the code with prettier.
 	npx prettier --write .
 
+# The proofs that operator and services agree: a rendered env var the service does not read, a CRD default
+# that differs from the service's, a stale CRD manifest or an upward import between operator layers fails
+# them. Unit tests (also in test-unit), run here too because they take seconds.
+CONTRACT_TESTS := operator/api/components/contract.test.ts operator/api/crd.test.ts operator/layers.test.ts
+
 .PHONY: check
-check: node_modules ## Lint, typecheck (tests included) and check for circular imports.
+check: node_modules ## Lint, typecheck (tests included), circular imports, and the operator/service contract tests.
 	npx eslint .
 	npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 	npx tsc -p tsconfig.json --noEmit
-	npx madge --circular --extensions ts --ts-config tsconfig.json $(wildcard cli lib operator services test e2e bench)
+	npm run --silent cycles
+	npx vitest run --project unit $(CONTRACT_TESTS)
 
 ##@ Test
 

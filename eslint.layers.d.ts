@@ -1,4 +1,4 @@
 import type { Linter } from 'eslint';
 
-/** One flat-config block per operator layer; see eslint.layers.js. */
+/** Flat-config blocks that keep the operator's layers pointing one way; see eslint.layers.js. */
 export declare const layerRules: Linter.Config[];

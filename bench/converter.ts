@@ -15,7 +15,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { quantityToScalar } from '@kubernetes/client-node/dist/util.js';
 import { CONVERTER_DEFAULTS, CONVERTER_PROCESS_ENV } from '../services/converter/config.js';
 import { benchPhotos } from './fixtures.js';
 
@@ -31,6 +30,7 @@ const TIME = ['-f', '%U %S %M'];
 interface Result {
   imagesPerSecond: number;
   cpuSecondsPerImage: number;
+  /** maxRSS in KiB / 1024, so MiB; the key keeps the name a BEFORE tree's converter-sharp.ts prints. */
   maxRssMB: number;
 }
 
@@ -103,7 +103,7 @@ const cleanEnv = Object.fromEntries(
 const nowEnv = { ...cleanEnv, ...CONVERTER_PROCESS_ENV };
 const before = beforeRef ? await checkout(beforeRef) : undefined;
 // The pod's default memory limit, which the sharp process (default prefetch, default budget) must stay under.
-const limitMB = Math.round(Number(quantityToScalar(CONVERTER_DEFAULTS.memoryLimit)) / 1024 ** 2);
+const limitMiB = Math.round(CONVERTER_DEFAULTS.memoryLimitBytes / 1024 ** 2);
 const photos = await benchPhotos();
 const rows: string[] = [];
 for (const [name, file] of [
@@ -119,8 +119,8 @@ for (const [name, file] of [
     const ratio = r === magick ? '1' : `**${(r.imagesPerSecond / magick.imagesPerSecond).toFixed(2)}×**`;
     const rss =
       r === magick
-        ? `${r.maxRssMB.toFixed(0)} MB per convert`
-        : `${r.maxRssMB.toFixed(0)} MB of ${limitMB} MB`;
+        ? `${r.maxRssMB.toFixed(0)} MiB per convert`
+        : `${r.maxRssMB.toFixed(0)} MiB of ${limitMiB} MiB`;
     rows.push(
       `| ${name} | ${who} | ${r.imagesPerSecond.toFixed(2)} | ${ratio} | ${r.cpuSecondsPerImage.toFixed(2)} | ${rss} |`,
     );

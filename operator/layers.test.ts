@@ -23,7 +23,16 @@ describe('operator layer boundaries', () => {
     ['operator/toolkit/bad.ts', "import { FIELD_MANAGER } from '../api/names.js';"],
     ['operator/platform/bad.ts', "import type { ReconcileContext } from '../reconcile/context.js';"],
     ['operator/api/components/bad.ts', "import { configChecksum } from '../../resources/checksum.js';"],
-  ])('refuses an upward import in %s', async (file, code) => {
+    // The same layers reached through the repository root, a re-export, a dynamic import, and the wiring.
+    ['operator/status/bad.ts', "import { buildDeployment } from '../../operator/resources/deployment.js';"],
+    [
+      'operator/api/components/bad.ts',
+      "import { reconcile } from '../../../operator/reconcile/reconcile.js';",
+    ],
+    ['operator/resources/bad.ts', "export { reconcile } from '../reconcile/reconcile.js';"],
+    ['operator/resources/bad.ts', "export const later = () => import('../reconcile/reconcile.js');"],
+    ['operator/status/bad.ts', "import { loadOperatorConfig } from '../config.js';"],
+  ])('refuses an upward import in %s: %s', async (file, code) => {
     expect((await problems(file, code)).join('\n')).toContain('layers point one way');
   });
 
@@ -34,7 +43,9 @@ describe('operator layer boundaries', () => {
       'operator/api/components/ok.ts',
       "import type { ResizerEnv } from '../../../services/resizer/config.js';",
     ],
-  ])('allows a downward import in %s', async (file, code) => {
+    ['operator/status/ok.ts', "import { childName } from '../../operator/api/names.js';"],
+    ['operator/api/components/ok.ts', "import { POD_PORTS } from './row.js';"],
+  ])('allows a downward import in %s: %s', async (file, code) => {
     expect(await problems(file, code)).toEqual([]);
   });
 });

@@ -12,6 +12,13 @@ const envDelays = () =>
     })
     .transform((v) => v.split(',').map((s) => Number(s.trim())));
 
+/** Queue defaults; the CRD (`operator/api/spec.ts`) reads them too. */
+export const QUEUE_DEFAULTS = {
+  name: 'enlarger.convert',
+  /** One task at a time unless the consumer says otherwise (the converter does: CONVERTER_DEFAULTS.prefetch). */
+  prefetch: 1,
+} as const;
+
 /**
  * Queue settings every service with a task queue reads. Merge into a service
  * schema with `z.object({ ...queueEnvSchema.shape, ... })`, then hand the
@@ -24,8 +31,8 @@ export const queueEnvSchema = z.object({
     .string()
     .trim()
     .regex(/^[A-Za-z0-9._-]{1,200}$/, { message: 'must be 1-200 letters, digits, ".", "_" or "-"' })
-    .default('enlarger.convert'),
-  QUEUE_PREFETCH: envPositiveInt().default(1),
+    .default(QUEUE_DEFAULTS.name),
+  QUEUE_PREFETCH: envPositiveInt().default(QUEUE_DEFAULTS.prefetch),
   QUEUE_MAX_ATTEMPTS: envPositiveInt().default(defaultRetryPolicy.maxAttempts),
   QUEUE_RETRY_DELAYS_MS: envDelays().default(defaultRetryPolicy.delaysMs),
   QUEUE_PUBLISH_TIMEOUT_MS: envPositiveInt().default(10_000),

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { ConfigError, envBool, envPositiveInt, envUrl } from '../config/parse-env.js';
 
+/** Storage defaults; the CRD (`operator/api/spec.ts`) reads them too. */
+export const STORAGE_DEFAULTS = {
+  /** What AWS assumes without a region, and what MinIO expects unless configured otherwise. */
+  region: 'us-east-1',
+  /** Virtual-hosted buckets, as AWS wants; MinIO and most self-hosted servers need path style. */
+  forcePathStyle: false,
+} as const;
+
 /**
  * Storage settings every service reads. Merge into a service schema with
  * `z.object({ ...storageEnvSchema.shape, ... })`, then hand the parsed values
@@ -15,7 +23,7 @@ export const storageEnvSchema = z.object({
     .string()
     .trim()
     .min(1, { message: 'must be a region name like us-east-1' })
-    .default('us-east-1'),
+    .default(STORAGE_DEFAULTS.region),
   S3_BUCKET: z
     .string()
     .trim()
@@ -23,7 +31,7 @@ export const storageEnvSchema = z.object({
       message: 'must be a bucket name (3-63 of a-z, 0-9, ".", "-")',
     })
     .optional(),
-  S3_FORCE_PATH_STYLE: envBool().default(false),
+  S3_FORCE_PATH_STYLE: envBool().default(STORAGE_DEFAULTS.forcePathStyle),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_MAX_ATTEMPTS: envPositiveInt().default(2),

@@ -10,6 +10,7 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { STORAGE_DEFAULTS } from './config.js';
 import { assertValidKey, assertValidPrefix } from './keys.js';
 import { isS3NotFound, mapS3Error } from './s3-errors.js';
 import { StorageUnavailableError, type ObjectInfo, type PutOptions, type Storage } from './storage.js';
@@ -56,9 +57,9 @@ export class S3Storage implements Storage {
     this.partSize = Math.max(options.partSizeBytes ?? 8 * MIB, 5 * MIB);
     this.queueSize = options.uploadQueueSize ?? 2;
     this.client = new S3Client({
-      region: options.region ?? 'us-east-1',
+      region: options.region ?? STORAGE_DEFAULTS.region,
       endpoint: options.endpoint,
-      forcePathStyle: options.forcePathStyle ?? false,
+      forcePathStyle: options.forcePathStyle ?? STORAGE_DEFAULTS.forcePathStyle,
       credentials: options.credentials,
       maxAttempts: options.maxAttempts ?? 2,
       requestHandler: {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { QUEUE_DEFAULTS } from '../../lib/queue/config.js';
+import { STORAGE_DEFAULTS } from '../../lib/storage/config.js';
 import { CONVERTER_DEFAULTS } from '../../services/converter/config.js';
 import { sizeSpec } from '../../services/converter/sizes.js';
 import { MEDIA_DEFAULTS } from '../../services/media/config.js';
@@ -34,6 +36,10 @@ const replicas = (fallback: number) =>
 /** A Kubernetes quantity: `512Mi`, `0.5`, `2`. */
 const quantity = z.union([z.int(), z.string()]).meta({ 'x-kubernetes-int-or-string': true });
 const quantities = z.record(z.string(), quantity);
+
+/** A service's default memory limit in bytes as the quantity a user would write: 1073741824 → `1Gi`. */
+const memoryQuantity = (bytes: number) =>
+  bytes % 1024 ** 3 === 0 ? `${bytes / 1024 ** 3}Gi` : `${bytes / 1024 ** 2}Mi`;
 
 const resources = (defaults: { requests: Record<string, string>; limits: Record<string, string> }) =>
   z
@@ -83,10 +89,10 @@ export const storageSpec = z
       .regex(/^https?:\/\/\S+$/)
       .optional()
       .describe('S3 endpoint URL, for S3-compatible servers (MinIO, Ceph). Empty means AWS.'),
-    region: z.string().min(1).default('us-east-1').describe('S3 region.'),
+    region: z.string().min(1).default(STORAGE_DEFAULTS.region).describe('S3 region.'),
     forcePathStyle: z
       .boolean()
-      .default(false)
+      .default(STORAGE_DEFAULTS.forcePathStyle)
       .describe('Address the bucket as a path (needed by most non-AWS servers).'),
     credentialsSecretRef: z
       .object({ name: z.string().min(1).describe('Name of the Secret.') })
@@ -103,7 +109,7 @@ export const queueSpec = z
     name: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,200}$/)
-      .default('enlarger.convert')
+      .default(QUEUE_DEFAULTS.name)
       .describe('Queue of conversion tasks: letters, digits, ".", "_" or "-".'),
     prefetch: z
       .int()
@@ -266,7 +272,7 @@ export const converterSpec = z
     autoscaling: converterAutoscalingSpec,
     resources: resources({
       requests: { cpu: '500m', memory: '512Mi' },
-      limits: { memory: CONVERTER_DEFAULTS.memoryLimit },
+      limits: { memory: memoryQuantity(CONVERTER_DEFAULTS.memoryLimitBytes) },
     }),
   })
   .prefault({})
@@ -348,7 +354,10 @@ export const resizerSpec = z
         'Let `wm=0` drop the logo and attribution. Off: every image carries the credit. Turn on only with signingSecretRef, so only URLs you sign can drop it.',
       ),
     signingSecretRef: secretKeyRef('keys', 'comma-separated URL signing keys').optional(),
-    resources: resources({ requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } }),
+    resources: resources({
+      requests: { cpu: '250m', memory: '256Mi' },
+      limits: { memory: memoryQuantity(RESIZER_DEFAULTS.memoryLimitBytes) },
+    }),
   })
   .prefault({})
   .meta(

@@ -1,6 +1,6 @@
 import { messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log/logger.js';
-import { component, type ComponentRow } from '../api/components/index.js';
+import { components, type ComponentRow } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import { childName, selectorLabels, type Component } from '../api/names.js';
 import type { AutoscalingTargetStatus } from '../api/status.js';
@@ -72,9 +72,10 @@ export class Autoscaler {
     const work: Array<Promise<void>> = [];
     for (const cr of platforms) {
       if (cr.spec.paused) continue;
-      for (const name of ['resizer', 'converter'] as const) {
-        const row = component(cr, name);
+      // The table says what scales on what; a row without a signal is left to the reconciler.
+      for (const row of components(cr)) {
         if (!row.autoscaled || row.scaling.signal === 'none') continue;
+        const { name } = row;
         const key = `${cr.metadata.uid}/${name}`;
         seen.add(key);
         const state = this.stateOf(key);

@@ -6,6 +6,9 @@ import { COMPONENTS, type Component } from '../api/names.js';
 import { componentStatus, isRolledOut } from './components.js';
 import { setCondition, type ConditionUpdate } from './conditions.js';
 
+/** "media, converter and resizer": every row of the table, so a new component is named without an edit here. */
+const ALL_COMPONENTS = new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(COMPONENTS);
+
 /** What the reconciler saw: the live Deployments, and the problem that stopped it, if any. */
 export interface Observation {
   deployments: Partial<Record<Component, V1Deployment>>;
@@ -71,7 +74,7 @@ export function computeStatus(cr: ImagePlatform, seen: Observation, now: Date): 
       type: 'Ready',
       status: 'True',
       reason: 'AllComponentsReady',
-      message: 'media, converter and resizer are ready.',
+      message: `${ALL_COMPONENTS} are ready.`,
     };
   }
 

@@ -8,6 +8,10 @@ import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
 
 export type { SizeSpec } from './sizes.js';
 
+// Named before the defaults so the budget below is derived from them, not written again.
+const MEMORY_LIMIT_BYTES = 1024 ** 3;
+const MEMORY_BUDGET_FRACTION = 0.6;
+
 /**
  * The converter's defaults, in their own units. The env schema below and the
  * CRD (`operator/api/spec.ts`) both read them, so `enlarger converter` run by
@@ -24,14 +28,22 @@ export const CONVERTER_DEFAULTS = {
   master: { maxEdge: 2048, format: 'jpeg', quality: 88 },
   sizes: DEFAULT_SIZES,
   /** The pod's memory limit the CRD defaults to, which the budget below is a share of. */
-  memoryLimit: '1Gi',
+  memoryLimitBytes: MEMORY_LIMIT_BYTES,
   /**
    * Share of the memory limit that decodes may hold at once (see
    * `admission.ts`); the rest is the runtime's, sharp's and the encoders'.
    */
-  memoryBudgetFraction: 0.6,
-  memoryBudgetBytes: Math.floor(1024 ** 3 * 0.6),
+  memoryBudgetFraction: MEMORY_BUDGET_FRACTION,
+  memoryBudgetBytes: decodeMemoryBudget(MEMORY_LIMIT_BYTES, MEMORY_BUDGET_FRACTION),
 } as const;
+
+/**
+ * The decode budget of a pod of `limitBytes`: the share `fraction` of it.
+ * The operator derives CONVERTER_MEMORY_BUDGET from the pod's limit with it.
+ */
+export function decodeMemoryBudget(limitBytes: number, fraction: number): number {
+  return Math.floor(limitBytes * fraction);
+}
 
 /**
  * The converter process's glibc malloc settings: read by the C library when

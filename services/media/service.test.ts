@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
-import type { Storage } from '../../lib/storage/storage.js';
+import { StorageUnavailableError, type Storage } from '../../lib/storage/storage.js';
 import { hostileUploads } from '../../test/support/hostile.js';
 import { startMediaInProcess, type MediaInProcess } from '../../test/support/media-in-process.js';
 import { multipart, openRaw, requestHead, responseStatus } from '../../test/support/raw-http.js';
@@ -163,6 +163,29 @@ describe('media with storage down', () => {
       const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: await jpeg() });
       expect(res.status).toBe(503);
       expect(Date.now() - started).toBeLessThan(1_000);
+      expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(503);
+    } finally {
+      await ctx.media.stop();
+      await ctx.queue.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('media with storage failing mid-upload', () => {
+  it('answers 503 storage_unavailable and marks storage not ready', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
+    const storage = new FsStorage(dir);
+    storage.put = () => Promise.reject(new StorageUnavailableError('connect ECONNREFUSED'));
+    const ctx = await startMediaInProcess(storage);
+    try {
+      expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(200);
+      const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: await jpeg() });
+      expect([res.status, await res.json()]).toEqual([
+        503,
+        { error: { code: 'storage_unavailable', message: 'storage is unavailable' } },
+      ]);
+      // The handler recognises the storage's own error and fails the next callers fast.
       expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(503);
     } finally {
       await ctx.media.stop();

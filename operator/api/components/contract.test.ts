@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONVERTER_DEFAULTS,
+  converterEnvSchema,
   loadConverterConfig,
   type ConverterEnv,
 } from '../../../services/converter/config.js';
-import { loadMediaConfig } from '../../../services/media/config.js';
-import { loadResizerConfig } from '../../../services/resizer/config.js';
+import { loadMediaConfig, mediaEnvSchema } from '../../../services/media/config.js';
+import { loadResizerConfig, renderMemoryBudget, resizerEnvSchema } from '../../../services/resizer/config.js';
 import { samplePlatform } from '../fixture.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import type { Component } from '../names.js';
 import { component, components } from './index.js';
 
 const LOADERS = { media: loadMediaConfig, converter: loadConverterConfig, resizer: loadResizerConfig };
+/** Each service's own schema; its shape already holds the shared storage and queue names it reads. */
+const SCHEMAS = { media: mediaEnvSchema, converter: converterEnvSchema, resizer: resizerEnvSchema };
+const COMPONENTS = ['media', 'converter', 'resizer'] as const;
 
 /** What a pod of `name` sees: the ConfigMap (every row's env) plus its Secrets, resolved to placeholders. */
 function podEnv(cr: ImagePlatform, name: Component): Record<string, string> {
@@ -23,15 +27,20 @@ function podEnv(cr: ImagePlatform, name: Component): Record<string, string> {
 
 /**
  * A config with what legitimately differs between a pod and a bare process
- * left out: where storage and queue are, and the pod's ports. Media's queue
- * goes too: it only publishes, so the converter's prefetch in the shared
- * ConfigMap means nothing to it.
+ * left out: the pod's ports and the broker's URL. Media's prefetch goes too:
+ * it only publishes, so the converter's prefetch in the shared ConfigMap
+ * means nothing to it. Storage (region, path style, timeouts) and the queue's
+ * name stay, so a default changed on one side only fails.
  */
 function comparable(config: object, name: Component): unknown {
-  const { storage: _s, queue, port: _p, adminPort: _a, ...rest } = config as Record<string, unknown>;
-  if (name === 'media') return rest;
-  return { ...rest, prefetch: (queue as { prefetch?: number } | undefined)?.prefetch };
+  const { queue, port: _p, adminPort: _a, ...rest } = config as Record<string, unknown>;
+  if (queue === undefined) return rest;
+  const { url: _u, prefetch, ...sharedQueue } = queue as Record<string, unknown>;
+  return { ...rest, queue: name === 'media' ? sharedQueue : { ...sharedQueue, prefetch } };
 }
+
+/** A bare `enlarger <service>` on S3, given only the bucket the sample platform names. */
+const BARE = { STORAGE_KIND: 's3', S3_BUCKET: 'photos' };
 
 describe('contract between the operator and the services', () => {
   const custom = samplePlatform({
@@ -46,21 +55,38 @@ describe('contract between the operator and the services', () => {
     converter: {
       master: { maxEdge: 2000, format: 'webp', quality: 85 },
       sizes: [{ name: 'thumb', width: 200 }],
+      resources: { limits: { memory: '2Gi' } },
     },
     resizer: {
       cacheMegabytes: 64,
       queueSize: 20,
       signingSecretRef: { name: 'signing' },
-      watermark: { logoKey: 'logo.png', position: 'north', opacity: 0.3, scale: 0.2, minWidth: 500 },
+      watermark: {
+        logoKey: 'logo.png',
+        attribution: 'Photos Inc.',
+        position: 'north',
+        opacity: 0.3,
+        scale: 0.2,
+        minWidth: 500,
+      },
+      resources: { limits: { memory: '2Gi' } },
     },
   });
 
-  it.each(['media', 'converter', 'resizer'] as const)(
-    'renders an env the %s parses with its own parser',
-    (name) => {
-      expect(() => LOADERS[name](podEnv(custom, name))).not.toThrow();
-    },
-  );
+  it.each(COMPONENTS)('renders an env the %s parses with its own parser', (name) => {
+    expect(() => LOADERS[name](podEnv(custom, name))).not.toThrow();
+  });
+
+  // The typecheck misses names inside a conditional spread unless each spread
+  // object is checked on its own; this catches any it still misses. `custom`
+  // turns every optional branch on: endpoint, watermark with logo and
+  // attribution, memory limits.
+  it.each(COMPONENTS)('renders only names the %s schema declares', (name) => {
+    const row = component(custom, name);
+    const rendered = [...Object.keys(row.env), ...row.secretEnv.map((s) => s.name)];
+    const declared = new Set(Object.keys(SCHEMAS[name].shape));
+    expect(rendered.filter((n) => !declared.has(n))).toEqual([]);
+  });
 
   it('carries every setting through to the parsed config', () => {
     expect(loadMediaConfig(podEnv(custom, 'media')).limits.maxBytes).toBe(1000);
@@ -70,27 +96,33 @@ describe('contract between the operator and the services', () => {
       3,
       [{ name: 'thumb', width: 200, fit: 'inside', format: 'jpeg', quality: 80 }],
     ]);
+    expect(converter.memoryBudgetBytes).toBe(
+      Math.floor(2 * 1024 ** 3 * CONVERTER_DEFAULTS.memoryBudgetFraction),
+    );
+    expect(converter.storage).toMatchObject({ endpoint: 'http://minio:9000', forcePathStyle: true });
     const resizer = loadResizerConfig(podEnv(custom, 'resizer'));
     expect([resizer.outputCacheBytes, resizer.limiter.queueSize, resizer.handler.signingKeys]).toEqual([
       64 * 1024 ** 2,
       20,
       ['x'],
     ]);
+    expect(resizer.limiter.memoryBytes).toBe(renderMemoryBudget(2 * 1024 ** 3, 64 * 1024 ** 2));
+    expect(resizer.overlays).toMatchObject({ logoKey: 'logo.png', logoOpacity: 0.3, logoScale: 0.2 });
+    expect(resizer.render.watermark).toMatchObject({
+      minWidth: 500,
+      logoPosition: 'north',
+      defaultCredit: 'Photos Inc.',
+    });
   });
 
   // A default changed on one side only fails here: a default platform's pods
   // behave exactly like `enlarger <service>` started with no settings.
-  it.each(['media', 'resizer'] as const)('gives the %s the same defaults as running it bare', (name) => {
+  // The converter's and resizer's memory budgets are compared too: the pod's
+  // are derived from the CRD's default limit, the bare ones from the service's.
+  it.each(COMPONENTS)('gives the %s the same defaults as running it bare', (name) => {
     const pod = LOADERS[name](podEnv(samplePlatform(), name));
-    const bare = LOADERS[name]({});
+    const bare = LOADERS[name](BARE);
     expect(comparable(pod, name)).toEqual(comparable(bare, name));
-  });
-
-  it('gives the converter the same defaults as running it bare, its budget derived from the default limit', () => {
-    const pod = loadConverterConfig(podEnv(samplePlatform(), 'converter'));
-    const bare = loadConverterConfig({ QUEUE_KIND: 'memory' });
-    expect(comparable(pod, 'converter')).toEqual(comparable(bare, 'converter'));
-    expect(pod.memoryBudgetBytes).toBe(CONVERTER_DEFAULTS.memoryBudgetBytes);
   });
 
   it('types every rendered name against the service schema', () => {

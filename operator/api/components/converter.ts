@@ -1,4 +1,8 @@
-import { CONVERTER_PROCESS_ENV, type ConverterEnv } from '../../../services/converter/config.js';
+import {
+  CONVERTER_PROCESS_ENV,
+  decodeMemoryBudget,
+  type ConverterEnv,
+} from '../../../services/converter/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { POD_PORTS, PROBES, type ComponentRow } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
@@ -19,7 +23,11 @@ export function converter(cr: ImagePlatform): ComponentRow {
     CONVERTER_MASTER_QUALITY: String(converter.master.quality),
     CONVERTER_SIZES: JSON.stringify(converter.sizes),
     // Decodes are admitted against a share of the pod's own limit, so a bigger pod converts more at once.
-    ...(limit ? { CONVERTER_MEMORY_BUDGET: String(Math.floor(limit * converter.memoryBudgetFraction)) } : {}),
+    ...(limit
+      ? ({
+          CONVERTER_MEMORY_BUDGET: String(decodeMemoryBudget(limit, converter.memoryBudgetFraction)),
+        } satisfies Partial<ConverterEnv>)
+      : {}),
   } satisfies ConverterEnv;
   return {
     name: 'converter',

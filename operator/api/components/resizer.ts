@@ -10,6 +10,7 @@ export function resizer(cr: ImagePlatform): ComponentRow {
   const { resizer } = cr.spec;
   const { watermark } = resizer;
   const limit = memoryLimitBytes(resizer.resources);
+  // `satisfies ResizerEnv` checks no names inside a conditional spread, so each spread object is checked on its own.
   const env = {
     ...storageEnv(cr),
     RESIZER_PORT: String(POD_PORTS.public),
@@ -20,22 +21,34 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     RESIZER_OUTPUT_CACHE_BYTES: `${resizer.cacheMegabytes}MiB`,
     // Renders are admitted against what the pod's limit leaves after the caches, so a bigger cache means fewer renders at once.
     ...(limit
-      ? { RESIZER_RENDER_MEMORY_BYTES: String(renderMemoryBudget(limit, resizer.cacheMegabytes * 1024 ** 2)) }
+      ? ({
+          RESIZER_RENDER_MEMORY_BYTES: String(renderMemoryBudget(limit, resizer.cacheMegabytes * 1024 ** 2)),
+        } satisfies Partial<ResizerEnv>)
       : {}),
     RESIZER_WATERMARK_OPT_OUT: boolEnv(resizer.allowWatermarkOptOut),
     ...(watermark
-      ? {
+      ? ({
           RESIZER_WATERMARK_POSITION: watermark.position,
           RESIZER_WATERMARK_OPACITY: String(watermark.opacity),
           RESIZER_WATERMARK_SCALE: String(watermark.scale),
           RESIZER_WATERMARK_MIN_WIDTH: String(watermark.minWidth),
-          ...(watermark.logoKey ? { RESIZER_WATERMARK_LOGO_KEY: watermark.logoKey } : {}),
-          ...(watermark.attribution ? { RESIZER_WATERMARK_ATTRIBUTION: watermark.attribution } : {}),
-        }
+          ...(watermark.logoKey
+            ? ({ RESIZER_WATERMARK_LOGO_KEY: watermark.logoKey } satisfies Partial<ResizerEnv>)
+            : {}),
+          ...(watermark.attribution
+            ? ({ RESIZER_WATERMARK_ATTRIBUTION: watermark.attribution } satisfies Partial<ResizerEnv>)
+            : {}),
+        } satisfies Partial<ResizerEnv>)
       : {}),
   } satisfies ResizerEnv;
   const signing: SecretEnv[] = resizer.signingSecretRef
-    ? [{ name: 'SIGNING_KEYS', secret: resizer.signingSecretRef.name, key: resizer.signingSecretRef.key }]
+    ? [
+        {
+          name: 'SIGNING_KEYS' satisfies keyof ResizerEnv,
+          secret: resizer.signingSecretRef.name,
+          key: resizer.signingSecretRef.key,
+        },
+      ]
     : [];
   return {
     name: 'resizer',

@@ -15,7 +15,8 @@ export function storageEnv({ spec: { storage } }: ImagePlatform) {
     S3_BUCKET: storage.bucket,
     S3_REGION: storage.region,
     S3_FORCE_PATH_STYLE: boolEnv(storage.forcePathStyle),
-    ...(storage.endpoint ? { S3_ENDPOINT: storage.endpoint } : {}),
+    // A conditional spread's names go unchecked by the outer `satisfies`, so this one is checked alone.
+    ...(storage.endpoint ? ({ S3_ENDPOINT: storage.endpoint } satisfies Partial<StorageEnv>) : {}),
   } satisfies StorageEnv;
 }
 

@@ -1,7 +1,6 @@
 import { pipeline, Readable } from 'node:stream';
-import { serviceUnavailable } from '../../../lib/errors.js';
 import { FORMATS, type ImageFormat } from '../../../lib/photos/formats.js';
-import { StorageUnavailableError, type Storage } from '../../../lib/storage/storage.js';
+import type { Storage } from '../../../lib/storage/storage.js';
 import type { MediaLimits } from '../config.js';
 import type { HeaderInfo } from './header-dimensions.js';
 import { rejoin, type Head } from './read-head.js';
@@ -38,10 +37,8 @@ export async function storeOriginal(args: {
     await storage.put(key, guard, { contentType: FORMATS[format].mime });
   } catch (err) {
     await storage.delete(key).catch(() => undefined);
-    const cause = refusal ?? err;
-    if (cause instanceof StorageUnavailableError)
-      throw serviceUnavailable('storage_unavailable', 'storage is unavailable', cause);
-    throw cause;
+    // A StorageUnavailableError already carries its 503; thrown as it is, the handler also sees it for what it is.
+    throw refusal ?? err;
   }
   return { bytes: guard.bytes, info: guard.info! };
 }
