@@ -18,8 +18,8 @@ export interface ConverterSignals {
  * The converter's replica count, KEDA-style: `ceil(backlog / target)` per
  * replica, from 0 to 1 as soon as anything waits, and back to `minReplicas`
  * (0 allowed) only after `cooldownSeconds` of an empty queue with nothing
- * unacknowledged. `idleSince` is when the queue was last seen turning idle;
- * the caller keeps it. Without a backlog reading the count is held.
+ * unacknowledged; an idle converter already at 0 stays there. `idleSince`
+ * is when the queue was last seen turning idle; the caller keeps it. Without a backlog reading the count is held.
  */
 export function decideConverter(
   signals: ConverterSignals,
@@ -41,7 +41,10 @@ export function decideConverter(
   const metrics: MetricReading[] = [
     { name: 'backlog', current: backlog, target: spec.targetBacklogPerReplica },
   ];
-  const floor = Math.max(spec.minReplicas, 1);
+  // One pod is the floor only while there is work or a pod to keep: an idle converter already at 0 (say,
+  // after an operator restart, which forgets idleSince) stays there rather than waking for one cooldown.
+  const busy = backlog > 0 || (inFlight ?? 0) > 0 || current > 0;
+  const floor = busy ? Math.max(spec.minReplicas, 1) : spec.minReplicas;
   const fromBacklog = Math.ceil(backlog / spec.targetBacklogPerReplica);
   const idle = backlog === 0 && inFlight === 0;
   const cooledDown = idle && idleSince !== undefined && now - idleSince >= spec.cooldownSeconds * 1000;

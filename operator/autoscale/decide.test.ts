@@ -139,6 +139,8 @@ describe('decideConverter (backlog, scale to zero after a cooldown)', () => {
     ['held while some pod could not be scraped', d(3, 0, undefined, NOW - 900_000), 3],
     ['down to one while idle inside the cooldown', d(3, 0, 0, NOW - 10_000), 1],
     ['to zero once idle for the cooldown', d(1, 0, 0, NOW - 300_000), 0],
+    ['stays at zero when idle, even without an idle time (after a restart)', d(0, 0, 0), 0],
+    ['stays at zero when idle inside the cooldown', d(0, 0, 0, NOW - 10_000), 0],
     ['held when the broker cannot be asked', d(2, undefined, 0), 2],
   ])('%s', (_name, decision, desired) => {
     expect(decision.desired).toBe(desired);
