@@ -73,7 +73,7 @@ export const autoscalingTargetStatus = z
       .max(4)
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
       .describe(
-        'ScalingActive (metrics were available) and ScalingLimited (a limit cut the decision), as HPA reports them.',
+        'AbleToScale (the last scale write succeeded), ScalingActive (metrics were available) and ScalingLimited (a limit cut the decision), as HPA reports them.',
       ),
   })
   .describe("The operator's autoscaler, for one component.");

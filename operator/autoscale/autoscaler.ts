@@ -140,20 +140,16 @@ export class Autoscaler {
       this.metrics.target.set(labels, m.target);
     }
 
+    let scaleError: string | undefined;
     if (decision.desired !== current) {
-      await this.cluster.scale(namespace, deployment, decision.desired);
-      if (decision.desired > current) state.scaleUps.push({ at: now, from: current });
-      state.lastScaleTime = rfc3339Seconds(new Date(now));
-      this.log.info(
-        { platform: cr.metadata.name, namespace, component: row.name, from: current, to: decision.desired },
-        decision.message,
-      );
-      await this.cluster.recordEvent(cr, {
-        type: 'Normal',
-        reason: 'Scaled',
-        action: 'Scale',
-        note: `${row.name}: ${decision.message}`,
-      });
+      try {
+        await this.cluster.scale(namespace, deployment, decision.desired);
+      } catch (err) {
+        scaleError = messageOf(err);
+      }
+      if (scaleError === undefined) await this.scaled(cr, row.name, state, current, decision, now);
+      else if (state.status?.conditions.find((c) => c.type === 'AbleToScale')?.status !== 'False')
+        await this.failedToScale(cr, row.name, decision.desired, scaleError);
     }
     const status = targetStatus(
       state.status,
@@ -162,9 +158,45 @@ export class Autoscaler {
       state.lastScaleTime,
       cr.metadata.generation,
       new Date(now),
+      scaleError,
     );
     state.status = status;
     await this.cluster.applyAutoscalingStatus(cr, { [row.name]: status });
+  }
+
+  private async scaled(
+    cr: ImagePlatform,
+    name: Component,
+    state: TargetState,
+    current: number,
+    decision: ScaleDecision,
+    now: number,
+  ): Promise<void> {
+    if (decision.desired > current) state.scaleUps.push({ at: now, from: current });
+    state.lastScaleTime = rfc3339Seconds(new Date(now));
+    const { namespace } = cr.metadata;
+    this.log.info(
+      { platform: cr.metadata.name, namespace, component: name, from: current, to: decision.desired },
+      decision.message,
+    );
+    await this.cluster.recordEvent(cr, {
+      type: 'Normal',
+      reason: 'Scaled',
+      action: 'Scale',
+      note: `${name}: ${decision.message}`,
+    });
+  }
+
+  /** HPA's FailedRescale, as a Warning Event when scaling starts failing; status says it on every interval. */
+  private async failedToScale(cr: ImagePlatform, name: Component, desired: number, error: string) {
+    const { namespace } = cr.metadata;
+    this.log.warn({ platform: cr.metadata.name, namespace, component: name, desired, error }, 'scale failed');
+    await this.cluster.recordEvent(cr, {
+      type: 'Warning',
+      reason: 'FailedRescale',
+      action: 'Scale',
+      note: `${name}: cannot scale to ${desired}: ${error}`,
+    });
   }
 
   private async decideResizer(

@@ -1,0 +1,97 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../lib/log/logger.js';
+import { samplePlatform } from '../api/fixture.js';
+import type { AutoscalingTargetStatus } from '../api/status.js';
+import { Autoscaler, type AutoscalerCluster, type BacklogSource } from './autoscaler.js';
+import { autoscalerMetrics } from './metrics.js';
+
+// The autoscaler's bookkeeping around a decision, with the cluster and the
+// broker faked: the converter path, which needs no pod to scrape.
+function harness(scale: (replicas: number) => Promise<void>) {
+  let replicas = 0;
+  let messages = 45;
+  const statuses: AutoscalingTargetStatus[] = [];
+  const events: Array<{ type: string; reason: string; note: string }> = [];
+  const cluster: AutoscalerCluster = {
+    pods: () => Promise.resolve([]),
+    replicas: () => replicas,
+    scale: async (_ns, _name, n) => {
+      await scale(n);
+      replicas = n;
+    },
+    applyAutoscalingStatus: (_cr, status) => {
+      statuses.push(status.converter!);
+      return Promise.resolve();
+    },
+    recordEvent: (_cr, e) => {
+      events.push(e);
+      return Promise.resolve();
+    },
+    secretValue: () => Promise.resolve('amqp://broker'),
+  };
+  const backlog: BacklogSource = {
+    read: () => Promise.resolve({ messages, consumers: replicas }),
+    forget: () => Promise.resolve(),
+  };
+  let now = 1_000_000;
+  const autoscaler = new Autoscaler(
+    cluster,
+    backlog,
+    autoscalerMetrics(new Registry()),
+    createLogger({ level: 'silent' }),
+    () => now,
+  );
+  const platform = samplePlatform({
+    converter: {
+      autoscaling: { enabled: true, minReplicas: 0, maxReplicas: 5, targetBacklogPerReplica: 20 },
+    },
+  });
+  return {
+    statuses,
+    events,
+    setBacklog: (n: number) => (messages = n),
+    replicas: () => replicas,
+    /** One interval later, one tick. */
+    tick: async () => {
+      now += 15_000;
+      await autoscaler.tick([platform]);
+    },
+  };
+}
+
+const able = (s: AutoscalingTargetStatus | undefined) => s?.conditions.find((c) => c.type === 'AbleToScale');
+
+describe('Autoscaler', () => {
+  it('reports a failed scale write as AbleToScale=False FailedUpdateScale, with one Warning, then recovers', async () => {
+    let fail = true;
+    const h = harness((n) =>
+      fail ? Promise.reject(new Error(`forbidden: scale to ${n}`)) : Promise.resolve(),
+    );
+    await h.tick();
+    await h.tick();
+    expect(h.replicas()).toBe(0);
+    expect(h.statuses).toHaveLength(2);
+    expect(able(h.statuses[1])).toMatchObject({
+      status: 'False',
+      reason: 'FailedUpdateScale',
+      message: 'cannot scale to 3: forbidden: scale to 3',
+    });
+    expect(h.statuses[1]).not.toHaveProperty('lastScaleTime');
+    // A Warning when it starts failing, not one per interval.
+    expect(h.events).toEqual([
+      {
+        type: 'Warning',
+        reason: 'FailedRescale',
+        action: 'Scale',
+        note: 'converter: cannot scale to 3: forbidden: scale to 3',
+      },
+    ]);
+
+    fail = false;
+    await h.tick();
+    expect(h.replicas()).toBe(3);
+    expect(able(h.statuses[2])).toMatchObject({ status: 'True', reason: 'ReadyForNewScale' });
+    expect(h.events.at(-1)).toMatchObject({ type: 'Normal', reason: 'Scaled' });
+  });
+});
