@@ -57,7 +57,7 @@ export const autoscalingTargetStatus = z
     metrics: z
       .array(
         z.object({
-          name: z.string().describe('p95Milliseconds, queuePerPod, shed or backlog.'),
+          name: z.string().describe('p95Milliseconds, queuePerPod, shed or backlogPerReplica.'),
           current: z.number().describe('Measured over the last interval.'),
           target: z.number().describe('The target from the spec (0 for shed: any shedding scales up).'),
         }),

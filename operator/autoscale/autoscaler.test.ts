@@ -31,7 +31,7 @@ function harness(scale: (replicas: number) => Promise<void>) {
     secretValue: () => Promise.resolve('amqp://broker'),
   };
   const backlog: BacklogSource = {
-    read: () => Promise.resolve({ messages, consumers: replicas }),
+    read: () => Promise.resolve({ messages }),
     forget: () => Promise.resolve(),
   };
   let now = 1_000_000;

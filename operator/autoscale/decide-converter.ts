@@ -38,8 +38,13 @@ export function decideConverter(
       message: `cannot read the queue backlog: holding ${current}`,
     };
   }
+  // Per replica, as the target is; at zero replicas the one about to start would take it all.
   const metrics: MetricReading[] = [
-    { name: 'backlog', current: backlog, target: spec.targetBacklogPerReplica },
+    {
+      name: 'backlogPerReplica',
+      current: Math.round((backlog / Math.max(current, 1)) * 10) / 10,
+      target: spec.targetBacklogPerReplica,
+    },
   ];
   // One pod is the floor only while there is work or a pod to keep: an idle converter already at 0 (say,
   // after an operator restart, which forgets idleSince) stays there rather than waking for one cooldown.

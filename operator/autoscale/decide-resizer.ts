@@ -23,7 +23,7 @@ export interface ResizerSignals {
 
 /** One metric's reading and target, as status and `kubectl describe` show them. */
 export interface MetricReading {
-  name: 'p95Milliseconds' | 'queuePerPod' | 'shed' | 'backlog' | 'backlogPerReplica';
+  name: 'p95Milliseconds' | 'queuePerPod' | 'shed' | 'backlogPerReplica';
   current: number;
   target: number;
 }

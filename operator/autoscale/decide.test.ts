@@ -146,6 +146,12 @@ describe('decideConverter (backlog, scale to zero after a cooldown)', () => {
     expect(decision.desired).toBe(desired);
   });
 
+  it('reports the backlog per replica against the per-replica target', () => {
+    expect(d(2, 35, 1).metrics).toEqual([{ name: 'backlogPerReplica', current: 17.5, target: 10 }]);
+    // At zero the replica about to start has it all.
+    expect(d(0, 7, 0).metrics).toEqual([{ name: 'backlogPerReplica', current: 7, target: 10 }]);
+  });
+
   it('says why it holds or waits', () => {
     expect(d(2, undefined, 0)).toMatchObject({
       active: false,

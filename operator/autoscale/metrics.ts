@@ -20,7 +20,7 @@ export function autoscalerMetrics(registry: Registry): AutoscalerMetrics {
     }),
     value: new Gauge({
       name: 'enlarger_autoscaler_metric_value',
-      help: 'Each signal the autoscaler last read: p95Milliseconds, queuePerPod, shed, backlog.',
+      help: 'Each signal the autoscaler last read: p95Milliseconds, queuePerPod, shed, backlogPerReplica.',
       labelNames: [...labelNames, 'metric'],
       registers,
     }),
