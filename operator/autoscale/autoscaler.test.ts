@@ -10,7 +10,8 @@ import { autoscalerMetrics } from './metrics.js';
 // broker faked: the converter path, which needs no pod to scrape.
 function harness(scale: (replicas: number) => Promise<void>) {
   let replicas = 0;
-  let messages = 45;
+  /** Undefined: the broker cannot be reached. */
+  let messages: number | undefined = 45;
   const statuses: AutoscalingTargetStatus[] = [];
   const events: Array<{ type: string; reason: string; note: string }> = [];
   const cluster: AutoscalerCluster = {
@@ -31,14 +32,16 @@ function harness(scale: (replicas: number) => Promise<void>) {
     secretValue: () => Promise.resolve('amqp://broker'),
   };
   const backlog: BacklogSource = {
-    read: () => Promise.resolve({ messages }),
+    read: () =>
+      messages === undefined ? Promise.reject(new Error('ECONNREFUSED')) : Promise.resolve({ messages }),
     forget: () => Promise.resolve(),
   };
   let now = 1_000_000;
+  const registry = new Registry();
   const autoscaler = new Autoscaler(
     cluster,
     backlog,
-    autoscalerMetrics(new Registry()),
+    autoscalerMetrics(registry),
     createLogger({ level: 'silent' }),
     () => now,
   );
@@ -50,12 +53,15 @@ function harness(scale: (replicas: number) => Promise<void>) {
   return {
     statuses,
     events,
-    setBacklog: (n: number) => (messages = n),
+    setBacklog: (n: number | undefined) => (messages = n),
     replicas: () => replicas,
-    /** One interval later, one tick. */
-    tick: async () => {
+    /** The autoscaler's series on /metrics, as `name{labels} value` lines. */
+    series: async () =>
+      (await registry.metrics()).split('\n').filter((l) => l.startsWith('enlarger_autoscaler_')),
+    /** One interval later, one tick; without the platform when `gone`. */
+    tick: async (gone = false) => {
       now += 15_000;
-      await autoscaler.tick([platform]);
+      await autoscaler.tick(gone ? [] : [platform]);
     },
   };
 }
@@ -93,5 +99,25 @@ describe('Autoscaler', () => {
     expect(h.replicas()).toBe(3);
     expect(able(h.statuses[2])).toMatchObject({ status: 'True', reason: 'ReadyForNewScale' });
     expect(h.events.at(-1)).toMatchObject({ type: 'Normal', reason: 'Scaled' });
+  });
+
+  it('removes a reading it no longer has, and every series of a platform that is gone', async () => {
+    const h = harness(() => Promise.resolve());
+    await h.tick();
+    const labels = 'platform="photos",namespace="media-team",component="converter"';
+    expect(await h.series()).toEqual([
+      `enlarger_autoscaler_desired_replicas{${labels}} 3`,
+      `enlarger_autoscaler_metric_value{${labels},metric="backlogPerReplica"} 45`,
+      `enlarger_autoscaler_metric_target{${labels},metric="backlogPerReplica"} 20`,
+    ]);
+    // The broker is down: no reading this interval, so no stale one either.
+    h.setBacklog(undefined);
+    await h.tick();
+    expect(await h.series()).toEqual([
+      `enlarger_autoscaler_desired_replicas{${labels}} 3`,
+      `enlarger_autoscaler_scrape_failures_total{${labels}} 1`,
+    ]);
+    await h.tick(true);
+    expect(await h.series()).toEqual([]);
   });
 });

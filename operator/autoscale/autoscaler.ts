@@ -7,7 +7,12 @@ import type { AutoscalingTargetStatus } from '../api/status.js';
 import type { ConverterAutoscaling, ResizerAutoscaling } from '../api/spec.js';
 import { rfc3339Seconds } from '../status/conditions.js';
 import { decideConverter } from './decide-converter.js';
-import { decideResizer, type ScaleDecision, type ScaleHistory } from './decide-resizer.js';
+import {
+  decideResizer,
+  type MetricReading,
+  type ScaleDecision,
+  type ScaleHistory,
+} from './decide-resizer.js';
 import type { AutoscalerMetrics } from './metrics.js';
 import { scrapePods, total, type ScrapeTarget } from './pod-metrics.js';
 import type { Backlog } from './queue-backlog.js';
@@ -39,6 +44,10 @@ export interface BacklogSource {
 }
 
 interface TargetState extends ScaleHistory {
+  /** The labels of this component's series on the operator's /metrics. */
+  labels: { platform: string; namespace: string; component: Component };
+  /** Metric names whose series were last set, so that a reading gone missing is removed, not left stale. */
+  reported: Set<MetricReading['name']>;
   nextDue: number;
   running: boolean;
   previous: Map<string, ResizerPodSample>;
@@ -77,7 +86,11 @@ export class Autoscaler {
         if (!row.autoscaled || row.scaling.signal === 'none') continue;
         const key = `${cr.metadata.uid}/${name}`;
         seen.add(key);
-        const state = this.stateOf(key);
+        const state = this.stateOf(key, {
+          platform: cr.metadata.name,
+          namespace: cr.metadata.namespace,
+          component: name,
+        });
         if (state.running || this.now() < state.nextDue) continue;
         state.running = true;
         state.nextDue = this.now() + row.scaling.autoscaling.intervalSeconds * 1000;
@@ -97,11 +110,13 @@ export class Autoscaler {
     await this.prune(seen);
   }
 
-  private stateOf(key: string): TargetState {
+  private stateOf(key: string, labels: TargetState['labels']): TargetState {
     let state = this.state.get(key);
     if (!state) {
       const now = this.now();
       state = {
+        labels,
+        reported: new Set(),
         since: now,
         nextDue: now,
         running: false,
@@ -130,15 +145,7 @@ export class Autoscaler {
         ? await this.decideResizer(cr, row, scaling.autoscaling, state, current, now)
         : await this.decideConverter(cr, row, scaling.autoscaling, state, current, now);
 
-    this.metrics.desired.set(
-      { platform: cr.metadata.name, namespace, component: row.name },
-      decision.desired,
-    );
-    for (const m of decision.metrics) {
-      const labels = { platform: cr.metadata.name, namespace, component: row.name, metric: m.name };
-      this.metrics.value.set(labels, m.current);
-      this.metrics.target.set(labels, m.target);
-    }
+    this.report(state, decision);
 
     let scaleError: string | undefined;
     if (decision.desired !== current) {
@@ -162,6 +169,23 @@ export class Autoscaler {
     );
     state.status = status;
     await this.cluster.applyAutoscalingStatus(cr, { [row.name]: status });
+  }
+
+  /** Sets this decision's series; readings it lacks (no renders, broker down) are removed rather than left at their last value. */
+  private report(state: TargetState, decision: ScaleDecision): void {
+    this.metrics.desired.set(state.labels, decision.desired);
+    const names = new Set(decision.metrics.map((m) => m.name));
+    for (const metric of state.reported) if (!names.has(metric)) this.removeReading(state, metric);
+    for (const m of decision.metrics) {
+      this.metrics.value.set({ ...state.labels, metric: m.name }, m.current);
+      this.metrics.target.set({ ...state.labels, metric: m.name }, m.target);
+    }
+    state.reported = names;
+  }
+
+  private removeReading(state: TargetState, metric: MetricReading['name']): void {
+    this.metrics.value.remove({ ...state.labels, metric });
+    this.metrics.target.remove({ ...state.labels, metric });
   }
 
   private async scaled(
@@ -209,11 +233,7 @@ export class Autoscaler {
   ): Promise<ScaleDecision> {
     const pods = await this.cluster.pods(cr.metadata.namespace, selectorLabels(cr, row.name));
     const { samples, failed } = await scrapePods(pods, row.ports.admin, SCRAPE_TIMEOUT_MS);
-    if (failed.length > 0)
-      this.metrics.scrapeFailures.inc(
-        { platform: cr.metadata.name, namespace: cr.metadata.namespace, component: row.name },
-        failed.length,
-      );
+    if (failed.length > 0) this.metrics.scrapeFailures.inc(state.labels, failed.length);
     const latest = new Map([...samples].map(([pod, s]) => [pod, resizerPodSample(s)]));
     const signals = resizerSignals(current, latest, state.previous);
     state.previous = latest;
@@ -240,7 +260,7 @@ export class Autoscaler {
       const url = await this.cluster.secretValue(namespace, ref.name, ref.key);
       if (url) backlog = (await this.backlog.read(cr.metadata.uid, url, cr.spec.queue.name)).messages;
     } catch (err) {
-      this.metrics.scrapeFailures.inc({ platform: name, namespace, component: row.name });
+      this.metrics.scrapeFailures.inc(state.labels);
       this.log.debug({ platform: name, error: messageOf(err) }, 'cannot read the queue backlog');
     }
     const pods = await this.cluster.pods(namespace, selectorLabels(cr, row.name));
@@ -259,6 +279,11 @@ export class Autoscaler {
   private async prune(seen: Set<string>): Promise<void> {
     for (const key of [...this.state.keys()]) {
       if (seen.has(key)) continue;
+      // A deleted platform, or a component no longer autoscaled: its series go with it.
+      const state = this.state.get(key)!;
+      for (const metric of state.reported) this.removeReading(state, metric);
+      this.metrics.desired.remove(state.labels);
+      this.metrics.scrapeFailures.remove(state.labels);
       this.state.delete(key);
       if (key.endsWith('/converter'))
         await this.backlog.forget(key.slice(0, -'/converter'.length)).catch(() => undefined);
