@@ -273,7 +273,10 @@ export class Autoscaler {
     const idle = backlog === 0 && inFlight === 0;
     if (!idle) state.idleSince = undefined;
     else state.idleSince ??= now;
-    return decideConverter({ current, backlog, inFlight }, spec, state.idleSince, now);
+    state.recommendations = state.recommendations.filter((r) => r.at >= now - spec.cooldownSeconds * 1000);
+    const decision = decideConverter({ current, backlog, inFlight }, spec, state.idleSince, state, now);
+    if (decision.active) state.recommendations.push({ at: now, replicas: decision.recommended });
+    return decision;
   }
 
   private async prune(seen: Set<string>): Promise<void> {
