@@ -57,9 +57,15 @@ export const autoscalingTargetStatus = z
     metrics: z
       .array(
         z.object({
-          name: z.string().describe('p95Milliseconds, queuePerPod, shed or backlogPerReplica.'),
+          name: z
+            .string()
+            .describe('p95Milliseconds, queuePerPod, shed, rendersPerPod or backlogPerReplica.'),
           current: z.number().describe('Measured over the last interval.'),
-          target: z.number().describe('The target from the spec (0 for shed: any shedding scales up).'),
+          target: z
+            .number()
+            .describe(
+              'The target from the spec (0 for shed: any shedding scales up; slots per pod for rendersPerPod, shown only).',
+            ),
         }),
       )
       .max(8)

@@ -21,6 +21,8 @@ const signals = (s: Partial<ResizerSignals>): ResizerSignals => ({
   p95Ms: 100,
   queued: 0,
   shed: 0,
+  rendering: 2,
+  slots: 4,
   ...s,
 });
 const decide = (s: Partial<ResizerSignals>, history = fresh) => decideResizer(signals(s), spec, history, NOW);
@@ -101,6 +103,17 @@ describe('decideResizer (HPA semantics plus shedding)', () => {
       desired: 1,
       limited: 'at min',
     });
+  });
+
+  it('shows busy slots per pod beside the readings it decides on', () => {
+    expect(decide({ rendering: 3, slots: 4 }).metrics).toEqual([
+      { name: 'p95Milliseconds', current: 100, target: 180 },
+      { name: 'queuePerPod', current: 0, target: 4 },
+      { name: 'shed', current: 0, target: 0 },
+      { name: 'rendersPerPod', current: 1.5, target: 2 },
+    ]);
+    // Saturated slots alone decide nothing: p95 and queue are on target.
+    expect(decide({ rendering: 4, slots: 4 }).desired).toBe(2);
   });
 
   it('explains the decision in one line', () => {

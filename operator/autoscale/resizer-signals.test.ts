@@ -9,6 +9,7 @@ function exposition(p: {
   hit?: [number, number, number];
   shedMiss?: [number, number, number];
   queued?: number;
+  rendering?: number;
   shed?: number;
 }): string {
   const histogram = (labels: string, [a, b, inf]: [number, number, number]) =>
@@ -25,6 +26,9 @@ function exposition(p: {
     p.hit && histogram('cache="hit",status="200"', p.hit),
     p.shedMiss && histogram('cache="miss",status="503"', p.shedMiss),
     `enlarger_resizer_queue_depth ${p.queued ?? 0}`,
+    `enlarger_resizer_renders_in_flight ${p.rendering ?? 0}`,
+    'enlarger_resizer_slots 2',
+    `enlarger_resizer_requests_in_flight ${(p.queued ?? 0) + (p.rendering ?? 0) + 5}`,
     `enlarger_resizer_shed_total{reason="queue_full"} ${p.shed ?? 0}`,
     `enlarger_resizer_shed_total{reason="overloaded"} 0`,
   ]
@@ -34,7 +38,7 @@ function exposition(p: {
 const sample = (p: Parameters<typeof exposition>[0]) => resizerPodSample(parseSamples(exposition(p)));
 
 describe('resizerPodSample', () => {
-  it('counts only renders (misses and coalesced waits), never hits or shed 503s', () => {
+  it('counts only renders (misses and coalesced waits), never hits or shed 503s; in-flight renders and slots as gauges', () => {
     expect(
       sample({
         miss: [1, 3, 4],
@@ -42,6 +46,7 @@ describe('resizerPodSample', () => {
         hit: [50, 50, 50],
         shedMiss: [0, 0, 9],
         queued: 3,
+        rendering: 2,
         shed: 7,
       }),
     ).toEqual({
@@ -51,18 +56,26 @@ describe('resizerPodSample', () => {
         { le: Infinity, count: 6 },
       ],
       queued: 3,
+      rendering: 2,
+      slots: 2,
       shedTotal: 7,
     });
   });
 
   it('reads a pod that rendered nothing yet as empty', () => {
-    expect(sample({ hit: [1, 1, 1] })).toEqual({ buckets: [], queued: 0, shedTotal: 0 });
+    expect(sample({ hit: [1, 1, 1] })).toEqual({
+      buckets: [],
+      queued: 0,
+      rendering: 0,
+      slots: 2,
+      shedTotal: 0,
+    });
   });
 });
 
 describe('resizerSignals', () => {
-  const pod = (miss: [number, number, number], queued = 0, shed = 0): ResizerPodSample =>
-    sample({ miss, queued, shed });
+  const pod = (miss: [number, number, number], queued = 0, shed = 0, rendering = 0): ResizerPodSample =>
+    sample({ miss, queued, shed, rendering });
 
   it('takes the p95 across pods from the bucket deltas since each pod’s previous scrape', () => {
     const before = new Map([
@@ -83,13 +96,15 @@ describe('resizerSignals', () => {
     const before = new Map([['a', pod([5, 5, 5])]]);
     const now = new Map([
       ['a', pod([5, 5, 5])],
-      ['new', pod([0, 0, 100], 4, 30)],
+      ['new', pod([0, 0, 100], 4, 30, 2)],
     ]);
     expect(resizerSignals(2, now, before)).toEqual({
       current: 2,
       scraped: 2,
       p95Ms: undefined,
       queued: 4,
+      rendering: 2,
+      slots: 4,
       shed: 0,
     });
   });
