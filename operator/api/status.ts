@@ -57,9 +57,15 @@ export const autoscalingTargetStatus = z
     metrics: z
       .array(
         z.object({
-          name: z.string().describe('p95Milliseconds, queuePerPod, shed or backlog.'),
+          name: z
+            .string()
+            .describe('p95Milliseconds, queuePerPod, shed, rendersPerPod or backlogPerReplica.'),
           current: z.number().describe('Measured over the last interval.'),
-          target: z.number().describe('The target from the spec (0 for shed: any shedding scales up).'),
+          target: z
+            .number()
+            .describe(
+              'The target from the spec (0 for shed: any shedding scales up; slots per pod for rendersPerPod, shown only).',
+            ),
         }),
       )
       .max(8)
@@ -73,7 +79,7 @@ export const autoscalingTargetStatus = z
       .max(4)
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
       .describe(
-        'ScalingActive (metrics were available) and ScalingLimited (a limit cut the decision), as HPA reports them.',
+        'AbleToScale (the last scale write succeeded), ScalingActive (metrics were available) and ScalingLimited (a limit cut the decision), as HPA reports them.',
       ),
   })
   .describe("The operator's autoscaler, for one component.");

@@ -7,7 +7,12 @@ import type { AutoscalingTargetStatus } from '../api/status.js';
 import type { ConverterAutoscaling, ResizerAutoscaling } from '../api/spec.js';
 import { rfc3339Seconds } from '../status/conditions.js';
 import { decideConverter } from './decide-converter.js';
-import { decideResizer, type ScaleDecision, type ScaleHistory } from './decide-resizer.js';
+import {
+  decideResizer,
+  type MetricReading,
+  type ScaleDecision,
+  type ScaleHistory,
+} from './decide-resizer.js';
 import type { AutoscalerMetrics } from './metrics.js';
 import { scrapePods, total, type ScrapeTarget } from './pod-metrics.js';
 import type { Backlog } from './queue-backlog.js';
@@ -39,6 +44,10 @@ export interface BacklogSource {
 }
 
 interface TargetState extends ScaleHistory {
+  /** The labels of this component's series on the operator's /metrics. */
+  labels: { platform: string; namespace: string; component: Component };
+  /** Metric names whose series were last set, so that a reading gone missing is removed, not left stale. */
+  reported: Set<MetricReading['name']>;
   nextDue: number;
   running: boolean;
   previous: Map<string, ResizerPodSample>;
@@ -78,7 +87,11 @@ export class Autoscaler {
         const { name } = row;
         const key = `${cr.metadata.uid}/${name}`;
         seen.add(key);
-        const state = this.stateOf(key);
+        const state = this.stateOf(key, {
+          platform: cr.metadata.name,
+          namespace: cr.metadata.namespace,
+          component: name,
+        });
         if (state.running || this.now() < state.nextDue) continue;
         state.running = true;
         state.nextDue = this.now() + row.scaling.autoscaling.intervalSeconds * 1000;
@@ -98,11 +111,13 @@ export class Autoscaler {
     await this.prune(seen);
   }
 
-  private stateOf(key: string): TargetState {
+  private stateOf(key: string, labels: TargetState['labels']): TargetState {
     let state = this.state.get(key);
     if (!state) {
       const now = this.now();
       state = {
+        labels,
+        reported: new Set(),
         since: now,
         nextDue: now,
         running: false,
@@ -131,30 +146,18 @@ export class Autoscaler {
         ? await this.decideResizer(cr, row, scaling.autoscaling, state, current, now)
         : await this.decideConverter(cr, row, scaling.autoscaling, state, current, now);
 
-    this.metrics.desired.set(
-      { platform: cr.metadata.name, namespace, component: row.name },
-      decision.desired,
-    );
-    for (const m of decision.metrics) {
-      const labels = { platform: cr.metadata.name, namespace, component: row.name, metric: m.name };
-      this.metrics.value.set(labels, m.current);
-      this.metrics.target.set(labels, m.target);
-    }
+    this.report(state, decision);
 
+    let scaleError: string | undefined;
     if (decision.desired !== current) {
-      await this.cluster.scale(namespace, deployment, decision.desired);
-      if (decision.desired > current) state.scaleUps.push({ at: now, from: current });
-      state.lastScaleTime = rfc3339Seconds(new Date(now));
-      this.log.info(
-        { platform: cr.metadata.name, namespace, component: row.name, from: current, to: decision.desired },
-        decision.message,
-      );
-      await this.cluster.recordEvent(cr, {
-        type: 'Normal',
-        reason: 'Scaled',
-        action: 'Scale',
-        note: `${row.name}: ${decision.message}`,
-      });
+      try {
+        await this.cluster.scale(namespace, deployment, decision.desired);
+      } catch (err) {
+        scaleError = messageOf(err);
+      }
+      if (scaleError === undefined) await this.scaled(cr, row.name, state, current, decision, now);
+      else if (state.status?.conditions.find((c) => c.type === 'AbleToScale')?.status !== 'False')
+        await this.failedToScale(cr, row.name, decision.desired, scaleError);
     }
     const status = targetStatus(
       state.status,
@@ -163,9 +166,62 @@ export class Autoscaler {
       state.lastScaleTime,
       cr.metadata.generation,
       new Date(now),
+      scaleError,
     );
     state.status = status;
     await this.cluster.applyAutoscalingStatus(cr, { [row.name]: status });
+  }
+
+  /** Sets this decision's series; readings it lacks (no renders, broker down) are removed rather than left at their last value. */
+  private report(state: TargetState, decision: ScaleDecision): void {
+    this.metrics.desired.set(state.labels, decision.desired);
+    const names = new Set(decision.metrics.map((m) => m.name));
+    for (const metric of state.reported) if (!names.has(metric)) this.removeReading(state, metric);
+    for (const m of decision.metrics) {
+      this.metrics.value.set({ ...state.labels, metric: m.name }, m.current);
+      this.metrics.target.set({ ...state.labels, metric: m.name }, m.target);
+    }
+    state.reported = names;
+  }
+
+  private removeReading(state: TargetState, metric: MetricReading['name']): void {
+    this.metrics.value.remove({ ...state.labels, metric });
+    this.metrics.target.remove({ ...state.labels, metric });
+  }
+
+  private async scaled(
+    cr: ImagePlatform,
+    name: Component,
+    state: TargetState,
+    current: number,
+    decision: ScaleDecision,
+    now: number,
+  ): Promise<void> {
+    if (decision.desired > current) state.scaleUps.push({ at: now, from: current });
+    state.lastScaleTime = rfc3339Seconds(new Date(now));
+    const { namespace } = cr.metadata;
+    this.log.info(
+      { platform: cr.metadata.name, namespace, component: name, from: current, to: decision.desired },
+      decision.message,
+    );
+    await this.cluster.recordEvent(cr, {
+      type: 'Normal',
+      reason: 'Scaled',
+      action: 'Scale',
+      note: `${name}: ${decision.message}`,
+    });
+  }
+
+  /** HPA's FailedRescale, as a Warning Event when scaling starts failing; status says it on every interval. */
+  private async failedToScale(cr: ImagePlatform, name: Component, desired: number, error: string) {
+    const { namespace } = cr.metadata;
+    this.log.warn({ platform: cr.metadata.name, namespace, component: name, desired, error }, 'scale failed');
+    await this.cluster.recordEvent(cr, {
+      type: 'Warning',
+      reason: 'FailedRescale',
+      action: 'Scale',
+      note: `${name}: cannot scale to ${desired}: ${error}`,
+    });
   }
 
   private async decideResizer(
@@ -178,11 +234,7 @@ export class Autoscaler {
   ): Promise<ScaleDecision> {
     const pods = await this.cluster.pods(cr.metadata.namespace, selectorLabels(cr, row.name));
     const { samples, failed } = await scrapePods(pods, row.ports.admin, SCRAPE_TIMEOUT_MS);
-    if (failed.length > 0)
-      this.metrics.scrapeFailures.inc(
-        { platform: cr.metadata.name, namespace: cr.metadata.namespace, component: row.name },
-        failed.length,
-      );
+    if (failed.length > 0) this.metrics.scrapeFailures.inc(state.labels, failed.length);
     const latest = new Map([...samples].map(([pod, s]) => [pod, resizerPodSample(s)]));
     const signals = resizerSignals(current, latest, state.previous);
     state.previous = latest;
@@ -209,7 +261,7 @@ export class Autoscaler {
       const url = await this.cluster.secretValue(namespace, ref.name, ref.key);
       if (url) backlog = (await this.backlog.read(cr.metadata.uid, url, cr.spec.queue.name)).messages;
     } catch (err) {
-      this.metrics.scrapeFailures.inc({ platform: name, namespace, component: row.name });
+      this.metrics.scrapeFailures.inc(state.labels);
       this.log.debug({ platform: name, error: messageOf(err) }, 'cannot read the queue backlog');
     }
     const pods = await this.cluster.pods(namespace, selectorLabels(cr, row.name));
@@ -222,12 +274,20 @@ export class Autoscaler {
     const idle = backlog === 0 && inFlight === 0;
     if (!idle) state.idleSince = undefined;
     else state.idleSince ??= now;
-    return decideConverter({ current, backlog, inFlight }, spec, state.idleSince, now);
+    state.recommendations = state.recommendations.filter((r) => r.at >= now - spec.cooldownSeconds * 1000);
+    const decision = decideConverter({ current, backlog, inFlight }, spec, state.idleSince, state, now);
+    if (decision.active) state.recommendations.push({ at: now, replicas: decision.recommended });
+    return decision;
   }
 
   private async prune(seen: Set<string>): Promise<void> {
     for (const key of [...this.state.keys()]) {
       if (seen.has(key)) continue;
+      // A deleted platform, or a component no longer autoscaled: its series go with it.
+      const state = this.state.get(key)!;
+      for (const metric of state.reported) this.removeReading(state, metric);
+      this.metrics.desired.remove(state.labels);
+      this.metrics.scrapeFailures.remove(state.labels);
       this.state.delete(key);
       if (key.endsWith('/converter'))
         await this.backlog.forget(key.slice(0, -'/converter'.length)).catch(() => undefined);

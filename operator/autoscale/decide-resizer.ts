@@ -19,11 +19,14 @@ export interface ResizerSignals {
   queued: number;
   /** Requests shed with 503 over the interval, summed over the scraped pods. */
   shed: number;
+  /** Renders holding a slot now and slots, summed over the scraped pods: shown, not decided on. */
+  rendering: number;
+  slots: number;
 }
 
 /** One metric's reading and target, as status and `kubectl describe` show them. */
 export interface MetricReading {
-  name: 'p95Milliseconds' | 'queuePerPod' | 'shed' | 'backlog' | 'backlogPerReplica';
+  name: 'p95Milliseconds' | 'queuePerPod' | 'shed' | 'rendersPerPod' | 'backlogPerReplica';
   current: number;
   target: number;
 }
@@ -85,6 +88,12 @@ export function decideResizer(
         ]),
     { name: 'queuePerPod', current: round(queuePerPod), target: spec.targetQueueDepth },
     { name: 'shed', current: signals.shed, target: 0 },
+    // How busy the pods' slots are: an explanation beside the decision, never an input to it.
+    {
+      name: 'rendersPerPod',
+      current: round(signals.rendering / scraped),
+      target: round(signals.slots / scraped),
+    },
   ];
   const candidates = [
     ...(signals.p95Ms === undefined

@@ -21,6 +21,8 @@ const signals = (s: Partial<ResizerSignals>): ResizerSignals => ({
   p95Ms: 100,
   queued: 0,
   shed: 0,
+  rendering: 2,
+  slots: 4,
   ...s,
 });
 const decide = (s: Partial<ResizerSignals>, history = fresh) => decideResizer(signals(s), spec, history, NOW);
@@ -103,6 +105,17 @@ describe('decideResizer (HPA semantics plus shedding)', () => {
     });
   });
 
+  it('shows busy slots per pod beside the readings it decides on', () => {
+    expect(decide({ rendering: 3, slots: 4 }).metrics).toEqual([
+      { name: 'p95Milliseconds', current: 100, target: 180 },
+      { name: 'queuePerPod', current: 0, target: 4 },
+      { name: 'shed', current: 0, target: 0 },
+      { name: 'rendersPerPod', current: 1.5, target: 2 },
+    ]);
+    // Saturated slots alone decide nothing: p95 and queue are on target.
+    expect(decide({ rendering: 4, slots: 4 }).desired).toBe(2);
+  });
+
   it('explains the decision in one line', () => {
     expect(decide({ current: 2, p95Ms: 412 }).message).toBe('p95 412 ms > 180 ms target: 2 → 5');
     expect(decide({ current: 2, p95Ms: 1800 }).message).toBe(
@@ -129,7 +142,12 @@ describe('decideConverter (backlog, scale to zero after a cooldown)', () => {
     backlog: number | undefined,
     inFlight: number | undefined,
     idleSince?: number,
-  ) => decideConverter({ current, backlog, inFlight }, conv, idleSince, NOW);
+    history: ScaleHistory = fresh,
+  ) => decideConverter({ current, backlog, inFlight }, conv, idleSince, history, NOW);
+  const recent = (replicas: number, ago = 60_000): ScaleHistory => ({
+    ...fresh,
+    recommendations: [{ at: NOW - ago, replicas }],
+  });
 
   it.each([
     ['from zero to one as soon as one task waits', d(0, 1, 0), 1],
@@ -139,9 +157,40 @@ describe('decideConverter (backlog, scale to zero after a cooldown)', () => {
     ['held while some pod could not be scraped', d(3, 0, undefined, NOW - 900_000), 3],
     ['down to one while idle inside the cooldown', d(3, 0, 0, NOW - 10_000), 1],
     ['to zero once idle for the cooldown', d(1, 0, 0, NOW - 300_000), 0],
+    ['stays at zero when idle, even without an idle time (after a restart)', d(0, 0, 0), 0],
+    ['stays at zero when idle inside the cooldown', d(0, 0, 0, NOW - 10_000), 0],
     ['held when the broker cannot be asked', d(2, undefined, 0), 2],
+    ['down only to the highest recommendation of the window', d(5, 15, 2, undefined, recent(4)), 4],
+    ['down to the backlog once the window has passed', d(5, 15, 2, undefined, recent(4, 400_000)), 2],
+    [
+      'no scale-down in the first window after a restart',
+      d(5, 15, 2, undefined, { ...fresh, since: NOW - 10_000 }),
+      5,
+    ],
+    [
+      'idle inside the cooldown: down only as far as the window allows',
+      d(3, 0, 0, NOW - 10_000, recent(3)),
+      3,
+    ],
+    ['up at once, whatever the window', d(1, 45, 1, undefined, recent(1)), 5],
+    ['to zero after the cooldown, whatever the window', d(2, 0, 0, NOW - 300_000, recent(2)), 0],
   ])('%s', (_name, decision, desired) => {
     expect(decision.desired).toBe(desired);
+  });
+
+  it('reports the backlog per replica against the per-replica target', () => {
+    expect(d(2, 35, 1).metrics).toEqual([{ name: 'backlogPerReplica', current: 17.5, target: 10 }]);
+    // At zero the replica about to start has it all.
+    expect(d(0, 7, 0).metrics).toEqual([{ name: 'backlogPerReplica', current: 7, target: 10 }]);
+  });
+
+  it('says when the window held a scale-down, and remembers what the backlog asked for', () => {
+    expect(d(5, 15, 2, undefined, recent(4))).toMatchObject({
+      desired: 4,
+      recommended: 2,
+      limited: 'stabilization window',
+      message: 'backlog 15 (10/replica): 5 → 4 (stabilization window)',
+    });
   });
 
   it('says why it holds or waits', () => {

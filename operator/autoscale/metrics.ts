@@ -20,13 +20,13 @@ export function autoscalerMetrics(registry: Registry): AutoscalerMetrics {
     }),
     value: new Gauge({
       name: 'enlarger_autoscaler_metric_value',
-      help: 'Each signal the autoscaler last read: p95Milliseconds, queuePerPod, shed, backlog.',
+      help: 'Each signal the autoscaler last read: p95Milliseconds, queuePerPod, shed, rendersPerPod (shown, not decided on), backlogPerReplica.',
       labelNames: [...labelNames, 'metric'],
       registers,
     }),
     target: new Gauge({
       name: 'enlarger_autoscaler_metric_target',
-      help: "Each signal's target from the spec, as the autoscaler last compared it (0 for shed).",
+      help: "Each signal's target from the spec, as the autoscaler last compared it (0 for shed, the pods' slots for rendersPerPod).",
       labelNames: [...labelNames, 'metric'],
       registers,
     }),

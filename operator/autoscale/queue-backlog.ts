@@ -2,10 +2,9 @@ import { connect, type ChannelModel } from 'amqplib';
 import { messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log/logger.js';
 
-/** Messages waiting in a queue and consumers attached, as a passive declare reports them. */
+/** Messages waiting in a queue (ready, not unacknowledged), as a passive declare reports them. */
 export interface Backlog {
   messages: number;
-  consumers: number;
 }
 
 /** Prefix of the connection name, followed by the platform's uid. */
@@ -27,10 +26,10 @@ export class QueueBacklogReader {
     // A passive declare of a missing queue closes the channel with 404; nothing was ever published.
     channel.on('error', () => undefined);
     try {
-      const { messageCount, consumerCount } = await channel.checkQueue(queue);
-      return { messages: messageCount, consumers: consumerCount };
+      const { messageCount } = await channel.checkQueue(queue);
+      return { messages: messageCount };
     } catch (err) {
-      if ((err as { code?: number }).code === 404) return { messages: 0, consumers: 0 };
+      if ((err as { code?: number }).code === 404) return { messages: 0 };
       throw err;
     } finally {
       await channel.close().catch(() => undefined);

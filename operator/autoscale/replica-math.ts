@@ -40,6 +40,35 @@ export interface Limits {
 /** What the limits did to a recommendation, for the decision line and the ScalingLimited condition. */
 export type Limited = 'step limit' | 'at max' | 'at min' | 'stabilization window' | undefined;
 
+/** What the scale-down window remembers. */
+export interface DownHistory {
+  recommendations: Recommendation[];
+  /** When this operator started watching the component. */
+  since: number;
+}
+
+/**
+ * HPA's scale-down stabilization: a scale-down goes only as low as the
+ * highest recommendation of the last `windowSeconds`, and not at all during
+ * the first window after a restart, when the history is unknown.
+ */
+export function stabilizeDown(
+  current: number,
+  recommended: number,
+  windowSeconds: number,
+  history: DownHistory,
+  now: number,
+): { desired: number; limited: Limited } {
+  if (recommended >= current) return { desired: recommended, limited: undefined };
+  const windowStart = now - windowSeconds * 1000;
+  const inWindow = history.recommendations.filter((r) => r.at >= windowStart).map((r) => r.replicas);
+  const warmingUp = history.since > windowStart;
+  const floor = Math.min(current, Math.max(recommended, ...inWindow, warmingUp ? current : 0));
+  return floor > recommended
+    ? { desired: floor, limited: 'stabilization window' }
+    : { desired: recommended, limited: undefined };
+}
+
 /**
  * Applies HPA's behaviour to a raw recommendation: a scale-down goes only as
  * low as the highest recommendation of the window (and not at all during the
@@ -51,18 +80,10 @@ export function applyLimits(
   current: number,
   recommended: number,
   limits: Limits,
-  history: { recommendations: Recommendation[]; scaleUps: ScaleUp[]; since: number },
+  history: DownHistory & { scaleUps: ScaleUp[] },
   now: number,
 ): { desired: number; limited: Limited } {
-  let desired = recommended;
-  let limited: Limited;
-  if (desired < current) {
-    const windowStart = now - limits.stabilizationSeconds * 1000;
-    const inWindow = history.recommendations.filter((r) => r.at >= windowStart).map((r) => r.replicas);
-    const warmingUp = history.since > windowStart;
-    const floor = Math.min(current, Math.max(desired, ...inWindow, warmingUp ? current : 0));
-    if (floor > desired) [desired, limited] = [floor, 'stabilization window'];
-  }
+  let { desired, limited } = stabilizeDown(current, recommended, limits.stabilizationSeconds, history, now);
   if (desired > current) {
     const periodStart = now - limits.scaleUp.periodSeconds * 1000;
     const base = history.scaleUps.find((s) => s.at >= periodStart)?.from ?? current;

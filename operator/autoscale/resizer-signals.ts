@@ -8,6 +8,9 @@ export interface ResizerPodSample {
   /** Cumulative latency buckets of rendered requests: cache misses and coalesced waits, shed 503s left out. */
   buckets: Bucket[];
   queued: number;
+  /** Renders holding a slot now, and the pod's slots: shown in status, not a decision input. */
+  rendering: number;
+  slots: number;
   shedTotal: number;
 }
 
@@ -29,6 +32,8 @@ export function resizerPodSample(samples: Sample[]): ResizerPodSample {
   return {
     buckets: [...byBound.entries()].sort(([a], [b]) => a - b).map(([le, count]) => ({ le, count })),
     queued: total(samples, 'enlarger_resizer_queue_depth'),
+    rendering: total(samples, 'enlarger_resizer_renders_in_flight'),
+    slots: total(samples, 'enlarger_resizer_slots'),
     shedTotal: total(samples, 'enlarger_resizer_shed_total'),
   };
 }
@@ -37,7 +42,7 @@ export function resizerPodSample(samples: Sample[]): ResizerPodSample {
  * The interval's signals across pods: p95 from the sum of every pod's bucket
  * deltas since its previous scrape (so a pod with more traffic weighs more),
  * queue depth now, and requests shed since the previous scrape. A pod seen for
- * the first time has no delta yet and adds only its queue.
+ * the first time has no delta yet and adds only its queue and renders.
  */
 export function resizerSignals(
   current: number,
@@ -47,13 +52,18 @@ export function resizerSignals(
   const deltas: Bucket[][] = [];
   let shed = 0;
   let queued = 0;
+  let rendering = 0;
+  let slots = 0;
   for (const [pod, sample] of now) {
     queued += sample.queued;
+    rendering += sample.rendering;
+    slots += sample.slots;
     const previous = before.get(pod);
     if (!previous) continue;
     deltas.push(deltaBuckets(sample.buckets, previous.buckets));
     shed += sample.shedTotal >= previous.shedTotal ? sample.shedTotal - previous.shedTotal : sample.shedTotal;
   }
   const p95 = quantile(0.95, sumBuckets(deltas));
-  return { current, scraped: now.size, p95Ms: p95 === undefined ? undefined : p95 * 1000, queued, shed };
+  const p95Ms = p95 === undefined ? undefined : p95 * 1000;
+  return { current, scraped: now.size, p95Ms, queued, rendering, slots, shed };
 }

@@ -11,8 +11,9 @@ const LIMIT_REASON = {
 
 /**
  * The status of one scaled component after a decision: counts, readings,
- * the decision line, and HPA's ScalingActive / ScalingLimited conditions,
- * whose transition times move only when they flip.
+ * the decision line, and HPA's AbleToScale / ScalingActive / ScalingLimited
+ * conditions, whose transition times move only when they flip. `scaleError`
+ * is why writing the decided count failed, if it did.
  */
 export function targetStatus(
   previous: AutoscalingTargetStatus | undefined,
@@ -21,7 +22,22 @@ export function targetStatus(
   lastScaleTime: string | undefined,
   generation: number,
   now: Date,
+  scaleError?: string,
 ): AutoscalingTargetStatus {
+  const able: ConditionUpdate =
+    scaleError === undefined
+      ? {
+          type: 'AbleToScale',
+          status: 'True',
+          reason: 'ReadyForNewScale',
+          message: 'The autoscaler can write the replica count.',
+        }
+      : {
+          type: 'AbleToScale',
+          status: 'False',
+          reason: 'FailedUpdateScale',
+          message: `cannot scale to ${decision.desired}: ${scaleError}`,
+        };
   const active: ConditionUpdate = decision.active
     ? {
         type: 'ScalingActive',
@@ -43,7 +59,7 @@ export function targetStatus(
         reason: 'DesiredWithinRange',
         message: 'The decision was not limited.',
       };
-  const conditions = [active, limited].reduce<Condition[]>(
+  const conditions = [able, active, limited].reduce<Condition[]>(
     (acc, update) => setCondition(acc, update, generation, now),
     previous?.conditions ?? [],
   );

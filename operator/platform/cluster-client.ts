@@ -12,7 +12,7 @@ import {
 } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type ImagePlatform } from '../api/imageplatform.js';
 import type { ImagePlatformStatus } from '../api/status.js';
-import { FIELD_MANAGER, type ChildObject } from '../api/names.js';
+import { AUTOSCALER_FIELD_MANAGER, FIELD_MANAGER, type ChildObject } from '../api/names.js';
 import type { Logger } from '../../lib/log/logger.js';
 import { apiMessage, isNotFound } from '../toolkit/api-errors.js';
 
@@ -33,6 +33,12 @@ export interface ClusterClient {
   read(child: ChildObject): Promise<KubernetesObject | undefined>;
   /** Server-side apply as {@link FIELD_MANAGER}, taking over conflicting fields. */
   apply(child: ChildObject): Promise<KubernetesObject>;
+  /**
+   * Server-side applies only `spec.replicas` of a Deployment, as the
+   * autoscaler's field manager, so the count outlives the operator's own apply
+   * dropping it (Kubernetes' documented handover of replicas to an autoscaler).
+   */
+  claimReplicas(deployment: ChildObject, replicas: number): Promise<void>;
   applyStatus(cr: ImagePlatform, status: ImagePlatformStatus): Promise<void>;
   /** Best effort: an Event that cannot be written is logged, never fails a reconcile. */
   recordEvent(cr: ImagePlatform, event: PlatformEvent): Promise<void>;
@@ -71,6 +77,19 @@ export function clusterClient(kc: KubeConfig, reportingInstance: string, log: Lo
 
     apply: (child) =>
       objects.patch(child, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+
+    async claimReplicas(deployment, replicas) {
+      const { apiVersion, kind, metadata } = deployment;
+      const body = { apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace } };
+      await objects.patch(
+        { ...body, spec: { replicas } },
+        undefined,
+        undefined,
+        AUTOSCALER_FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+    },
 
     async applyStatus(cr, status) {
       await custom.patchNamespacedCustomObjectStatus(

@@ -4,6 +4,7 @@ import type { ReferencedSecrets } from '../resources/checksum.js';
 import { desiredChildren, type DesiredChild } from '../resources/children.js';
 import type { ReconcileContext, UserProblem } from './context.js';
 import { findForeignChild } from './foreign-children.js';
+import { replicasToHandOver } from './replicas-handover.js';
 import { upToDate } from './up-to-date.js';
 
 type Change = 'Created' | 'Updated' | undefined;
@@ -58,6 +59,8 @@ async function applyOne(
 ): Promise<void> {
   const before = ctx.cache.child(child.kind, child.metadata.namespace, child.metadata.name);
   if (before && upToDate(child, before)) return;
+  const handOver = replicasToHandOver(child, before);
+  if (handOver !== undefined) await ctx.cluster.claimReplicas(child, handOver);
   const after = await ctx.cluster.apply(child);
   const change = changeOf(before, after);
   if (change) events.push(recordChange(ctx, cr, child, change));

@@ -52,6 +52,7 @@ function fakeWorld(
       objects.set(id(child.kind, child.metadata.name), stored);
       return stored;
     },
+    claimReplicas: () => Promise.reject(new Error('no replicas to hand over in these tests')),
     applyStatus: (_cr, status) => {
       statuses.push(status);
       return Promise.resolve();

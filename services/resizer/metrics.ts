@@ -20,7 +20,11 @@ export interface LiveState {
   sourceCacheBytes: () => number;
 }
 
-/** The resizer's metrics. Names are what the operator's autoscaler queries: keep them stable. */
+/**
+ * The resizer's metrics. The operator's autoscaler reads the queue depth,
+ * renders in flight, slots, request duration and shed counter by name
+ * (operator/autoscale/resizer-signals.ts): keep those stable.
+ */
 export function createResizerMetrics(registry: Registry, live: LiveState) {
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({

@@ -29,6 +29,16 @@ describe('ImagePlatform CRD validation', () => {
       /minReplicas must be less than or equal to maxReplicas/,
     ],
     [
+      'converter minReplicas > maxReplicas while autoscaling',
+      { converter: { autoscaling: { enabled: true, minReplicas: 4, maxReplicas: 2 } } },
+      /spec\.converter: Invalid value.*autoscaling\.minReplicas must be less than or equal to autoscaling\.maxReplicas/,
+    ],
+    [
+      'a resizer targetQueueDepth a pod can never reach (>= queueSize)',
+      { resizer: { queueSize: 4, autoscaling: { enabled: true, targetQueueDepth: 4 } } },
+      /spec\.resizer: Invalid value.*autoscaling\.targetQueueDepth must be below queueSize/,
+    ],
+    [
       'duplicate size names',
       {
         converter: {
@@ -63,6 +73,21 @@ describe('ImagePlatform CRD validation', () => {
     ],
     ['unknown fields', { colour: 'blue' }, /unknown field "spec\.colour"/, 400],
   ];
+
+  // The converter and queue-depth rules bind only while autoscaling is on: the same limits are fine when off.
+  it.each([
+    [
+      'converter minReplicas > maxReplicas',
+      { converter: { autoscaling: { minReplicas: 4, maxReplicas: 2 } } },
+    ],
+    ['targetQueueDepth >= queueSize', { resizer: { queueSize: 4, autoscaling: { targetQueueDepth: 4 } } }],
+  ])('accepts %s while autoscaling is off', async (_what, override) => {
+    const created = (await platformsIn(custom, ns).create({
+      ...minimal(uniqueName('off')),
+      spec: { ...base, ...override },
+    })) as KubernetesObject;
+    expect(created.metadata?.uid).toBeTruthy();
+  });
 
   it.each(cases)('refuses %s', async (_what, override, message, code = 422) => {
     const err = await platformsIn(custom, ns)

@@ -14,7 +14,7 @@ export type Scaling =
   | { signal: 'none' }
   /** Scraped from every ready pod's admin port: p95 latency, queue depth, shedding. */
   | { signal: 'http'; autoscaling: ResizerAutoscaling }
-  /** The platform's RabbitMQ queue: messages waiting and consumers. */
+  /** The platform's RabbitMQ queue: messages waiting. */
   | { signal: 'queue-backlog'; autoscaling: ConverterAutoscaling };
 
 /**
