@@ -22,7 +22,7 @@ export function inProcessRenderer(
     DATA_DIR: dataDir,
     RESIZER_WATERMARK_LOGO_KEY: 'branding/logo.png',
   });
-  sharp.concurrency(config.vipsThreads.shared);
+  sharp.concurrency(config.vipsThreads);
   sharp.cache(false);
   const storage = new FsStorage(dataDir);
   // No queue, slots or caches to report: the metrics are here for the step timings.

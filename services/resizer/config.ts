@@ -15,7 +15,6 @@ import type { OverlaySettings } from './runtime/overlays.js';
 import type { PhotoStoreOptions } from './runtime/photo-store.js';
 import type { RenderSettings } from './render/pipeline.js';
 import { PLACEMENTS } from './render/placement.js';
-import type { VipsThreadsOptions } from './runtime/vips-threads.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
@@ -71,10 +70,8 @@ export const resizerEnvSchema = z.object({
 
   /** Renders at once. libvips already uses threads inside one render; more slots than cores only adds latency. */
   RESIZER_SLOTS: envPositiveInt().default(RESIZER_DEFAULTS.slots),
-  /** libvips worker threads per render while renders share the cores; with one slot per core, one each wastes nothing on hand-offs. */
+  /** libvips worker threads per render; with one slot per core, one thread each wastes nothing on hand-offs. */
   RESIZER_VIPS_THREADS: envPositiveInt().default(1),
-  /** libvips worker threads for a render that runs alone (nothing else rendering), so a quiet pod answers sooner. */
-  RESIZER_VIPS_THREADS_ALONE: envPositiveInt().default(2),
   /** Requests that may wait for a slot before the rest are shed with 503. */
   RESIZER_QUEUE_SIZE: envInt({ min: 0 }).default(RESIZER_DEFAULTS.queueSize),
   RESIZER_RETRY_AFTER_SECONDS: envPositiveInt().default(1),
@@ -156,7 +153,7 @@ export interface ResizerConfig {
   handler: HandlerOptions;
   limiter: LimiterOptions;
   outputCacheBytes: number;
-  vipsThreads: VipsThreadsOptions;
+  vipsThreads: number;
   photos: PhotoStoreOptions;
   render: RenderSettings;
   overlays: OverlaySettings;
@@ -187,7 +184,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       memoryBytes: e.RESIZER_RENDER_MEMORY_BYTES,
     },
     outputCacheBytes: e.RESIZER_OUTPUT_CACHE_BYTES,
-    vipsThreads: { alone: e.RESIZER_VIPS_THREADS_ALONE, shared: e.RESIZER_VIPS_THREADS },
+    vipsThreads: e.RESIZER_VIPS_THREADS,
     photos: { sourceCacheBytes: e.RESIZER_SOURCE_CACHE_BYTES, manifestTtlMs: e.RESIZER_MANIFEST_TTL_MS },
     render: {
       load: { maxSourcePixels: e.RESIZER_MAX_SOURCE_PIXELS },

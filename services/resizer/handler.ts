@@ -13,7 +13,6 @@ import { prepare, renderPrepared, type RenderDeps } from './render/pipeline.js';
 import type { Rendered } from './render/encode.js';
 import { parseRequest, type ParseLimits, type ResizeRequest } from './request/parse.js';
 import { verifySignature } from './request/verify.js';
-import type { VipsThreads } from './runtime/vips-threads.js';
 
 export interface HandlerOptions {
   parse: ParseLimits;
@@ -30,7 +29,6 @@ export interface HandlerDeps extends RenderDeps {
   outputs: ByteCache<Rendered>;
   renders: Coalescer<Rendered>;
   limiter: Limiter;
-  threads: VipsThreads;
   background: BackgroundAvif;
 }
 
@@ -114,10 +112,7 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
           deadline.signal(() => new DeadlineExceededError('storage')),
         );
         const output = await deps.limiter.run(
-          () => {
-            deps.threads.starting(deps.limiter.running);
-            return renderPrepared(prepared, request, deadline, deps);
-          },
+          () => renderPrepared(prepared, request, deadline, deps),
           // Run out of time waiting for a slot: that is overload, shed like a full queue.
           deadline.signal(() => deps.limiter.overloaded()),
           prepared.workingSetBytes,

@@ -1,7 +1,6 @@
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import sharp from 'sharp';
-import { VipsThreads } from './runtime/vips-threads.js';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
@@ -36,10 +35,10 @@ export interface ResizerService {
 
 export function createResizerService(deps: ResizerDeps): ResizerService {
   const { config, storage, registry, log } = deps;
-  // Threads per render set as each starts (see VipsThreads); set explicitly
-  // because sharp's own default is the core count on musl, which would
+  // One libvips thread per render: the slots already keep every core busy,
+  // and sharp's own default is the core count on musl, which would
   // oversubscribe 2 cores with 2 slots.
-  const threads = new VipsThreads(config.vipsThreads);
+  sharp.concurrency(config.vipsThreads);
   // libvips' operation cache pays off for repeated identical pipelines; every
   // render here is new, and turning it off gave 8 % more renders a second.
   sharp.cache(false);
@@ -66,7 +65,6 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
   };
   const handler = imageHandler(config.handler, {
     ...renderDeps,
-    threads,
     background: new BackgroundAvif({ ...renderDeps, log }, config.handler.deadlineMs),
   });
   const http = createHttpService({
