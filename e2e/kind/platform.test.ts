@@ -65,6 +65,9 @@ describe('ImagePlatform on kind', () => {
   const restartsAtStart = new Map<string, number>();
   let media = '';
   let resizer = '';
+  /** A merge patch of the sample platform's spec, as a user would `kubectl patch` it. */
+  const patchPlatform = (spec: Record<string, unknown>) =>
+    kubectl('-n', ns, 'patch', 'imageplatform', 'photos', '--type=merge', '-p', JSON.stringify({ spec }));
 
   const platform = () => {
     const sample = parse(readFileSync(path.join(REPO, 'examples/imageplatform.yaml'), 'utf8')) as Sample;
@@ -354,29 +357,18 @@ describe('ImagePlatform on kind', () => {
         'imageplatform',
         'photos',
       ).status?.autoscaling?.resizer?.decision ?? '';
-    kubectl(
-      '-n',
-      ns,
-      'patch',
-      'imageplatform',
-      'photos',
-      '--type=merge',
-      '-p',
-      JSON.stringify({
-        spec: {
-          resizer: {
-            autoscaling: {
-              enabled: true,
-              minReplicas: 1,
-              maxReplicas: 2,
-              targetP95Milliseconds: 50,
-              intervalSeconds: interval,
-              scaleDown: { stabilizationSeconds: windowSeconds },
-            },
-          },
+    patchPlatform({
+      resizer: {
+        autoscaling: {
+          enabled: true,
+          minReplicas: 1,
+          maxReplicas: 2,
+          targetP95Milliseconds: 50,
+          intervalSeconds: interval,
+          scaleDown: { stabilizationSeconds: windowSeconds },
         },
-      }),
-    );
+      },
+    });
     // The sample runs 2 resizers: idle, the autoscaler takes them to its minimum first.
     await eventually(
       () => {
@@ -473,16 +465,7 @@ describe('ImagePlatform on kind', () => {
     expect(handover).toBeLessThan(bound);
     // The replica that was already running, not the Deployment's replacement.
     expect(next).toBe(survivor);
-    kubectl(
-      '-n',
-      ns,
-      'patch',
-      'imageplatform',
-      'photos',
-      '--type=merge',
-      '-p',
-      '{"spec":{"media":{"replicas":1}}}',
-    );
+    patchPlatform({ media: { replicas: 1 } });
     await eventually(
       () => kubectl('-n', ns, 'get', 'deploy', 'photos-media', '-o', 'jsonpath={.spec.replicas}') === '1',
       { timeoutMs: 60_000, what: 'the new leader to scale media to 1' },

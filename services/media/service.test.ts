@@ -152,47 +152,57 @@ describe('media service', () => {
   });
 });
 
+/** Runs `check` against media on a temporary filesystem store that `breakStorage` has broken. */
+async function withBrokenStorage(
+  breakStorage: (storage: FsStorage) => void,
+  check: (ctx: MediaInProcess) => Promise<void>,
+): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
+  const storage = new FsStorage(dir);
+  breakStorage(storage);
+  const ctx = await startMediaInProcess(storage);
+  try {
+    await check(ctx);
+  } finally {
+    await ctx.media.stop();
+    await ctx.queue.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('media with storage down', () => {
-  it('answers 503 at once and reports not ready', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
-    const storage = new FsStorage(dir);
-    storage.ping = () => Promise.reject(new Error('down'));
-    const ctx = await startMediaInProcess(storage);
-    try {
-      const started = Date.now();
-      const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: await jpeg() });
-      expect(res.status).toBe(503);
-      expect(Date.now() - started).toBeLessThan(1_000);
-      expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(503);
-    } finally {
-      await ctx.media.stop();
-      await ctx.queue.close();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it('answers 503 at once and reports not ready', () =>
+    withBrokenStorage(
+      (storage) => {
+        storage.ping = () => Promise.reject(new Error('down'));
+      },
+      async (ctx) => {
+        const started = Date.now();
+        const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: await jpeg() });
+        expect(res.status).toBe(503);
+        expect(Date.now() - started).toBeLessThan(1_000);
+        expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(503);
+      },
+    ));
 });
 
 describe('media with storage failing mid-upload', () => {
-  it('answers 503 storage_unavailable and marks storage not ready', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'media-test-'));
-    const storage = new FsStorage(dir);
-    storage.put = () => Promise.reject(new StorageUnavailableError('connect ECONNREFUSED'));
-    const ctx = await startMediaInProcess(storage);
-    try {
-      expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(200);
-      const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: await jpeg() });
-      expect([res.status, await res.json()]).toEqual([
-        503,
-        { error: { code: 'storage_unavailable', message: 'storage is unavailable' } },
-      ]);
-      // The handler recognises the storage's own error and fails the next callers fast.
-      expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(503);
-    } finally {
-      await ctx.media.stop();
-      await ctx.queue.close();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it('answers 503 storage_unavailable and marks storage not ready', () =>
+    withBrokenStorage(
+      (storage) => {
+        storage.put = () => Promise.reject(new StorageUnavailableError('connect ECONNREFUSED'));
+      },
+      async (ctx) => {
+        expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(200);
+        const res = await fetch(`${ctx.url}/v1/photos`, { method: 'POST', body: await jpeg() });
+        expect([res.status, await res.json()]).toEqual([
+          503,
+          { error: { code: 'storage_unavailable', message: 'storage is unavailable' } },
+        ]);
+        // The handler recognises the storage's own error and fails the next callers fast.
+        expect((await fetch(`${ctx.admin}/readyz`)).status).toBe(503);
+      },
+    ));
 });
 
 describe('media with one upload slot and a 1 s idle limit', () => {

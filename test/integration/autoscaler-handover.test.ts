@@ -1,15 +1,14 @@
 import { Watch, type V1Deployment } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withNamespace } from '../support/cluster.js';
-import { uniqueName } from '../support/env.js';
-import { installCrds, kubeClients, startOperator, type OperatorProcess } from '../support/kube-operator.js';
-import { createSecrets, minimal, platformsIn } from '../support/platforms.js';
+import { describe, expect, it } from 'vitest';
+import { kubeClients } from '../support/kube-operator.js';
+import { minimal } from '../support/platforms.js';
+import { operatorNamespace } from '../support/operator-namespace.js';
 import { eventually } from '../support/wait.js';
 
 // Who owns a running Deployment's `spec.replicas` when autoscaling is switched
 // on or off, on the real apiserver. No pod answers a scrape here, so the
 // autoscaler holds whatever count it finds: any change seen is the handover's.
-const { kc, core, apps, custom } = kubeClients();
+const { kc, apps } = kubeClients();
 
 /** The field managers owning `spec.replicas` of a Deployment. */
 const replicasOwners = (d: V1Deployment) =>
@@ -21,22 +20,7 @@ const replicasOwners = (d: V1Deployment) =>
     .map((m) => m.manager);
 
 describe('handing spec.replicas between the reconciler and the autoscaler, against a real apiserver', () => {
-  const ns = uniqueName('imgp-handover');
-  const platforms = platformsIn(custom, ns);
-  let operator: OperatorProcess;
-  let dropNamespace: () => Promise<void>;
-
-  beforeAll(async () => {
-    installCrds();
-    dropNamespace = await withNamespace(kc, ns);
-    await createSecrets(core, ns);
-    operator = startOperator(ns, 'op-handover');
-    await operator.port;
-  });
-  afterAll(async () => {
-    await operator?.stop();
-    await dropNamespace?.();
-  });
+  const { ns, platforms } = operatorNamespace('imgp-handover', 'op-handover');
 
   const deployment = () => apps.readNamespacedDeployment({ namespace: ns, name: 'h-resizer' });
 

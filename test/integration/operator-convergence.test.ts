@@ -4,6 +4,7 @@ import { withNamespace } from '../support/cluster.js';
 import { uniqueName } from '../support/env.js';
 import { installCrds, kubeClients, startOperator, type OperatorProcess } from '../support/kube-operator.js';
 import { createSecrets, minimal, platformsIn } from '../support/platforms.js';
+import { operatorNamespace } from '../support/operator-namespace.js';
 import { eventually } from '../support/wait.js';
 
 const { kc, core, apps, custom } = kubeClients();
@@ -90,21 +91,8 @@ describe('ImagePlatform operator killed mid-reconcile', () => {
 });
 
 describe('ImagePlatform operator resync', () => {
-  const ns = uniqueName('imgp-resync');
-  const platforms = platformsIn(custom, ns);
-  let operator: OperatorProcess;
-  let dropNamespace: () => Promise<void>;
-
-  beforeAll(async () => {
-    installCrds();
-    dropNamespace = await withNamespace(kc, ns);
-    await createSecrets(core, ns);
-    operator = startOperator(ns, 'op-resync', { env: { OPERATOR_RESYNC_SECONDS: '2' } });
-    await operator.port;
-  });
-  afterAll(async () => {
-    await operator?.stop();
-    await dropNamespace();
+  const { ns, platforms } = operatorNamespace('imgp-resync', 'op-resync', {
+    env: { OPERATOR_RESYNC_SECONDS: '2' },
   });
 
   const checksum = (d: V1Deployment) =>

@@ -4,6 +4,7 @@ import { withNamespace } from '../support/cluster.js';
 import { uniqueName } from '../support/env.js';
 import { installCrds, kubeClients, startOperator, type OperatorProcess } from '../support/kube-operator.js';
 import { condition, createSecrets, minimal, platformsIn, sample } from '../support/platforms.js';
+import { operatorNamespace } from '../support/operator-namespace.js';
 import { eventually } from '../support/wait.js';
 
 const { kc, core, apps, custom, coordination } = kubeClients();
@@ -109,22 +110,7 @@ describe('ImagePlatform CRD validation', () => {
 });
 
 describe('ImagePlatform operator', () => {
-  const ns = uniqueName('imgp');
-  const platforms = platformsIn(custom, ns);
-  let dropNamespace: () => Promise<void>;
-  let operator: OperatorProcess;
-
-  beforeAll(async () => {
-    installCrds();
-    dropNamespace = await withNamespace(kc, ns);
-    await createSecrets(core, ns);
-    operator = startOperator(ns, 'op-main');
-    await operator.port;
-  });
-  afterAll(async () => {
-    await operator?.stop();
-    await dropNamespace();
-  });
+  const { ns, platforms } = operatorNamespace('imgp', 'op-main');
 
   it('creates every child from the sample and reports Ready once kwok readies the pods', async () => {
     await platforms.create(sample);
