@@ -190,7 +190,7 @@ helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONF
 
 # Before the image build: a missing engine or cluster says so at once.
 .PHONY: kind-check
-kind-check:
+kind-check: ## Whether the kind cluster answers (engine, .run/kind.env, apiserver); says "run make kind-up" when not.
 	@KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh check
 
 .PHONY: test-e2e-kind
