@@ -16,6 +16,7 @@ import {
 import type { AutoscalerMetrics } from './metrics.js';
 import { scrapePods, total, type ScrapeTarget } from './pod-metrics.js';
 import type { Backlog } from './queue-backlog.js';
+import { decideInWindow } from './replica-math.js';
 import { resizerPodSample, resizerSignals, type ResizerPodSample } from './resizer-signals.js';
 import { targetStatus } from './target-status.js';
 
@@ -238,12 +239,10 @@ export class Autoscaler {
     const latest = new Map([...samples].map(([pod, s]) => [pod, resizerPodSample(s)]));
     const signals = resizerSignals(current, latest, state.previous);
     state.previous = latest;
-    const windowStart = now - spec.scaleDown.stabilizationSeconds * 1000;
-    state.recommendations = state.recommendations.filter((r) => r.at >= windowStart);
     state.scaleUps = state.scaleUps.filter((s) => s.at >= now - spec.scaleUp.periodSeconds * 1000);
-    const decision = decideResizer(signals, spec, state, now);
-    if (decision.active) state.recommendations.push({ at: now, replicas: decision.recommended });
-    return decision;
+    return decideInWindow(state, spec.scaleDown.stabilizationSeconds, now, () =>
+      decideResizer(signals, spec, state, now),
+    );
   }
 
   private async decideConverter(
@@ -274,10 +273,9 @@ export class Autoscaler {
     const idle = backlog === 0 && inFlight === 0;
     if (!idle) state.idleSince = undefined;
     else state.idleSince ??= now;
-    state.recommendations = state.recommendations.filter((r) => r.at >= now - spec.cooldownSeconds * 1000);
-    const decision = decideConverter({ current, backlog, inFlight }, spec, state.idleSince, state, now);
-    if (decision.active) state.recommendations.push({ at: now, replicas: decision.recommended });
-    return decision;
+    return decideInWindow(state, spec.cooldownSeconds, now, () =>
+      decideConverter({ current, backlog, inFlight }, spec, state.idleSince, state, now),
+    );
   }
 
   private async prune(seen: Set<string>): Promise<void> {

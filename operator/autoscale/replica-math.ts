@@ -48,6 +48,24 @@ export interface DownHistory {
 }
 
 /**
+ * One interval's decision with its window's memory: recommendations older
+ * than `windowSeconds` are dropped before `decide` reads the history, and the
+ * new one is kept after it (an inactive decision, one made without metrics,
+ * recommends nothing).
+ */
+export function decideInWindow<T extends { active: boolean; recommended: number }>(
+  history: DownHistory,
+  windowSeconds: number,
+  now: number,
+  decide: () => T,
+): T {
+  history.recommendations = history.recommendations.filter((r) => r.at >= now - windowSeconds * 1000);
+  const decision = decide();
+  if (decision.active) history.recommendations.push({ at: now, replicas: decision.recommended });
+  return decision;
+}
+
+/**
  * HPA's scale-down stabilization: a scale-down goes only as low as the
  * highest recommendation of the last `windowSeconds`, and not at all during
  * the first window after a restart, when the history is unknown.
