@@ -21,11 +21,16 @@ export interface DevPageOptions {
 /** Photos the gallery shows, newest first; a dev data dir rarely holds more. */
 const GALLERY_LIMIT = 100;
 
+/** A resizer photo path with an optional query; the id is checked as photo ids are everywhere. */
+const RESIZER_PATH = /^\/v1\/photos\/([^/?#\s]+)(\?[^#\s]*)?$/;
+const isResizerPath = (path: string): boolean => {
+  const id = RESIZER_PATH.exec(path)?.[1];
+  return id !== undefined && isPhotoId(id);
+};
+
 /** What the page may ask to have signed: resizer photo paths, nothing else. */
 const resizerUrlsRequest = z.object({
-  paths: z
-    .array(z.string().regex(/^\/v1\/photos\/[A-Za-z0-9_-]{22}(\?[^#\s]*)?$/, 'must be /v1/photos/{id}?…'))
-    .max(200),
+  paths: z.array(z.string().refine(isResizerPath, 'must be /v1/photos/{id}?…')).max(200),
 });
 
 /**
