@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRetryPolicy } from '../../lib/queue/queue.js';
+import { COMPONENTS, type Component } from '../../operator/api/names.js';
 import { signPath } from '../../services/resizer/request/signature.js';
 import { withNamespace } from '../support/cluster.js';
 import { Constellation } from '../support/constellation.js';
@@ -17,7 +18,6 @@ import { buildCli, freePort, killAndWait } from '../support/processes.js';
 import { eventually } from '../support/wait.js';
 
 const { kc, core, apps, custom } = kubeClients();
-const COMPONENTS = ['media', 'converter', 'resizer'] as const;
 const SIZES = [
   { name: 'thumb', width: 200, height: 200, fit: 'cover', format: 'webp', quality: 70 },
   { name: 'wide', width: 640, fit: 'inside', format: 'jpeg', quality: 80 },
@@ -73,7 +73,7 @@ describe('the config the operator renders', () => {
       },
     });
 
-    const urls: Partial<Record<(typeof COMPONENTS)[number], string>> = {};
+    const urls: Partial<Record<Component, string>> = {};
     const admins: string[] = [];
     for (const component of COMPONENTS) {
       const deployment = await eventually(

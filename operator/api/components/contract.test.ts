@@ -9,13 +9,12 @@ import { loadMediaConfig, mediaEnvSchema } from '../../../services/media/config.
 import { loadResizerConfig, renderMemoryBudget, resizerEnvSchema } from '../../../services/resizer/config.js';
 import { samplePlatform } from '../fixture.js';
 import type { ImagePlatform } from '../imageplatform.js';
-import type { Component } from '../names.js';
+import { COMPONENTS, type Component } from '../names.js';
 import { component, components } from './index.js';
 
 const LOADERS = { media: loadMediaConfig, converter: loadConverterConfig, resizer: loadResizerConfig };
 /** Each service's own schema; its shape already holds the shared storage and queue names it reads. */
 const SCHEMAS = { media: mediaEnvSchema, converter: converterEnvSchema, resizer: resizerEnvSchema };
-const COMPONENTS = ['media', 'converter', 'resizer'] as const;
 
 /** What a pod of `name` sees: the ConfigMap (every row's env) plus its Secrets, resolved to placeholders. */
 function podEnv(cr: ImagePlatform, name: Component): Record<string, string> {
