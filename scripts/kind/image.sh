@@ -27,5 +27,7 @@ docker image history --no-trunc --human=false --format '{{.Size}}\t{{.CreatedBy}
   $2 ~ /COPY .* in \/usr\/local\/bin\/node *$/ { part["node"] += $1; next }
   { part["other layers"] += $1 }
   END { for (p in part) printf "  %-40s %6.1f MB\n", p, part[p] / 1e6 }' | sort -k1,1 >&2
-(cd "$ctx/node_modules" && du -sb -- @*/* [!@]* 2>/dev/null) | sort -rn | head -4 |
-  awk '{printf "    node_modules/%-34s %6.1f MB\n", $2, $1 / 1e6}' >&2
+# awk keeps the first four itself and reads on to the end: `head` would close the pipe early, and
+# under pipefail sort's SIGPIPE (141) failed the build now and then.
+(cd "$ctx/node_modules" && du -sb -- @*/* [!@]* 2>/dev/null) | sort -rn |
+  awk 'NR <= 4 {printf "    node_modules/%-34s %6.1f MB\n", $2, $1 / 1e6}' >&2
