@@ -26,6 +26,26 @@ create_cluster() {
     --kubeconfig "$KIND_KUBECONFIG" --wait 180s
 }
 
+apiserver_ready() { # TIMEOUT_SECONDS
+  local deadline=$((SECONDS + $1))
+  until kctl get --raw /readyz --request-timeout=5s >/dev/null 2>&1; do
+    (( SECONDS < deadline )) || return 1
+    sleep 2
+  done
+}
+
+# A cluster left by an earlier run comes back with its engine: after dockerd
+# restarts, the node container may be stopped, or running with an apiserver
+# that is still starting (a kubectl apply then fails to fetch OpenAPI). So the
+# node is started and the apiserver waited for; one that never answers is
+# recreated by the caller rather than tested on.
+reuse_cluster() {
+  docker start "$KIND_CLUSTER-control-plane" >/dev/null 2>&1 || return 1
+  kind get kubeconfig --name "$KIND_CLUSTER" > "$KIND_KUBECONFIG" || return 1
+  apiserver_ready 180 || return 1
+  kctl wait --for=condition=Ready node --all --timeout=120s >/dev/null
+}
+
 # The host reaches ClusterIPs through the node: kube-proxy there DNATs them and,
 # as the source is outside the pod range, masquerades, so replies come back.
 add_service_route() {
@@ -95,10 +115,10 @@ up() {
   "$KIND_SCRIPTS/docker.sh" up
   "$KIND_SCRIPTS/build.sh" kind
   local node_image; node_image="$("$KIND_SCRIPTS/node-image.sh")"
-  if cluster_exists; then
-    log "kind cluster $KIND_CLUSTER already exists"
-    kind get kubeconfig --name "$KIND_CLUSTER" > "$KIND_KUBECONFIG"
+  if cluster_exists && reuse_cluster; then
+    log "kind cluster $KIND_CLUSTER already exists and answers"
   else
+    cluster_exists && { log "kind cluster $KIND_CLUSTER does not answer: recreating it"; kind delete cluster --name "$KIND_CLUSTER"; }
     create_cluster "$node_image"
   fi
   add_service_route
