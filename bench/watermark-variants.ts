@@ -85,3 +85,20 @@ export function floatBlendOver(frame: Frame, { overlay, left, top }: PlacedOverl
     }
   }
 }
+
+/** The stamp's raw round trip with nothing blended: what splitting the render in two costs by itself. */
+export async function rawRoundTripOnly(image: Sharp): Promise<Sharp> {
+  const { data, info } = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 3 | 4 } });
+}
+
+/**
+ * libvips' composite of one transparent pixel: nothing to blend, so what it
+ * costs is composite's own (an alpha band on the whole frame and small-tile
+ * demand on the decode and resize upstream), whatever the overlays' size.
+ */
+export function compositeOfNothing(image: Sharp): Sharp {
+  return image.composite([
+    { input: Buffer.alloc(4), raw: { width: 1, height: 1, channels: 4 }, left: 0, top: 0 },
+  ]);
+}

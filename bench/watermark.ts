@@ -26,7 +26,12 @@ import { originalSize, planResize, resize, type Dimensions } from '../services/r
 import { watermark, type OverlaySource } from '../services/resizer/render/watermark.js';
 import { parseRequest } from '../services/resizer/request/parse.js';
 import { inProcessRenderer } from './resizer/render-deps.js';
-import { legacyFullFrameStamp, sharpComposite } from './watermark-variants.js';
+import {
+  compositeOfNothing,
+  legacyFullFrameStamp,
+  rawRoundTripOnly,
+  sharpComposite,
+} from './watermark-variants.js';
 
 const [rounds = '6', seconds = '3', inFlight = '2'] = process.argv.slice(2);
 const IN_FLIGHT = Number(inFlight);
@@ -52,8 +57,10 @@ type Stamp = (
 const wm = config.render.watermark;
 const VARIANTS: Record<string, Stamp> = {
   off: (image) => Promise.resolve(image),
+  'raw round trip, nothing blended': (image) => rawRoundTripOnly(image),
   'previous: full-frame raw round trip': (image, output, who, overlays) =>
     legacyFullFrameStamp(image, output, who, overlays, wm),
+  'sharp composite of one transparent pixel': (image) => Promise.resolve(compositeOfNothing(image)),
   'sharp composite, cached overlays': (image, output, who, overlays) =>
     sharpComposite(image, output, who, overlays, wm),
   'new: integer blend (watermark())': (image, output, who, overlays) =>

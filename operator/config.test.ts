@@ -1,5 +1,5 @@
 import { describeLogFormat } from '../test/support/log-format.js';
 import { loadOperatorConfig } from './config.js';
 
-// The operator reads LOG_FORMAT through its own config, like every service (lib/log/logger.test.ts).
+// The operator reads LOG_FORMAT through its own config, like every service (each service's config.test.ts).
 describeLogFormat('operator', (env) => loadOperatorConfig(env).logFormat);

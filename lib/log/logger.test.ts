@@ -1,8 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { loadConverterConfig } from '../../services/converter/config.js';
-import { loadMediaConfig } from '../../services/media/config.js';
-import { loadResizerConfig } from '../../services/resizer/config.js';
-import { describeLogFormat } from '../../test/support/log-format.js';
 import { chooseLogFormat } from './logger.js';
 
 describe('chooseLogFormat', () => {
@@ -17,8 +13,3 @@ describe('chooseLogFormat', () => {
     expect(chooseLogFormat(setting, tty)).toBe(expected);
   });
 });
-
-// Every service reads LOG_FORMAT through its own config (the operator's is in operator/config.test.ts).
-describeLogFormat('media', (env) => loadMediaConfig(env).logFormat);
-describeLogFormat('converter', (env) => loadConverterConfig(env).logFormat);
-describeLogFormat('resizer', (env) => loadResizerConfig(env).logFormat);

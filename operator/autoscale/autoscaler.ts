@@ -265,6 +265,7 @@ export class Autoscaler {
     }
     const pods = await this.cluster.pods(namespace, selectorLabels(cr, row.name));
     const { samples, failed } = await scrapePods(pods, row.ports.admin, SCRAPE_TIMEOUT_MS);
+    if (failed.length > 0) this.metrics.scrapeFailures.inc(state.labels, failed.length);
     // Unready pods may be starting or finishing a task: only a fully answered scrape proves nothing is in flight.
     const complete = failed.length === 0 && pods.every((p) => p.ready);
     const inFlight = complete

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config/parse-env.js';
+import { describeLogFormat } from '../../test/support/log-format.js';
 import { loadResizerConfig } from './config.js';
 
 describe('loadResizerConfig', () => {
@@ -35,3 +36,5 @@ describe('loadResizerConfig', () => {
     expect(problems).toContain('RESIZER_OUTPUT_CACHE_BYTES must be a byte size');
   });
 });
+
+describeLogFormat('resizer', (env) => loadResizerConfig(env).logFormat);

@@ -31,7 +31,14 @@ export function kubectl(...args: string[]): string {
 /** Installs (or updates) the CRDs and waits until they are served. */
 export function installCrds(): void {
   kubectl('apply', '--server-side', '--force-conflicts', '-f', 'crds/');
-  kubectl('wait', '--for=condition=Established', '--timeout=30s', 'crd/imageplatforms.enlarger.dev');
+  // Polled rather than `kubectl wait`: that fails at once ("accessor error")
+  // on a CRD created so recently that the apiserver has written no status yet.
+  const deadline = Date.now() + 30_000;
+  const established = '{.status.conditions[?(@.type=="Established")].status}';
+  while (kubectl('get', 'crd/imageplatforms.enlarger.dev', '-o', `jsonpath=${established}`) !== 'True') {
+    if (Date.now() > deadline) throw new Error('crd/imageplatforms.enlarger.dev not Established after 30 s');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
 }
 
 /** An operator process, as `make run` starts it. */

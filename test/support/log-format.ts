@@ -4,8 +4,8 @@ import { ConfigError } from '../../lib/config/parse-env.js';
 /**
  * The LOG_FORMAT cases every process's config must pass: each reads the
  * variable through its own schema, so each must default it and name it when
- * wrong. Shared so the services' test (lib/log) and the operator's
- * (operator/) check the same thing without lib/ importing the operator.
+ * wrong. Shared so each service's config test and the operator's check the
+ * same thing, and lib/ imports none of them.
  */
 export function describeLogFormat(name: string, load: (env: Record<string, string>) => string): void {
   describe(`LOG_FORMAT in the ${name} config`, () => {
