@@ -6,7 +6,10 @@
  * run, the request path's. Prints a line like calibrate.js, plus the mean
  * time of each step in ms.
  *
- *   node dist/bench/resizer/in-process.js <data-dir> <photo-id> <seconds>
+ *   node dist/bench/resizer/in-process.js <data-dir> <photo-id> [seconds=10] [in-flight=2]
+ *
+ * With one in flight its p95 is a lone render's: the floor under any p95 the
+ * service can reach at any load, with one libvips thread per render.
  */
 import { Registry } from 'prom-client';
 import { Deadline } from '../../services/resizer/runtime/deadline.js';
@@ -17,8 +20,8 @@ import { measure } from './measure.js';
 import { inProcessRenderer } from './render-deps.js';
 import { missUrl } from './urls.js';
 
-const [dataDir, photoId, seconds = '10'] = process.argv.slice(2);
-if (!dataDir || !photoId) throw new Error('usage: in-process.js <data-dir> <photo-id> [seconds]');
+const [dataDir, photoId, seconds = '10', inFlight = '2'] = process.argv.slice(2);
+if (!dataDir || !photoId) throw new Error('usage: in-process.js <data-dir> <photo-id> [seconds] [in-flight]');
 const registry = new Registry();
 const { config, deps } = inProcessRenderer(dataDir, registry);
 
@@ -36,7 +39,7 @@ const renderNth = async (n: number): Promise<void> => {
 // Warm the source and overlay caches, as the HTTP runs find them after their first seconds.
 for (let n = 0; n < 1441; n += 5) await renderNth(n);
 registry.resetMetrics();
-const result = await measure(Number(seconds), 2, renderNth);
+const result = await measure(Number(seconds), Number(inFlight), renderNth);
 const steps: Record<string, { sum?: number; count?: number }> = {};
 for (const { metricName, labels, value } of (await deps.metrics.stepDuration.get()).values) {
   const step = (steps[String(labels.step)] ??= {});
