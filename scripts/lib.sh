@@ -20,14 +20,21 @@ need_go() {
 # bin_dir NAME VERSION -> directory holding the cached binaries of that build.
 bin_dir() { echo "$ENLARGER_CACHE/bin/$1-$2"; }
 
-# wait_for DESCRIPTION TIMEOUT_SECONDS COMMAND... : polls until COMMAND succeeds.
-wait_for() {
-  local what="$1" timeout="$2"; shift 2
+# poll_until TIMEOUT_SECONDS COMMAND... : polls until COMMAND succeeds; fails
+# (returns 1) after TIMEOUT_SECONDS, for callers that have a fallback.
+poll_until() {
+  local timeout="$1"; shift
   local start=$SECONDS
   until "$@" >/dev/null 2>&1; do
-    if (( SECONDS - start > timeout )); then die "timed out after ${timeout}s waiting for $what"; fi
+    if (( SECONDS - start > timeout )); then return 1; fi
     sleep 0.5
   done
+}
+
+# wait_for DESCRIPTION TIMEOUT_SECONDS COMMAND... : polls until COMMAND succeeds, or dies.
+wait_for() {
+  local what="$1" timeout="$2"; shift 2
+  poll_until "$timeout" "$@" || die "timed out after ${timeout}s waiting for $what"
 }
 
 # start_daemon NAME LOGFILE COMMAND... : starts a process in the background and

@@ -26,14 +26,6 @@ create_cluster() {
     --kubeconfig "$KIND_KUBECONFIG" --wait 180s
 }
 
-apiserver_ready() { # TIMEOUT_SECONDS
-  local deadline=$((SECONDS + $1))
-  until kctl get --raw /readyz --request-timeout=5s >/dev/null 2>&1; do
-    (( SECONDS < deadline )) || return 1
-    sleep 2
-  done
-}
-
 # A cluster left by an earlier run comes back with its engine: after dockerd
 # restarts, the node container may be stopped, or running with an apiserver
 # that is still starting (a kubectl apply then fails to fetch OpenAPI). So the
@@ -42,7 +34,7 @@ apiserver_ready() { # TIMEOUT_SECONDS
 reuse_cluster() {
   docker start "$KIND_CLUSTER-control-plane" >/dev/null 2>&1 || return 1
   kind get kubeconfig --name "$KIND_CLUSTER" > "$KIND_KUBECONFIG" || return 1
-  apiserver_ready 180 || return 1
+  poll_until 180 kctl get --raw /readyz --request-timeout=5s || return 1
   kctl wait --for=condition=Ready node --all --timeout=120s >/dev/null
 }
 
