@@ -38,7 +38,7 @@ const events = kc.makeApiClient(EventsV1Api);
 const ns = uniqueName('bench-scale');
 const c = new Constellation();
 await Promise.all([c.createBucket(), buildCli()]);
-installCrds();
+await installCrds();
 const dropNamespace = await withNamespace(kc, ns);
 await createLiveSecrets(core, ns);
 const media = await c.startMedia();

@@ -152,7 +152,7 @@ async function scale() {
   }
 }
 
-installCrds();
+await installCrds();
 const restoreCapacity = await makeRoomForPods(core, 3 * (latencyCount + scaleCount));
 try {
   await latency();

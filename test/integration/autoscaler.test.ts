@@ -50,7 +50,7 @@ describe('the autoscaler, against real pod processes, RabbitMQ and S3', () => {
   };
 
   beforeAll(async () => {
-    installCrds();
+    await installCrds();
     await Promise.all([c.createBucket(), buildCli()]);
     dropNamespace = await withNamespace(kc, ns);
     await createLiveSecrets(core, ns);

@@ -59,7 +59,7 @@ describe.skipIf(!helmPath || !prometheusDir)('monitoring: the chart against a re
   };
 
   beforeAll(async () => {
-    installCrds();
+    await installCrds();
     await Promise.all([c.createBucket(), buildCli()]);
     const dropNamespace = await withNamespace(kc, ns);
     stops.push(dropNamespace);

@@ -45,7 +45,7 @@ describe('the config the operator renders', () => {
   let dropNamespace: () => Promise<void>;
 
   beforeAll(async () => {
-    installCrds();
+    await installCrds();
     await Promise.all([c.createBucket(), buildCli()]);
     dropNamespace = await withNamespace(kc, ns);
     await createLiveSecrets(core, ns, signingKey);

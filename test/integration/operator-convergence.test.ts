@@ -35,7 +35,7 @@ describe('ImagePlatform operator killed mid-reconcile', () => {
   let dropNamespace: () => Promise<void>;
 
   beforeAll(async () => {
-    installCrds();
+    await installCrds();
     dropNamespace = await withNamespace(kc, ns);
     await createSecrets(core, ns);
   });

@@ -15,7 +15,7 @@ describe('ImagePlatform CRD validation', () => {
   const ns = uniqueName('imgp-invalid');
   let dropNamespace: () => Promise<void>;
   beforeAll(async () => {
-    installCrds();
+    await installCrds();
     dropNamespace = await withNamespace(kc, ns);
   });
   afterAll(() => dropNamespace());
@@ -259,7 +259,7 @@ describe('ImagePlatform operator leader election', () => {
   const operators: OperatorProcess[] = [];
 
   beforeAll(async () => {
-    installCrds();
+    await installCrds();
     dropNamespace = await withNamespace(kc, ns);
     await createSecrets(core, ns);
   });

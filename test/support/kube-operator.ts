@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { testKubeConfig } from './cluster.js';
 import { testEnv } from './env.js';
+import { eventually } from './wait.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -29,16 +30,15 @@ export function kubectl(...args: string[]): string {
 }
 
 /** Installs (or updates) the CRDs and waits until they are served. */
-export function installCrds(): void {
+export async function installCrds(): Promise<void> {
   kubectl('apply', '--server-side', '--force-conflicts', '-f', 'crds/');
   // Polled rather than `kubectl wait`: that fails at once ("accessor error")
   // on a CRD created so recently that the apiserver has written no status yet.
-  const deadline = Date.now() + 30_000;
   const established = '{.status.conditions[?(@.type=="Established")].status}';
-  while (kubectl('get', 'crd/imageplatforms.enlarger.dev', '-o', `jsonpath=${established}`) !== 'True') {
-    if (Date.now() > deadline) throw new Error('crd/imageplatforms.enlarger.dev not Established after 30 s');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-  }
+  await eventually(
+    () => kubectl('get', 'crd/imageplatforms.enlarger.dev', '-o', `jsonpath=${established}`) === 'True',
+    { timeoutMs: 30_000, intervalMs: 200, what: 'crd/imageplatforms.enlarger.dev to be Established' },
+  );
 }
 
 /** An operator process, as `make run` starts it. */

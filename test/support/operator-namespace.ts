@@ -16,7 +16,7 @@ export function operatorNamespace(prefix: string, identity: string, options?: Op
   let stop: (() => Promise<unknown>) | undefined;
   let dropNamespace: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    installCrds();
+    await installCrds();
     dropNamespace = await withNamespace(kc, ns);
     await createSecrets(core, ns);
     const operator = startOperator(ns, identity, options);
