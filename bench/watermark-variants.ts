@@ -2,10 +2,11 @@
  * Ways of stamping the watermark that the resizer does not use, kept so
  * `make bench-watermark` can price them beside the one it does.
  */
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import type { Dimensions } from '../services/resizer/render/resize.js';
 import {
   placeOverlay,
+  throughRawPixels,
   type Overlay,
   type OverlaySource,
   type PlacedOverlay,
@@ -42,10 +43,9 @@ export async function legacyFullFrameStamp(
 ): Promise<Sharp> {
   const list = await placed(output, photographer, overlays, settings);
   if (list.length === 0) return image;
-  const { data, info } = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  const frame = { data, width: info.width, channels: info.channels as 3 | 4 };
-  for (const p of list) floatBlendOver(frame, p);
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: frame.channels } });
+  return throughRawPixels(image, (frame) => {
+    for (const p of list) floatBlendOver(frame, p);
+  });
 }
 
 /** libvips' composite of the cached overlays at their places, in the one pipeline. */
@@ -87,9 +87,8 @@ export function floatBlendOver(frame: Frame, { overlay, left, top }: PlacedOverl
 }
 
 /** The stamp's raw round trip with nothing blended: what splitting the render in two costs by itself. */
-export async function rawRoundTripOnly(image: Sharp): Promise<Sharp> {
-  const { data, info } = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 3 | 4 } });
+export function rawRoundTripOnly(image: Sharp): Promise<Sharp> {
+  return throughRawPixels(image, () => undefined);
 }
 
 /**

@@ -82,7 +82,18 @@ export function placeOverlay(overlay: Overlay, output: Dimensions, placement: Pl
  * pipeline per overlay still added 5 ms to a 13 ms render, so the few
  * thousand overlay pixels are blended here instead.
  */
-async function stamp(image: Sharp, placed: PlacedOverlay[]): Promise<Sharp> {
+function stamp(image: Sharp, placed: PlacedOverlay[]): Promise<Sharp> {
+  return throughRawPixels(image, (frame) => {
+    for (const p of placed) blendOver(frame, p);
+  });
+}
+
+/**
+ * Renders `image` to raw sRGB pixels, lets `edit` change them in place, and
+ * returns a pipeline that reads them back: the one way to touch pixels
+ * between two libvips runs with sharp.
+ */
+export async function throughRawPixels(image: Sharp, edit: (frame: Frame) => void): Promise<Sharp> {
   let rendered: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
     rendered = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
@@ -91,7 +102,7 @@ async function stamp(image: Sharp, placed: PlacedOverlay[]): Promise<Sharp> {
   }
   const { data, info } = rendered;
   const frame = { data, width: info.width, channels: info.channels as 3 | 4 };
-  for (const p of placed) blendOver(frame, p);
+  edit(frame);
   return sharp(data, { raw: { width: info.width, height: info.height, channels: frame.channels } });
 }
 
