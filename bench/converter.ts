@@ -9,8 +9,7 @@
  * Usage: npx tsx bench/converter.ts [sharpCount] [magickCount] [beforeRef]
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,16 +81,10 @@ async function magickRun(file: string): Promise<Result> {
   }
 }
 
-/** The tree of `ref` next to this one, sharing its node_modules; extracted once per commit. */
+/** The tree of `ref` next to this one, sharing its node_modules (`bench/checkout.sh`). */
 async function checkout(ref: string): Promise<{ root: string; commit: string }> {
-  const { stdout } = await run('git', ['rev-parse', '--short', `${ref}^{commit}`], { cwd: REPO });
-  const commit = stdout.trim();
-  const root = path.join(REPO, '.run/bench/converter-at', commit);
-  if (!existsSync(path.join(root, 'bench/converter-sharp.ts'))) {
-    await mkdir(root, { recursive: true });
-    await run('bash', ['-c', `git archive ${commit} | tar -x -C '${root}'`], { cwd: REPO });
-    await symlink(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
-  }
+  const { stdout } = await run(path.join(HERE, 'checkout.sh'), [ref]);
+  const [root, commit] = stdout.trim().split(' ') as [string, string];
   return { root, commit };
 }
 

@@ -17,11 +17,18 @@
  *   uploaded original.
  * - `server` = `sharp`: no HTTP; sharp in this process on the picked files,
  *   2 at a time, flat out only, as the physical limit.
+ * - `server` = `floor`: no HTTP; Enlarger's render pipeline in this process
+ *   (watermark on, as `enlarger-wm`), one render at a time, flat out only:
+ *   its p95 is the floor under any p95 the service can show at any load.
+ *   RESIZER_VIPS_THREADS sets its libvips threads per render, as the
+ *   service's setting does.
  * - `server` = `browsers`: Enlarger with `fmt=auto`, the Accept headers of
  *   current browsers and srcset widths at DPR 1–3 (`browsers.ts`); latency
  *   is also reported per negotiated format. `browsers-bg`: the same against
  *   a resizer with RESIZER_AVIF_BACKGROUND on.
  * - HALF_RATE (req/s), when set, replaces half the flat-out rate for the open loop.
+ * - BUILD, when set, names which build of the server answered (e.g. a
+ *   BEFORE commit's resizer beside this tree's) and goes into the row.
  */
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -32,13 +39,15 @@ import { readManifest } from '../../lib/photos/records.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { parseRequest } from '../../services/resizer/request/parse.js';
 import { pickSource } from '../../services/resizer/render/pick-source.js';
+import { measure } from '../resizer/measure.js';
+import { inProcessRenderer, urlRenderer } from '../resizer/render-deps.js';
 import { percentile } from '../resizer/urls.js';
 import { browserRequest, sniffFormat } from './browsers.js';
 import { cpuSeconds } from './cpu.js';
 import { checkAnswer, mixWidth, peerPath, SERVERS, type PeerRequest, type Server } from './urls.js';
 
 const [serverArg, base, dataDir, photoId, photo, secondsArg, pidsArg, sourceArg] = process.argv.slice(2);
-const server = serverArg as Server | 'sharp' | 'browsers' | 'browsers-bg';
+const server = serverArg as Server | 'sharp' | 'floor' | 'browsers' | 'browsers-bg';
 /** The browser mix, against a resizer with or without RESIZER_AVIF_BACKGROUND. */
 const mix = server === 'browsers' || server === 'browsers-bg';
 if (
@@ -48,7 +57,7 @@ if (
   !photoId ||
   !photo ||
   !secondsArg ||
-  ![...SERVERS, 'sharp', 'browsers', 'browsers-bg'].includes(server)
+  ![...SERVERS, 'sharp', 'floor', 'browsers', 'browsers-bg'].includes(server)
 ) {
   throw new Error(
     'usage: drive.js <server> <base-url|-> <data-dir> <photo-id> <label> <seconds> [pids] [source]',
@@ -190,7 +199,7 @@ const summary = (latencies: number[]) => {
   return { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)) };
 };
 
-const label = { server, photo, source };
+const label = { server, photo, source, ...(process.env.BUILD && { build: process.env.BUILD }) };
 if (server === 'sharp') {
   sharp.concurrency(1);
   sharp.cache(false);
@@ -205,6 +214,17 @@ if (server === 'sharp') {
   });
   const rps = round(flat.latencies.length / flat.elapsed);
   process.stdout.write(`${JSON.stringify({ ...label, rps, flat: summary(flat.latencies) })}\n`);
+} else if (server === 'floor') {
+  const { config, deps } = inProcessRenderer(dataDir);
+  const renderUrl = urlRenderer(config, deps);
+  const renderNth = (n: number) => renderUrl(photoId, peerPath('enlarger-wm', request(n)));
+  // Every width once (1 in 5): source and overlay caches warm, as a running service has them.
+  for (let n = 0; n < 1441; n += 5) await renderNth(n);
+  const lone = await measure(seconds, 1, renderNth);
+  const threads = `${config.vipsThreads} libvips thread${config.vipsThreads === 1 ? '' : 's'}`;
+  process.stdout.write(
+    `${JSON.stringify({ ...label, build: threads, rps: lone.perSecond, flat: { p50: lone.p50, p95: lone.p95 } })}\n`,
+  );
 } else {
   // A short warm-up so one-off costs (first file reads, JIT) are not in the figures.
   await flatOut(CONNECTIONS, 2, (n) => send(1_000_000 + n, 'warm'));

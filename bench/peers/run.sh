@@ -8,11 +8,15 @@
 #   IMGPROXY_URL=http://127.0.0.1:8080 THUMBOR_URL=http://127.0.0.1:8888 bench/peers/run.sh
 #
 # Env: PEERS_DATA_DIR (the store the peers read, default .run/bench/peers-data),
-# SECONDS_PER_RUN (15), VARIANTS (Enlarger rows, default "sharp enlarger enlarger-wm
-# browsers browsers-bg"; browsers-bg is the browser mix against a second resizer
+# SECONDS_PER_RUN (15), VARIANTS (Enlarger rows, default "sharp floor enlarger enlarger-wm
+# browsers browsers-bg"; floor is the render pipeline in process one at a time, with 1 and
+# 2 libvips threads; browsers-bg is the browser mix against a second resizer
 # with RESIZER_AVIF_BACKGROUND on, at PORT+1, at the browsers row's open-loop rate), PEER_SOURCES ("picked", or "picked original"),
 # IMGPROXY_PIDS / THUMBOR_PIDS (comma-separated, for CPU per request; found
-# from the listening port when unset), PORT / ADMIN_PORT of Enlarger's resizer.
+# from the listening port when unset), PORT / ADMIN_PORT of Enlarger's resizer,
+# BEFORE (a git ref: that commit's resizer also runs, at PORT+2, and each
+# enlarger / enlarger-wm row is driven against it right after this tree's, so
+# both see the same machine; its tree comes from bench/checkout.sh).
 # Rows: JSON lines in .run/bench/peers.jsonl; the table on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +25,7 @@ SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
 PORT="${PORT:-18082}"
 ADMIN_PORT="${ADMIN_PORT:-18092}"
 PEER_SOURCES="${PEER_SOURCES:-picked}"
-VARIANTS="${VARIANTS:-sharp enlarger enlarger-wm browsers browsers-bg}"
+VARIANTS="${VARIANTS:-sharp floor enlarger enlarger-wm browsers browsers-bg}"
 OUT=.run/bench
 DIST="$OUT/dist"
 DATA="$(realpath -m "${PEERS_DATA_DIR:-$OUT/peers-data}")"
@@ -46,18 +50,28 @@ half_rate_of() { node -e 'for (const l of require("fs").readFileSync(process.arg
 drive() { node "$DIST/bench/peers/drive.js" "$@" | tee -a "$ROWS" >&2; }
 
 # Output cache off, so every request renders; the source-byte cache stays, as imgproxy has the page cache.
-resizer() { # <port> <admin port> [VAR=value…]
+resizer() { # <main.js> <port> <admin port> [VAR=value…]
   env STORAGE_KIND=fs DATA_DIR="$DATA" RESIZER_WATERMARK_LOGO_KEY=branding/logo.png RESIZER_WATERMARK_OPT_OUT=true \
-    RESIZER_OUTPUT_CACHE_BYTES=0 RESIZER_PORT="$1" RESIZER_ADMIN_PORT="$2" RESIZER_HOST=127.0.0.1 \
-    LOG_LEVEL=warn "${@:3}" node "$DIST/cli/main.js" resizer &
+    RESIZER_OUTPUT_CACHE_BYTES=0 RESIZER_PORT="$2" RESIZER_ADMIN_PORT="$3" RESIZER_HOST=127.0.0.1 \
+    LOG_LEVEL=warn "${@:4}" node "$1" resizer &
 }
-resizer "$PORT" "$ADMIN_PORT"
+resizer "$DIST/cli/main.js" "$PORT" "$ADMIN_PORT"
 server=$!
 # Idle while the others are driven: one resizer is loaded at a time.
-resizer "$((PORT + 1))" "$((ADMIN_PORT + 1))" RESIZER_AVIF_BACKGROUND=true
+resizer "$DIST/cli/main.js" "$((PORT + 1))" "$((ADMIN_PORT + 1))" RESIZER_AVIF_BACKGROUND=true
 server_bg=$!
-trap 'kill "$server" "$server_bg" 2>/dev/null || true' EXIT
-for admin in "$ADMIN_PORT" "$((ADMIN_PORT + 1))"; do
+admins=("$ADMIN_PORT" "$((ADMIN_PORT + 1))")
+server_before=
+if [[ -n "${BEFORE:-}" ]]; then
+  read -r before_root before_sha < <(bench/checkout.sh "$BEFORE")
+  # Built by its own tsconfig, into its own tree.
+  npx tsc -p "$before_root/bench/resizer/tsconfig.json"
+  resizer "$before_root/.run/bench/dist/cli/main.js" "$((PORT + 2))" "$((ADMIN_PORT + 2))"
+  server_before=$!
+  admins+=("$((ADMIN_PORT + 2))")
+fi
+trap 'kill "$server" "$server_bg" $server_before 2>/dev/null || true' EXIT
+for admin in "${admins[@]}"; do
   for _ in $(seq 50); do curl -fs "http://127.0.0.1:$admin/readyz" >/dev/null && break; sleep 0.2; done
 done
 enlarger="http://127.0.0.1:$PORT"
@@ -68,12 +82,28 @@ for photo in "${PHOTOS[@]}"; do
     echo "== $photo: $variant" >&2
     case "$variant" in
       sharp) drive sharp - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" ;;
+      floor)
+        # One libvips thread per render (the default) and two: what either setting leaves for queueing.
+        for threads in 1 2; do
+          RESIZER_VIPS_THREADS="$threads" drive floor - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN"
+        done
+        ;;
       browsers-bg)
         # At the open-loop rate of the browsers row, when it ran: one load, with and without.
         HALF_RATE="$(half_rate_of browsers "$photo")" \
           drive browsers-bg "http://127.0.0.1:$((PORT + 1))" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server_bg"
         # Cumulative over the photos: background AVIF renders by outcome.
         curl -fs "http://127.0.0.1:$((ADMIN_PORT + 1))/metrics" | grep '^enlarger_resizer_background_renders_total' >&2 || true
+        ;;
+      enlarger | enlarger-wm)
+        if [[ -n "$server_before" ]]; then
+          BUILD="this tree" drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
+          echo "== $photo: $variant at $before_sha" >&2
+          BUILD="$before_sha, before" drive "$variant" "http://127.0.0.1:$((PORT + 2))" "$DATA" "$id" "$photo" \
+            "$SECONDS_PER_RUN" "$server_before"
+        else
+          drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
+        fi
         ;;
       *) drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server" ;;
     esac

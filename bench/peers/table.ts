@@ -9,6 +9,8 @@ interface Row {
   server: string;
   photo: string;
   source: string;
+  /** Which build of the server, when a run compares two (BEFORE). */
+  build?: string;
   rps: number;
   flat: { p50: number; p95: number };
   halfRate?: number;
@@ -23,6 +25,7 @@ interface Row {
 
 const NAMES: Record<string, string> = {
   sharp: 'sharp alone in process (2 at a time, no HTTP)',
+  floor: 'Enlarger pipeline in process, watermark, one render at a time (p95 floor)',
   enlarger: 'Enlarger, no watermark',
   'enlarger-wm': 'Enlarger, watermark + attribution',
   imgproxy: 'imgproxy',
@@ -36,6 +39,7 @@ const rows = readFileSync(0, 'utf8')
   .filter((l) => l.startsWith('{'))
   .map((l) => JSON.parse(l) as Row);
 const ratio = (a: number, b: Row | undefined) => (b ? `${(a / b.rps).toFixed(2)}×` : '–');
+const name = (r: Row) => `${NAMES[r.server] ?? r.server}${r.build ? ` (${r.build})` : ''}`;
 const dash = (v: number | undefined) => (v === undefined ? '–' : String(v));
 
 const lines = [
@@ -45,14 +49,16 @@ const lines = [
 for (const r of rows) {
   const imgproxy = rows.find((o) => o.photo === r.photo && o.server === 'imgproxy' && o.source === 'picked');
   const sharp = rows.find((o) => o.photo === r.photo && o.server === 'sharp');
+  // In-process rows: no HTTP, and no throughput to compare (the floor is one render at a time).
+  const inProcess = r.server === 'sharp' || r.server === 'floor';
   const failed = Object.entries(r.statuses ?? {})
     .filter(([s]) => s !== '200')
     .reduce((sum, [, c]) => sum + c, 0);
   lines.push(
-    `| ${r.photo} | ${NAMES[r.server] ?? r.server} | ${r.source} | ${r.rps} | ${r.flat.p50} / ${r.flat.p95} | ` +
+    `| ${r.photo} | ${name(r)} | ${r.source} | ${r.rps} | ${r.flat.p50} / ${r.flat.p95} | ` +
       `${dash(r.halfRate)} | ${r.half ? `${r.half.p50} / ${r.half.p95}` : '–'} | ${dash(r.cpuMsPerRequest)} | ` +
-      `${r.server === 'imgproxy' || r.formats ? '–' : ratio(r.rps, imgproxy)} | ${r.server === 'sharp' || r.formats ? '–' : ratio(r.rps, sharp)} | ` +
-      `${r.checked === undefined ? '–' : `${r.checked} (${r.bad})`} | ${r.server === 'sharp' ? '–' : failed} |`,
+      `${r.server === 'imgproxy' || r.server === 'floor' || r.formats ? '–' : ratio(r.rps, imgproxy)} | ${inProcess || r.formats ? '–' : ratio(r.rps, sharp)} | ` +
+      `${r.checked === undefined ? '–' : `${r.checked} (${r.bad})`} | ${inProcess ? '–' : failed} |`,
   );
 }
 const mix = rows.filter((r) => r.formats);
@@ -66,7 +72,7 @@ if (mix.length > 0) {
     for (const [key, f] of Object.entries(r.formats!).sort()) {
       const [phase, format] = key.split('|');
       const load = phase === 'half' ? `open loop, ${r.halfRate} req/s` : `flat out, ${r.rps} req/s`;
-      lines.push(`| ${r.photo} | ${NAMES[r.server]} | ${load} | ${format} | ${f.n} | ${f.p50} | ${f.p95} |`);
+      lines.push(`| ${r.photo} | ${name(r)} | ${load} | ${format} | ${f.n} | ${f.p50} | ${f.p95} |`);
     }
   }
 }

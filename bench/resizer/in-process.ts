@@ -12,12 +12,8 @@
  * service can reach at any load, with one libvips thread per render.
  */
 import { Registry } from 'prom-client';
-import { Deadline } from '../../services/resizer/runtime/deadline.js';
-import { negotiateFormat } from '../../services/resizer/request/negotiate.js';
-import { render } from '../../services/resizer/render/pipeline.js';
-import { parseRequest } from '../../services/resizer/request/parse.js';
 import { measure } from './measure.js';
-import { inProcessRenderer } from './render-deps.js';
+import { inProcessRenderer, urlRenderer } from './render-deps.js';
 import { missUrl } from './urls.js';
 
 const [dataDir, photoId, seconds = '10', inFlight = '2'] = process.argv.slice(2);
@@ -25,16 +21,8 @@ if (!dataDir || !photoId) throw new Error('usage: in-process.js <data-dir> <phot
 const registry = new Registry();
 const { config, deps } = inProcessRenderer(dataDir, registry);
 
-const renderNth = async (n: number): Promise<void> => {
-  const url = new URL(missUrl(photoId, n, 1, ['jpeg']), 'http://bench.invalid');
-  const request = parseRequest(photoId, url.searchParams, config.handler.parse);
-  const deadline = new Deadline(config.handler.deadlineMs);
-  try {
-    await render(request, negotiateFormat(request.format, undefined, { avif: false }), deadline, deps);
-  } finally {
-    deadline.dispose();
-  }
-};
+const renderUrl = urlRenderer(config, deps);
+const renderNth = (n: number) => renderUrl(photoId, missUrl(photoId, n, 1, ['jpeg']));
 
 // Warm the source and overlay caches, as the HTTP runs find them after their first seconds.
 for (let n = 0; n < 1441; n += 5) await renderNth(n);

@@ -3,7 +3,10 @@ import sharp from 'sharp';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { loadResizerConfig, type ResizerConfig } from '../../services/resizer/config.js';
 import { createResizerMetrics } from '../../services/resizer/metrics.js';
-import type { RenderDeps } from '../../services/resizer/render/pipeline.js';
+import { render, type RenderDeps } from '../../services/resizer/render/pipeline.js';
+import { negotiateFormat } from '../../services/resizer/request/negotiate.js';
+import { parseRequest } from '../../services/resizer/request/parse.js';
+import { Deadline } from '../../services/resizer/runtime/deadline.js';
 import { Overlays } from '../../services/resizer/runtime/overlays.js';
 import { PhotoStore } from '../../services/resizer/runtime/photo-store.js';
 
@@ -11,7 +14,8 @@ import { PhotoStore } from '../../services/resizer/runtime/photo-store.js';
  * The resizer's render pipeline in this process, without HTTP, on the seeded
  * filesystem store in `dataDir` (bench/resizer/seed.ts: logo and attribution
  * on), with libvips set up as createResizerService sets it. For benchmarks
- * that price the pipeline's own steps.
+ * that price the pipeline's own steps. RESIZER_VIPS_THREADS from the
+ * environment, when set, prices the service's setting of that name.
  */
 export function inProcessRenderer(
   dataDir: string,
@@ -21,6 +25,7 @@ export function inProcessRenderer(
     STORAGE_KIND: 'fs',
     DATA_DIR: dataDir,
     RESIZER_WATERMARK_LOGO_KEY: 'branding/logo.png',
+    ...(process.env.RESIZER_VIPS_THREADS && { RESIZER_VIPS_THREADS: process.env.RESIZER_VIPS_THREADS }),
   });
   sharp.concurrency(config.vipsThreads);
   sharp.cache(false);
@@ -41,5 +46,26 @@ export function inProcessRenderer(
       settings: config.render,
       metrics: createResizerMetrics(registry, { ...live, slots: 2 }),
     },
+  };
+}
+
+/**
+ * One render of a public resizer URL (`/v1/photos/<id>?w=…`), as the handler
+ * runs it minus HTTP: parsed, negotiated without an Accept header (no AVIF),
+ * rendered under the service's deadline.
+ */
+export function urlRenderer(
+  config: ResizerConfig,
+  deps: RenderDeps,
+): (photoId: string, url: string) => Promise<void> {
+  return async (photoId, url) => {
+    const { searchParams } = new URL(url, 'http://bench.invalid');
+    const request = parseRequest(photoId, searchParams, config.handler.parse);
+    const deadline = new Deadline(config.handler.deadlineMs);
+    try {
+      await render(request, negotiateFormat(request.format, undefined, { avif: false }), deadline, deps);
+    } finally {
+      deadline.dispose();
+    }
   };
 }
