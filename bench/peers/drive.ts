@@ -11,7 +11,8 @@
  * - Every request asks a new width (160–1600 px) as JPEG q80; 1 answer in
  *   SAMPLE is kept and checked as a JPEG of the asked width.
  * - `pids` (comma-separated) are the server's processes: their CPU time
- *   over the flat-out phase, per answered request, is reported.
+ *   over the flat-out phase, per answered request, is reported, and so is
+ *   this process's own (the load generator's share of the same cores).
  * - `source`: `picked` (default) has the peer read the stored file
  *   Enlarger's pick-source step chooses for that width; `original` the
  *   uploaded original.
@@ -229,8 +230,11 @@ if (server === 'sharp') {
   // A short warm-up so one-off costs (first file reads, JIT) are not in the figures.
   await flatOut(CONNECTIONS, 2, (n) => send(1_000_000 + n, 'warm'));
   const cpuBefore = await cpuSeconds(pids);
+  const ownBefore = process.cpuUsage();
   const flat = await flatOut(CONNECTIONS, seconds, (n) => send(n));
   const cpu = (await cpuSeconds(pids)) - cpuBefore;
+  // This process shares the two cores with the server: what the load costs, beside what the server spends.
+  const own = process.cpuUsage(ownBefore);
   const rps = flat.latencies.length / flat.elapsed;
   // HALF_RATE (req/s) puts two servers at one open-loop rate, where their own halves would differ.
   const halfRate = Number(process.env.HALF_RATE) || Math.max(1, rps / 2);
@@ -244,6 +248,7 @@ if (server === 'sharp') {
       halfRate: round(halfRate),
       half: summary(half),
       cpuMsPerRequest: pids.length > 0 ? round((cpu * 1000) / flat.latencies.length) : undefined,
+      driverCpuMsPerRequest: round((own.user + own.system) / 1000 / flat.latencies.length),
       ...(mix && {
         formats: Object.fromEntries(
           [...byFormat].map(([key, latencies]) => [key, { n: latencies.length, ...summary(latencies) }]),

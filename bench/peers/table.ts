@@ -16,6 +16,8 @@ interface Row {
   halfRate?: number;
   half?: { p50: number; p95: number };
   cpuMsPerRequest?: number;
+  /** The load generator's own CPU per request, on the same cores. */
+  driverCpuMsPerRequest?: number;
   checked?: number;
   bad?: number;
   statuses?: Record<string, number>;
@@ -43,8 +45,8 @@ const name = (r: Row) => `${NAMES[r.server] ?? r.server}${r.build ? ` (${r.build
 const dash = (v: number | undefined) => (v === undefined ? '–' : String(v));
 
 const lines = [
-  '| photo | server | files | req/s | p50 / p95 flat | req/s half | p50 / p95 half | CPU ms/req | ÷ imgproxy | ÷ sharp | checked (bad) | non-200 |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| photo | server | files | req/s | p50 / p95 flat | req/s half | p50 / p95 half | CPU ms/req | driver CPU ms/req | ÷ imgproxy | ÷ sharp | checked (bad) | non-200 |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 for (const r of rows) {
   const imgproxy = rows.find((o) => o.photo === r.photo && o.server === 'imgproxy' && o.source === 'picked');
@@ -56,7 +58,7 @@ for (const r of rows) {
     .reduce((sum, [, c]) => sum + c, 0);
   lines.push(
     `| ${r.photo} | ${name(r)} | ${r.source} | ${r.rps} | ${r.flat.p50} / ${r.flat.p95} | ` +
-      `${dash(r.halfRate)} | ${r.half ? `${r.half.p50} / ${r.half.p95}` : '–'} | ${dash(r.cpuMsPerRequest)} | ` +
+      `${dash(r.halfRate)} | ${r.half ? `${r.half.p50} / ${r.half.p95}` : '–'} | ${dash(r.cpuMsPerRequest)} | ${dash(r.driverCpuMsPerRequest)} | ` +
       `${r.server === 'imgproxy' || r.server === 'floor' || r.formats ? '–' : ratio(r.rps, imgproxy)} | ${inProcess || r.formats ? '–' : ratio(r.rps, sharp)} | ` +
       `${r.checked === undefined ? '–' : `${r.checked} (${r.bad})`} | ${inProcess ? '–' : failed} |`,
   );
