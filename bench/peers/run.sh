@@ -8,7 +8,8 @@
 #   IMGPROXY_URL=http://127.0.0.1:8080 THUMBOR_URL=http://127.0.0.1:8888 bench/peers/run.sh
 #
 # Env: PEERS_DATA_DIR (the store the peers read, default .run/bench/peers-data),
-# SECONDS_PER_RUN (15), VARIANTS (Enlarger rows, default "sharp floor enlarger enlarger-wm
+# SECONDS_PER_RUN (15), ROUNDS (1: how many times every row is driven, round after
+# round, so the table's medians outlast the machine's noise), VARIANTS (Enlarger rows, default "sharp floor enlarger enlarger-wm
 # browsers browsers-bg"; floor is the render pipeline in process one at a time, with 1 and
 # 2 libvips threads; browsers-bg is the browser mix against a second resizer
 # with RESIZER_AVIF_BACKGROUND on, at PORT+1, at the browsers row's open-loop rate), PEER_SOURCES ("picked", or "picked original"),
@@ -22,6 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
+ROUNDS="${ROUNDS:-1}"
 PORT="${PORT:-18082}"
 ADMIN_PORT="${ADMIN_PORT:-18092}"
 PEER_SOURCES="${PEER_SOURCES:-picked}"
@@ -45,8 +47,8 @@ fi
 id_of() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1]))[process.argv[2]])' "$DATA/ids.json" "$1"; }
 # The processes listening on a URL's port, comma-separated (for their CPU time).
 pids_of() { ss -ltnpH "sport = :${1##*:}" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u | paste -sd, -; }
-# The open-loop rate of a row already driven for a photo; empty when it did not run.
-half_rate_of() { node -e 'for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) { if (!l) continue; const r = JSON.parse(l); if (r.server === process.argv[2] && r.photo === process.argv[3]) console.log(r.halfRate); }' "$ROWS" "$1" "$2"; }
+# The open-loop rate of a row driven for a photo, in its latest round; empty when it did not run.
+half_rate_of() { node -e 'for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) { if (!l) continue; const r = JSON.parse(l); if (r.server === process.argv[2] && r.photo === process.argv[3]) console.log(r.halfRate); }' "$ROWS" "$1" "$2" | tail -n 1; }
 drive() { node "$DIST/bench/peers/drive.js" "$@" | tee -a "$ROWS" >&2; }
 
 # Output cache off, so every request renders; the source-byte cache stays, as imgproxy has the page cache.
@@ -76,46 +78,54 @@ for admin in "${admins[@]}"; do
 done
 enlarger="http://127.0.0.1:$PORT"
 
-for photo in "${PHOTOS[@]}"; do
-  id="$(id_of "$photo")"
-  for variant in $VARIANTS; do
-    echo "== $photo: $variant" >&2
-    case "$variant" in
-      sharp) drive sharp - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" ;;
-      floor)
-        # One libvips thread per render (the default) and two: what either setting leaves for queueing.
-        for threads in 1 2; do
-          RESIZER_VIPS_THREADS="$threads" drive floor - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN"
-        done
-        ;;
-      browsers-bg)
-        # At the open-loop rate of the browsers row, when it ran: one load, with and without.
-        HALF_RATE="$(half_rate_of browsers "$photo")" \
-          drive browsers-bg "http://127.0.0.1:$((PORT + 1))" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server_bg"
-        # Cumulative over the photos: background AVIF renders by outcome.
-        curl -fs "http://127.0.0.1:$((ADMIN_PORT + 1))/metrics" | grep '^enlarger_resizer_background_renders_total' >&2 || true
-        ;;
-      enlarger | enlarger-wm)
-        if [[ -n "$server_before" ]]; then
-          BUILD="this tree" drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
-          echo "== $photo: $variant at $before_sha" >&2
-          BUILD="$before_sha, before" drive "$variant" "http://127.0.0.1:$((PORT + 2))" "$DATA" "$id" "$photo" \
-            "$SECONDS_PER_RUN" "$server_before"
-        else
-          drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
-        fi
-        ;;
-      *) drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server" ;;
-    esac
-  done
-  for peer in imgproxy thumbor; do
-    url_var="${peer^^}_URL" pids_var="${peer^^}_PIDS"
-    url="${!url_var:-}"
-    [[ -n "$url" ]] || continue
-    pids="${!pids_var:-$(pids_of "$url")}"
-    for source in $PEER_SOURCES; do
-      echo "== $photo: $peer at $url, $source files" >&2
-      drive "$peer" "$url" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$pids" "$source"
+# This tree's and the BEFORE commit's resizer, for $variant, $id and $photo of the loop below.
+after_row() { BUILD="this tree" drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"; }
+before_row() {
+  echo "== $photo: $variant at $before_sha" >&2
+  BUILD="$before_sha, before" drive "$variant" "http://127.0.0.1:$((PORT + 2))" "$DATA" "$id" "$photo" \
+    "$SECONDS_PER_RUN" "$server_before"
+}
+
+for round in $(seq "$ROUNDS"); do
+  for photo in "${PHOTOS[@]}"; do
+    id="$(id_of "$photo")"
+    for variant in $VARIANTS; do
+      echo "== round $round, $photo: $variant" >&2
+      case "$variant" in
+        sharp) drive sharp - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" ;;
+        floor)
+          # One libvips thread per render (the default) and two: what either setting leaves for queueing.
+          for threads in 1 2; do
+            RESIZER_VIPS_THREADS="$threads" drive floor - "$DATA" "$id" "$photo" "$SECONDS_PER_RUN"
+          done
+          ;;
+        browsers-bg)
+          # At the open-loop rate of the browsers row, when it ran: one load, with and without.
+          HALF_RATE="$(half_rate_of browsers "$photo")" \
+            drive browsers-bg "http://127.0.0.1:$((PORT + 1))" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server_bg"
+          # Cumulative over the photos: background AVIF renders by outcome.
+          curl -fs "http://127.0.0.1:$((ADMIN_PORT + 1))/metrics" | grep '^enlarger_resizer_background_renders_total' >&2 || true
+          ;;
+        enlarger | enlarger-wm)
+          if [[ -n "$server_before" ]]; then
+            # Which of the two goes first alternates by round, so neither always follows the same row.
+            if ((round % 2)); then after_row && before_row; else before_row && after_row; fi
+          else
+            drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
+          fi
+          ;;
+        *) drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server" ;;
+      esac
+    done
+    for peer in imgproxy thumbor; do
+      url_var="${peer^^}_URL" pids_var="${peer^^}_PIDS"
+      url="${!url_var:-}"
+      [[ -n "$url" ]] || continue
+      pids="${!pids_var:-$(pids_of "$url")}"
+      for source in $PEER_SOURCES; do
+        echo "== $photo: $peer at $url, $source files" >&2
+        drive "$peer" "$url" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$pids" "$source"
+      done
     done
   done
 done

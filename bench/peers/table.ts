@@ -1,29 +1,11 @@
 /**
  * Prints the rows `drive.ts` wrote (JSON lines on stdin) as one Markdown
  * table, with each server's throughput as a ratio of imgproxy's and of
- * sharp alone on the same photo when those rows are there.
+ * sharp alone on the same photo when those rows are there. A row driven in
+ * several rounds (ROUNDS) shows the median of each figure.
  */
 import { readFileSync } from 'node:fs';
-
-interface Row {
-  server: string;
-  photo: string;
-  source: string;
-  /** Which build of the server, when a run compares two (BEFORE). */
-  build?: string;
-  rps: number;
-  flat: { p50: number; p95: number };
-  halfRate?: number;
-  half?: { p50: number; p95: number };
-  cpuMsPerRequest?: number;
-  /** The load generator's own CPU per request, on the same cores. */
-  driverCpuMsPerRequest?: number;
-  checked?: number;
-  bad?: number;
-  statuses?: Record<string, number>;
-  /** The browser mix: latency by phase and negotiated format. */
-  formats?: Record<string, { n: number; p50: number; p95: number }>;
-}
+import { medianOfRounds, type PeerRow as Row } from './rounds.js';
 
 const NAMES: Record<string, string> = {
   sharp: 'sharp alone in process (2 at a time, no HTTP)',
@@ -36,15 +18,19 @@ const NAMES: Record<string, string> = {
   'browsers-bg': 'Enlarger, watermark, browser mix (fmt=auto), AVIF in the background',
 };
 
-const rows = readFileSync(0, 'utf8')
-  .split('\n')
-  .filter((l) => l.startsWith('{'))
-  .map((l) => JSON.parse(l) as Row);
+const rows = medianOfRounds(
+  readFileSync(0, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Row),
+);
+const rounds = Math.max(0, ...rows.map((r) => r.rounds ?? 1));
 const ratio = (a: number, b: Row | undefined) => (b ? `${(a / b.rps).toFixed(2)}×` : '–');
 const name = (r: Row) => `${NAMES[r.server] ?? r.server}${r.build ? ` (${r.build})` : ''}`;
 const dash = (v: number | undefined) => (v === undefined ? '–' : String(v));
 
 const lines = [
+  ...(rounds > 1 ? [`Medians over ${rounds} rounds (checked answers and statuses summed).`, ''] : []),
   '| photo | server | files | req/s | p50 / p95 flat | req/s half | p50 / p95 half | CPU ms/req | driver CPU ms/req | ÷ imgproxy | ÷ sharp | checked (bad) | non-200 |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
