@@ -128,7 +128,7 @@ soak: node_modules ## Load-and-fault soak: 2× resizer capacity + uploads for SO
 	npx tsx bench/soak/run.ts --seconds $(SOAK_SECONDS)
 
 .PHONY: bench-peers
-bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table (README).
+bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS=N (README).
 	bench/peers/run.sh
 
 .PHONY: bench-watermark

@@ -21,32 +21,21 @@ describe('median', () => {
 
 describe('medianOfRounds', () => {
   it('folds the rounds of one server, photo, build and files into one row of medians and sums', () => {
+    // One round of the enlarger row: throughput, flat p50 / p95, CPU, answers checked (bad), statuses.
+    const round = (
+      rps: number,
+      p50: number,
+      p95: number,
+      cpu: number,
+      checked: number,
+      bad: number,
+      ok: number,
+    ) => row({ rps, flat: { p50, p95 }, cpuMsPerRequest: cpu, checked, bad, statuses: { 200: ok } });
     const rows = [
-      row({
-        rps: 50,
-        flat: { p50: 5, p95: 90 },
-        cpuMsPerRequest: 30,
-        checked: 10,
-        bad: 0,
-        statuses: { 200: 100 },
-      }),
+      round(50, 5, 90, 30, 10, 0, 100),
       row({ server: 'imgproxy', rps: 60 }),
-      row({
-        rps: 70,
-        flat: { p50: 7, p95: 70 },
-        cpuMsPerRequest: 20,
-        checked: 12,
-        bad: 1,
-        statuses: { 200: 120, 503: 2 },
-      }),
-      row({
-        rps: 40,
-        flat: { p50: 9, p95: 80 },
-        cpuMsPerRequest: 25,
-        checked: 8,
-        bad: 0,
-        statuses: { 200: 80 },
-      }),
+      { ...round(70, 7, 70, 20, 12, 1, 120), statuses: { 200: 120, 503: 2 } },
+      round(40, 9, 80, 25, 8, 0, 80),
     ];
     const [enlarger, imgproxy, ...rest] = medianOfRounds(rows);
     expect(rest).toEqual([]);
