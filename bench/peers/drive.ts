@@ -41,7 +41,7 @@ import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { parseRequest } from '../../services/resizer/request/parse.js';
 import { pickSource } from '../../services/resizer/render/pick-source.js';
 import { measure } from '../resizer/measure.js';
-import { inProcessRenderer, urlRenderer } from '../resizer/render-deps.js';
+import { inProcessRenderer, urlRenderer, warmUp } from '../resizer/render-deps.js';
 import { percentile } from '../resizer/urls.js';
 import { browserRequest, sniffFormat } from './browsers.js';
 import { cpuSeconds } from './cpu.js';
@@ -219,8 +219,7 @@ if (server === 'sharp') {
   const { config, deps } = inProcessRenderer(dataDir);
   const renderUrl = urlRenderer(config, deps);
   const renderNth = (n: number) => renderUrl(photoId, peerPath('enlarger-wm', request(n)));
-  // Every width once (1 in 5): source and overlay caches warm, as a running service has them.
-  for (let n = 0; n < 1441; n += 5) await renderNth(n);
+  await warmUp(renderNth);
   const lone = await measure(seconds, 1, renderNth);
   const threads = `${config.vipsThreads} libvips thread${config.vipsThreads === 1 ? '' : 's'}`;
   process.stdout.write(

@@ -78,8 +78,11 @@ for admin in "${admins[@]}"; do
 done
 enlarger="http://127.0.0.1:$PORT"
 
-# This tree's and the BEFORE commit's resizer, for $variant, $id and $photo of the loop below.
-after_row() { BUILD="this tree" drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"; }
+# This tree's and the BEFORE commit's resizer, for $variant, $id and $photo of the loop below;
+# this tree's row is labelled only when there is a BEFORE to tell it from.
+after_row() {
+  BUILD="${server_before:+this tree}" drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
+}
 before_row() {
   echo "== $photo: $variant at $before_sha" >&2
   BUILD="$before_sha, before" drive "$variant" "http://127.0.0.1:$((PORT + 2))" "$DATA" "$id" "$photo" \
@@ -107,12 +110,10 @@ for round in $(seq "$ROUNDS"); do
           curl -fs "http://127.0.0.1:$((ADMIN_PORT + 1))/metrics" | grep '^enlarger_resizer_background_renders_total' >&2 || true
           ;;
         enlarger | enlarger-wm)
-          if [[ -n "$server_before" ]]; then
-            # Which of the two goes first alternates by round, so neither always follows the same row.
-            if ((round % 2)); then after_row && before_row; else before_row && after_row; fi
-          else
-            drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server"
-          fi
+          # With BEFORE, which of the two goes first alternates by round, so neither always follows the same row.
+          if [[ -z "$server_before" ]]; then after_row
+          elif ((round % 2)); then after_row && before_row
+          else before_row && after_row; fi
           ;;
         *) drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server" ;;
       esac

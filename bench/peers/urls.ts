@@ -3,6 +3,7 @@
  * same request (a photo's stored file, an output width, JPEG quality) into
  * the path that server understands, so every server does the same work.
  */
+import { missWidth } from '../resizer/urls.js';
 
 /** Which servers the peers benchmark knows how to ask. */
 export const SERVERS = ['enlarger', 'enlarger-wm', 'imgproxy', 'thumbor'] as const;
@@ -40,8 +41,8 @@ export function peerPath(server: Server, r: PeerRequest): string {
   }
 }
 
-/** Widths of the mix: 160–1600 px, a different one on each of 1441 requests in a row. */
-export const mixWidth = (n: number): number => 160 + ((n * 37) % 1441);
+/** Widths of the mix: the resizer benchmark's, 160–1600 px, a different one on each of 1441 requests in a row. */
+export const mixWidth = missWidth;
 
 /** What a sampled answer must be: a JPEG of the asked width. Returns the problem, or undefined. */
 export function checkAnswer(body: Buffer, width: number | undefined, asked: number): string | undefined {

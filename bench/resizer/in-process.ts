@@ -13,7 +13,7 @@
  */
 import { Registry } from 'prom-client';
 import { measure } from './measure.js';
-import { inProcessRenderer, urlRenderer } from './render-deps.js';
+import { inProcessRenderer, urlRenderer, warmUp } from './render-deps.js';
 import { missUrl } from './urls.js';
 
 const [dataDir, photoId, seconds = '10', inFlight = '2'] = process.argv.slice(2);
@@ -24,8 +24,8 @@ const { config, deps } = inProcessRenderer(dataDir, registry);
 const renderUrl = urlRenderer(config, deps);
 const renderNth = (n: number) => renderUrl(photoId, missUrl(photoId, n, 1, ['jpeg']));
 
-// Warm the source and overlay caches, as the HTTP runs find them after their first seconds.
-for (let n = 0; n < 1441; n += 5) await renderNth(n);
+// Warm, as the HTTP runs find the service after their first seconds.
+await warmUp(renderNth);
 registry.resetMetrics();
 const result = await measure(Number(seconds), Number(inFlight), renderNth);
 const steps: Record<string, { sum?: number; count?: number }> = {};

@@ -9,6 +9,7 @@ import { parseRequest } from '../../services/resizer/request/parse.js';
 import { Deadline } from '../../services/resizer/runtime/deadline.js';
 import { Overlays } from '../../services/resizer/runtime/overlays.js';
 import { PhotoStore } from '../../services/resizer/runtime/photo-store.js';
+import { MISS_WIDTHS } from './urls.js';
 
 /**
  * The resizer's render pipeline in this process, without HTTP, on the seeded
@@ -68,4 +69,12 @@ export function urlRenderer(
       deadline.dispose();
     }
   };
+}
+
+/**
+ * Renders every fifth width of the miss mix once, so the source and overlay
+ * caches are warm, as a running service has them, before anything is timed.
+ */
+export async function warmUp(renderNth: (n: number) => Promise<unknown>): Promise<void> {
+  for (let n = 0; n < MISS_WIDTHS; n += 5) await renderNth(n);
 }

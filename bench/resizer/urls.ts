@@ -5,6 +5,12 @@ export interface MissRequest {
   quality: number;
 }
 
+/** How many widths the miss mix asks, 160–1600 px: a different one on each of that many requests in a row. */
+export const MISS_WIDTHS = 1441;
+
+/** The n-th width of the miss mix. */
+export const missWidth = (n: number): number => 160 + ((n * 37) % MISS_WIDTHS);
+
 /**
  * The benchmark's request mix: widths from 160 to 1600 px in `formats`
  * (JPEG and WebP by default). `salt` goes into `q` (60 + salt) so separate
@@ -12,7 +18,7 @@ export interface MissRequest {
  * 1441 × formats gives a new URL. The calibrations do the same work.
  */
 export function missRequest(n: number, salt: number, formats: readonly string[]): MissRequest {
-  return { width: 160 + ((n * 37) % 1441), format: formats[n % formats.length]!, quality: 60 + salt };
+  return { width: missWidth(n), format: formats[n % formats.length]!, quality: 60 + salt };
 }
 
 /** {@link missRequest} as a URL path, watermark on as in production. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { signPath } from '../../services/resizer/request/signature.js';
+import { MISS_WIDTHS, missWidth } from '../resizer/urls.js';
 
 /** Which answer a request got, for the tallies: service, what was asked, status (0: no answer) and error code. */
 export interface Outcome {
@@ -66,8 +67,8 @@ export async function loadPhotos(
  */
 export function resizeUrl(key: string, photoIds: readonly string[], n: number): string {
   const id = photoIds[n % photoIds.length]!;
-  const width = 160 + ((n * 37) % 1441);
-  const quality = 50 + (Math.floor(n / 1441) % 45);
+  const width = missWidth(n);
+  const quality = 50 + (Math.floor(n / MISS_WIDTHS) % 45);
   const format = n % 2 === 0 ? 'jpeg' : 'webp';
   return signPath(key, `/v1/photos/${id}?w=${width}&fmt=${format}&q=${quality}`);
 }
