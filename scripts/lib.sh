@@ -17,6 +17,36 @@ need_go() {
   command -v go >/dev/null 2>&1 || die "Go is not installed: install Go >= 1.24, or point the tests at your own infrastructure with AMQP_URL, S3_ENDPOINT and KUBECONFIG (see README)."
 }
 
+# The packages of scripts/debian-packages.tsv, one per line.
+debian_packages() { awk -F'\t' '!/^#/ && NF {print $1}' "$SCRIPTS_DIR/debian-packages.tsv"; }
+debian_packages_table() { awk -F'\t' '!/^#/ && NF {printf "%-16s %-12s %s\n", $1, $2, $3}' "$SCRIPTS_DIR/debian-packages.tsv"; }
+
+package_installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]; }
+
+# ensure_packages NAME... : installs the named packages of debian-packages.tsv
+# that are missing, saying which and why. apt waits for another apt's lock
+# rather than failing, and its lists are fetched once when they are empty
+# (a fresh machine) or when an install can't find a package.
+ensure_packages() {
+  local missing=() p why
+  for p in "$@"; do
+    why="$(awk -F'\t' -v p="$p" '$1 == p {print $3}' "$SCRIPTS_DIR/debian-packages.tsv")"
+    [[ -n "$why" ]] || die "ensure_packages: $p is not listed in scripts/debian-packages.tsv"
+    package_installed "$p" && continue
+    log "installing Debian's $p: $why"
+    missing+=("$p")
+  done
+  (( ${#missing[@]} )) || return 0
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install ${missing[*]} by hand (scripts/debian-packages.tsv says why)"
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  local apt=($sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -q -y)
+  if ! compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null; then "${apt[@]}" update >/dev/null; fi
+  "${apt[@]}" install --no-install-recommends "${missing[@]}" >/dev/null ||
+    { "${apt[@]}" update >/dev/null && "${apt[@]}" install --no-install-recommends "${missing[@]}" >/dev/null; } ||
+    die "apt-get install ${missing[*]} failed"
+  for p in "${missing[@]}"; do package_installed "$p" || die "$p did not install"; done
+}
+
 # bin_dir NAME VERSION -> directory holding the cached binaries of that build.
 bin_dir() { echo "$ENLARGER_CACHE/bin/$1-$2"; }
 

@@ -18,13 +18,8 @@ export RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq"
 MGMT_PORT="${RABBITMQ_MGMT_PORT:-15672}"
 export HOME="${HOME:-/root}"
 
-install() {
-  command -v rabbitmq-server >/dev/null 2>&1 && [[ -x /usr/sbin/rabbitmq-server ]] && return 0
-  log "installing Debian's rabbitmq-server"
-  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  $sudo apt-get install -y -q rabbitmq-server >/dev/null || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q rabbitmq-server >/dev/null; }
-  # The package starts a system node on some setups; ours is separate.
-}
+# The package starts a system node on some setups; ours is separate.
+install() { ensure_packages rabbitmq-server; }
 
 answers() { rabbitmq-diagnostics -q -n "$RABBITMQ_NODENAME" check_port_connectivity >/dev/null 2>&1; }
 

@@ -92,7 +92,7 @@ build_pause() {
   local out; out="$(bin_dir pause "$K8S_VERSION")"
   [[ -x "$out/pause" && -f "$out/TAG" ]] && return 0
   need_go
-  command -v gcc >/dev/null || die "gcc is needed to compile the pause container (apt-get install gcc libc6-dev)"
+  ensure_packages gcc libc6-dev
   go mod download -json "k8s.io/kubernetes@$K8S_VERSION" >/dev/null
   local dir; dir="$(go env GOMODCACHE)/k8s.io/kubernetes@$K8S_VERSION/build/pause"
   mkdir -p "$out"

@@ -47,13 +47,14 @@ add_service_route() {
 }
 
 build_rabbitmq() {
-  local ctx; ctx="$(mktemp -d)"
-  printf 'FROM %s\nUSER rabbitmq\n' "$("$KIND_SCRIPTS/rootfs.sh" rabbitmq rabbitmq-server)" > "$ctx/Dockerfile"
+  local base ctx; base="$("$KIND_SCRIPTS/rootfs.sh" rabbitmq rabbitmq-server)"; need_base "$base"; ctx="$(mktemp -d)"
+  printf 'FROM %s\nUSER rabbitmq\n' "$base" > "$ctx/Dockerfile"
   docker build -q --network none -t "$1" "$ctx" >/dev/null; rm -rf "$ctx"
 }
 build_minio() {
   "$SCRIPTS_DIR/build-tools.sh" minio
-  binary_image "$1" "$("$KIND_SCRIPTS/rootfs.sh" minbase ca-certificates)" "$(bin_dir minio "$MINIO_VERSION")/minio"
+  local base; base="$("$KIND_SCRIPTS/rootfs.sh" minbase ca-certificates)"
+  binary_image "$1" "$base" "$(bin_dir minio "$MINIO_VERSION")/minio"
 }
 
 secret_value() { # NAMESPACE SECRET KEY

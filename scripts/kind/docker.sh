@@ -44,7 +44,7 @@ record_host_state() {
 }
 
 start_dockerd() {
-  command -v dockerd >/dev/null || die "no container engine: apt-get install docker.io"
+  ensure_packages docker.io
   local args=(--host=unix:///var/run/docker.sock --pidfile="$KIND_RUN/dockerd.pid")
   if cap_sys_resource_missing; then
     # Privileged containers ask for every capability; runc can't grant one
@@ -103,6 +103,8 @@ create_network() {
 }
 
 up() {
+  # The guard below needs iptables even when someone else's engine runs.
+  ensure_packages iptables
   if docker info >/dev/null 2>&1; then
     log "a container engine is already running: using it"
     [[ -f "$STATE" ]] || echo "started_dockerd=0" > "$STATE"

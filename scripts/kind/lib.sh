@@ -45,10 +45,19 @@ cached_image() {
   docker save -o "$tar.tmp" "$image" && mv "$tar.tmp" "$tar"
 }
 
+# need_base IMAGE: dies when IMAGE is empty. A base image's name comes from a
+# command substitution, whose failure an argument list would swallow: callers
+# assign it to a variable first (set -e stops there) and check it with this
+# before writing a Dockerfile, so none ever says a bare `FROM`.
+need_base() {
+  [[ -n "$1" ]] || die "a base image's name is empty: the step that builds it failed (see above)"
+}
+
 # binary_image IMAGE BASE FILE...: an image FROM BASE holding FILEs in
 # /usr/local/bin, built with no network.
 binary_image() {
   local image="$1" base="$2"; shift 2
+  need_base "$base"
   local ctx; ctx="$(mktemp -d)"
   cp "$@" "$ctx/"
   {

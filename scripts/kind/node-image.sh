@@ -12,16 +12,18 @@ K8S_REPO="$LOCAL_REPO/k8s"
 
 build_control_plane() { # IMAGE: kube-apiserver, -controller-manager, -scheduler
   local name="${1##*/}"; name="${name%%:*}"
-  binary_image "$1" "$(scratch_base)" "$KUBE_BIN/$name"
+  local base; base="$(scratch_base)"
+  binary_image "$1" "$base" "$KUBE_BIN/$name"
 }
 build_kube_proxy() { # kube-proxy runs iptables-restore and conntrack
-  binary_image "$1" "$("$KIND_SCRIPTS/rootfs.sh" iptables iptables,conntrack)" "$NODE_BIN/kube-proxy"
+  local base; base="$("$KIND_SCRIPTS/rootfs.sh" iptables iptables,conntrack)"
+  binary_image "$1" "$base" "$NODE_BIN/kube-proxy"
 }
-build_etcd() { binary_image "$1" "$(scratch_base)" "$(bin_dir etcd "$ETCD_VERSION")/etcd"; }
+build_etcd() { local base; base="$(scratch_base)"; binary_image "$1" "$base" "$(bin_dir etcd "$ETCD_VERSION")/etcd"; }
 build_coredns() {
-  local ctx; ctx="$(mktemp -d)"
+  local base ctx; base="$(scratch_base)"; need_base "$base"; ctx="$(mktemp -d)"
   cp "$(bin_dir coredns "$COREDNS_VERSION")/coredns" "$ctx/"
-  printf 'FROM %s\nCOPY coredns /coredns\nENTRYPOINT ["/coredns"]\n' "$(scratch_base)" > "$ctx/Dockerfile"
+  printf 'FROM %s\nCOPY coredns /coredns\nENTRYPOINT ["/coredns"]\n' "$base" > "$ctx/Dockerfile"
   docker build -q --network none -t "$1" "$ctx" >/dev/null; rm -rf "$ctx"
 }
 build_pause() {
@@ -33,7 +35,7 @@ build_pause() {
 
 build_node() {
   local image="$1" ctx; ctx="$(mktemp -d)"
-  local base; base="$("$KIND_SCRIPTS/rootfs.sh" node "$NODE_PACKAGES")"
+  local base; base="$("$KIND_SCRIPTS/rootfs.sh" node "$NODE_PACKAGES")"; need_base "$base"
   log "assembling $image"
   cp -r "$(go env GOMODCACHE)/sigs.k8s.io/kind@$KIND_VERSION/images/base/files" "$ctx/kind-files"
   chmod -R u+w "$ctx/kind-files"

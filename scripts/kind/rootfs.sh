@@ -14,7 +14,7 @@ tarball="$KIND_CACHE/rootfs/$name-$DEBIAN_SUITE-$key.tar"
 if docker image inspect "$image" >/dev/null 2>&1; then echo "$image"; exit 0; fi
 
 if [[ ! -f "$tarball" ]]; then
-  command -v debootstrap >/dev/null || die "debootstrap is needed: apt-get install debootstrap"
+  ensure_packages debootstrap
   log "debootstrap $DEBIAN_SUITE minbase${packages:+ + $packages} (first time only)"
   work="$(mktemp -d "$KIND_CACHE/rootfs-work.XXXXXX")"
   # debootstrap mounts proc, sys and dev/pts: every mount under the rootfs goes,
