@@ -469,6 +469,8 @@ describe('ImagePlatform on kind', () => {
     const handover = Date.now() - started;
     console.log(`Lease moved from ${leader} to ${next} in ${handover} ms`);
     expect(handover).toBeLessThan(bound);
+    // The holder is a live operator pod: the survivor or the replacement.
+    expect(operatorPods()).toContain(next);
     patchPlatform({ media: { replicas: 1 } });
     await eventually(
       () => kubectl('-n', ns, 'get', 'deploy', 'photos-media', '-o', 'jsonpath={.spec.replicas}') === '1',
