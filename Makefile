@@ -169,7 +169,13 @@ RELEASE_NAMESPACE ?= enlarger-system
 # helm on PATH, else the one `make tools` built.
 HELM ?= $(or $(shell command -v helm 2>/dev/null),$(lastword $(wildcard $(HOME)/.cache/enlarger/bin/helm-*/helm)),helm)
 KIND_CLUSTER ?= enlarger-e2e
-KIND_KUBECONFIG := $(CURDIR)/.run/kind-$(KIND_CLUSTER).kubeconfig
+KIND_KUBECONFIG = $(CURDIR)/.run/kind-$(KIND_CLUSTER).kubeconfig
+# offline: the lab this machine assembles with no registry (CI); public: a laptop's own
+# `kind create cluster`, with public images (docs/kind.md). The kind scripts read it.
+KIND_SOURCE ?= offline
+export KIND_SOURCE
+# The cluster `kind create cluster` makes when given no name.
+KIND_PUBLIC_CLUSTER ?= kind
 
 .PHONY: docker-build
 docker-build: ## Build the one image (`enlarger <component>`) as IMG (ghcr.io/enlarger/enlarger:0.1.0). Needs Docker.
@@ -193,13 +199,21 @@ helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONF
 kind-check: ## Whether the kind cluster answers (engine, .run/kind.env, apiserver); says "run make kind-up" when not.
 	@KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh check
 
-.PHONY: test-e2e-kind
-test-e2e-kind: node_modules kind-check image ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, autoscaling, failover, GC, no egress.
+.PHONY: kind-install
+kind-install: node_modules kind-check image ## Build IMG, load it into the kind cluster and install the chart with it (KIND_SOURCE, KIND_CLUSTER).
 	KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh load $(IMG)
-	scripts/build-tools.sh helm
+	$(if $(filter public,$(KIND_SOURCE)),command -v helm >/dev/null || scripts/build-tools.sh helm,scripts/build-tools.sh helm)
 	@# The tag stays the same across builds, so a reused cluster would keep running the
 	@# operator pods of the last build: the image's ID in a pod annotation rolls them.
 	$(MAKE) --no-print-directory helm-install IMG=$(IMG) KUBECONFIG=$(KIND_KUBECONFIG) \
 	  IMAGE_ID="$$(docker image inspect -f '{{.Id}}' $(IMG) | cut -d: -f2 | cut -c1-12)"
+
+.PHONY: test-e2e-kind
+test-e2e-kind: kind-install ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, autoscaling, failover, GC, no egress.
 	set -a; source .run/kind.env; set +a; IMG=$(IMG) RELEASE=$(RELEASE) RELEASE_NAMESPACE=$(RELEASE_NAMESPACE) \
 	  npx vitest run --project e2e-kind
+
+.PHONY: kind-public
+kind-public: ## Laptop with Docker and internet, after `kind create cluster`: public RabbitMQ and MinIO, IMG built and loaded, chart and sample installed.
+	$(MAKE) --no-print-directory kind-up kind-install KIND_SOURCE=public KIND_CLUSTER=$(KIND_PUBLIC_CLUSTER)
+	KIND_SOURCE=public KIND_CLUSTER=$(KIND_PUBLIC_CLUSTER) scripts/kind/sample.sh $(IMG)

@@ -492,7 +492,10 @@ describe('ImagePlatform on kind', () => {
     expect(pods).toBe(true);
   });
 
-  it('sent nothing out of the machine: the egress guard dropped no packet', () => {
-    expect(egressDrops()).toBe(0);
-  });
+  it.skipIf(env.KIND_SOURCE === 'public')(
+    'sent nothing out of the machine: the egress guard dropped no packet',
+    () => {
+      expect(egressDrops()).toBe(0);
+    },
+  );
 });

@@ -4,6 +4,8 @@
 #         (build.sh, node-image.sh), the cluster, a host route to its
 #         Services, and RabbitMQ and MinIO as pods. Writes the kubeconfig to
 #         .run/kind-<cluster>.kubeconfig and endpoints to .run/kind.env.
+#         With KIND_SOURCE=public, the cluster is the user's own (`kind create
+#         cluster`) and RabbitMQ and MinIO come from public images.
 #   down: removes all of it and leaves the host as it was.
 #   check: fails, saying "run make kind-up", unless the engine, .run/kind.env
 #         and the cluster's apiserver all answer.
@@ -42,9 +44,29 @@ reuse_cluster() {
 # as the source is outside the pod range, masquerades, so replies come back.
 add_service_route() {
   local ip; ip="$(node_ip)"
-  ip route replace "$KIND_SERVICE_SUBNET" via "$ip" dev "$KIND_BRIDGE"
-  echo "$KIND_SERVICE_SUBNET via $ip dev $KIND_BRIDGE" > "$ROUTE_STATE"
+  [[ -n "$ip" ]] || die "the node $KIND_CLUSTER-control-plane has no address on the docker network $KIND_NETWORK"
+  # Offline, the bridge is ours and named; public, the kernel finds kind's.
+  local dev=(); [[ "$KIND_SOURCE" == offline ]] && dev=(dev "$KIND_BRIDGE")
+  ip route replace "$KIND_SERVICE_SUBNET" via "$ip" "${dev[@]}"
+  echo "$KIND_SERVICE_SUBNET via $ip ${dev[*]}" > "$ROUTE_STATE"
 }
+
+# Public: the same Debian package on Debian's public image, and MinIO's own
+# image. The tag they get is local, so the manifest still never pulls.
+remove_service_route() {
+  [[ -f "$ROUTE_STATE" ]] || return 0
+  # shellcheck disable=SC2046
+  ip route del $(cat "$ROUTE_STATE") 2>/dev/null || true
+  rm -f "$ROUTE_STATE"
+}
+
+build_rabbitmq_public() {
+  local ctx; ctx="$(mktemp -d)"
+  printf 'FROM debian:%s-slim\nRUN apt-get update && apt-get install -y --no-install-recommends rabbitmq-server && rm -rf /var/lib/apt/lists/*\nUSER rabbitmq\n' \
+    "$DEBIAN_SUITE" > "$ctx/Dockerfile"
+  docker build -q -t "$1" "$ctx" >/dev/null; rm -rf "$ctx"
+}
+build_minio_public() { docker pull -q "$MINIO_PUBLIC_IMAGE" >/dev/null && docker tag "$MINIO_PUBLIC_IMAGE" "$1"; }
 
 build_rabbitmq() {
   local base ctx; base="$("$KIND_SCRIPTS/rootfs.sh" rabbitmq rabbitmq-server)"; need_base "$base"; ctx="$(mktemp -d)"
@@ -62,9 +84,12 @@ secret_value() { # NAMESPACE SECRET KEY
 }
 
 deploy_backing() {
-  local rabbitmq="$LOCAL_REPO/rabbitmq:$DEBIAN_SUITE" minio="$LOCAL_REPO/minio:$MINIO_VERSION"
-  cached_image "$rabbitmq" build_rabbitmq
-  cached_image "$minio" build_minio
+  local rabbitmq="$LOCAL_REPO/rabbitmq:$DEBIAN_SUITE" minio="$LOCAL_REPO/minio:$MINIO_VERSION" public=""
+  if [[ "$KIND_SOURCE" == public ]]; then
+    public=_public rabbitmq="$LOCAL_REPO/rabbitmq-public:$DEBIAN_SUITE" minio="$LOCAL_REPO/minio-public:${MINIO_PUBLIC_IMAGE##*:}"
+  fi
+  cached_image "$rabbitmq" "build_rabbitmq$public"
+  cached_image "$minio" "build_minio$public"
   kind load docker-image --name "$KIND_CLUSTER" "$rabbitmq" "$minio" >/dev/null
   sed -e "s|__RABBITMQ_IMAGE__|$rabbitmq|" -e "s|__MINIO_IMAGE__|$minio|" "$KIND_SCRIPTS/manifests/backing.yaml" |
     kctl apply -f - >/dev/null
@@ -86,13 +111,16 @@ deploy_backing() {
   local s3_ip amqp_ip
   s3_ip="$(kctl -n storage get svc minio -o jsonpath='{.spec.clusterIP}')"
   amqp_ip="$(kctl -n queue get svc rabbitmq -o jsonpath='{.spec.clusterIP}')"
+  # Only the offline lab has an egress guard to ask.
+  local egress_chain=""; [[ "$KIND_SOURCE" == offline ]] && egress_chain="$EGRESS_CHAIN"
   umask 077
   cat > "$KIND_ENV" <<ENV
 # Written by scripts/kind/cluster.sh up. In-cluster endpoints are what the
 # platform's Secrets hold; host endpoints are the same Services by ClusterIP.
 KIND_CLUSTER=$KIND_CLUSTER
 KIND_KUBECONFIG=$KIND_KUBECONFIG
-KIND_EGRESS_CHAIN=$EGRESS_CHAIN
+KIND_SOURCE=$KIND_SOURCE
+KIND_EGRESS_CHAIN=$egress_chain
 KIND_AMQP_URL=amqp://enlarger:$amqp_pass@rabbitmq.queue.svc:5672
 KIND_AMQP_HOST_URL=amqp://enlarger:$amqp_pass@$amqp_ip:5672
 KIND_S3_ENDPOINT=http://minio.storage.svc:9000
@@ -103,7 +131,23 @@ ENV
   log "rabbitmq (queue/rabbitmq) and minio (storage/minio) ready; endpoints in $KIND_ENV"
 }
 
+# Public: the cluster is the user's own; this adds what the suite needs to it.
+up_public() {
+  local start=$SECONDS
+  docker info >/dev/null 2>&1 || die "no Docker engine answers (docker info): start Docker first"
+  command -v kind >/dev/null 2>&1 || log "no kind on PATH: using the one built from the module proxy"
+  cluster_exists || die "no kind cluster named $KIND_CLUSTER: run 'kind create cluster --name $KIND_CLUSTER' first"
+  kind get kubeconfig --name "$KIND_CLUSTER" > "$KIND_KUBECONFIG"
+  kctl wait --for=condition=Ready node --all --timeout=120s >/dev/null
+  if command -v ip >/dev/null 2>&1; then add_service_route; else
+    log "no ip(8) here (not Linux?): the host can't reach ClusterIPs, so e2e/kind can't run; the platform still installs"
+  fi
+  deploy_backing
+  log "public kind cluster $KIND_CLUSTER ready in $((SECONDS - start)) s: KUBECONFIG=$KIND_KUBECONFIG"
+}
+
 up() {
+  [[ "$KIND_SOURCE" == public ]] && { up_public; return; }
   local start=$SECONDS
   "$KIND_SCRIPTS/docker.sh" up
   "$KIND_SCRIPTS/build.sh" kind
@@ -120,15 +164,18 @@ up() {
 }
 
 down() {
+  if [[ "$KIND_SOURCE" == public ]]; then
+    # The cluster is the user's: only what up_public added goes.
+    [[ -f "$KIND_KUBECONFIG" ]] && kctl delete namespace queue storage --ignore-not-found --wait=false >/dev/null
+    remove_service_route
+    rm -f "$KIND_KUBECONFIG" "$KIND_ENV"
+    return 0
+  fi
   if [[ -x "$(kind_bin)" ]] && docker info >/dev/null 2>&1 && cluster_exists; then
     log "deleting kind cluster $KIND_CLUSTER"
     kind delete cluster --name "$KIND_CLUSTER"
   fi
-  if [[ -f "$ROUTE_STATE" ]]; then
-    # shellcheck disable=SC2046
-    ip route del $(cat "$ROUTE_STATE") 2>/dev/null || true
-    rm -f "$ROUTE_STATE"
-  fi
+  remove_service_route
   "$KIND_SCRIPTS/docker.sh" down
   rm -f "$KIND_KUBECONFIG" "$KIND_ENV"
 }

@@ -3,10 +3,17 @@
 # the local base image: dist/ and the production node_modules are made on the
 # host (which reaches the npm registry) and passed as the build context, since
 # nothing inside a container build may reach the network here.
+# With KIND_SOURCE=public, the Dockerfile's default target instead.
 # Usage: scripts/kind/image.sh IMG
 source "$(dirname "$0")/lib.sh"
 
 img="${1:?usage: image.sh IMG}"
+if [[ "$KIND_SOURCE" == public ]]; then
+  # With a registry in reach, the Dockerfile builds as a user would build it.
+  log "building $img from the Dockerfile (KIND_SOURCE=public: pulls node:24-bookworm-slim)"
+  docker build -q -t "$img" "$REPO_ROOT" >/dev/null
+  exit 0
+fi
 base="$("$KIND_SCRIPTS/base-image.sh")"
 ctx="$KIND_RUN/image-context"
 rm -rf "$ctx" && mkdir -p "$ctx"

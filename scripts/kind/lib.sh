@@ -6,9 +6,17 @@ KIND_SCRIPTS="$SCRIPTS_DIR/kind"
 KIND_CACHE="$ENLARGER_CACHE/kind"
 KIND_RUN="$RUN_DIR/kind"
 KIND_CLUSTER="${KIND_CLUSTER:-enlarger-e2e}"
-# A docker network of our own, with a fixed subnet and bridge name, so the
-# egress guard can name it and tear-down can remove it. kind uses it through
-# KIND_EXPERIMENTAL_DOCKER_NETWORK.
+# Where the cluster's images come from:
+#   offline (CI, this machine): everything built here from Debian's packages and
+#     the module proxy, nothing pulled, behind the egress guard;
+#   public (a laptop with Docker and internet): the user's own `kind create
+#     cluster`, the Dockerfile built as it is, RabbitMQ and MinIO from public images.
+KIND_SOURCE="${KIND_SOURCE:-offline}"
+[[ "$KIND_SOURCE" == offline || "$KIND_SOURCE" == public ]] || die "KIND_SOURCE must be offline or public, got \"$KIND_SOURCE\""
+# Offline, a docker network of our own, with a fixed subnet and bridge name, so
+# the egress guard can name it and tear-down can remove it. kind uses it through
+# KIND_EXPERIMENTAL_DOCKER_NETWORK. Public, kind's own network.
+if [[ "$KIND_SOURCE" == public ]]; then KIND_NETWORK="${KIND_NETWORK:-kind}"; fi
 KIND_NETWORK="${KIND_NETWORK:-enlarger-kind}"
 KIND_BRIDGE="${KIND_BRIDGE:-enlarger-kind0}"
 KIND_SUBNET="${KIND_SUBNET:-172.30.0.0/16}"
@@ -25,7 +33,11 @@ LOCAL_REPO=enlarger.local
 mkdir -p "$KIND_CACHE" "$KIND_RUN"
 
 export KIND_EXPERIMENTAL_DOCKER_NETWORK="$KIND_NETWORK"
-kind_bin() { echo "$(bin_dir kind "$KIND_VERSION")/kind"; }
+# Offline, the kind built from the module proxy; public, the user's own.
+kind_bin() {
+  if [[ "$KIND_SOURCE" == public ]] && command -v kind >/dev/null 2>&1; then command -v kind; return; fi
+  echo "$(bin_dir kind "$KIND_VERSION")/kind"
+}
 kube_node_dir() { bin_dir kube-node "$K8S_VERSION"; }
 
 # cached_image IMAGE BUILD_FUNCTION: makes IMAGE present in the engine: it is
