@@ -25,14 +25,14 @@ const varnishadm = (workdir: string, ...args: string[]) =>
 
 /**
  * Makes `varnish` cache the resizer on `backendPort` with `recipe` (the
- * shipped VCL, or none for Varnish's plain defaults): a small main VCL
+ * shipped VCL, or null for Varnish's plain defaults): a small main VCL
  * naming the backend and including the recipe file, as deploy/cdn/varnish/
  * default.vcl does, loaded under a name of its own.
  */
 export async function useVcl(
   varnish: VarnishInstance,
   backendPort: number,
-  recipe: string | undefined = RECIPE_VCL,
+  recipe: string | null = RECIPE_VCL,
 ): Promise<ActiveVcl> {
   const dir = await mkdtemp(path.join(tmpdir(), 'enlarger-vcl-'));
   const file = path.join(dir, 'main.vcl');
