@@ -1,5 +1,12 @@
 import { badRequest } from '../../../lib/errors.js';
-import type { ResizeRequest } from './parse.js';
+
+/** What of the parsed request decides whether a parameter has an effect (parse.ts's ResizeRequest fits). */
+interface Parsed {
+  width?: number;
+  height?: number;
+  fit: string;
+  format: string;
+}
 
 /** Parameters whose default may be left out, as the default is spelled. */
 const DEFAULTS: Record<string, string> = { fmt: 'auto', dpr: '1', fit: 'cover', g: 'center', wm: '1' };
@@ -18,7 +25,7 @@ const NUMBERS = ['w', 'h', 'q', 'dpr', 'fx', 'fy'];
  * page view a round trip, and a signed URL cannot be rewritten without
  * re-signing it.
  */
-export function assertCanonical(params: ReadonlyMap<string, string>, request: ResizeRequest): void {
+export function assertCanonical(params: ReadonlyMap<string, string>, request: Parsed): void {
   for (const [name, value] of params) {
     const fault = spellingFault(name, value) ?? effectFault(name, request);
     if (fault) throw badRequest('url_not_canonical', `${name}: ${fault}`);
@@ -32,7 +39,7 @@ function spellingFault(name: string, value: string): string | undefined {
   return undefined;
 }
 
-function effectFault(name: string, request: ResizeRequest): string | undefined {
+function effectFault(name: string, request: Parsed): string | undefined {
   const both = request.width !== undefined && request.height !== undefined;
   switch (name) {
     case 'fit':
