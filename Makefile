@@ -80,7 +80,7 @@ tools: ## Build the pinned infrastructure binaries (kube, etcd, kwok, minio, hel
 	scripts/build-tools.sh
 
 .PHONY: deps
-deps: ## Install and start the test infrastructure: RabbitMQ, MinIO and the local control plane.
+deps: ## Install and start the test infrastructure: RabbitMQ, MinIO, the local control plane and Varnish.
 	scripts/deps.sh up
 
 .PHONY: deps-down
@@ -126,6 +126,13 @@ SOAK_SECONDS ?= 600
 .PHONY: soak
 soak: node_modules ## Load-and-fault soak: 2× resizer capacity + uploads for SOAK_SECONDS (600), RabbitMQ/MinIO/converter faults, on its own RabbitMQ and MinIO.
 	npx tsx bench/soak/run.ts --seconds $(SOAK_SECONDS)
+
+# Requests in each replay of bench-cdn.
+CDN_REQUESTS ?= 2000
+.PHONY: bench-cdn
+bench-cdn: node_modules ## Hit ratio through Varnish, plain Vary: Accept vs the recipe VCL, beside the floor, and origin renders per miss (starts scripts/varnish.sh).
+	scripts/varnish.sh up
+	eval "$$(scripts/varnish.sh env)" && VARNISH_URL=$$VARNISH_URL VARNISH_WORKDIR=$$VARNISH_WORKDIR npx tsx bench/cdn/run.ts $(CDN_REQUESTS)
 
 .PHONY: bench-peers
 bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS=N (README).

@@ -13,6 +13,8 @@
  */
 export class HttpError extends Error {
   readonly publicMessage: string;
+  /** Whether a cache may keep this answer for a short while; see {@link ErrorCaching}. */
+  readonly caching: ErrorCaching;
 
   constructor(
     readonly status: number,
@@ -20,16 +22,34 @@ export class HttpError extends Error {
     message: string,
     /** Log at error level (5xx: our fault) rather than debug (4xx: the client's). */
     readonly loud: boolean = status >= 500,
-    options?: { cause?: unknown; publicMessage?: string },
+    options?: { cause?: unknown; publicMessage?: string; caching?: ErrorCaching },
   ) {
     super(message, options);
     this.name = 'HttpError';
     this.publicMessage = options?.publicMessage ?? message;
+    this.caching = options?.caching ?? defaultCaching(status);
   }
 
   toJSON(): { error: { code: string; message: string } } {
     return { error: { code: this.code, message: this.publicMessage } };
   }
+}
+
+/**
+ * How long a cache (CDN, browser) may keep an error, written as
+ * `Cache-Control` by the error middleware. `short`: the answer follows from
+ * the URL or the photo's record and stays the same on a retry (a bad or
+ * forged URL, a missing or failed photo), so a short public max-age shields
+ * the origin from a flood of one bad URL and still lets a fix show up soon.
+ * `no-store`: the answer may change on the next try (overload, a deadline,
+ * a storage or queue outage, our own 500s, upload limits); a cache that kept
+ * one would serve an outage after it ended.
+ */
+export type ErrorCaching = 'short' | 'no-store';
+
+/** 400, 403, 404, 410 and 422 repeat for the same URL; every other status may not. */
+function defaultCaching(status: number): ErrorCaching {
+  return [400, 403, 404, 410, 422].includes(status) ? 'short' : 'no-store';
 }
 
 export const badRequest = (code: string, message: string) => new HttpError(400, code, message);

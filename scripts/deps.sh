@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts everything the integration tests need and writes their endpoints to
-# .run/test.env. Each part is skipped when its variable is already set, so a
+# Starts everything the integration tests need (RabbitMQ, MinIO, the control
+# plane, Varnish) and writes their endpoints to .run/test.env. Each part is skipped when its variable is already set, so a
 # user can point the tests at their own RabbitMQ (AMQP_URL), S3 server
 # (S3_ENDPOINT + S3_ACCESS_KEY_ID + S3_SECRET_ACCESS_KEY) or cluster (KUBECONFIG).
 # Usage: scripts/deps.sh up|down
@@ -35,6 +35,8 @@ up() {
   if command -v go >/dev/null 2>&1; then "$SCRIPTS_DIR/build-tools.sh" helm; fi
   # Prometheus and promtool for the chart's monitoring tests, from Debian's package.
   if command -v apt-get >/dev/null 2>&1; then "$SCRIPTS_DIR/prometheus.sh"; fi
+  # Varnish with the shipped recipe VCL, for the CDN tests (they load their own backend into it).
+  "$SCRIPTS_DIR/varnish.sh" up
   cat > "$ENV_FILE" <<ENV
 AMQP_URL=$AMQP_URL
 RABBITMQ_MANAGEMENT_URL=${RABBITMQ_MANAGEMENT_URL:-http://guest:guest@127.0.0.1:15672}
@@ -45,11 +47,13 @@ S3_SECRET_ACCESS_KEY=$S3_SECRET_ACCESS_KEY
 KUBECONFIG=$KUBECONFIG
 HELM=$(bin_dir helm "$HELM_VERSION")/helm
 PROMETHEUS_DIR=$("$SCRIPTS_DIR/prometheus.sh" path)
+$("$SCRIPTS_DIR/varnish.sh" env)
 ENV
   log "test infrastructure ready in $((SECONDS - started))s; endpoints in $ENV_FILE"
 }
 
 down() {
+  "$SCRIPTS_DIR/varnish.sh" down
   "$SCRIPTS_DIR/cluster.sh" down
   "$SCRIPTS_DIR/minio.sh" down
   "$SCRIPTS_DIR/rabbitmq.sh" down

@@ -4,12 +4,12 @@ import { BROWSER_ACCEPT, browserRequest, sniffFormat } from './browsers.js';
 describe('browserRequest', () => {
   it('turns through DPR 1–3 and the three browsers', () => {
     expect(browserRequest('p_x', 0)).toEqual({
-      path: '/v1/photos/p_x?w=160&dpr=1&fmt=auto',
+      path: '/v1/photos/p_x?w=160',
       accept: BROWSER_ACCEPT.chrome,
       width: 160,
     });
     expect(browserRequest('p_x', 4)).toEqual({
-      path: '/v1/photos/p_x?w=308&dpr=2&fmt=auto',
+      path: '/v1/photos/p_x?w=308&dpr=2',
       accept: BROWSER_ACCEPT.firefox,
       width: 616,
     });

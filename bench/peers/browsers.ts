@@ -25,12 +25,14 @@ const BROWSERS = Object.values(BROWSER_ACCEPT);
  * The n-th request: the browsers in turn, DPR 1, 2 and 3 in turn, and a
  * srcset-style CSS width of 160–800 px, a different one on each of 641
  * requests in a row; default quality per format, as a page would ask.
+ * Canonical, as the resizer requires: `fmt` left at auto, `dpr=1` left out.
  */
 export function browserRequest(photoId: string, n: number): BrowserRequest {
   const dpr = 1 + (n % 3);
   const accept = BROWSERS[Math.floor(n / 3) % BROWSERS.length]!;
   const cssWidth = 160 + ((n * 37) % 641);
-  return { path: `/v1/photos/${photoId}?w=${cssWidth}&dpr=${dpr}&fmt=auto`, accept, width: cssWidth * dpr };
+  const query = dpr === 1 ? `w=${cssWidth}` : `w=${cssWidth}&dpr=${dpr}`;
+  return { path: `/v1/photos/${photoId}?${query}`, accept, width: cssWidth * dpr };
 }
 
 /** The format of an encoded image from its first bytes. */

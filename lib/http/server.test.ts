@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpError } from '../errors.js';
+import { badRequest, forbidden, HttpError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
 import { QueueUnavailableError } from '../queue/queue.js';
@@ -30,7 +30,15 @@ async function start(ready: () => void) {
       app.get('/queue', () => {
         throw new QueueUnavailableError('not connected to amqp://user:pass@broker');
       });
+      app.get('/forbidden', () => {
+        throw forbidden('signature_invalid', 'no');
+      });
+      app.get('/immutable-then-failed', (_req, res) => {
+        res.set('Cache-Control', 'public, max-age=31536000, immutable');
+        throw badRequest('bad_parameter', 'w: no');
+      });
     },
+    errorMaxAgeSeconds: 7,
   });
   const { port, adminPort } = await service.listen({ port: 0, adminPort: 0, host: '127.0.0.1' });
   readiness.stop();
@@ -54,6 +62,26 @@ describe('createHttpService', () => {
       [503, { error: { code: 'storage_unavailable', message: 'storage is unavailable' } }],
       [503, { error: { code: 'queue_unavailable', message: 'the queue is unavailable' } }],
       [404, { error: { code: 'not_found', message: 'no route for GET /nope' } }],
+    ]);
+  });
+
+  it('gives every error the Cache-Control its caching calls for, replacing what the handler set', async () => {
+    const { url } = await start(() => undefined);
+    const paths = ['/teapot', '/boom', '/storage', '/queue', '/nope', '/forbidden', '/immutable-then-failed'];
+    const answers = await Promise.all(
+      paths.map(async (path) => {
+        const res = await fetch(url + path);
+        return [path, res.status, res.headers.get('cache-control')];
+      }),
+    );
+    expect(answers).toEqual([
+      ['/teapot', 418, 'no-store'],
+      ['/boom', 500, 'no-store'],
+      ['/storage', 503, 'no-store'],
+      ['/queue', 503, 'no-store'],
+      ['/nope', 404, 'public, max-age=7'],
+      ['/forbidden', 403, 'public, max-age=7'],
+      ['/immutable-then-failed', 400, 'public, max-age=7'],
     ]);
   });
 

@@ -23,6 +23,8 @@ export interface HttpServiceOptions {
    * that takes big bodies sizes both from its byte limit.
    */
   timeouts?: { headersMs: number; requestMs: number };
+  /** max-age of the errors a cache may keep (400, 403, 404, 422); the resizer's is configurable. */
+  errorMaxAgeSeconds?: number;
 }
 
 /** Where a service listens: its public API, and the admin port of probes and metrics. */
@@ -58,7 +60,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
   app.use(requestLog(log));
   options.routes(app);
   app.use(notFoundHandler);
-  app.use(errorMiddleware(log));
+  app.use(errorMiddleware(log, options.errorMaxAgeSeconds));
 
   const admin = express();
   admin.disable('x-powered-by');

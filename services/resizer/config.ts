@@ -100,6 +100,20 @@ export const resizerEnvSchema = z.object({
   RESIZER_AVIF_BACKGROUND: envBool().default(false),
   /** max-age of a stand-in answered while its AVIF renders: how soon a CDN or browser asks again. */
   RESIZER_AVIF_FALLBACK_MAX_AGE_SECONDS: envPositiveInt().default(60),
+  /**
+   * max-age of a render of a photo that is not `ready` yet, rendered from the
+   * original: how long a CDN may show it before asking again. The converted
+   * photo may render other bytes, or the conversion may fail; past this
+   * bound plus RESIZER_MANIFEST_TTL_MS no cache serves it.
+   */
+  RESIZER_PROCESSING_MAX_AGE_SECONDS: envPositiveInt().default(10),
+  /**
+   * max-age of the errors that follow from the URL or the photo's record
+   * (400, 403, 404, 422): long enough to shield the resizer from a flood of
+   * one bad URL, short enough that a photo or key added later shows up.
+   * Overload, timeouts and outages answer no-store whatever this is.
+   */
+  RESIZER_ERROR_MAX_AGE_SECONDS: envPositiveInt().default(60),
   RESIZER_JPEG_QUALITY: quality().default(80),
   RESIZER_WEBP_QUALITY: quality().default(80),
   RESIZER_AVIF_QUALITY: quality().default(55),
@@ -153,6 +167,8 @@ export interface ResizerConfig {
   handler: HandlerOptions;
   limiter: LimiterOptions;
   outputCacheBytes: number;
+  /** max-age of the errors a cache may keep; see RESIZER_ERROR_MAX_AGE_SECONDS. */
+  errorMaxAgeSeconds: number;
   vipsThreads: number;
   photos: PhotoStoreOptions;
   render: RenderSettings;
@@ -175,6 +191,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       avif: e.RESIZER_AVIF,
       avifBackground: e.RESIZER_AVIF_BACKGROUND,
       avifFallbackMaxAgeSeconds: e.RESIZER_AVIF_FALLBACK_MAX_AGE_SECONDS,
+      processingMaxAgeSeconds: e.RESIZER_PROCESSING_MAX_AGE_SECONDS,
       deadlineMs: e.RESIZER_DEADLINE_MS,
     },
     limiter: {
@@ -184,6 +201,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       memoryBytes: e.RESIZER_RENDER_MEMORY_BYTES,
     },
     outputCacheBytes: e.RESIZER_OUTPUT_CACHE_BYTES,
+    errorMaxAgeSeconds: e.RESIZER_ERROR_MAX_AGE_SECONDS,
     vipsThreads: e.RESIZER_VIPS_THREADS,
     photos: { sourceCacheBytes: e.RESIZER_SOURCE_CACHE_BYTES, manifestTtlMs: e.RESIZER_MANIFEST_TTL_MS },
     render: {

@@ -6,10 +6,11 @@ import { ifNoneMatchHits } from './request/conditional.js';
 import type { BackgroundAvif } from './runtime/background-avif.js';
 import type { Coalescer } from './runtime/coalescer.js';
 import { Deadline, DeadlineExceededError } from './runtime/deadline.js';
-import { HttpError } from '../../lib/errors.js';
+import { HttpError, notFound } from '../../lib/errors.js';
+import type { PhotoManifest } from '../../lib/photos/manifest.js';
 import { OverloadedError, type Limiter } from './runtime/limiter.js';
 import { avifStandIn, negotiateFormat, type NegotiatedFormat } from './request/negotiate.js';
-import { prepare, renderPrepared, type RenderDeps } from './render/pipeline.js';
+import { plan, renderPrepared, type RenderDeps } from './render/pipeline.js';
 import type { Rendered } from './render/encode.js';
 import { parseRequest, type ParseLimits, type ResizeRequest } from './request/parse.js';
 import { verifySignature } from './request/verify.js';
@@ -22,6 +23,8 @@ export interface HandlerOptions {
   avifBackground: boolean;
   /** max-age of such a stand-in. */
   avifFallbackMaxAgeSeconds: number;
+  /** max-age of a render of a photo that is not `ready` yet (rendered from the original). */
+  processingMaxAgeSeconds: number;
   deadlineMs: number;
 }
 
@@ -32,15 +35,22 @@ export interface HandlerDeps extends RenderDeps {
   background: BackgroundAvif;
 }
 
-/** Outputs never change for a URL: the CDN and browsers may keep them for a year. */
+/** Outputs of a `ready` photo never change for a URL: the CDN and browsers may keep them for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
- * `GET /v1/photos/:id`: parse → verify → negotiate → output cache, and on a
- * miss one coalesced render in a limited slot. With `avifBackground`, a
- * fmt=auto AVIF miss is answered with a stand-in (WebP) under a short
- * max-age, and the AVIF is offered to the background renderer. Errors go to
- * the shared error middleware; overload adds `Retry-After` on the way.
+ * `GET /v1/photos/:id`: parse → verify → negotiate → manifest → output
+ * cache, and on a miss one coalesced render in a limited slot. How long the
+ * answer may be kept follows what the manifest says:
+ * - `ready`: immutable, and kept in the output cache under the manifest's
+ *   version, so a changed or deleted record is never answered from it;
+ * - `processing`: rendered from the original under a short max-age, with a
+ *   provisional ETag, and never kept: the converted photo may render other
+ *   bytes, and the conversion may still fail;
+ * - `failed` or missing: 404 (the error middleware writes its caching).
+ * With `avifBackground`, a fmt=auto AVIF miss is answered with a stand-in
+ * (WebP) under a short max-age, and the AVIF is offered to the background
+ * renderer. Overload adds `Retry-After` on the way to the error middleware.
  */
 export function imageHandler(options: HandlerOptions, deps: HandlerDeps): RequestHandler<{ id: string }> {
   return async (req, res, next) => {
@@ -62,21 +72,34 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
       // Only `fmt=auto` answers depend on Accept; fixed formats stay one CDN object.
       if (request.format === 'auto') res.vary('Accept');
 
-      const key = cacheKey(request, negotiated);
-      const cached = deps.outputs.get(key);
+      // Read on every request (through the manifest cache), so a failed or deleted photo stops
+      // being served within the manifest TTL, cached output or not.
+      const manifest = await untilAborted(
+        deps.photos.manifest(request.id),
+        deadline.signal(() => new DeadlineExceededError('storage')),
+      );
+      if (manifest.status === 'failed') throw notFound('photo_not_found', 'no such photo');
       const standIn = avifStandIn(request.format, negotiated, req.get('accept'), {
         background: options.avifBackground,
       });
+      if (manifest.status !== 'ready') {
+        // The stand-in, when there is one, is also the cheaper render for an answer kept only briefly.
+        const rendered = await fetchOrRender(manifest, request, standIn ?? negotiated, false);
+        send(req, res, provisional(rendered), `public, max-age=${options.processingMaxAgeSeconds}`);
+        return;
+      }
+      const key = cacheKey(request, negotiated, manifest.updatedAt);
+      const cached = deps.outputs.get(key);
       if (cached) {
         cache = 'hit';
         send(req, res, cached, IMMUTABLE);
       } else if (standIn) {
         // Short-lived, so the CDN and browser come back for the AVIF once it is rendered.
-        const rendered = await fetchOrRender(request, cacheKey(request, standIn), standIn);
+        const rendered = await fetchOrRender(manifest, request, standIn, true);
         send(req, res, rendered, `public, max-age=${options.avifFallbackMaxAgeSeconds}`);
-        deps.background.offer(key, request, rendered);
+        deps.background.offer(key, manifest, request, rendered);
       } else {
-        send(req, res, await fetchOrRender(request, key, negotiated), IMMUTABLE);
+        send(req, res, await fetchOrRender(manifest, request, negotiated, true), IMMUTABLE);
       }
     } catch (caught) {
       const err = killedAtDeadline(caught, deadline) ? new DeadlineExceededError('libvips') : caught;
@@ -89,13 +112,19 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
       deadline.dispose();
     }
 
-    /** The output cache, or one coalesced render on the request path. */
+    /**
+     * The output cache, or one coalesced render on the request path. Only
+     * outputs of a `ready` photo (`keep`) are read from and written to the
+     * output cache.
+     */
     async function fetchOrRender(
+      manifest: PhotoManifest,
       request: ResizeRequest,
-      key: string,
       negotiated: NegotiatedFormat,
+      keep: boolean,
     ): Promise<Rendered> {
-      const rendered = deps.outputs.get(key);
+      const key = `${keep ? '' : 'provisional|'}${cacheKey(request, negotiated, manifest.updatedAt)}`;
+      const rendered = keep ? deps.outputs.get(key) : undefined;
       if (rendered) {
         cache = 'hit';
         return rendered;
@@ -105,23 +134,27 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
         // Shed before reading anything when this render could not finish in time.
         deps.limiter.admit(deadline.remainingMs());
         // Sized from the manifest before any decode, so the limiter can admit it by memory.
-        // A storage read that outlives the deadline answers 503 then; the read itself goes on,
-        // shared with other requests for the same object.
-        const prepared = await untilAborted(
-          prepare(request, negotiated, deps),
-          deadline.signal(() => new DeadlineExceededError('storage')),
-        );
+        const prepared = plan(manifest, request, negotiated, deps.settings);
         const output = await deps.limiter.run(
           () => renderPrepared(prepared, request, deadline, deps),
           // Run out of time waiting for a slot: that is overload, shed like a full queue.
           deadline.signal(() => deps.limiter.overloaded()),
           prepared.workingSetBytes,
         );
-        deps.outputs.set(key, output);
+        if (keep) deps.outputs.set(key, output);
         return output;
       });
     }
   };
+}
+
+/**
+ * A render of a photo still converting, marked so its ETag can't be taken
+ * for the final output's: the same URL answers other bytes once the photo is
+ * `ready`, and a cache revalidating with this ETag must get them.
+ */
+function provisional(rendered: Rendered): Rendered {
+  return { ...rendered, etag: `"provisional-${rendered.etag.slice(1)}` };
 }
 
 function send(req: Request, res: Response, rendered: Rendered, cacheControl: string): void {

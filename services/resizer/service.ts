@@ -71,6 +71,7 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
     log,
     registry,
     readiness,
+    errorMaxAgeSeconds: config.errorMaxAgeSeconds,
     routes: (app) => {
       app.get('/v1/photos/:id', handler);
     },

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,4 +73,32 @@ describe('resizer: one signature, one URL', () => {
   it('refuses another base64 spelling of the same signature bytes with 403', async () => {
     expect((await get(twinSignature(good))).status).toBe(403);
   });
+
+  it('refuses a signed URL that spells a parameter at its default: one URL per output', async () => {
+    const id = new URL(good, 'http://x').pathname.split('/').at(-1)!;
+    const res = await get(signPath('the-key', `/v1/photos/${id}?fmt=auto&w=400`));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: 'url_not_canonical', message: 'fmt: fmt=auto is the default: leave it out' },
+    });
+  });
+});
+
+describe('enlarger sign-url', () => {
+  const signUrl = (pathAndQuery: string) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'sign-url', pathAndQuery], {
+      env: { PATH: '', SIGNING_KEYS: 'the-key' },
+    }).then(
+      ({ stdout }) => ({ code: 0, out: stdout.trim() }),
+      (err: { code: number; stderr: string }) => ({ code: err.code, out: err.stderr.trim() }),
+    );
+
+  it('signs only canonical URLs: the one the resizer serves', async () => {
+    const id = new URL(good, 'http://x').pathname.split('/').at(-1)!;
+    expect(await signUrl(`/v1/photos/${id}?w=400&fmt=webp`)).toEqual({ code: 0, out: good });
+    expect(await signUrl(`/v1/photos/${id}?w=400&dpr=1`)).toEqual({
+      code: 2,
+      out: 'sign-url: dpr: dpr=1 is the default: leave it out',
+    });
+  }, 30_000);
 });

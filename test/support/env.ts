@@ -36,5 +36,22 @@ export function testEnv(): TestEnv {
   return cached;
 }
 
+const varnishSchema = z.object({
+  VARNISH_URL: z.string().url(),
+  /** The varnishd's instance directory (`varnishadm -n`), where tests load their VCL. */
+  VARNISH_WORKDIR: z.string().min(1),
+});
+
+/** The varnishd scripts/varnish.sh started (`make deps` writes both variables to .run/test.env). */
+export function varnishFromEnv(): { url: string; workdir: string } {
+  const parsed = varnishSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(
+      'the CDN tests need VARNISH_URL and VARNISH_WORKDIR: run `make deps` or `scripts/varnish.sh up`',
+    );
+  }
+  return { url: parsed.data.VARNISH_URL, workdir: parsed.data.VARNISH_WORKDIR };
+}
+
 /** A short random suffix so every test gets its own queue, bucket or namespace. */
 export const uniqueName = (prefix: string): string => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;

@@ -10,7 +10,7 @@ import { encode, type EncodeSettings, type Rendered } from './encode.js';
 import { load, type LoadLimits } from './load.js';
 import { orient } from './orient.js';
 import { pickSource, type Source } from './pick-source.js';
-import { originalSize, planResize, resize, type ResizeLimits } from './resize.js';
+import { originalSize, planResize, resize, type Dimensions, type ResizeLimits } from './resize.js';
 import { watermark, type OverlaySource, type WatermarkSettings } from './watermark.js';
 
 export interface RenderSettings {
@@ -45,6 +45,17 @@ export interface Prepared {
   workingSetBytes: number;
 }
 
+/** Reads the photo's manifest, then {@link plan}s the render. */
+export async function prepare(
+  request: ResizeRequest,
+  negotiated: NegotiatedFormat,
+  deps: RenderDeps,
+): Promise<Prepared> {
+  const done = deps.metrics.stepDuration.startTimer({ step: 'pick-source' });
+  const manifest = await deps.photos.manifest(request.id).finally(done);
+  return plan(manifest, request, negotiated, deps.settings);
+}
+
 /**
  * Pick source, settle the format and size the work, from the manifest alone.
  * `fmt=auto` falls back from AVIF to WebP past the AVIF pixel cap (the
@@ -54,14 +65,12 @@ export interface Prepared {
  * memory budget in its format, so no single render can be refused for size
  * unless its decode alone is too big.
  */
-export async function prepare(
+export function plan(
+  manifest: PhotoManifest,
   request: ResizeRequest,
   negotiated: NegotiatedFormat,
-  deps: RenderDeps,
-): Promise<Prepared> {
-  const { settings } = deps;
-  const done = deps.metrics.stepDuration.startTimer({ step: 'pick-source' });
-  const manifest = await deps.photos.manifest(request.id).finally(done);
+  settings: RenderSettings,
+): Prepared {
   const source = pickSource(manifest, request);
   let format = resolveFormat(negotiated, manifest.original.hasAlpha);
   if (
@@ -89,21 +98,28 @@ export async function prepare(
 }
 
 /**
- * Output pixels the request will get, before the source is opened. EXIF
- * orientation is not known yet, so both ways up are planned and the larger
+ * Output pixels the request will get, before the source is opened. The
+ * original's EXIF orientation is not in the manifest, but the master is
+ * stored upright, so its shape tells which way up the original is; without
+ * one (a photo still converting) both ways up are planned and the larger
  * counted.
  */
 function outputPixels(manifest: PhotoManifest, request: ResizeRequest, limits: ResizeLimits): number {
-  const { width, height } = manifest.original;
   return Math.max(
-    ...[
-      { width, height },
-      { width: height, height: width },
-    ].map((upright) => {
-      const plan = planResize(upright, request, limits);
-      return plan.width * plan.height;
+    ...uprightCandidates(manifest).map((upright) => {
+      const planned = planResize(upright, request, limits);
+      return planned.width * planned.height;
     }),
   );
+}
+
+/** The original's size the right way up, or both ways when that is not known yet. */
+function uprightCandidates(manifest: PhotoManifest): Dimensions[] {
+  const { width, height } = manifest.original;
+  const turned = { width: height, height: width };
+  const master = manifest.master;
+  if (!master || master.width === master.height) return [{ width, height }, turned];
+  return master.width > master.height === width > height ? [{ width, height }] : [turned];
 }
 
 /**
@@ -133,12 +149,12 @@ export async function renderPrepared(
   const loaded = await step('load', async () => load(await photos.source(source.key), source, settings.load));
   const upright = await step('orient', () => orient(loaded));
   const { width, height } = manifest.original;
-  const plan = planResize(originalSize(upright.upright, Math.max(width, height)), request, prepared.limits);
-  const sized = await step('resize', () => resize(upright.image, plan));
+  const sizing = planResize(originalSize(upright.upright, Math.max(width, height)), request, prepared.limits);
+  const sized = await step('resize', () => resize(upright.image, sizing));
   const marked = await step('watermark', () =>
     watermark(
       deadline.bound(sized),
-      plan,
+      sizing,
       request.watermark,
       manifest.photographer,
       overlays,

@@ -2,15 +2,20 @@ import type { NegotiatedFormat } from './negotiate.js';
 import type { ResizeRequest } from './parse.js';
 
 /**
- * The identity of an output: the photo, the parameters that change pixels,
+ * The identity of an output: the photo at one version of its record
+ * (`version`, the manifest's `updatedAt`), the parameters that change pixels,
  * and the negotiated format (never the raw Accept header, so the endless
  * variety of Accept strings cannot fragment the cache). Parameters that have
- * no effect are left out: gravity without a crop, quality for PNG.
+ * no effect are left out: gravity without a crop, quality for PNG. Keyed by
+ * version, a cached output can never outlive the record it was rendered
+ * from: once the manifest changes (failed, re-converted) or is gone, the old
+ * entries are unreachable.
  */
-export function cacheKey(request: ResizeRequest, format: NegotiatedFormat): string {
+export function cacheKey(request: ResizeRequest, format: NegotiatedFormat, version: string): string {
   const crops = request.fit === 'cover' && request.width !== undefined && request.height !== undefined;
   const parts = [
     request.id,
+    version,
     `w${request.width ?? ''}`,
     `h${request.height ?? ''}`,
     // With one dimension or none every fit gives the same picture.

@@ -22,11 +22,11 @@ describe('parseRequest', () => {
   });
 
   it('reads every parameter and multiplies sizes by dpr', () => {
-    expect(parse('w=300&h=200&fit=contain&g=northeast&dpr=2&fmt=webp&q=70&wm=0&s=abc_-')).toEqual({
+    expect(parse('w=300&h=200&g=northeast&dpr=2&fmt=webp&q=70&wm=0&s=abc_-')).toEqual({
       id: ID,
       width: 600,
       height: 400,
-      fit: 'contain',
+      fit: 'cover',
       gravity: 'northeast',
       format: 'webp',
       quality: 70,
@@ -64,6 +64,40 @@ describe('parseRequest', () => {
     const err = rejection(query);
     expect(err.status).toBe(400);
     expect(err.message.startsWith(`${name}:`)).toBe(true);
+  });
+
+  it.each([
+    ['fmt=auto', 'fmt: fmt=auto is the default: leave it out'],
+    ['w=100&dpr=1', 'dpr: dpr=1 is the default: leave it out'],
+    ['w=100&dpr=1.0', 'dpr: dpr=1.0 is the default: leave it out'],
+    ['w=10&h=10&fit=cover', 'fit: fit=cover is the default: leave it out'],
+    ['w=10&h=10&g=center', 'g: g=center is the default: leave it out'],
+    ['wm=1', 'wm: wm=1 is the default: leave it out'],
+    ['w=0400', 'w: write w=400, not w=0400'],
+    ['w=100&dpr=2.0', 'dpr: write dpr=2, not dpr=2.0'],
+    ['w=10&h=10&fx=0.50&fy=1', 'fx: write fx=0.5, not fx=0.50'],
+    ['w=100&fit=contain', 'fit: has no effect without both w and h: leave it out'],
+    ['w=100&g=north', 'g: only a cover crop (w and h) has one: leave it out'],
+    ['w=10&h=10&fit=inside&fx=0.1&fy=0.2', 'fx: only a cover crop (w and h) has one: leave it out'],
+    ['dpr=2', 'dpr: has no effect without w or h: leave it out'],
+    ['fmt=png&q=50', 'q: PNG has no quality: leave it out'],
+  ])('refuses %s as another spelling of a shorter URL', (query, message) => {
+    const err = rejection(query);
+    expect([err.status, err.code, err.message]).toEqual([400, 'url_not_canonical', message]);
+  });
+
+  it('accepts each canonical spelling', () => {
+    for (const query of [
+      '',
+      'w=400',
+      'w=400&dpr=1.5',
+      'w=10&h=10&fit=contain',
+      'w=10&h=10&g=north',
+      'fmt=webp&q=70',
+      'wm=0',
+    ]) {
+      expect(() => parse(query)).not.toThrow();
+    }
   });
 
   it('refuses unknown parameters by name', () => {

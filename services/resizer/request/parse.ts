@@ -1,6 +1,7 @@
 import { badRequest, notFound } from '../../../lib/errors.js';
 import { isPhotoId } from '../../../lib/photos/keys.js';
 import { PLACEMENTS } from '../render/placement.js';
+import { assertCanonical } from './canonical.js';
 
 export const FITS = ['cover', 'contain', 'inside', 'outside', 'fill'] as const;
 export type Fit = (typeof FITS)[number];
@@ -45,7 +46,8 @@ const KNOWN = new Set(['w', 'h', 'fit', 'g', 'fx', 'fy', 'dpr', 'fmt', 'q', 'wm'
 /**
  * Step 1: turns `/v1/photos/{id}?…` into a {@link ResizeRequest}, or a 400
  * naming the parameter. Unknown and repeated parameters are refused too, so
- * junk cannot multiply cache entries or hide a typo.
+ * junk cannot multiply cache entries or hide a typo, and so is any other
+ * spelling of an output that has a shorter one ({@link assertCanonical}).
  */
 export function parseRequest(id: string, query: URLSearchParams, limits: ParseLimits): ResizeRequest {
   // An id that cannot exist is simply not found; the pattern also rules out traversal.
@@ -89,7 +91,7 @@ export function parseRequest(id: string, query: URLSearchParams, limits: ParseLi
     throw badRequest('bad_parameter', 's: must be a base64url signature');
   }
 
-  return {
+  const request: ResizeRequest = {
     id,
     ...(width !== undefined && { width }),
     ...(height !== undefined && { height }),
@@ -101,6 +103,8 @@ export function parseRequest(id: string, query: URLSearchParams, limits: ParseLi
     watermark: wm !== '0',
     ...(signature !== undefined && { signature }),
   };
+  assertCanonical(params, request);
+  return request;
 }
 
 function parseFocal(params: Map<string, string>): FocalPoint | undefined {

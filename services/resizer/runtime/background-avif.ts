@@ -1,7 +1,8 @@
 import type { Logger } from '../../../lib/log/logger.js';
 import type { ResizerMetrics } from '../metrics.js';
 import type { Rendered } from '../render/encode.js';
-import { prepare, renderPrepared, type RenderDeps } from '../render/pipeline.js';
+import type { PhotoManifest } from '../../../lib/photos/manifest.js';
+import { plan, renderPrepared, type RenderDeps } from '../render/pipeline.js';
 import type { ResizeRequest } from '../request/parse.js';
 import type { ByteCache } from './byte-cache.js';
 import type { Coalescer } from './coalescer.js';
@@ -34,10 +35,11 @@ export class BackgroundAvif {
   ) {}
 
   /**
-   * Starts rendering `key` (fmt=auto negotiated to AVIF) unless it is already
-   * under way or the limiter is busy. `standIn` is what the request got.
+   * Starts rendering `key` (fmt=auto negotiated to AVIF, of a `ready` photo
+   * at the version of `manifest`) unless it is already under way or the
+   * limiter is busy. `standIn` is what the request got.
    */
-  offer(key: string, request: ResizeRequest, standIn: Rendered): void {
+  offer(key: string, manifest: PhotoManifest, request: ResizeRequest, standIn: Rendered): void {
     const { renders, limiter, metrics } = this.deps;
     if (renders.has(key)) return;
     if (!limiter.idleForBackground) {
@@ -45,7 +47,7 @@ export class BackgroundAvif {
       return;
     }
     renders
-      .run(key, () => this.render(key, request, standIn))
+      .run(key, () => this.render(key, manifest, request, standIn))
       .then(
         () => metrics.backgroundRenders.inc({ outcome: 'rendered' }),
         (err: unknown) => {
@@ -56,10 +58,15 @@ export class BackgroundAvif {
       );
   }
 
-  private async render(key: string, request: ResizeRequest, standIn: Rendered): Promise<Rendered> {
+  private async render(
+    key: string,
+    manifest: PhotoManifest,
+    request: ResizeRequest,
+    standIn: Rendered,
+  ): Promise<Rendered> {
     const deadline = new Deadline(this.deadlineMs);
     try {
-      const prepared = await prepare(request, 'avif', this.deps);
+      const prepared = plan(manifest, request, 'avif', this.deps.settings);
       // Past the AVIF pixel cap fmt=auto answers WebP for good; that is the stand-in already.
       const output =
         prepared.format === standIn.format

@@ -110,6 +110,20 @@ describe('Limiter', () => {
       expect(() => limiter.admit(60_000)).not.toThrow();
     });
 
+    it('with queueSize 0 renders while a slot is free and sheds the rest: no waiting line', async () => {
+      const limiter = new Limiter({ slots: 1, queueSize: 0, retryAfterSeconds: 1, memoryBytes: 100 });
+      expect(() => limiter.admit(60_000)).not.toThrow();
+      const busy = gate();
+      const running = limiter.run(busy.task);
+      expect(limiter.running).toBe(1);
+      expect(() => limiter.admit(60_000)).toThrow(OverloadedError);
+      await expect(limiter.run(() => Promise.resolve('queued'))).rejects.toBeInstanceOf(OverloadedError);
+      busy.open();
+      await expect(running).resolves.toBe('done');
+      expect(() => limiter.admit(60_000)).not.toThrow();
+      await expect(limiter.run(() => Promise.resolve('next'))).resolves.toBe('next');
+    });
+
     it('sheds a request whose wait for a slot and render would outlast its budget, from the recent render time', async () => {
       const limiter = new Limiter({ slots: 1, queueSize: 10, retryAfterSeconds: 1, memoryBytes: 100 });
       // Renders take about 50 ms here.

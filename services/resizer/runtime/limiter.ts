@@ -81,7 +81,8 @@ export class Limiter {
    * spending a slot.
    */
   admit(budgetMs: number): void {
-    if (this.waiting.length >= this.options.queueSize) throw this.overloaded();
+    // The queue limit only bounds those who would wait: with queueSize 0 a free slot still runs.
+    if (!this.slotFree && this.waiting.length >= this.options.queueSize) throw this.overloaded();
     // Only a request that would wait is judged: with a slot free it runs, which also keeps
     // the average current after a slow spell.
     const wait = this.expectedWaitMs();
@@ -90,10 +91,14 @@ export class Limiter {
 
   /** Expected wait for a slot of a request arriving now, from the recent render time. */
   expectedWaitMs(): number {
-    if (this.renderMs === undefined || (this.waiting.length === 0 && this.active < this.options.slots))
-      return 0;
+    if (this.renderMs === undefined || this.slotFree) return 0;
     // Each slot finishes a render every renderMs: the newcomer starts after its place in line clears.
     return this.renderMs * (Math.floor(this.waiting.length / this.options.slots) + 1);
+  }
+
+  /** Nobody is waiting and a slot is idle: a request arriving now would run at once (memory permitting). */
+  private get slotFree(): boolean {
+    return this.waiting.length === 0 && this.active < this.options.slots;
   }
 
   get running(): number {

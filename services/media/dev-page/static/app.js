@@ -21,7 +21,11 @@ async function api(path, init) {
   return body;
 }
 
-/** A resizer path with its query in canonical (sorted) order, the order a signature covers. */
+/**
+ * A resizer path with its query in canonical (sorted) order, the order a
+ * signature covers. Callers leave out parameters at their default (fmt=auto,
+ * dpr=1): the resizer refuses those spellings, one URL per output.
+ */
 function resizerPath(id, params) {
   const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
   query.sort();
@@ -139,11 +143,11 @@ function renderCard({ li, photo, history, since }) {
 /**
  * A square tile with one candidate per width, `w` descriptors and
  * `sizes` = the tile: the browser takes the width its DPR needs
- * (480 at 2x), and `fmt=auto` lets the resizer answer AVIF or WebP.
+ * (480 at 2x), and `fmt` left at auto lets the resizer answer AVIF or WebP.
  */
 function galleryImage(photo) {
   const img = el('img', { alt: `photo ${photo.id}`, width: TILE, height: TILE, loading: 'lazy' });
-  const paths = TILE_WIDTHS.map((w) => resizerPath(photo.id, { fmt: 'auto', h: w, w }));
+  const paths = TILE_WIDTHS.map((w) => resizerPath(photo.id, { h: w, w }));
   void resizerUrls(paths).then((urls) => {
     img.sizes = `${TILE}px`;
     img.srcset = urls.map((url, i) => `${url} ${TILE_WIDTHS[i]}w`).join(', ');
@@ -210,7 +214,9 @@ async function showDetail(id) {
 
 /** The resizer's render at one CSS width, `dpr` 1–3: watermarked, as the site would show it. */
 async function watermarkedRender(photo) {
-  const paths = RENDER_DPRS.map((dpr) => resizerPath(photo.id, { dpr, fmt: 'auto', w: RENDER_WIDTH }));
+  const paths = RENDER_DPRS.map((dpr) =>
+    resizerPath(photo.id, dpr === 1 ? { w: RENDER_WIDTH } : { dpr, w: RENDER_WIDTH }),
+  );
   const urls = await resizerUrls(paths);
   const height = Math.round((RENDER_WIDTH * photo.original.height) / photo.original.width);
   const img = el('img', { alt: `watermarked render of ${photo.id}`, width: RENDER_WIDTH, height });
@@ -218,7 +224,7 @@ async function watermarkedRender(photo) {
   img.src = urls[0];
   const caption = el('figcaption');
   img.addEventListener('load', () => {
-    const dpr = new URL(img.currentSrc).searchParams.get('dpr');
+    const dpr = new URL(img.currentSrc).searchParams.get('dpr') ?? 1;
     caption.textContent = `dpr=${dpr} for this screen (${devicePixelRatio}x): ${img.currentSrc}`;
   });
   return el('figure', {}, [img, caption]);
