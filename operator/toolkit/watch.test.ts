@@ -68,4 +68,48 @@ describe('BoundedWatch', () => {
     expect(err).toBeInstanceOf(WatchError);
     expect(err).toMatchObject({ statusCode: 429, retryAfterMs: 2_000 });
   });
+
+  it('ends a watch whose resourceVersion was compacted (an ERROR event with 410) as a 410', async () => {
+    const server = await apiserver((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const gone = {
+        kind: 'Status',
+        code: 410,
+        reason: 'Expired',
+        message: 'too old resource version: 5 (9)',
+      };
+      res.end(`${JSON.stringify({ type: 'ERROR', object: gone })}\n`);
+    });
+    close = server.close;
+    const seen: string[] = [];
+    const err = await new Promise<unknown>((resolve) => {
+      void new BoundedWatch(server.kc, { onConnected() {}, onEvent() {}, onEnded() {} }).watch(
+        '/api/v1/configmaps',
+        { resourceVersion: '5' },
+        (type) => seen.push(type),
+        resolve,
+      );
+    });
+    expect(seen).toEqual(['ERROR']);
+    expect(err).toBeInstanceOf(WatchError);
+    expect(err).toMatchObject({ statusCode: 410 });
+  });
+
+  it('ends, without crashing the process, when the connection is reset mid-stream', async () => {
+    const server = await apiserver((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(`${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a' } } })}\n`);
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    close = server.close;
+    const err = await new Promise<unknown>((resolve) => {
+      void new BoundedWatch(server.kc, { onConnected() {}, onEvent() {}, onEnded() {} }).watch(
+        '/api/v1/configmaps',
+        {},
+        () => undefined,
+        resolve,
+      );
+    });
+    expect(err).toBeInstanceOf(Error);
+  });
 });

@@ -103,6 +103,10 @@ export class BoundedWatch extends Watch {
       }
       res.socket.setKeepAlive(true, 30_000);
       this.hooks.onConnected();
+      // The apiserver reports a compacted resourceVersion as an ERROR event on a
+      // 200 stream, then closes it: the watch ends as a 410, which is what ListWatch
+      // re-lists on and what the restarts metric counts as expired.
+      let expired: WatchError | null = null;
       const lines = createInterface({ input: res, crlfDelay: Infinity });
       lines.on('line', (line) => {
         let data: { type: string; object: unknown };
@@ -112,10 +116,15 @@ export class BoundedWatch extends Watch {
           return;
         }
         this.hooks.onEvent();
+        const status = data.object as { code?: number; message?: string } | undefined;
+        if (data.type === 'ERROR' && status?.code === 410)
+          expired = new WatchError(`watch ${path} expired: ${status.message ?? '410 Gone'}`, 410);
         callback(data.type, data.object, data);
       });
+      // readline re-emits the response's errors (a reset connection): unhandled, they would crash the process.
+      lines.on('error', finish);
       res.on('error', finish);
-      res.on('close', () => finish(null));
+      res.on('close', () => finish(expired));
     });
     request.on('error', finish);
     request.end();
