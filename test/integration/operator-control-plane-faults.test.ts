@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/env.js';
@@ -6,15 +8,33 @@ import {
   startControlPlane,
   startProxy,
   type ControlPlane,
+  type StallableProxy,
 } from '../support/control-plane.js';
 import { startOperator, type OperatorProcess } from '../support/kube-operator.js';
 import { createSecrets, minimal, platformsIn } from '../support/platforms.js';
+import { DEFAULT_LEADER_ELECTION } from '../../operator/toolkit/leader-election.js';
 import { eventually } from '../support/wait.js';
 
-/** client-go's defaults, which the operator uses: a term ends 10 s after its last renewal. */
-const RENEW_DEADLINE_MS = 10_000;
+/**
+ * client-go's defaults, which the operator uses: a term ends 10 s after its
+ * last renewal; a standby takes the Lease 15 s after it last saw it change,
+ * polling every 2 s.
+ */
+const {
+  renewDeadlineMs: RENEW_DEADLINE_MS,
+  leaseDurationMs: LEASE_DURATION_MS,
+  retryPeriodMs: RETRY_PERIOD_MS,
+} = DEFAULT_LEADER_ELECTION;
 /** The issue's target: children converge within 3 s of the apiserver being ready again. */
 const CONVERGE_MS = 3_000;
+/**
+ * When the leader's term ended during the outage, a standby may take over only
+ * once the Lease has expired by its own clock: a full Lease duration after it
+ * first reads the last renewal, which a stopped apiserver answers only on
+ * resuming. Comparing renewTime with its own clock would be faster but would
+ * trust another machine's clock, which client-go never does.
+ */
+const HANDOVER_MS = LEASE_DURATION_MS + RETRY_PERIOD_MS + CONVERGE_MS;
 
 /** The exit code of an operator that exits by itself (it does when it loses the Lease). */
 const exitOf = (op: OperatorProcess) =>
@@ -42,6 +62,7 @@ describe.skipIf(!controlPlaneBuilt())(
     const ns = uniqueName('faults');
     const name = 'shop';
     const operators: OperatorProcess[] = [];
+    const proxies: StallableProxy[] = [];
     const exitedAt = new Map<string, number>();
     const measured: Record<string, number> = {};
     let replicas = 1;
@@ -59,6 +80,7 @@ describe.skipIf(!controlPlaneBuilt())(
     /** Starts a replica behind its own stallable proxy. */
     const replica = async (identity: string) => {
       const proxy = await startProxy(cp.apiserverPort);
+      proxies.push(proxy);
       const op = startOperator(ns, identity, { kubeconfig: cp.kubeconfigFile(proxy.url) });
       op.child.once('exit', () => exitedAt.set(identity, Date.now()));
       operators.push(op);
@@ -82,6 +104,15 @@ describe.skipIf(!controlPlaneBuilt())(
       return Date.now() - from;
     };
 
+    /** Waits until a replica's /readyz answers 200: its caches synced and its Lease requests answered. */
+    const ready = async (op: OperatorProcess) => {
+      const port = await op.port;
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+        timeoutMs: 30_000,
+        what: `${op.identity} ready`,
+      });
+    };
+
     const leaderOf = async () =>
       (await clients().leases.readNamespacedLease({ namespace: ns, name: 'enlarger-operator' })).spec
         ?.holderIdentity;
@@ -100,8 +131,14 @@ describe.skipIf(!controlPlaneBuilt())(
 
     afterAll(async () => {
       await Promise.all(operators.map((o) => o.stop('SIGKILL')));
+      await Promise.all(proxies.map((p) => p.close()));
       await cp?.stop();
       console.log('fault recovery (ms):', JSON.stringify(measured));
+      // Each replica's log, to read its terms and retries when an assertion fails.
+      const logs = path.resolve('.run/faults', ns);
+      mkdirSync(logs, { recursive: true });
+      for (const o of operators) writeFileSync(path.join(logs, `${o.identity}.log`), o.lines.join('\n'));
+      console.log('operator logs:', logs);
     });
 
     it('two replicas, the leader stalled: it stops at its renew deadline, before the standby starts', async () => {
@@ -115,10 +152,13 @@ describe.skipIf(!controlPlaneBuilt())(
       a.proxy.stall();
       await b.op.waitForLine(/"became leader"/);
       measured.standbyTakesOver = Date.now() - stalledAt;
+      // It saw the last renewal at most one retry period after the stall, then waited out the Lease.
+      expect(measured.standbyTakesOver).toBeLessThanOrEqual(LEASE_DURATION_MS + 2 * RETRY_PERIOD_MS + 1_000);
       const code = await exitOf(a.op);
       expect(code).toBe(1);
       const lost = logTime(linesMatching(a.op, /"lost leadership/)[0]!);
-      expect(lost - stalledAt).toBeLessThanOrEqual(RENEW_DEADLINE_MS + 500);
+      measured.stalledLeaderStops = lost - stalledAt;
+      expect(measured.stalledLeaderStops).toBeLessThanOrEqual(RENEW_DEADLINE_MS + 500);
       expect(logTime(linesMatching(b.op, /"became leader"/)[0]!)).toBeGreaterThan(lost);
       // Every write of the stalled leader started inside its term.
       for (const applied of linesMatching(a.op, /"applied child"/))
@@ -130,15 +170,26 @@ describe.skipIf(!controlPlaneBuilt())(
     });
 
     it('apiserver killed and restarted: converges within 3 s of /readyz', async () => {
-      await replica('op-c');
+      const c = await replica('op-c');
+      await ready(c.op);
+      const exitedBefore = exitedAt.size;
+      const killedAt = Date.now();
       await cp.killApiserver();
       await new Promise((r) => setTimeout(r, 3_000));
       await cp.startApiserver();
+      measured.apiserverOutage = Date.now() - killedAt;
       measured.convergeAfterRestart = await converge();
-      expect(measured.convergeAfterRestart).toBeLessThanOrEqual(CONVERGE_MS);
+      // An apiserver that takes longer than the renew deadline to come back (a
+      // loaded machine) ends the leader's term: then the standby leads, after the Lease expires.
+      const handedOver = exitedAt.size > exitedBefore;
+      expect(handedOver || measured.apiserverOutage < RENEW_DEADLINE_MS).toBe(true);
+      expect(measured.convergeAfterRestart).toBeLessThanOrEqual(handedOver ? HANDOVER_MS : CONVERGE_MS);
     });
 
     it('apiserver SIGSTOPped past the renew deadline: the leader exits, the standby turns unready, then leads', async () => {
+      // A standby ready to take over (the previous fault may have ended a term, and a process).
+      if (operators.filter((o) => !exitedAt.has(o.identity)).length < 2)
+        await ready((await replica('op-d')).op);
       const holder = await leaderOf();
       const live = operators.filter((o) => !exitedAt.has(o.identity));
       const leader = live.find((o) => holder?.startsWith(`${o.identity}_`))!;
@@ -149,18 +200,20 @@ describe.skipIf(!controlPlaneBuilt())(
       try {
         const code = await exitOf(leader);
         expect(code).toBe(1);
-        expect(exitedAt.get(leader.identity)! - stoppedAt).toBeLessThanOrEqual(RENEW_DEADLINE_MS + 1_000);
+        measured.stoppedLeaderExits = exitedAt.get(leader.identity)! - stoppedAt;
+        expect(measured.stoppedLeaderExits).toBeLessThanOrEqual(RENEW_DEADLINE_MS + 1_000);
         await eventually(async () => (await fetch(`http://127.0.0.1:${standbyPort}/readyz`)).status === 503, {
           timeoutMs: 15_000,
           what: 'the standby to report unready',
         });
+        measured.standbyUnready = Date.now() - stoppedAt;
       } finally {
         cp.apiserver().kill('SIGCONT');
       }
       const resumedAt = Date.now();
       await standby.waitForLine(/"became leader"/);
       measured.convergeAfterSigcont = await converge(resumedAt);
-      expect(measured.convergeAfterSigcont).toBeLessThanOrEqual(CONVERGE_MS + RENEW_DEADLINE_MS);
+      expect(measured.convergeAfterSigcont).toBeLessThanOrEqual(HANDOVER_MS);
       await eventually(async () => (await fetch(`http://127.0.0.1:${standbyPort}/readyz`)).ok, {
         timeoutMs: 10_000,
         what: 'the new leader to report ready',
@@ -179,29 +232,44 @@ describe.skipIf(!controlPlaneBuilt())(
         live.map(async (o) => (await fetch(`http://127.0.0.1:${await o.port}/metrics`)).text()),
       );
       expect(metrics.join('\n')).toMatch(
-        /enlarger_operator_watch_restarts_total\{[^}]*reason="(expired|unreachable)"[^}]*\} [1-9]/,
+        /enlarger_operator_watch_restarts_total\{[^}]*reason="expired"[^}]*\} [1-9]/,
       );
     });
 
     it('drift: a deleted Deployment and a scaled one are put back', async () => {
       const { apps } = clients();
-      const started = Date.now();
-      await apps.deleteNamespacedDeployment({ namespace: ns, name: `${name}-media` });
-      await eventually(
-        async () =>
-          (await apps.readNamespacedDeployment({ namespace: ns, name: `${name}-media` })).spec?.replicas ===
-          replicas,
-        { timeoutMs: 5_000, intervalMs: 50, what: 'the deleted Deployment back' },
-      );
-      measured.driftRepaired = Date.now() - started;
-      expect(measured.driftRepaired).toBeLessThanOrEqual(CONVERGE_MS);
+      const media = { namespace: ns, name: `${name}-media` };
+      const back = (what: string) =>
+        eventually(async () => (await apps.readNamespacedDeployment(media)).spec?.replicas === replicas, {
+          timeoutMs: 5_000,
+          intervalMs: 50,
+          what,
+        });
+
+      let started = Date.now();
+      await apps.deleteNamespacedDeployment(media);
+      await back('the deleted Deployment back');
+      measured.driftDeletedRepaired = Date.now() - started;
+      expect(measured.driftDeletedRepaired).toBeLessThanOrEqual(CONVERGE_MS);
+
+      started = Date.now();
+      cp.kubectl('-n', ns, 'scale', `deployment/${media.name}`, `--replicas=${replicas + 3}`);
+      await back('the scaled Deployment back');
+      measured.driftScaledRepaired = Date.now() - started;
+      expect(measured.driftScaledRepaired).toBeLessThanOrEqual(CONVERGE_MS);
     });
 
-    it("no two leadership terms overlapped, by each replica's own log and by the Lease", () => {
+    it("no two leadership terms overlapped, by each replica's own log and by the Lease", async () => {
       const terms = operators
         .flatMap((o) => termsOf(o, exitedAt.get(o.identity)))
         .sort((x, y) => x.start - y.start);
       expect(terms.length).toBeGreaterThanOrEqual(3);
+      // The Lease's history agrees: one transition per term after the first, held by the last.
+      const lease = (await clients().leases.readNamespacedLease({ namespace: ns, name: 'enlarger-operator' }))
+        .spec;
+      expect(lease?.leaseTransitions).toBe(terms.length - 1);
+      expect(lease?.holderIdentity).toMatch(new RegExp(`^${terms.at(-1)!.who}_`));
+      expect(new Date(lease!.acquireTime!).getTime()).toBeLessThanOrEqual(terms.at(-1)!.start);
       for (let i = 1; i < terms.length; i++)
         expect(terms[i]!.start, `${terms[i]!.who} after ${terms[i - 1]!.who}`).toBeGreaterThan(
           terms[i - 1]!.end,

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -18,7 +18,10 @@ export function controlPlaneBinaries(): { etcd: string; apiserver: string } {
   const versions = Object.fromEntries(
     readFileSync(path.join(REPO, 'scripts/versions.env'), 'utf8')
       .split('\n')
-      .flatMap((l) => (/^([A-Z_]+)=(\S+)/.exec(l) ? [[RegExp.$1, RegExp.$2]] : [])),
+      .flatMap((l) => {
+        const m = /^([A-Z0-9_]+)=(\S+)/.exec(l);
+        return m ? [[m[1], m[2]]] : [];
+      }),
   ) as Record<string, string>;
   const bin = path.join(process.env.ENLARGER_CACHE ?? path.join(homedir(), '.cache/enlarger'), 'bin');
   return {
@@ -59,8 +62,17 @@ export async function startControlPlane(): Promise<ControlPlane> {
   await run(path.join(REPO, 'scripts/pki.sh'), [pki]);
   const [etcdPort, peerPort, apiserverPort] = [await freePort(), await freePort(), await freePort()];
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+  /** Spawns with stderr appended to `log` (the parent's copy of the descriptor is closed at once). */
+  const spawnLogged = (bin: string, args: string[], log: string) => {
+    const fd = openSync(log, 'a');
+    try {
+      return spawn(bin, args, { stdio: ['ignore', 'ignore', fd] });
+    } finally {
+      closeSync(fd);
+    }
+  };
 
-  const etcd = spawn(
+  const etcd = spawnLogged(
     etcdBin,
     [
       '--name=fault',
@@ -73,7 +85,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
       '--unsafe-no-fsync',
       '--log-level=error',
     ],
-    { stdio: 'ignore' },
+    path.join(dir, 'etcd.log'),
   );
   await eventually(async () => (await fetch(`${etcdUrl}/health`)).ok, {
     timeoutMs: 30_000,
@@ -81,8 +93,9 @@ export async function startControlPlane(): Promise<ControlPlane> {
   });
 
   let apiserver: ChildProcess | undefined;
+  const apiserverLog = path.join(dir, 'apiserver.log');
   const startApiserver = async () => {
-    apiserver = spawn(
+    apiserver = spawnLogged(
       apiserverBin,
       [
         `--etcd-servers=${etcdUrl}`,
@@ -100,9 +113,13 @@ export async function startControlPlane(): Promise<ControlPlane> {
         '--enable-priority-and-fairness=false',
         '--v=0',
       ],
-      { stdio: 'ignore' },
+      // Appended across restarts; its tail is in the error when /readyz never answers.
+      apiserverLog,
     );
-    await waitReady();
+    await waitReady().catch((err: Error) => {
+      const tail = readFileSync(apiserverLog, 'utf8').split('\n').slice(-20).join('\n');
+      throw new Error(`${err.message}\nkube-apiserver's log ends:\n${tail}`);
+    });
   };
   const tls = () => ({
     ca: readFileSync(`${pki}/ca.crt`),
