@@ -65,6 +65,11 @@ test-unit: node_modules ## Unit tests (no infrastructure).
 test-integration: node_modules ## Integration tests against RabbitMQ, S3 and kube-apiserver (run `make deps` first).
 	$(with_env) npx vitest run --project integration
 
+.PHONY: test-faults
+test-faults: node_modules ## The operator under control-plane faults, on an etcd + kube-apiserver of its own (stalled leader, apiserver killed, SIGSTOPped, etcd compacted, drift).
+	scripts/build-tools.sh kube etcd
+	npx vitest run --project integration test/integration/operator-control-plane-faults.test.ts
+
 .PHONY: test-e2e
 test-e2e: node_modules browser ## e2e: kubectl and the `enlarger` binary against the cluster in KUBECONFIG, the dev page in chromium (run `make deps` first).
 	$(with_env) npx vitest run --project e2e

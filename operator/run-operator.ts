@@ -6,7 +6,9 @@ import { createMetricsRegistry } from '../lib/metrics/registry.js';
 import type { OperatorConfig } from './config.js';
 import { clusterClient } from './platform/cluster-client.js';
 import { DEFAULT_LEADER_ELECTION, LeaderElector } from './toolkit/leader-election.js';
-import { operatorMetrics } from './platform/metrics.js';
+import { leaseClient } from './toolkit/lease-client.js';
+import { operatorMetrics, registerWatchAgeMetric } from './platform/metrics.js';
+import { informerHealth, leaseHealth } from './platform/health.js';
 import { registerPlatformMetrics } from './platform/platform-metrics.js';
 import { platformInformers } from './platform/platform-informers.js';
 import { WorkQueue } from './toolkit/work-queue.js';
@@ -42,23 +44,36 @@ export async function runOperator(
     onDepth: (depth) => metrics.queueDepth.set(depth),
     onRetry: () => metrics.retries.inc(),
   });
-  const informers = platformInformers(kc, config.watchNamespace, (key) => queue.add(key), log);
+  const informers = platformInformers(kc, config.watchNamespace, (key) => queue.add(key), log, {
+    onRestart: (resource, reason) => metrics.watchRestarts.inc({ resource, reason }),
+  });
+  registerWatchAgeMetric(registry, informers.all);
+  const leaseOptions = { ...DEFAULT_LEADER_ELECTION, ...config.lease, identity: config.identity };
+  const elector = config.lease.enabled
+    ? new LeaderElector(leaseClient(kc.makeApiClient(CoordinationV1Api)), leaseOptions, log)
+    : undefined;
+  // Every write to the cluster asks the elector first: none starts after the renew deadline.
+  const fence = elector && (() => elector.writeSignal());
   const ctx = {
-    cluster: clusterClient(kc, config.identity, log),
+    cluster: clusterClient(kc, config.identity, log, fence),
     cache: informers.cache,
     log,
     now: () => new Date(),
     allowedImageRepositories: config.allowedImageRepositories,
   };
 
+  const startedAt = Date.now();
   const readiness = new ReadinessMonitor(
     [
-      {
-        name: 'informers',
-        check: () => {
-          if (!informers.synced()) throw new Error('caches not synced');
-        },
-      },
+      { name: 'informers', check: () => informerHealth(informers, Date.now()) },
+      ...(elector
+        ? [
+            {
+              name: 'lease',
+              check: () => leaseHealth(elector.lastContact() || startedAt, Date.now(), leaseOptions),
+            },
+          ]
+        : []),
     ],
     log,
   );
@@ -70,7 +85,7 @@ export async function runOperator(
 
   const backlog = new QueueBacklogReader(log);
   const autoscaler = new Autoscaler(
-    autoscalerCluster(kc, informers.cache, ctx.cluster),
+    autoscalerCluster(kc, informers.cache, ctx.cluster, fence),
     backlog,
     autoscalerMetrics(registry),
     log.child({ component: 'autoscaler' }),
@@ -95,6 +110,7 @@ export async function runOperator(
       ticking ??= autoscaler.tick(platforms()).finally(() => (ticking = undefined));
     }, 1000);
     queue.run(async (key) => {
+      log.debug({ key, identity: config.identity }, 'reconcile');
       const end = metrics.reconcileSeconds.startTimer();
       const result = await reconcile(ctx, key);
       end();
@@ -110,13 +126,20 @@ export async function runOperator(
   }, config.resyncMs);
   resync.unref();
 
+  // Called the moment the renew deadline passes; writes are already fenced. The process then exits.
+  const stopWorkers = () => {
+    metrics.leader.set(0);
+    clearInterval(autoscaling);
+    void queue.shutdown();
+  };
+
   const election = new AbortController();
-  const done = config.lease.enabled
-    ? new LeaderElector(
-        kc.makeApiClient(CoordinationV1Api),
-        { ...DEFAULT_LEADER_ELECTION, ...config.lease, identity: config.identity },
-        log,
-      ).run(election.signal, startWorkers)
+  const done = elector
+    ? elector.run(election.signal, {
+        onStartedLeading: startWorkers,
+        onStoppedLeading: stopWorkers,
+        onRenewed: (at) => metrics.leaseRenewed.set(at / 1000),
+      })
     : (startWorkers(),
       new Promise<'stopped'>((resolve) =>
         election.signal.addEventListener('abort', () => resolve('stopped')),

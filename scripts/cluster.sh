@@ -24,23 +24,8 @@ COMPONENTS=(kwok kube-scheduler kube-controller-manager kube-apiserver etcd)
 kubectl_() { kubectl --kubeconfig "$KUBECONFIG_OUT" "$@"; }
 
 gen_pki() {
-  [[ -f "$PKI/admin.crt" ]] && return 0
-  log "generating certificates and the service-account key in $PKI"
-  mkdir -p "$PKI"; cd "$PKI"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -keyout ca.key -out ca.crt -subj "/CN=enlarger-local-ca" 2>/dev/null
-  cat > apiserver.ext <<EXT
-subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
-extendedKeyUsage=serverAuth
-EXT
-  openssl req -newkey rsa:2048 -nodes -keyout apiserver.key -out apiserver.csr -subj "/CN=kube-apiserver" 2>/dev/null
-  openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -extfile apiserver.ext -out apiserver.crt 2>/dev/null
-  # system:masters: the test harness and the controllers act as cluster admin.
-  openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr -subj "/O=system:masters/CN=enlarger-admin" 2>/dev/null
-  printf 'extendedKeyUsage=clientAuth\n' > client.ext
-  openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -extfile client.ext -out admin.crt 2>/dev/null
-  openssl genrsa -out sa.key 2048 2>/dev/null
-  openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
-  cd - >/dev/null
+  [[ -f "$PKI/admin.crt" ]] || log "generating certificates and the service-account key in $PKI"
+  "$SCRIPTS_DIR/pki.sh" "$PKI"
 }
 
 write_kubeconfig() {

@@ -10,6 +10,7 @@ import { GROUP, PLURAL, VERSION } from '../api/imageplatform.js';
 import { AUTOSCALER_FIELD_MANAGER } from '../api/names.js';
 import type { AutoscalerCluster } from '../autoscale/autoscaler.js';
 import { isNotFound } from '../toolkit/api-errors.js';
+import { apiClients } from '../toolkit/request-options.js';
 import type { ClusterClient } from './cluster-client.js';
 import type { CacheReader } from './platform-informers.js';
 
@@ -20,10 +21,13 @@ export function autoscalerCluster(
   kc: KubeConfig,
   cache: CacheReader,
   cluster: ClusterClient,
+  /** The leader's write fence, as {@link clusterClient} takes it. */
+  fence?: () => AbortSignal,
 ): AutoscalerCluster {
-  const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
+  const client = apiClients(kc, fence);
+  const core = client(CoreV1Api);
+  const apps = client(AppsV1Api);
+  const custom = client(CustomObjectsApi);
   const selectorOf = (labels: Record<string, string>) =>
     Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)

@@ -15,6 +15,7 @@ import type { ImagePlatformStatus } from '../api/status.js';
 import { AUTOSCALER_FIELD_MANAGER, FIELD_MANAGER, type ChildObject } from '../api/names.js';
 import type { Logger } from '../../lib/log/logger.js';
 import { apiMessage, isNotFound } from '../toolkit/api-errors.js';
+import { apiClients } from '../toolkit/request-options.js';
 
 /** An Event about an ImagePlatform, as `kubectl describe` shows it. */
 export interface PlatformEvent {
@@ -45,11 +46,18 @@ export interface ClusterClient {
 }
 
 /** {@link ClusterClient} on @kubernetes/client-node. */
-export function clusterClient(kc: KubeConfig, reportingInstance: string, log: Logger): ClusterClient {
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const core = kc.makeApiClient(CoreV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const events = kc.makeApiClient(EventsV1Api);
+export function clusterClient(
+  kc: KubeConfig,
+  reportingInstance: string,
+  log: Logger,
+  /** The leader's write fence: every request asks it first (see LeaderElector.writeSignal). */
+  fence?: () => AbortSignal,
+): ClusterClient {
+  const client = apiClients(kc, fence);
+  const objects = client(KubernetesObjectApi);
+  const core = client(CoreV1Api);
+  const custom = client(CustomObjectsApi);
+  const events = client(EventsV1Api);
   const applyContentType = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 
   return {

@@ -2,6 +2,7 @@ import {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  type ConfigurationOptions,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
@@ -10,7 +11,7 @@ import {
 import type { Logger } from '../../lib/log/logger.js';
 import { GROUP, KIND, PLURAL, VERSION } from '../api/imageplatform.js';
 import { FIELD_MANAGER } from '../api/names.js';
-import { resilientInformer, type ResilientInformer } from '../toolkit/informer.js';
+import { resilientInformer, type InformerObserver, type ResilientInformer } from '../toolkit/informer.js';
 
 const CHILD_SELECTOR = `app.kubernetes.io/managed-by=${FIELD_MANAGER}`;
 
@@ -29,6 +30,8 @@ export interface PlatformInformers {
   /** Work-queue keys (`namespace/name`) of every cached ImagePlatform. */
   platformKeys(): string[];
   synced(): boolean;
+  /** Each informer, for health checks and metrics. */
+  all: readonly ResilientInformer<KubernetesObject>[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -52,6 +55,7 @@ export function platformInformers(
   namespace: string | undefined,
   enqueue: (key: string) => void,
   log: Logger,
+  observer?: InformerObserver,
 ): PlatformInformers {
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
@@ -74,23 +78,39 @@ export function platformInformers(
     const key = ownerKey(obj);
     if (key) enqueue(key);
   };
-  const child = <T extends KubernetesObject>(path: string, list: () => Promise<KubernetesListObject<T>>) =>
+  const child = <T extends KubernetesObject>(
+    resource: string,
+    list: (options: ConfigurationOptions) => Promise<KubernetesListObject<T>>,
+  ) =>
     resilientInformer<T>(
       kc,
-      { path, list, labelSelector: CHILD_SELECTOR, onChange: onChild, onDelete: onChild },
+      {
+        resource,
+        path: scope(resource === 'deployments' ? '/apis/apps/v1' : '/api/v1', resource),
+        list,
+        labelSelector: CHILD_SELECTOR,
+        onChange: onChild,
+        onDelete: onChild,
+      },
       log,
+      observer,
     );
 
   const platforms = resilientInformer<KubernetesObject>(
     kc,
     {
+      resource: PLURAL,
       path: scope(`/apis/${GROUP}/${VERSION}`, PLURAL),
-      list: () =>
+      list: (options) =>
         (namespace
-          ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace })
-          : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as Promise<
-          KubernetesListObject<KubernetesObject>
-        >,
+          ? custom.listNamespacedCustomObject(
+              { group: GROUP, version: VERSION, plural: PLURAL, namespace },
+              options,
+            )
+          : custom.listClusterCustomObject(
+              { group: GROUP, version: VERSION, plural: PLURAL },
+              options,
+            )) as Promise<KubernetesListObject<KubernetesObject>>,
       onChange: onPlatformChange,
       onDelete: (obj) => {
         platformUpdates.delete(keyOf(obj));
@@ -98,21 +118,22 @@ export function platformInformers(
       },
     },
     log,
+    observer,
   );
-  const deployments = child<V1Deployment>(scope('/apis/apps/v1', 'deployments'), () =>
+  const deployments = child<V1Deployment>('deployments', (options) =>
     namespace
-      ? apps.listNamespacedDeployment({ namespace, ...selector })
-      : apps.listDeploymentForAllNamespaces(selector),
+      ? apps.listNamespacedDeployment({ namespace, ...selector }, options)
+      : apps.listDeploymentForAllNamespaces(selector, options),
   );
-  const services = child(scope('/api/v1', 'services'), () =>
+  const services = child('services', (options) =>
     namespace
-      ? core.listNamespacedService({ namespace, ...selector })
-      : core.listServiceForAllNamespaces(selector),
+      ? core.listNamespacedService({ namespace, ...selector }, options)
+      : core.listServiceForAllNamespaces(selector, options),
   );
-  const configMaps = child(scope('/api/v1', 'configmaps'), () =>
+  const configMaps = child('configmaps', (options) =>
     namespace
-      ? core.listNamespacedConfigMap({ namespace, ...selector })
-      : core.listConfigMapForAllNamespaces(selector),
+      ? core.listNamespacedConfigMap({ namespace, ...selector }, options)
+      : core.listConfigMapForAllNamespaces(selector, options),
   );
   const byKind: Record<string, ResilientInformer<KubernetesObject>> = {
     Deployment: deployments,
@@ -129,6 +150,7 @@ export function platformInformers(
     },
     platformKeys: () => platforms.list().map(keyOf),
     synced: () => all.every((i) => i.synced()),
+    all,
     // Children first: when the first platforms are enqueued, their children are already cached.
     async start() {
       await Promise.all([deployments.start(), services.start(), configMaps.start()]);

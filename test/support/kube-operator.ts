@@ -59,6 +59,8 @@ export interface OperatorOptions {
   env?: Record<string, string>;
   /** Run `enlarger operator` from dist/ (`make build` first), as the image does, instead of the sources through tsx. */
   cli?: boolean;
+  /** A kubeconfig other than the shared cluster's: a fault test's own control plane, or a proxy in front of it. */
+  kubeconfig?: string;
 }
 
 /**
@@ -68,14 +70,14 @@ export interface OperatorOptions {
 export function startOperator(
   namespace: string,
   identity: string,
-  { env = {}, cli = false }: OperatorOptions = {},
+  { env = {}, cli = false, kubeconfig }: OperatorOptions = {},
 ): OperatorProcess {
   const args = cli ? ['dist/cli/main.js', 'operator'] : ['--import', 'tsx', 'operator/main.ts'];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH,
-      KUBECONFIG: testEnv().KUBECONFIG,
+      KUBECONFIG: kubeconfig ?? testEnv().KUBECONFIG,
       OPERATOR_WATCH_NAMESPACE: namespace,
       POD_NAMESPACE: namespace,
       POD_NAME: identity,
