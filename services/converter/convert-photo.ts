@@ -6,7 +6,8 @@ import { clearPending, readManifest, writeManifest } from '../../lib/photos/reco
 import { ObjectNotFoundError, type Storage } from '../../lib/storage/storage.js';
 import { decodeWorkingSet, type DecodeAdmission } from './admission.js';
 import type { ConverterConfig } from './config.js';
-import { decodeMaster, type MasterPixels } from './pipeline/decode-master.js';
+import type { MasterPixels } from './pipeline/decode-master.js';
+import { decodeOriginal } from './pipeline/decode-original.js';
 import { fetchOriginal } from './pipeline/fetch-original.js';
 import { renderAll, type Rendered } from './pipeline/render.js';
 
@@ -50,18 +51,17 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
   let rendered: Rendered[];
   try {
     // Admitted by the original's pixels, from the header media read: known before decoding.
-    const workingSet = decodeWorkingSet(manifest.original.width, manifest.original.height);
+    const workingSet = decodeWorkingSet(
+      manifest.original.width,
+      manifest.original.height,
+      manifest.original.format,
+    );
     [master, rendered] = await deps.admission.run(workingSet, async () => {
-      const decoded = await decodeMaster(
-        original.path,
-        manifest.original.format,
-        config.master,
-        config.maxPixels,
-      );
+      const decoded = await decodeOriginal(original.path, manifest.original, config.master, config.maxPixels);
       return [decoded, await renderAll(decoded, config.master, config.sizes)] as const;
     });
   } catch (err) {
-    // Only libvips runs in this block, so any failure here is the image's fault.
+    // Only the decoders run in this block, so any failure here is the image's fault.
     // Awaited here: returned bare, its rejection would sit unhandled while
     // `finally` awaits the disposal, and Node would report it as unhandled.
     return await fail(manifest, `cannot decode the original: ${messageOf(err)}`, err);
