@@ -1,5 +1,4 @@
 import { unprocessable, unsupportedMediaType } from '../../../lib/errors.js';
-import type { HeaderInfo } from './header-dimensions.js';
 import { boxes, child, Cursor, type Box } from './heif-boxes.js';
 
 /** Brands of a HEIF still image (ISO/IEC 23008-12): HEVC stills and the generic image brand iPhones list. */
@@ -16,7 +15,11 @@ export const MAX_GRID_TILES = 1024;
 const corrupt = (why: string) => unprocessable('corrupt', `the HEIF header is corrupt: ${why}`);
 
 /** What the meta box says about the primary image, before any pixel is decoded. */
-export interface HeifHeader extends HeaderInfo {
+export interface HeifHeader {
+  /** Stored size, before `irot`, as every other format's header reports it (a HeaderInfo). */
+  width: number;
+  height: number;
+  hasAlpha: boolean;
   /** Quarter turns anticlockwise (`irot`), applied by the decoder. */
   rotation: number;
   /** Tiles of a `grid` primary image, 1 for a single coded image. */
