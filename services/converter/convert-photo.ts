@@ -9,6 +9,7 @@ import type { ConverterConfig } from './config.js';
 import type { MasterPixels } from './pipeline/decode-master.js';
 import { decodeOriginal } from './pipeline/decode-original.js';
 import { fetchOriginal } from './pipeline/fetch-original.js';
+import { HeifDecoderMissingError } from './pipeline/heif-decode.js';
 import { renderAll, type Rendered } from './pipeline/render.js';
 
 export interface ConvertDeps {
@@ -29,7 +30,8 @@ export type ConvertOutcome = 'converted' | 'already-done';
  * photo already `ready` or `failed` is left alone, so a redelivery after a
  * crash or a duplicate from the sweep is harmless. Input that cannot be
  * decoded marks the photo `failed` and throws {@link UnrecoverableError} (dead
- * letter); storage errors propagate unchanged and are retried.
+ * letter); storage errors and a HEIC decoder missing from the host
+ * propagate unchanged and are retried.
  */
 export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Promise<ConvertOutcome> {
   const { storage, config, log } = deps;
@@ -61,7 +63,9 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
       return [decoded, await renderAll(decoded, config.master, config.sizes)] as const;
     });
   } catch (err) {
-    // Only the decoders run in this block, so any failure here is the image's fault.
+    // A decoder missing from this host is ours to fix: retried, the photo left `processing`.
+    if (err instanceof HeifDecoderMissingError) throw err;
+    // Otherwise only the decoders run in this block, so any failure here is the image's fault.
     // Awaited here: returned bare, its rejection would sit unhandled while
     // `finally` awaits the disposal, and Node would report it as unhandled.
     return await fail(manifest, `cannot decode the original: ${messageOf(err)}`, err);

@@ -13,6 +13,7 @@ import type { ConverterConfig } from './config.js';
 import { markCrashed } from './convert-photo.js';
 import { converterMetrics } from './metrics.js';
 import { sweepStaleOriginals } from './pipeline/fetch-original.js';
+import { checkHeifDecoder } from './pipeline/heif-decode.js';
 import { conversionHandler } from './worker.js';
 
 /** A download this old in the temp dir belongs to a converter that died mid-task. */
@@ -62,6 +63,8 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
   return {
     readiness,
     async start(options = {}) {
+      // Before consuming: without it every HEIC task would only be retried until the image is fixed.
+      await checkHeifDecoder();
       const swept = await sweepStaleOriginals(config.tmpDir, STALE_DOWNLOAD_MS);
       if (swept > 0) log.info({ files: swept, dir: config.tmpDir }, 'removed downloads left by a crash');
       await readiness.start();

@@ -17,6 +17,23 @@ const HEIF_ADDRESS_BASE_BYTES = 128 * 1024 ** 2;
 /** A 48 MP HEIC takes ~9 s of CPU; a decode still running after a minute is a decoder bomb. */
 const HEIF_DECODE_TIMEOUT_MS = 60_000;
 
+/** The Debian package that ships `heif-convert` (libheif with libde265 for HEVC). */
+export const HEIF_DECODER_PACKAGE = 'libheif-examples';
+
+/**
+ * The HEIC decoder cannot run on this host: `heif-convert` or `prlimit` is
+ * not installed, or libheif has no HEVC decoder. A fault of the image the
+ * converter runs in, not of the photo: the converter refuses to start
+ * without it, and a task that meets it anyway is retried (the photo stays
+ * `processing` and the sweep brings it back) instead of being marked failed.
+ */
+export class HeifDecoderMissingError extends Error {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`HEIC decoder unavailable: ${detail}; install the Debian package ${HEIF_DECODER_PACKAGE}`, options);
+    this.name = 'HeifDecoderMissingError';
+  }
+}
+
 /** A decoded HEIC as a PNG beside the original; `dispose` removes it. */
 export interface DecodedHeif {
   path: string;
@@ -46,9 +63,48 @@ export async function decodeHeif(file: string, declaredPixels: number): Promise<
     });
   } catch (err) {
     await dispose();
-    throw new Error(`heif-convert failed: ${decoderMessage(err)}`, { cause: err });
+    throw notInstalled(err) ?? new Error(`heif-convert failed: ${decoderMessage(err)}`, { cause: err });
   }
   return { path: png, dispose };
+}
+
+/**
+ * Fails fast, at startup, where HEICs could not be decoded: runs the decoder
+ * the way {@link decodeHeif} does and asks libheif for its HEVC decoders.
+ */
+export async function checkHeifDecoder(): Promise<void> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run(
+      'prlimit',
+      [`--as=${HEIF_ADDRESS_BASE_BYTES}`, '--', 'heif-convert', '--list-decoders'],
+      {
+        timeout: 10_000,
+      },
+    ));
+  } catch (err) {
+    throw notInstalled(err) ?? new HeifDecoderMissingError(decoderMessage(err), { cause: err });
+  }
+  // "HEIC decoders:" followed by one "- name = ..." line per decoder, or by none.
+  if (!/HEIC decoders:\s*\n\s*- /.test(stdout)) {
+    throw new HeifDecoderMissingError('heif-convert lists no HEIC (HEVC) decoder');
+  }
+}
+
+/**
+ * The error when the decoder could not be started at all: `prlimit` itself
+ * missing (ENOENT), or `prlimit` unable to exec `heif-convert` (127/126, as
+ * a shell reports a command not found or not executable). A decoder that
+ * ran and failed exits 1 or dies by a signal, so neither is taken for this.
+ */
+function notInstalled(err: unknown): HeifDecoderMissingError | undefined {
+  const { code } = err as { code?: unknown };
+  if (code === 'ENOENT')
+    return new HeifDecoderMissingError('prlimit (util-linux) is not on PATH', { cause: err });
+  if (code === 127 || code === 126) {
+    return new HeifDecoderMissingError(`heif-convert cannot be run: ${decoderMessage(err)}`, { cause: err });
+  }
+  return undefined;
 }
 
 function decoderMessage(err: unknown): string {
