@@ -18,6 +18,7 @@ import type * as DecodeMasterModule from './pipeline/decode-master.js';
 import { decodeMaster } from './pipeline/decode-master.js';
 import { HeifDecoderMissingError } from './pipeline/heif-decode.js';
 import { heifEnc } from '../../test/support/heif.js';
+import { gainMapOf, ultraHdrJpeg } from '../../test/support/ultrahdr.js';
 
 // The real decoder, watched: the original must be decoded once per photo, however many sizes there are.
 vi.mock('./pipeline/decode-master.js', async (importOriginal) => {
@@ -196,6 +197,34 @@ describe('convertPhoto', () => {
     const first = await readManifest(storage, id);
     expect(await convertPhoto({ photoId: id }, { storage, config, log, admission })).toBe('already-done');
     expect(await readManifest(storage, id)).toEqual(first);
+  });
+
+  it('keeps an Ultra HDR gain map in the JPEG master and sizes, and drops it from WebP', async () => {
+    const original = await ultraHdrJpeg(2400, 1600);
+    const source = (await gainMapOf(original))!;
+    const id = await seed(original);
+    await convertPhoto({ photoId: id }, { storage, config, log, admission });
+    const manifest = (await readManifest(storage, id))!;
+    expect(manifest.master).toMatchObject({ width: 2048, height: 1365, gainMap: true });
+    const found = [];
+    for (const r of [{ name: 'master', ...manifest.master! }, ...manifest.conversions]) {
+      const data = await storage.getBuffer(r.key);
+      const map = await gainMapOf(data);
+      found.push([r.name, r.format, r.gainMap ?? false, map !== undefined]);
+      if (!map) continue;
+      // The map's own metadata (gains, headroom) is the original's; the map is scaled with the picture.
+      expect(map).toMatchObject({ mpf: true, isoVersion: true, isoMetadata: source.isoMetadata });
+      expect(map.width / r.width).toBeCloseTo(source.width / 2400, 2);
+      expect(map.rightMean - map.leftMean).toBeGreaterThan(10);
+      expect((await sharp(data).metadata()).isProgressive).toBe(false);
+    }
+    expect(found).toEqual([
+      ['master', 'jpeg', true, true],
+      ['thumb', 'webp', false, false],
+      ['small', 'jpeg', true, true],
+      ['medium', 'jpeg', true, true],
+      ['large', 'webp', false, false],
+    ]);
   });
 
   it('leaves a HEIC processing, for a retry, when the host has no HEIC decoder', async () => {

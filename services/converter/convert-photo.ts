@@ -124,7 +124,15 @@ async function store(storage: Storage, id: string, r: Rendered): Promise<Convers
   const keys = photoKeys(id);
   const key = r.name === 'master' ? keys.master(r.format) : keys.size(r.name, r.format);
   await storage.put(key, r.data, { contentType: `image/${r.format}` });
-  return { name: r.name, key, format: r.format, width: r.width, height: r.height, bytes: r.data.length };
+  return {
+    name: r.name,
+    key,
+    format: r.format,
+    width: r.width,
+    height: r.height,
+    bytes: r.data.length,
+    ...(r.gainMap && { gainMap: true }),
+  };
 }
 
 function withoutName({ name: _name, ...rendition }: Conversion) {
