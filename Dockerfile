@@ -18,6 +18,10 @@ FROM ${BASE_IMAGE} AS runtime
 # without one (the -slim images have none) it draws missing-glyph boxes.
 RUN [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*; }
+# The converter decodes HEIC with libheif's heif-convert (libde265) in a child
+# process: sharp's libvips has no HEVC decoder.
+RUN command -v heif-convert >/dev/null || { apt-get update \
+    && apt-get install -y --no-install-recommends libheif-examples && rm -rf /var/lib/apt/lists/*; }
 ENV NODE_ENV=production
 WORKDIR /app
 USER 65532:65532

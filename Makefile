@@ -58,7 +58,8 @@ check: node_modules ## Lint, typecheck (tests included), circular imports, and t
 test: node_modules check test-unit deps test-integration test-e2e kind-up test-e2e-kind ## Everything: check, unit, integration and e2e on infrastructure it starts, then e2e on real pods in kind.
 
 .PHONY: test-unit
-test-unit: node_modules ## Unit tests (no infrastructure).
+test-unit: node_modules ## Unit tests (no infrastructure; installs the unit tier's Debian packages, scripts/debian-packages.tsv).
+	scripts/packages.sh tier unit
 	npx vitest run --project unit
 
 .PHONY: test-integration

@@ -13,6 +13,10 @@ export const FORMATS = {
   avif: { mime: 'image/avif', extension: 'avif', loader: 'heif', output: true },
   gif: { mime: 'image/gif', extension: 'gif', loader: 'gif', output: false },
   tiff: { mime: 'image/tiff', extension: 'tiff', loader: 'tiff', output: false },
+  // iPhones' HEVC stills. sharp's libvips has no HEVC decoder, so the converter
+  // decodes them with libheif in a child process (converter/pipeline/heif-decode.ts);
+  // nothing ever hands a HEIC to libvips, so its loader name is only a label.
+  heic: { mime: 'image/heic', extension: 'heic', loader: 'heif', output: false },
 } as const satisfies Record<string, { mime: string; extension: string; loader: string; output: boolean }>;
 
 /** Formats Enlarger stores (uploads are one of these). */
@@ -26,8 +30,12 @@ export type OutputFormat = {
 }[ImageFormat];
 export const OUTPUT_FORMATS = IMAGE_FORMATS.filter((f) => FORMATS[f].output) as OutputFormat[];
 
-/** Media types that name a stored format without being its own row: APNG is stored as PNG. */
-const MIME_ALIASES: Record<string, ImageFormat> = { 'image/apng': 'png' };
+/** Media types that name a stored format without being its own row: APNG is stored as PNG, HEIF as HEIC. */
+const MIME_ALIASES: Record<string, ImageFormat> = {
+  'image/apng': 'png',
+  // A HEIF whose major brand is the generic `mif1`; media's brand check keeps it to stills.
+  'image/heif': 'heic',
+};
 
 /** The stored format a media type names, if any. */
 export function formatOfMime(mime: string): ImageFormat | undefined {

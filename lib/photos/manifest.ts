@@ -21,6 +21,8 @@ const rendition = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   bytes: z.number().int().nonnegative(),
+  /** An Ultra HDR JPEG: it carries the original's gain map (lib/photos/gain-map.ts). */
+  gainMap: z.literal(true).optional(),
 });
 export type Rendition = z.infer<typeof rendition>;
 

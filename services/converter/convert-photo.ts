@@ -6,8 +6,10 @@ import { clearPending, readManifest, writeManifest } from '../../lib/photos/reco
 import { ObjectNotFoundError, type Storage } from '../../lib/storage/storage.js';
 import { decodeWorkingSet, type DecodeAdmission } from './admission.js';
 import type { ConverterConfig } from './config.js';
-import { decodeMaster, type MasterPixels } from './pipeline/decode-master.js';
+import type { MasterPixels } from './pipeline/decode-master.js';
+import { decodeOriginal } from './pipeline/decode-original.js';
 import { fetchOriginal } from './pipeline/fetch-original.js';
+import { HeifDecoderMissingError } from './pipeline/heif-decode.js';
 import { renderAll, type Rendered } from './pipeline/render.js';
 
 export interface ConvertDeps {
@@ -28,7 +30,8 @@ export type ConvertOutcome = 'converted' | 'already-done';
  * photo already `ready` or `failed` is left alone, so a redelivery after a
  * crash or a duplicate from the sweep is harmless. Input that cannot be
  * decoded marks the photo `failed` and throws {@link UnrecoverableError} (dead
- * letter); storage errors propagate unchanged and are retried.
+ * letter); storage errors and a HEIC decoder missing from the host
+ * propagate unchanged and are retried.
  */
 export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Promise<ConvertOutcome> {
   const { storage, config, log } = deps;
@@ -50,18 +53,19 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
   let rendered: Rendered[];
   try {
     // Admitted by the original's pixels, from the header media read: known before decoding.
-    const workingSet = decodeWorkingSet(manifest.original.width, manifest.original.height);
+    const workingSet = decodeWorkingSet(
+      manifest.original.width,
+      manifest.original.height,
+      manifest.original.format,
+    );
     [master, rendered] = await deps.admission.run(workingSet, async () => {
-      const decoded = await decodeMaster(
-        original.path,
-        manifest.original.format,
-        config.master,
-        config.maxPixels,
-      );
+      const decoded = await decodeOriginal(original.path, manifest.original, config.master, config.maxPixels);
       return [decoded, await renderAll(decoded, config.master, config.sizes)] as const;
     });
   } catch (err) {
-    // Only libvips runs in this block, so any failure here is the image's fault.
+    // A decoder missing from this host is ours to fix: retried, the photo left `processing`.
+    if (err instanceof HeifDecoderMissingError) throw err;
+    // Otherwise only the decoders run in this block, so any failure here is the image's fault.
     // Awaited here: returned bare, its rejection would sit unhandled while
     // `finally` awaits the disposal, and Node would report it as unhandled.
     return await fail(manifest, `cannot decode the original: ${messageOf(err)}`, err);
@@ -120,7 +124,15 @@ async function store(storage: Storage, id: string, r: Rendered): Promise<Convers
   const keys = photoKeys(id);
   const key = r.name === 'master' ? keys.master(r.format) : keys.size(r.name, r.format);
   await storage.put(key, r.data, { contentType: `image/${r.format}` });
-  return { name: r.name, key, format: r.format, width: r.width, height: r.height, bytes: r.data.length };
+  return {
+    name: r.name,
+    key,
+    format: r.format,
+    width: r.width,
+    height: r.height,
+    bytes: r.data.length,
+    ...(r.gainMap && { gainMap: true }),
+  };
 }
 
 function withoutName({ name: _name, ...rendition }: Conversion) {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import sharp from 'sharp';
+import { messageOf } from '../../lib/errors.js';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
@@ -13,6 +14,7 @@ import type { ConverterConfig } from './config.js';
 import { markCrashed } from './convert-photo.js';
 import { converterMetrics } from './metrics.js';
 import { sweepStaleOriginals } from './pipeline/fetch-original.js';
+import { checkHeifDecoder } from './pipeline/heif-decode.js';
 import { conversionHandler } from './worker.js';
 
 /** A download this old in the temp dir belongs to a converter that died mid-task. */
@@ -62,6 +64,15 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
   return {
     readiness,
     async start(options = {}) {
+      // Said loudly at startup, not fatal: JPEG, PNG, WebP, AVIF, GIF and TIFF convert
+      // without it (`enlarger dev` on a laptop without libheif), and a HEIC task that
+      // meets the missing decoder is retried, its photo left processing, until it is installed.
+      await checkHeifDecoder().catch((err: unknown) =>
+        log.error(
+          { error: messageOf(err) },
+          'HEIC photos will wait in processing until the decoder is installed',
+        ),
+      );
       const swept = await sweepStaleOriginals(config.tmpDir, STALE_DOWNLOAD_MS);
       if (swept > 0) log.info({ files: swept, dir: config.tmpDir }, 'removed downloads left by a crash');
       await readiness.start();

@@ -9,7 +9,9 @@ const formatList = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()))
   .pipe(
-    z.array(imageFormat, { message: 'must be a comma-separated list of jpeg, png, webp, avif, gif, tiff' }),
+    z.array(imageFormat, {
+      message: 'must be a comma-separated list of jpeg, png, webp, avif, gif, tiff, heic',
+    }),
   );
 
 /** Media's defaults, in their own units; the env schema and the CRD both read them. */
@@ -41,7 +43,7 @@ export const mediaEnvSchema = z
     MEDIA_MAX_PIXELS: envPositiveInt().default(150_000_000),
     MEDIA_MAX_WIDTH: envPositiveInt().default(16_384),
     MEDIA_MAX_HEIGHT: envPositiveInt().default(16_384),
-    MEDIA_ALLOWED_FORMATS: formatList.default(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff']),
+    MEDIA_ALLOWED_FORMATS: formatList.default(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic']),
     /**
      * Leading bytes read before deciding. JPEG headers with big EXIF/ICC/XMP
      * segments need more than a few KiB; the rest of the upload is never held.

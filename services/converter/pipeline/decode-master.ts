@@ -11,6 +11,12 @@ export interface MasterPixels {
   channels: 1 | 2 | 3 | 4;
   hasAlpha: boolean;
   copyright: string | undefined;
+  /**
+   * The original's path when it is an Ultra HDR JPEG. These pixels cannot
+   * carry its gain map, so the JPEG master is cut again from this file with
+   * the map kept (`gain-map.ts`).
+   */
+  gainMapSource?: string;
 }
 
 /**
@@ -32,7 +38,7 @@ export async function decodeMaster(
   // known-incorrect sRGB profile.
   const failOn = format === 'jpeg' ? 'warning' : 'error';
   const input = sharp(file, { failOn, limitInputPixels: maxPixels, autoOrient: true });
-  const { exif } = await input.metadata();
+  const { exif, gainMap } = await input.metadata();
   const { data, info } = await input
     .resize({ width: spec.maxEdge, height: spec.maxEdge, fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb')
@@ -45,5 +51,6 @@ export async function decodeMaster(
     channels: info.channels,
     hasAlpha: info.hasAlpha,
     copyright: exifCopyright(exif),
+    ...(format === 'jpeg' && gainMap ? { gainMapSource: file } : {}),
   };
 }

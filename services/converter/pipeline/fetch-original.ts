@@ -12,7 +12,8 @@ export interface LocalOriginal {
 }
 
 const PREFIX = 'enlarger-';
-const DOWNLOAD = /^enlarger-[0-9a-f]{16}$/;
+// The original, and the PNG a HEIC is decoded to beside it (heif-decode.ts).
+const DOWNLOAD = /^enlarger-[0-9a-f]{16}(\.png)?$/;
 
 /**
  * Deletes downloads older than `staleMs` from `tmpDir`: a converter killed

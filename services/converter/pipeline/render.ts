@@ -2,6 +2,7 @@ import type { ImageFormat } from '../../../lib/photos/manifest.js';
 import type { MasterSpec, SizeSpec } from '../config.js';
 import type { MasterPixels } from './decode-master.js';
 import { encode, fromMaster } from './encode.js';
+import { ultraHdrMaster, ultraHdrSize } from './gain-map.js';
 
 /** An encoded rendition, ready to store. */
 export interface Rendered {
@@ -11,33 +12,65 @@ export interface Rendered {
   width: number;
   height: number;
   data: Buffer;
+  /** Carries the original's Ultra HDR gain map. */
+  gainMap?: true;
 }
 
 /**
  * Encodes the master itself. The copyright survives as the only EXIF field;
  * nothing else (GPS, serials, orientation: the pixels are already upright) is written.
  * An image with alpha gets a WebP master: a JPEG one would lose the transparency.
+ * An Ultra HDR original's JPEG master is cut from the original again, keeping
+ * its gain map; a WebP master (CONVERTER_MASTER_FORMAT) has none.
  */
 async function renderMaster(master: MasterPixels, spec: MasterSpec): Promise<Rendered> {
   const format = master.hasAlpha ? 'webp' : spec.format;
-  let image = encode(fromMaster(master), format, spec.quality, master.hasAlpha);
+  const hdr = master.gainMapSource !== undefined && format === 'jpeg';
+  let image = hdr
+    ? ultraHdrMaster(master.gainMapSource!, spec)
+    : encode(fromMaster(master), format, spec.quality, master.hasAlpha);
   if (master.copyright) image = image.withExif({ IFD0: { Copyright: master.copyright } });
   const { data, info } = await image.toBuffer({ resolveWithObject: true });
-  return { name: 'master', format, width: info.width, height: info.height, data };
+  return {
+    name: 'master',
+    format,
+    width: info.width,
+    height: info.height,
+    data,
+    ...(hdr && { gainMap: true }),
+  };
 }
 
-/** Resizes the master's pixels (already decoded, never the original again) to one configured size. */
-async function renderSize(master: MasterPixels, size: SizeSpec): Promise<Rendered> {
-  const resized = fromMaster(master).resize({
-    width: size.width,
-    height: size.height,
-    fit: size.fit,
-    withoutEnlargement: true,
-  });
-  const { data, info } = await encode(resized, size.format, size.quality, master.hasAlpha).toBuffer({
-    resolveWithObject: true,
-  });
-  return { name: size.name, format: size.format, width: info.width, height: info.height, data };
+/**
+ * Resizes the master's pixels (already decoded, never the original again) to
+ * one configured size. A JPEG size of an Ultra HDR photo is cut from the
+ * encoded master instead, the one input that still has the gain map; WebP
+ * and AVIF sizes are the SDR base only.
+ */
+async function renderSize(master: MasterPixels, size: SizeSpec, hdrMaster?: Rendered): Promise<Rendered> {
+  const hdr = hdrMaster !== undefined && size.format === 'jpeg';
+  const image = hdr
+    ? ultraHdrSize(hdrMaster.data, size)
+    : encode(
+        fromMaster(master).resize({
+          width: size.width,
+          height: size.height,
+          fit: size.fit,
+          withoutEnlargement: true,
+        }),
+        size.format,
+        size.quality,
+        master.hasAlpha,
+      );
+  const { data, info } = await image.toBuffer({ resolveWithObject: true });
+  return {
+    name: size.name,
+    format: size.format,
+    width: info.width,
+    height: info.height,
+    data,
+    ...(hdr && { gainMap: true }),
+  };
 }
 
 /**
@@ -52,7 +85,9 @@ export async function renderAll(
   spec: MasterSpec,
   sizes: SizeSpec[],
 ): Promise<Rendered[]> {
-  const rendered = [await renderMaster(master, spec)];
-  for (const size of sizes) rendered.push(await renderSize(master, size));
+  const masterRendition = await renderMaster(master, spec);
+  const hdrMaster = masterRendition.gainMap ? masterRendition : undefined;
+  const rendered = [masterRendition];
+  for (const size of sizes) rendered.push(await renderSize(master, size, hdrMaster));
   return rendered;
 }

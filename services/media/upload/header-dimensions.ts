@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { ImageFormat } from '../../../lib/photos/manifest.js';
+import { heifHeader } from './heif-header.js';
 
 /** Size of the image as its header declares it, before any pixel is decoded. */
 export interface HeaderInfo {
@@ -18,6 +19,8 @@ export interface HeaderInfo {
 export async function headerInfo(head: Buffer, format: ImageFormat): Promise<HeaderInfo | undefined> {
   if (format === 'gif') return gifHeader(head);
   if (format === 'webp') return webpHeader(head);
+  // Read here, not by libvips: sharp's libvips has no HEVC decoder and refuses HEIC headers.
+  if (format === 'heic') return heifHeader(head);
   try {
     const meta = await sharp(head, { failOn: 'none' }).metadata();
     if (!meta.width || !meta.height) return undefined;

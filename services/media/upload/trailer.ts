@@ -1,4 +1,5 @@
 import type { ImageFormat } from '../../../lib/photos/manifest.js';
+import { heifHeader } from './heif-header.js';
 
 /** How much of the end of an upload is kept to check its trailer. */
 export const TAIL_BYTES = 64 * 1024;
@@ -17,6 +18,8 @@ const PNG_IEND = Buffer.from('IEND', 'latin1');
  * - PNG: the IEND chunk. GIF: the `;` trailer. WebP: the RIFF size is all there.
  * - TIFF and AVIF are laid out by offsets rather than in order; the converter's
  *   decoder catches their truncation and marks the photo failed.
+ * - HEIC: every item's data must lie within the upload (`iloc`); media read
+ *   the meta box from the head already, so this costs no extra bytes.
  */
 export function isComplete(format: ImageFormat, head: Buffer, tail: Buffer, totalBytes: number): boolean {
   switch (format) {
@@ -28,6 +31,8 @@ export function isComplete(format: ImageFormat, head: Buffer, tail: Buffer, tota
       return tail.subarray(-16).includes(0x3b);
     case 'webp':
       return head.length >= 8 && totalBytes >= head.readUInt32LE(4) + 8;
+    case 'heic':
+      return totalBytes >= (heifHeader(head)?.dataEnd ?? Infinity);
     case 'tiff':
     case 'avif':
       return true;

@@ -22,6 +22,8 @@ function decodeBytes(format: ImageFormat, sourcePixels: number, outputPixels: nu
       return 0;
     case 'webp':
       return Math.min(sourcePixels, 4 * outputPixels) * 4;
+    // Renders read the master and sizes, never a HEIC original; were one read, it decodes whole.
+    case 'heic':
     case 'avif':
     case 'gif':
       return sourcePixels * 4;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sharp } from 'sharp';
 import type { OutputFormat } from '../../../lib/photos/formats.js';
+import { keepGainMap } from '../../../lib/photos/gain-map.js';
 import { unreadableSource } from './load.js';
 
 export interface EncodeSettings {
@@ -26,14 +27,21 @@ export interface Rendered {
  * (decode with shrink-on-load, orient, resize, unless the watermark step
  * already rendered the pixels). sRGB out whatever came in (CMYK, Display P3,
  * grey); metadata is stripped because sharp keeps none unless asked.
+ *
+ * With `gainMap` (a source that has one) a JPEG keeps the Ultra HDR gain map,
+ * resized and cropped with the picture; libultrahdr then writes it, baseline,
+ * taking only the quality. A watermarked render reaches here as raw pixels
+ * with no map, and comes out SDR.
  */
 export async function encode(
   image: Sharp,
   format: OutputFormat,
   quality: number | undefined,
   settings: EncodeSettings,
+  gainMap = false,
 ): Promise<Rendered> {
-  const srgb = image.toColourspace('srgb');
+  const srgb =
+    gainMap && format === 'jpeg' ? keepGainMap(image).toColourspace('srgb') : image.toColourspace('srgb');
   const encoder =
     format === 'png'
       ? srgb.png({ compressionLevel: 6, adaptiveFiltering: false })

@@ -88,3 +88,28 @@ describe('pickSource', () => {
     );
   });
 });
+
+describe('pickSource for a JPEG that keeps an Ultra HDR gain map', () => {
+  // small and the master carry the map; medium and large (say, WebP sizes) do not.
+  const hdr: PhotoManifest = {
+    ...manifest,
+    master: { ...manifest.master!, gainMap: true },
+    conversions: manifest.conversions.map((c) => (c.name === 'small' ? { ...c, gainMap: true } : c)),
+  };
+  const request = (query: string) =>
+    parseRequest(ID, new URLSearchParams(query), { maxDimension: 10000, watermarkOptOut: true });
+
+  it.each([
+    ['w=200', 'sizes/small.jpg', true],
+    ['w=600', 'master.jpg', true],
+    ['w=4000', 'original', true],
+  ])('%s is cut from %s, which has the map', (query, key, gainMap) => {
+    const source = pickSource(hdr, request(query), true);
+    expect([source.key.replace(`${base}/`, ''), source.gainMap]).toEqual([key, gainMap]);
+  });
+
+  it('ignores the map for other outputs', () => {
+    const source = pickSource(hdr, request('w=600'));
+    expect([source.key.replace(`${base}/`, ''), source.gainMap]).toEqual(['sizes/medium.jpg', false]);
+  });
+});

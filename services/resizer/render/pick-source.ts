@@ -1,5 +1,5 @@
 import { notFound } from '../../../lib/errors.js';
-import type { ImageFormat, PhotoManifest } from '../../../lib/photos/manifest.js';
+import type { ImageFormat, PhotoManifest, Rendition } from '../../../lib/photos/manifest.js';
 import { photoKeys } from '../../../lib/photos/keys.js';
 import type { ResizeRequest } from '../request/parse.js';
 
@@ -10,6 +10,8 @@ export interface Source {
   format: ImageFormat;
   width: number;
   height: number;
+  /** Carries an Ultra HDR gain map that the JPEG output keeps. */
+  gainMap: boolean;
 }
 
 /** Renditions are a shade smaller than asked after rounding; this much upscale still counts as enough. */
@@ -31,22 +33,24 @@ const decodeCost = (source: Source): number =>
  * original. Within a format that is the smallest; a JPEG beats a WebP unless
  * it has at least twice the WebP's pixels. Decoding a 640 px size instead of an 18 MP
  * original is most of the resizer's speed.
+ *
+ * With `gainMap` (a JPEG output of an Ultra HDR photo) only renditions that
+ * carry the map qualify, and the original, from which they were cut, has it.
  */
-export function pickSource(manifest: PhotoManifest, request: ResizeRequest): Source {
+export function pickSource(manifest: PhotoManifest, request: ResizeRequest, gainMap = false): Source {
   if (manifest.status === 'failed') throw notFound('photo_not_found', 'no such photo');
   const keys = photoKeys(manifest.id);
   const { format, width, height } = manifest.original;
-  const original: Source = { key: keys.original, kind: 'original', format, width, height };
+  const original: Source = { key: keys.original, kind: 'original', format, width, height, gainMap };
   const originalLongEdge = Math.max(original.width, original.height);
 
   const renditions: Source[] = manifest.conversions
     // Cropped sizes (square thumbnails) hold only part of the picture.
-    .filter((c) => sameShape(c, original))
+    .filter((c) => sameShape(c, original) && (!gainMap || c.gainMap))
     .sort((a, b) => a.width * a.height - b.width * b.height)
-    .map((c) => ({ key: c.key, kind: 'size', format: c.format, width: c.width, height: c.height }));
-  if (manifest.master) {
-    const { key, format, width, height } = manifest.master;
-    renditions.push({ key, kind: 'master', format, width, height });
+    .map((c) => ({ ...sourceOf(c), kind: 'size' }));
+  if (manifest.master && (!gainMap || manifest.master.gainMap)) {
+    renditions.push({ ...sourceOf(manifest.master), kind: 'master' });
   }
 
   let cheapest: Source | undefined;
@@ -55,6 +59,11 @@ export function pickSource(manifest: PhotoManifest, request: ResizeRequest): Sou
     if (!cheapest || decodeCost(r) < decodeCost(cheapest)) cheapest = r;
   }
   return cheapest ?? original;
+}
+
+function sourceOf(r: Rendition): Omit<Source, 'kind'> {
+  const { key, format, width, height } = r;
+  return { key, format, width, height, gainMap: r.gainMap === true };
 }
 
 /**

@@ -71,8 +71,9 @@ export function plan(
   negotiated: NegotiatedFormat,
   settings: RenderSettings,
 ): Prepared {
-  const source = pickSource(manifest, request);
   let format = resolveFormat(negotiated, manifest.original.hasAlpha);
+  // A JPEG of an Ultra HDR photo keeps its gain map, so it is cut from a source that has one.
+  const source = pickSource(manifest, request, format === 'jpeg' && manifest.master?.gainMap === true);
   if (
     format === 'avif' &&
     request.format === 'auto' &&
@@ -162,7 +163,7 @@ export async function renderPrepared(
     ),
   );
   const rendered = await step('encode', () =>
-    encode(deadline.bound(marked), format, request.quality, settings.encode),
+    encode(deadline.bound(marked), format, request.quality, settings.encode, source.gainMap),
   );
   metrics.renders.inc({ format });
   return rendered;
