@@ -3,11 +3,15 @@ import type { MediaLimits } from '../config.js';
 import type { HeaderInfo } from './header-dimensions.js';
 
 /**
- * Refuses declared sizes the converter should never try to decode: a 20000 ×
+ * Refuses a size of zero, and declared sizes the converter should never try to decode: a 20000 ×
  * 20000 PNG compresses to a few hundred KB and would decode to 1.6 GB.
  */
 export function checkDimensions(info: HeaderInfo, limits: MediaLimits): void {
   const { width, height } = info;
+  // A record of 0 can never be rendered or even read back (the manifest wants positive sizes).
+  if (width === 0 || height === 0) {
+    throw unprocessable('zero_size', `image is ${width}×${height}; an image needs at least one pixel`);
+  }
   if (width > limits.maxWidth || height > limits.maxHeight) {
     throw unprocessable(
       'dimensions_too_large',

@@ -32,19 +32,10 @@ export class UploadGuard extends Transform {
   ) {
     super();
     this.tiff = info ? undefined : new TiffDirectoryReader(head);
-    // Decoders size the canvas from the frames too, not just the header's screen.
+    // Checked as each frame grows the canvas, so a 100,000-frame file is refused at the first frame too big.
     this.gif =
       format === 'gif'
-        ? new GifFrameScanner((frame, screen) =>
-            checkDimensions(
-              {
-                width: Math.max(screen.width, frame.left + frame.width),
-                height: Math.max(screen.height, frame.top + frame.height),
-                hasAlpha: true,
-              },
-              limits,
-            ),
-          )
+        ? new GifFrameScanner((_frame, canvas) => checkDimensions({ ...canvas, hasAlpha: true }, limits))
         : undefined;
   }
 
@@ -76,6 +67,20 @@ export class UploadGuard extends Transform {
     if (!isComplete(this.format, this.head, Buffer.concat(this.tail), this.bytes)) {
       callback(unprocessable('truncated', `the ${this.format} upload is truncated or corrupt`));
       return;
+    }
+    if (this.gif?.frames === 0) {
+      callback(unprocessable('corrupt', 'the gif has no frames'));
+      return;
+    }
+    if (this.gif) {
+      // What is recorded is what decodes: the canvas, not the header's screen.
+      this.info = { ...this.gif.canvas, hasAlpha: true };
+      try {
+        checkDimensions(this.info, this.limits);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
     }
     if (this.tiff) {
       this.info = this.tiff.result();
