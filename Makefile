@@ -127,6 +127,15 @@ SOAK_SECONDS ?= 600
 soak: node_modules ## Load-and-fault soak: 2× resizer capacity + uploads for SOAK_SECONDS (600), RabbitMQ/MinIO/converter faults, on its own RabbitMQ and MinIO.
 	npx tsx bench/soak/run.ts --seconds $(SOAK_SECONDS)
 
+# make fuzz's bounds: it stops at CASES or MINUTES, whichever comes first; SEED makes a run repeatable.
+SEED ?= 31
+CASES ?= 20000
+MINUTES ?= 30
+
+.PHONY: fuzz
+fuzz: node_modules ## Seeded format-aware mutation campaign against `enlarger dev` (SEED, CASES, MINUTES); findings kept in .run/fuzz.
+	npx tsx test/fuzz/run.ts --seed $(SEED) --cases $(CASES) --minutes $(MINUTES) --out .run/fuzz
+
 .PHONY: bench-peers
 bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS=N (README).
 	bench/peers/run.sh
