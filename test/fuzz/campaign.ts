@@ -92,8 +92,13 @@ export async function runCampaign(
     const mutators: string[] = [];
     for (let i = 1 + rng.int(3); i > 0; i--) {
       const m = rng.pick(applicable);
-      data = m.apply(data, rng);
-      mutators.push(m.name);
+      // A structural edit of a file an earlier edit cut short may find no room: the bytes stay as they were.
+      try {
+        data = m.apply(data, rng);
+        mutators.push(m.name);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+      }
     }
     return {
       case: n,
