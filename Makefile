@@ -116,6 +116,10 @@ MAGICK_COUNT ?= 8
 bench-converter: node_modules ## Converter img/s, CPU and peak RSS vs ImageMagick on the 18 MP photo; BEFORE=<git ref> adds that commit's converter.
 	npx tsx bench/converter.ts $(SHARP_COUNT) $(MAGICK_COUNT) $(BEFORE)
 
+.PHONY: bench-gif-canvas
+bench-gif-canvas: node_modules ## Peak RSS of two decodes of issue 31's 35-byte 144 MP GIF, bare and through the converter's admission.
+	npx tsx bench/gif-canvas.ts
+
 .PHONY: bench-resizer
 bench-resizer: node_modules ## Resizer req/s and p50/p95/p99, cache misses and hits, on real photos, with sharp calibration.
 	bench/resizer/run.sh
