@@ -43,10 +43,10 @@ const TRAILER = 0x3b;
 
 /**
  * Walks a GIF's blocks as the bytes stream past and reports every frame's
- * image descriptor, with the canvas the decoder will produce once that frame
- * is placed. The logical screen in the header is only a hint: libnsgif grows
- * its canvas to every frame's offset plus size, so a 16×16 header can front a
- * 16×16 frame at (16000, 9000) and decode to 16016×9016 (144 MP). Holds at most one 9-byte descriptor, whatever the file size;
+ * image descriptor, with the canvas the decoder will produce. The logical
+ * screen in the header is only a hint: libnsgif grows its canvas to the first
+ * frame's offset plus size, so a 16×16 header can front a 16×16 frame at
+ * (16000, 9000) and decode to 16016×9016 (144 MP). Holds at most one 9-byte descriptor, whatever the file size;
  * image data is skipped by counting sub-block lengths.
  */
 export class GifFrameScanner {
@@ -110,11 +110,14 @@ export class GifFrameScanner {
       width: d.readUInt16LE(4),
       height: d.readUInt16LE(6),
     };
+    // libnsgif lets the first frame grow the canvas and clips every later one to it.
+    if (this.frames === 0) {
+      this.canvas = {
+        width: Math.max(this.canvas.width, frame.left + frame.width),
+        height: Math.max(this.canvas.height, frame.top + frame.height),
+      };
+    }
     this.frames++;
-    this.canvas = {
-      width: Math.max(this.canvas.width, frame.left + frame.width),
-      height: Math.max(this.canvas.height, frame.top + frame.height),
-    };
     this.onFrame(frame, this.canvas);
     // After the local colour table: the LZW minimum code size, then the data sub-blocks.
     return this.skipColourTable(d[8]!, () => ({ skip: 1, then: () => this.subBlocks(() => this.block()) }));
