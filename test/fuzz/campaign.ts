@@ -184,7 +184,25 @@ export function summary(report: CampaignReport) {
       start: round(report.rssMiB.start),
       peak: round(report.rssMiB.peak),
       end: round(report.rssMiB.end),
-      samples: report.rssMiB.samples.length,
+      perMinute: report.rssMiB.samples.filter((_, i) => i % 60 === 0),
+      slopeAfterWarmUpMiBPerHour: round(
+        slopePerHour(report.rssMiB.samples.slice(report.rssMiB.samples.length / 2)),
+      ),
     },
   };
+}
+
+/** Least-squares slope of samples taken once a second, in MiB per hour: the second half is "after warm-up". */
+function slopePerHour(samples: number[]): number {
+  const n = samples.length;
+  if (n < 2) return 0;
+  const meanX = (n - 1) / 2;
+  const meanY = samples.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  samples.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return (num / den) * 3600;
 }
