@@ -122,6 +122,10 @@ MAGICK_COUNT ?= 8
 bench-converter: node_modules ## Converter img/s, CPU and peak RSS vs ImageMagick on the 18 MP photo; BEFORE=<git ref> adds that commit's converter.
 	npx tsx bench/converter.ts $(SHARP_COUNT) $(MAGICK_COUNT) $(BEFORE)
 
+.PHONY: bench-gif-canvas
+bench-gif-canvas: node_modules ## Peak RSS of two decodes of issue 31's 35-byte 144 MP GIF, bare and through the converter's admission.
+	npx tsx bench/gif-canvas.ts
+
 .PHONY: bench-resizer
 bench-resizer: node_modules ## Resizer req/s and p50/p95/p99, cache misses and hits, on real photos, with sharp calibration.
 	bench/resizer/run.sh
@@ -139,6 +143,14 @@ CDN_REQUESTS ?= 2000
 bench-cdn: node_modules ## Hit ratio through Varnish, plain Vary: Accept vs the recipe VCL, beside the floor, and origin renders per miss (starts scripts/varnish.sh).
 	scripts/varnish.sh up
 	eval "$$(scripts/varnish.sh env)" && VARNISH_URL=$$VARNISH_URL VARNISH_WORKDIR=$$VARNISH_WORKDIR npx tsx bench/cdn/run.ts $(CDN_REQUESTS)
+# make fuzz's bounds: it stops at CASES or MINUTES, whichever comes first; SEED makes a run repeatable.
+SEED ?= 31
+CASES ?= 20000
+MINUTES ?= 30
+
+.PHONY: fuzz
+fuzz: node_modules ## Seeded format-aware mutation campaign against `enlarger dev` (SEED, CASES, MINUTES); findings kept in .run/fuzz.
+	npx tsx test/fuzz/run.ts --seed $(SEED) --cases $(CASES) --minutes $(MINUTES) --out .run/fuzz
 
 .PHONY: bench-peers
 bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS=N (README).

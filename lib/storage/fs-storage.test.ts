@@ -136,6 +136,28 @@ describe('FsStorage', () => {
     expect(await keysOf('')).toEqual(['x/y']);
   });
 
+  // Issue 31: one conversion's clearPending prunes the empty pending/ folder
+  // while an upload marks another photo pending; mkdir's ENOENT lost the upload.
+  it('stores a key while other deletes keep pruning its folder', async () => {
+    let churning = true;
+    const churn = (async () => {
+      for (let i = 0; churning; i++) {
+        await storage.put(`pending/churn-${i % 4}`, '');
+        await storage.delete(`pending/churn-${i % 4}`);
+      }
+    })();
+    const results = await Promise.allSettled(
+      Array.from({ length: 1500 }, async (_, i) => {
+        await storage.put(`pending/photo-${i}`, '');
+        await storage.delete(`pending/photo-${i}`);
+      }),
+    );
+    churning = false;
+    await churn;
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await keysOf('pending/')).toEqual([]);
+  });
+
   it('pings a usable directory, creating it, and fails with StorageUnavailableError otherwise', async () => {
     await new FsStorage(path.join(dir, 'new', 'root')).ping();
     await mkdir(path.join(dir, 'sub'));

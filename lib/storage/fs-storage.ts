@@ -191,8 +191,10 @@ export class FsStorage implements Storage {
 
 /**
  * Creates `dir` and streams the body into a temp file there. Another put's
- * {@link pruneEmptyDirs} may remove the directory between the two steps (it
- * was empty for a moment); then the directory is simply made again.
+ * or delete's {@link pruneEmptyDirs} may remove the directory at any moment
+ * (it was empty for a moment): under `mkdir`, whose recursive form stats a
+ * directory it found existing, or before `open`. Either fails with ENOENT,
+ * and the directory is then simply made again.
  */
 async function writeInDir(
   key: string,
@@ -201,20 +203,29 @@ async function writeInDir(
   chunks: AsyncIterable<Buffer>,
 ): Promise<TempFile> {
   for (let attempt = 1; ; attempt++) {
-    await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+    const retry = (err: unknown, syscalls: string[]) =>
+      codeOf(err) === 'ENOENT' &&
+      attempt < MAX_DIR_ATTEMPTS &&
+      syscalls.includes((err as { syscall?: string }).syscall ?? '');
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (err) {
       const code = codeOf(err);
-      throw code === 'ENOTDIR' || code === 'EEXIST'
-        ? new Error(`cannot store ${key}: a prefix of it is a key`)
-        : err;
-    });
+      if (code === 'ENOTDIR' || code === 'EEXIST')
+        throw new Error(`cannot store ${key}: a prefix of it is a key`, { cause: err });
+      if (retry(err, ['mkdir', 'stat'])) continue;
+      throw err;
+    }
     try {
       return await writeTemp(dir, base, chunks);
     } catch (err) {
-      if (codeOf(err) !== 'ENOENT' || attempt >= 3 || (err as { syscall?: string }).syscall !== 'open')
-        throw err;
+      if (!retry(err, ['open'])) throw err;
     }
   }
 }
+
+/** Each attempt loses only to a prune that ran in the microseconds between two syscalls; five never all do. */
+const MAX_DIR_ATTEMPTS = 5;
 
 interface TempFile {
   path: string;

@@ -7,13 +7,20 @@ import { UnrecoverableError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import type { ImageFormat } from '../../lib/photos/manifest.js';
-import { markPending, readManifest, writeManifest } from '../../lib/photos/records.js';
+import {
+  ManifestUnreadableError,
+  markPending,
+  readManifest,
+  writeManifest,
+} from '../../lib/photos/records.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { awkwardImages, meanColour } from '../../test/support/photos.js';
 import { DecodeAdmission } from './admission.js';
 import { loadConverterConfig } from './config.js';
 import { convertPhoto } from './convert-photo.js';
 import { noise } from '../../test/support/noise.js';
+import { gifWithFrames, gifWithScreen } from '../../test/support/lying-headers.js';
+import type { PhotoManifest } from '../../lib/photos/manifest.js';
 import type * as DecodeMasterModule from './pipeline/decode-master.js';
 import { decodeMaster } from './pipeline/decode-master.js';
 import { HeifDecoderMissingError } from './pipeline/heif-decode.js';
@@ -268,5 +275,49 @@ describe('convertPhoto', () => {
       'connection refused',
     );
     expect(await readManifest(storage, id)).toMatchObject({ status: 'processing' });
+  });
+
+  // Issue 31: media recorded a GIF's logical screen, not the canvas libvips decodes.
+  it('fails a photo whose record differs from the size its original decodes to, without decoding it', async () => {
+    const id = await seed(await gifWithScreen(320, 213, [8, 16_383]), 'gif');
+    const record = (await readManifest(storage, id))!;
+    await writeManifest(storage, { ...record, original: { ...record.original, width: 8, height: 16_383 } });
+    vi.mocked(decodeMaster).mockClear();
+    await expect(convertPhoto({ photoId: id }, { storage, config, log, admission })).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
+    expect(await readManifest(storage, id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('decodes to 320×213, not the 8×16383 recorded') as unknown,
+    });
+    expect(decodeMaster).not.toHaveBeenCalled();
+    expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
+  });
+
+  it('admits a GIF by the canvas its frames make, not its 16×16 screen', async () => {
+    const gif = gifWithFrames([16, 16], [{ left: 3000, top: 2000, width: 16, height: 16 }]);
+    const id = await seed(gif, 'gif');
+    expect((await readManifest(storage, id))!.original).toMatchObject({ width: 3016, height: 2016 });
+    const watched = new DecodeAdmission(config.memoryBudgetBytes);
+    const run = vi.spyOn(watched, 'run');
+    await convertPhoto({ photoId: id }, { storage, config, log, admission: watched });
+    expect(run).toHaveBeenCalledWith(3016 * 2016 * 10, expect.any(Function));
+  });
+
+  // Issue 31: a record an older version wrote with height 0 was retried for ever.
+  it('fails a photo whose record cannot be read for good: unrecoverable, marker gone', async () => {
+    const id = await seed(
+      await sharp({ create: { width: 50, height: 50, channels: 3, background: '#fff' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const record = (await readManifest(storage, id))!;
+    const unreadable: PhotoManifest = { ...record, original: { ...record.original, height: 0 } };
+    await storage.put(photoKeys(id).manifest, JSON.stringify(unreadable));
+    await expect(readManifest(storage, id)).rejects.toBeInstanceOf(ManifestUnreadableError);
+    const converting = convertPhoto({ photoId: id }, { storage, config, log, admission });
+    await expect(converting).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(converting).rejects.toThrow(/original.height/);
+    expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
   });
 });

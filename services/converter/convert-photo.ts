@@ -1,8 +1,13 @@
-import { messageOf, UnrecoverableError } from '../../lib/errors.js';
+import { isUnrecoverable, messageOf, UnrecoverableError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log/logger.js';
 import { isPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import type { Conversion, ConversionTask, PhotoManifest } from '../../lib/photos/manifest.js';
-import { clearPending, readManifest, writeManifest } from '../../lib/photos/records.js';
+import {
+  clearPending,
+  ManifestUnreadableError,
+  readManifest,
+  writeManifest,
+} from '../../lib/photos/records.js';
 import { ObjectNotFoundError, type Storage } from '../../lib/storage/storage.js';
 import { decodeWorkingSet, type DecodeAdmission } from './admission.js';
 import type { ConverterConfig } from './config.js';
@@ -10,6 +15,7 @@ import type { MasterPixels } from './pipeline/decode-master.js';
 import { decodeOriginal } from './pipeline/decode-original.js';
 import { fetchOriginal } from './pipeline/fetch-original.js';
 import { HeifDecoderMissingError } from './pipeline/heif-decode.js';
+import { probeDecodedSize } from './pipeline/probe-original.js';
 import { renderAll, type Rendered } from './pipeline/render.js';
 
 export interface ConvertDeps {
@@ -37,7 +43,7 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
   const { storage, config, log } = deps;
   if (!isPhotoId(task.photoId))
     throw new UnrecoverableError(`not a photo id: ${JSON.stringify(task.photoId)}`);
-  const manifest = await readManifest(storage, task.photoId);
+  const manifest = await readRecord(storage, task.photoId);
   if (!manifest) throw new UnrecoverableError(`photo ${task.photoId} has no manifest`);
   const keys = photoKeys(manifest.id);
   if (manifest.status !== 'processing') {
@@ -52,12 +58,16 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
   let master: MasterPixels;
   let rendered: Rendered[];
   try {
-    // Admitted by the original's pixels, from the header media read: known before decoding.
-    const workingSet = decodeWorkingSet(
-      manifest.original.width,
-      manifest.original.height,
-      manifest.original.format,
-    );
+    // Admitted by the pixels the decoder will produce (a GIF's whole canvas), read
+    // from the file's header and checked against the record before any decode.
+    // Only the first frame of an animation is decoded, so frames add nothing. A
+    // HEIC is not read by libvips here: its decoder checks its output against the
+    // header it was recorded from (heif-decode.ts).
+    const decoded =
+      manifest.original.format === 'heic'
+        ? manifest.original
+        : await probeDecodedSize(original.path, manifest.original);
+    const workingSet = decodeWorkingSet(decoded.width, decoded.height, manifest.original.format);
     [master, rendered] = await deps.admission.run(workingSet, async () => {
       const decoded = await decodeOriginal(original.path, manifest.original, config.master, config.maxPixels);
       return [decoded, await renderAll(decoded, config.master, config.sizes)] as const;
@@ -109,7 +119,11 @@ export async function markCrashed(
 ) {
   const { storage, log } = deps;
   if (!isPhotoId(task.photoId)) return;
-  const manifest = await readManifest(storage, task.photoId);
+  // An unreadable record is already failed (readRecord cleared its marker): nothing to add.
+  const manifest = await readRecord(storage, task.photoId).catch((err: unknown) => {
+    if (isUnrecoverable(err)) return undefined;
+    throw err;
+  });
   if (manifest?.status !== 'processing') return;
   await writeManifest(storage, {
     ...manifest,
@@ -118,6 +132,20 @@ export async function markCrashed(
   });
   await clearPending(storage, manifest.id);
   log.error({ photoId: manifest.id, reason }, 'photo failed: it kept crashing the converter');
+}
+
+/**
+ * The photo's manifest. One that cannot be read is `failed` for good: its
+ * pending marker goes, so the sweep stops sending it, and the task dead-letters.
+ */
+async function readRecord(storage: Storage, id: string): Promise<PhotoManifest | undefined> {
+  try {
+    return await readManifest(storage, id);
+  } catch (err) {
+    if (!(err instanceof ManifestUnreadableError)) throw err;
+    await clearPending(storage, id);
+    throw new UnrecoverableError(err.message, { cause: err });
+  }
 }
 
 async function store(storage: Storage, id: string, r: Rendered): Promise<Conversion> {

@@ -49,6 +49,12 @@ export const mediaEnvSchema = z
      * segments need more than a few KiB; the rest of the upload is never held.
      */
     MEDIA_HEAD_BYTES: envBytes().default(512 * 1024),
+    /**
+     * How far past MEDIA_HEAD_BYTES the head is read when JPEG segments or PNG
+     * chunks of metadata still fill it; more metadata than this before the
+     * image header answers 422 metadata_too_large. Held once per upload in progress.
+     */
+    MEDIA_METADATA_BYTES: envBytes().default(4 * 1024 * 1024),
     /** A photo still `processing` this long after its last (re)publish is re-enqueued. */
     MEDIA_SWEEP_AFTER_SECONDS: envPositiveInt().default(300),
     MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
@@ -93,6 +99,8 @@ export interface MediaLimits {
   maxHeight: number;
   allowedFormats: ImageFormat[];
   headBytes: number;
+  /** The most the head grows to while it is still metadata (MEDIA_METADATA_BYTES). */
+  metadataBytes: number;
 }
 
 /** How many uploads may run at once, and how slowly. */
@@ -135,6 +143,7 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
       maxHeight: e.MEDIA_MAX_HEIGHT,
       allowedFormats: e.MEDIA_ALLOWED_FORMATS,
       headBytes: e.MEDIA_HEAD_BYTES,
+      metadataBytes: Math.max(e.MEDIA_HEAD_BYTES, e.MEDIA_METADATA_BYTES),
     },
     uploads: uploadPolicy(e),
     sweep: { afterMs: e.MEDIA_SWEEP_AFTER_SECONDS * 1000, intervalMs: e.MEDIA_SWEEP_INTERVAL_SECONDS * 1000 },

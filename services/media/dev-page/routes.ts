@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { badRequest, notFound } from '../../../lib/errors.js';
 import { FORMATS } from '../../../lib/photos/formats.js';
 import { isPhotoId } from '../../../lib/photos/keys.js';
-import { readManifest } from '../../../lib/photos/records.js';
+import { ManifestUnreadableError, readManifest } from '../../../lib/photos/records.js';
 import type { Storage } from '../../../lib/storage/storage.js';
 import { photoStatusBody } from '../status-handler.js';
 
@@ -82,7 +82,11 @@ function listPhotos(storage: Storage) {
     manifests.sort((a, b) => b.modified - a.modified);
     const photos = [];
     for (const { id } of manifests.slice(0, GALLERY_LIMIT)) {
-      const manifest = await readManifest(storage, id);
+      // An unreadable record has nothing to show in a gallery; its status page says why.
+      const manifest = await readManifest(storage, id).catch((err: unknown) => {
+        if (err instanceof ManifestUnreadableError) return undefined;
+        throw err;
+      });
       if (manifest) photos.push(photoStatusBody(manifest));
     }
     photos.sort((a, b) => b.createdAt.localeCompare(a.createdAt));

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { ImageFormat } from '../../../lib/photos/manifest.js';
+import { startingCanvas } from './gif-frames.js';
 import { heifHeader } from './heif-header.js';
 
 /** Size of the image as its header declares it, before any pixel is decoded. */
@@ -22,7 +23,9 @@ export async function headerInfo(head: Buffer, format: ImageFormat): Promise<Hea
   // Read here, not by libvips: sharp's libvips has no HEVC decoder and refuses HEIC headers.
   if (format === 'heic') return heifHeader(head);
   try {
-    const meta = await sharp(head, { failOn: 'none' }).metadata();
+    // No pixel limit here: sharp's default would throw on a 16384×16384 header,
+    // which media's own limits answer as too_many_pixels, not as corrupt.
+    const meta = await sharp(head, { failOn: 'none', limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) return undefined;
     return { width: meta.width, height: meta.height, hasAlpha: meta.hasAlpha };
   } catch {
@@ -30,10 +33,14 @@ export async function headerInfo(head: Buffer, format: ImageFormat): Promise<Hea
   }
 }
 
-/** GIF: logical screen size at bytes 6–9. Transparency is per frame, so it is assumed. */
+/**
+ * GIF: the canvas the decoder starts from, given the logical screen at bytes
+ * 6–9; the frames, scanned while streaming, can only grow it. Transparency is
+ * per frame, so it is assumed.
+ */
 function gifHeader(b: Buffer): HeaderInfo | undefined {
   if (b.length < 10) return undefined;
-  return { width: b.readUInt16LE(6), height: b.readUInt16LE(8), hasAlpha: true };
+  return { ...startingCanvas({ width: b.readUInt16LE(6), height: b.readUInt16LE(8) }), hasAlpha: true };
 }
 
 /** WebP: the first chunk after `RIFF....WEBP` is VP8X (extended), VP8L (lossless) or `VP8 ` (lossy). */

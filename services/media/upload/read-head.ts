@@ -9,7 +9,7 @@ export interface Head {
 
 /**
  * Reads at least `size` bytes (or everything, if less) from `source` and
- * leaves it paused, so the rest can be streamed on after the head has been
+ * leaves it paused (it may be called again for more), so the rest can be streamed on after the head has been
  * judged. Only the head is ever held in memory.
  */
 export function readHead(source: Readable, size: number): Promise<Head> {
@@ -39,6 +39,8 @@ export function readHead(source: Readable, size: number): Promise<Head> {
     source.on('data', onData);
     source.once('end', onEnd);
     source.once('error', onError);
+    // A stream paused by an earlier read does not flow again for a new 'data' listener alone.
+    source.resume();
   });
 }
 

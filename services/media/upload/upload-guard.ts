@@ -4,7 +4,7 @@ import type { ImageFormat } from '../../../lib/photos/manifest.js';
 import type { MediaLimits } from '../config.js';
 import type { HeaderInfo } from './header-dimensions.js';
 import { GifFrameScanner } from './gif-frames.js';
-import { checkDimensions } from './limits.js';
+import { checkDimensions, checkWithinLimits } from './limits.js';
 import { TiffDirectoryReader } from './tiff-directory.js';
 import { isComplete, TAIL_BYTES } from './trailer.js';
 
@@ -32,19 +32,15 @@ export class UploadGuard extends Transform {
   ) {
     super();
     this.tiff = info ? undefined : new TiffDirectoryReader(head);
-    // Decoders size the canvas from the frames too, not just the header's screen.
+    // The canvas is what decodes; each frame's own extent is held to the limits too, as
+    // a decoder that did not clip later frames would allocate it. Checked as the frames
+    // stream past, so a 100,000-frame file is refused at the first one too big.
     this.gif =
       format === 'gif'
-        ? new GifFrameScanner((frame, screen) =>
-            checkDimensions(
-              {
-                width: Math.max(screen.width, frame.left + frame.width),
-                height: Math.max(screen.height, frame.top + frame.height),
-                hasAlpha: true,
-              },
-              limits,
-            ),
-          )
+        ? new GifFrameScanner((frame, canvas) => {
+            checkDimensions(canvas, limits);
+            checkWithinLimits({ width: frame.left + frame.width, height: frame.top + frame.height }, limits);
+          })
         : undefined;
   }
 
@@ -76,6 +72,14 @@ export class UploadGuard extends Transform {
     if (!isComplete(this.format, this.head, Buffer.concat(this.tail), this.bytes)) {
       callback(unprocessable('truncated', `the ${this.format} upload is truncated or corrupt`));
       return;
+    }
+    if (this.gif) {
+      if (this.gif.frames === 0) {
+        callback(unprocessable('corrupt', 'the gif has no frames'));
+        return;
+      }
+      // What is recorded is what decodes: the canvas (already checked frame by frame), not the header's screen.
+      this.info = { ...this.gif.canvas, hasAlpha: true };
     }
     if (this.tiff) {
       this.info = this.tiff.result();

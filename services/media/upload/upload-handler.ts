@@ -10,7 +10,7 @@ import { StorageUnavailableError, type Storage } from '../../../lib/storage/stor
 import type { MediaLimits, UploadPolicy } from '../config.js';
 import type { MediaMetrics } from '../metrics.js';
 import { inspectHead } from './inspect.js';
-import { readHead } from './read-head.js';
+import { readHeadPastMetadata } from './leading-metadata.js';
 import { readUpload } from './read-upload.js';
 import { storeOriginal } from './store-original.js';
 import { watchUpload } from './upload-watchdog.js';
@@ -63,7 +63,7 @@ export function uploadHandler(deps: UploadDeps) {
     if (declared > limits.maxBytes)
       throw payloadTooLarge('too_large', `upload exceeds ${limits.maxBytes} bytes`);
     const source = await readUpload(req);
-    const head = await readHead(source.file, limits.headBytes);
+    const head = await readHeadPastMetadata(source.file, limits);
     const { format, info } = await inspectHead(head, limits);
     const id = newPhotoId();
     const keys = photoKeys(id);
@@ -76,27 +76,32 @@ export function uploadHandler(deps: UploadDeps) {
       limits,
       info,
     });
-    const photographer = await source.photographer().catch(async (err: unknown) => {
-      await storage.delete(keys.original).catch(() => undefined);
+    // From here on something is stored: a failure removes it all, or a photo
+    // would sit in storage with no pending marker, never converted nor cleaned.
+    let manifest: PhotoManifest;
+    try {
+      const photographer = await source.photographer();
+      const now = new Date().toISOString();
+      manifest = await writeManifest(storage, {
+        id,
+        status: 'processing',
+        photographer,
+        createdAt: now,
+        updatedAt: now,
+        original: {
+          format,
+          width: stored.info.width,
+          height: stored.info.height,
+          bytes: stored.bytes,
+          hasAlpha: stored.info.hasAlpha,
+        },
+        conversions: [],
+      });
+      await markPending(storage, id);
+    } catch (err) {
+      await forget(id);
       throw err;
-    });
-    const now = new Date().toISOString();
-    const manifest = await writeManifest(storage, {
-      id,
-      status: 'processing',
-      photographer,
-      createdAt: now,
-      updatedAt: now,
-      original: {
-        format,
-        width: stored.info.width,
-        height: stored.info.height,
-        bytes: stored.bytes,
-        hasAlpha: stored.info.hasAlpha,
-      },
-      conversions: [],
-    });
-    await markPending(storage, id);
+    }
     await queue.publish({ photoId: id }).catch((err: unknown) => {
       metrics.publishFailures.inc();
       log.warn({ photoId: id, err }, 'publish failed; the sweep will enqueue it');
@@ -106,6 +111,16 @@ export function uploadHandler(deps: UploadDeps) {
       'uploaded',
     );
     return manifest;
+  }
+
+  /** Removes what a failed upload stored, marker and record before the original they describe. */
+  async function forget(id: string): Promise<void> {
+    const keys = photoKeys(id);
+    for (const key of [keys.pending, keys.manifest, keys.original]) {
+      await storage.delete(key).catch((err: unknown) => {
+        log.error({ photoId: id, key, err }, 'could not remove what a failed upload stored');
+      });
+    }
   }
 }
 

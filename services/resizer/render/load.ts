@@ -54,6 +54,17 @@ export async function load(bytes: Buffer, source: Source, limits: LoadLimits): P
   if (!formatOfLoader(meta.format) || !meta.width || !meta.height) {
     throw unreadableSource(new Error(`stored source is ${meta.format ?? 'not an image'}`));
   }
+  // The render was admitted and sized from the record: an original that decodes to
+  // another size (a record from before media read GIF canvases) would break both.
+  // Records made by hand may give the upright size of a sideways-stored photo.
+  const { width, height } = meta;
+  const sideways = (meta.orientation ?? 1) >= 5;
+  const recorded = (w: number, h: number) => w === source.width && h === source.height;
+  if (!recorded(width, height) && !(sideways && recorded(height, width))) {
+    throw unreadableSource(
+      new Error(`original decodes to ${width}×${height}, not the recorded ${source.width}×${source.height}`),
+    );
+  }
   if (meta.width * meta.height > limits.maxSourcePixels) {
     throw unreadableSource(new Error(`source has ${meta.width}×${meta.height} pixels, past the limit`));
   }

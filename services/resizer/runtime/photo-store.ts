@@ -1,8 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import { ZodError } from 'zod';
 import { HttpError, notFound } from '../../../lib/errors.js';
 import type { PhotoManifest } from '../../../lib/photos/manifest.js';
-import { readManifest } from '../../../lib/photos/records.js';
+import { ManifestUnreadableError, readManifest } from '../../../lib/photos/records.js';
 import { ObjectNotFoundError, type Storage } from '../../../lib/storage/storage.js';
 import { ByteCache } from './byte-cache.js';
 import { Coalescer } from './coalescer.js';
@@ -41,9 +40,11 @@ export class PhotoStore {
       try {
         manifest = await readManifest(this.storage, id);
       } catch (err) {
-        // Not JSON, or not the manifest's shape.
-        if (err instanceof SyntaxError || err instanceof ZodError) {
-          throw new HttpError(500, 'manifest_invalid', 'the photo record is damaged', true, { cause: err });
+        // The photo is failed, as one whose conversion failed: nothing to render, and no fault of this request.
+        if (err instanceof ManifestUnreadableError) {
+          throw new HttpError(404, 'photo_failed', 'the photo failed: its record cannot be read', false, {
+            cause: err,
+          });
         }
         throw err;
       }
