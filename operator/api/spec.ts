@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUEUE_TYPES } from '../../lib/queue/amqp-topology.js';
 import { QUEUE_DEFAULTS } from '../../lib/queue/config.js';
 import { STORAGE_DEFAULTS } from '../../lib/storage/config.js';
 import { CONVERTER_DEFAULTS } from '../../services/converter/config.js';
@@ -111,6 +112,12 @@ export const queueSpec = z
       .regex(/^[A-Za-z0-9._-]{1,200}$/)
       .default(QUEUE_DEFAULTS.name)
       .describe('Queue of conversion tasks: letters, digits, ".", "_" or "-".'),
+    type: z
+      .enum(QUEUE_TYPES)
+      .default(QUEUE_DEFAULTS.type)
+      .describe(
+        'quorum: replicated over the broker nodes, survives losing a minority of them (RabbitMQ 3.10+). classic: one node holds each queue, for a single-node or older broker. A queue cannot change type in place; see the README on moving across.',
+      ),
     prefetch: z
       .int()
       .min(1)

@@ -22,7 +22,7 @@ export function storageEnv({ spec: { storage } }: ImagePlatform) {
 
 /** Queue settings of media and converter (lib/queue/config.ts owns the names). */
 export function queueEnv({ spec: { queue } }: ImagePlatform) {
-  return { QUEUE_KIND: 'amqp', QUEUE_NAME: queue.name } satisfies QueueEnv;
+  return { QUEUE_KIND: 'amqp', QUEUE_NAME: queue.name, QUEUE_TYPE: queue.type } satisfies QueueEnv;
 }
 
 export function storageSecrets({ spec: { storage } }: ImagePlatform): SecretEnv[] {
