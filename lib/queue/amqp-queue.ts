@@ -107,6 +107,8 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
   /** Why the last connection attempt failed in setup, when redeclaring cannot fix it. */
   private mismatch?: QueueMismatchError;
   private connectedOnce = false;
+  /** Since start: connections opened (1 + reconnects) and deliveries counted as lost by a redelivery. */
+  readonly stats = { connections: 0, redeliveries: 0 };
 
   private constructor(private readonly options: AmqpQueueOptions) {
     this.name = options.queue;
@@ -257,6 +259,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     await session.consumer;
     this.session = session;
     this.connectedOnce = true;
+    this.stats.connections++;
     this.log.info({ broker: this.endpoints.label, type: this.type }, 'connected');
     this.events.emit('session', session);
   }
@@ -341,6 +344,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
    */
   private async countRedelivery(msg: ConsumeMessage, attempt: number, lost: number): Promise<FailureOutcome> {
     const reason = 'redelivered: the consumer died or lost its connection during the task';
+    this.stats.redeliveries += lost;
     const outcome = onFailure(this.retry, attempt + lost - 1, new Error(reason));
     this.log.warn({ attempt, messageId: msg.properties.messageId, outcome: outcome.kind }, reason);
     if (outcome.kind === 'dead-letter' && this.onPoison) {
