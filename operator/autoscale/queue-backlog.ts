@@ -2,7 +2,13 @@ import { connect, type ChannelModel } from 'amqplib';
 import { messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log/logger.js';
 
-/** Messages waiting in a queue (ready, not unacknowledged), as a passive declare reports them. */
+/**
+ * Messages waiting in a queue, as a passive declare reports them: ready
+ * messages only, not those delivered and unacknowledged. Quorum and classic
+ * queues count alike (RabbitMQ 3.10: a quorum queue answers with its ready
+ * count; test/integration/queue-quorum.test.ts holds it to that), so the
+ * tasks converters are working on are never counted as backlog.
+ */
 export interface Backlog {
   messages: number;
 }
