@@ -106,7 +106,21 @@ export const storageSpec = z
 
 export const queueSpec = z
   .object({
-    urlSecretRef: secretKeyRef('url', 'the AMQP URL, amqp://user:password@host:5672/vhost'),
+    urlSecretRef: secretKeyRef(
+      'url',
+      'the AMQP URL, amqp://user:password@host:5672/vhost, or amqps:// for TLS; several nodes of one cluster separated by commas',
+    ),
+    caSecretRef: secretKeyRef('ca.crt', 'the PEM CA bundle that signed the broker certificate')
+      .optional()
+      .describe(
+        "For amqps:// URLs: the CA that signed the broker's certificate. Empty means Node's built-in CAs.",
+      ),
+    clientCertSecretRef: z
+      .object({ name: z.string().min(1).describe("Name of a Secret in the ImagePlatform's namespace.") })
+      .optional()
+      .describe(
+        'For a broker that verifies peers: a kubernetes.io/tls Secret (keys `tls.crt` and `tls.key`) with the client certificate the pods present.',
+      ),
     name: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,200}$/)

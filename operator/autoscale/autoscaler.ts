@@ -1,6 +1,7 @@
 import { messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log/logger.js';
 import { components, type ComponentRow } from '../api/components/index.js';
+import { CLIENT_CERT_KEYS } from '../api/components/shared-env.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import { childName, selectorLabels, type Component } from '../api/names.js';
 import type { AutoscalingTargetStatus } from '../api/status.js';
@@ -15,7 +16,7 @@ import {
 } from './decide-resizer.js';
 import type { AutoscalerMetrics } from './metrics.js';
 import { scrapePods, total, type ScrapeTarget } from './pod-metrics.js';
-import type { Backlog } from './queue-backlog.js';
+import type { Backlog, BrokerTls } from './queue-backlog.js';
 import { decideInWindow } from './replica-math.js';
 import { resizerPodSample, resizerSignals, type ResizerPodSample } from './resizer-signals.js';
 import { targetStatus } from './target-status.js';
@@ -40,7 +41,7 @@ export interface AutoscalerCluster {
 
 /** Reads a queue's backlog; {@link QueueBacklogReader} over AMQP in the operator. */
 export interface BacklogSource {
-  read(platform: string, url: string, queue: string): Promise<Backlog>;
+  read(platform: string, url: string, queue: string, tls?: BrokerTls): Promise<Backlog>;
   forget(platform: string): Promise<void>;
 }
 
@@ -254,11 +255,18 @@ export class Autoscaler {
     now: number,
   ): Promise<ScaleDecision> {
     const { namespace, name } = cr.metadata;
-    const ref = cr.spec.queue.urlSecretRef;
+    const { urlSecretRef: ref, caSecretRef: ca, clientCertSecretRef: client } = cr.spec.queue;
     let backlog: number | undefined;
     try {
       const url = await this.cluster.secretValue(namespace, ref.name, ref.key);
-      if (url) backlog = (await this.backlog.read(cr.metadata.uid, url, cr.spec.queue.name)).messages;
+      const secret = (name: string | undefined, key: string) =>
+        name ? this.cluster.secretValue(namespace, name, key) : Promise.resolve(undefined);
+      const tls: BrokerTls = {
+        ca: await secret(ca?.name, ca?.key ?? ''),
+        cert: await secret(client?.name, CLIENT_CERT_KEYS.cert),
+        key: await secret(client?.name, CLIENT_CERT_KEYS.key),
+      };
+      if (url) backlog = (await this.backlog.read(cr.metadata.uid, url, cr.spec.queue.name, tls)).messages;
     } catch (err) {
       this.metrics.scrapeFailures.inc(state.labels);
       this.log.debug({ platform: name, error: messageOf(err) }, 'cannot read the queue backlog');

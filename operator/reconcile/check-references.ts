@@ -1,4 +1,5 @@
 import type { V1Secret } from '@kubernetes/client-node';
+import { CLIENT_CERT_KEYS } from '../api/components/shared-env.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import type { ReferencedSecrets, SecretData } from '../resources/checksum.js';
 import type { ReconcileContext, UserProblem } from './context.js';
@@ -20,6 +21,16 @@ function references({ spec }: ImagePlatform): SecretReference[] {
       keys: [spec.queue.urlSecretRef.key],
     },
   ];
+  const { caSecretRef, clientCertSecretRef } = spec.queue;
+  if (caSecretRef)
+    refs.push({ field: 'spec.queue.caSecretRef', name: caSecretRef.name, keys: [caSecretRef.key] });
+  if (clientCertSecretRef) {
+    refs.push({
+      field: 'spec.queue.clientCertSecretRef',
+      name: clientCertSecretRef.name,
+      keys: [CLIENT_CERT_KEYS.cert, CLIENT_CERT_KEYS.key],
+    });
+  }
   if (spec.storage.credentialsSecretRef) {
     refs.push({
       field: 'spec.storage.credentialsSecretRef',

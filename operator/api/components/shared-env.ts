@@ -35,11 +35,24 @@ export function storageSecrets({ spec: { storage } }: ImagePlatform): SecretEnv[
 }
 
 export function queueSecrets({ spec: { queue } }: ImagePlatform): SecretEnv[] {
-  return [
+  const env: SecretEnv[] = [
     {
       name: 'AMQP_URL' satisfies keyof QueueEnv,
       secret: queue.urlSecretRef.name,
       key: queue.urlSecretRef.key,
     },
   ];
+  const ca = queue.caSecretRef;
+  if (ca) env.push({ name: 'AMQP_TLS_CA' satisfies keyof QueueEnv, secret: ca.name, key: ca.key });
+  const client = queue.clientCertSecretRef;
+  if (client) {
+    env.push(
+      { name: 'AMQP_TLS_CERT' satisfies keyof QueueEnv, secret: client.name, key: CLIENT_CERT_KEYS.cert },
+      { name: 'AMQP_TLS_KEY' satisfies keyof QueueEnv, secret: client.name, key: CLIENT_CERT_KEYS.key },
+    );
+  }
+  return env;
 }
+
+/** The keys of a kubernetes.io/tls Secret, as cert-manager writes them. */
+export const CLIENT_CERT_KEYS = { cert: 'tls.crt', key: 'tls.key' } as const;
