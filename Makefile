@@ -65,6 +65,18 @@ test-unit: node_modules ## Unit tests (no infrastructure).
 test-integration: node_modules ## Integration tests against RabbitMQ, S3 and kube-apiserver (run `make deps` first).
 	$(with_env) npx vitest run --project integration
 
+.PHONY: test-failover
+test-failover: node_modules ## The broker-failover test alone: a 3-node RabbitMQ cluster of its own, the queue leader SIGKILLed mid-upload (BENCHMARKS.md).
+	$(with_env) npx vitest run --project integration test/integration/broker-failover.test.ts
+
+.PHONY: rabbitmq-cluster-up
+rabbitmq-cluster-up: ## Start the failover test's 3-node RabbitMQ cluster (enlarger-q1..3@localhost, AMQP 5701-5703); prints AMQP_URL.
+	scripts/rabbitmq-cluster.sh up
+
+.PHONY: rabbitmq-cluster-down
+rabbitmq-cluster-down: ## Stop that cluster and remove its data.
+	scripts/rabbitmq-cluster.sh down
+
 .PHONY: test-e2e
 test-e2e: node_modules browser ## e2e: kubectl and the `enlarger` binary against the cluster in KUBECONFIG, the dev page in chromium (run `make deps` first).
 	$(with_env) npx vitest run --project e2e

@@ -46,6 +46,17 @@ describe('queue config', () => {
     });
   });
 
+  it('puts AMQP_USERNAME and AMQP_PASSWORD into every broker URL, escaped', () => {
+    const env = {
+      AMQP_URL: 'amqp://rabbit-0:5672,amqp://old:creds@rabbit-1:5672/vh',
+      AMQP_USERNAME: 'app',
+      AMQP_PASSWORD: 'p@ss/word',
+    };
+    expect(queueConfigFromEnv(parseEnv(queueEnvSchema, env))).toMatchObject({
+      url: 'amqp://app:p%40ss%2Fword@rabbit-0:5672,amqp://app:p%40ss%2Fword@rabbit-1:5672/vh',
+    });
+  });
+
   it('names the variable and the expected format on bad input', () => {
     const bad = {
       QUEUE_KIND: 'kafka',

@@ -49,6 +49,9 @@ export const queueEnvSchema = z.object({
   /** Client certificate and key, for a broker that asks for one (peer verification). */
   AMQP_TLS_CERT: envPem('certificate').optional(),
   AMQP_TLS_KEY: z.string().min(1).optional(),
+  /** Replace the user and password of every AMQP_URL, so that they can come from a Secret of their own. */
+  AMQP_USERNAME: z.string().min(1).optional(),
+  AMQP_PASSWORD: z.string().min(1).optional(),
   QUEUE_TYPE: z.enum(QUEUE_TYPES, { message: 'must be quorum or classic' }).default(QUEUE_DEFAULTS.type),
   QUEUE_NAME: z
     .string()
@@ -82,7 +85,7 @@ export function queueConfigFromEnv(env: QueueEnv): QueueConfig {
   if (env.QUEUE_KIND === 'memory') return { kind: 'memory', prefetch: env.QUEUE_PREFETCH, retry };
   return {
     kind: 'amqp',
-    url: env.AMQP_URL,
+    url: withCredentials(env.AMQP_URL, env.AMQP_USERNAME, env.AMQP_PASSWORD),
     ...tlsFromEnv(env),
     queue: env.QUEUE_NAME,
     type: env.QUEUE_TYPE,
@@ -96,4 +99,17 @@ function tlsFromEnv(env: QueueEnv): { tls?: { ca?: string; cert?: string; key?: 
   const tls = { ca: env.AMQP_TLS_CA, cert: env.AMQP_TLS_CERT, key: env.AMQP_TLS_KEY };
   const given = Object.entries(tls).filter(([, v]) => v !== undefined);
   return given.length > 0 ? { tls: Object.fromEntries(given) } : {};
+}
+
+/** `urls` (comma-separated) with `username` and `password` in each, where given. */
+function withCredentials(urls: string, username?: string, password?: string): string {
+  if (username === undefined && password === undefined) return urls;
+  return splitAmqpUrls(urls)
+    .map((raw) => {
+      const url = new URL(raw);
+      if (username !== undefined) url.username = encodeURIComponent(username);
+      if (password !== undefined) url.password = encodeURIComponent(password);
+      return url.toString();
+    })
+    .join(',');
 }

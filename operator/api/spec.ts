@@ -109,7 +109,17 @@ export const queueSpec = z
     urlSecretRef: secretKeyRef(
       'url',
       'the AMQP URL, amqp://user:password@host:5672/vhost, or amqps:// for TLS; several nodes of one cluster separated by commas',
-    ),
+    )
+      .optional()
+      .describe('Secret key holding the AMQP URL. Set this or rabbitmqClusterRef.'),
+    rabbitmqClusterRef: z
+      .object({
+        name: z.string().min(1).describe("Name of a RabbitmqCluster in the ImagePlatform's namespace."),
+      })
+      .optional()
+      .describe(
+        "A RabbitmqCluster (rabbitmq.com, the RabbitMQ cluster operator) to use instead of urlSecretRef: its Service's amqp port and its default-user Secret's username and password. Needs that operator's CRD.",
+      ),
     caSecretRef: secretKeyRef('ca.crt', 'the PEM CA bundle that signed the broker certificate')
       .optional()
       .describe(

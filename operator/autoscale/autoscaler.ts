@@ -1,12 +1,12 @@
 import { messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log/logger.js';
 import { components, type ComponentRow } from '../api/components/index.js';
-import { CLIENT_CERT_KEYS } from '../api/components/shared-env.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import { childName, selectorLabels, type Component } from '../api/names.js';
 import type { AutoscalingTargetStatus } from '../api/status.js';
 import type { ConverterAutoscaling, ResizerAutoscaling } from '../api/spec.js';
 import { rfc3339Seconds } from '../status/conditions.js';
+import { brokerAccess } from './broker-access.js';
 import { decideConverter } from './decide-converter.js';
 import {
   decideResizer,
@@ -255,18 +255,13 @@ export class Autoscaler {
     now: number,
   ): Promise<ScaleDecision> {
     const { namespace, name } = cr.metadata;
-    const { urlSecretRef: ref, caSecretRef: ca, clientCertSecretRef: client } = cr.spec.queue;
     let backlog: number | undefined;
     try {
-      const url = await this.cluster.secretValue(namespace, ref.name, ref.key);
-      const secret = (name: string | undefined, key: string) =>
-        name ? this.cluster.secretValue(namespace, name, key) : Promise.resolve(undefined);
-      const tls: BrokerTls = {
-        ca: await secret(ca?.name, ca?.key ?? ''),
-        cert: await secret(client?.name, CLIENT_CERT_KEYS.cert),
-        key: await secret(client?.name, CLIENT_CERT_KEYS.key),
-      };
-      if (url) backlog = (await this.backlog.read(cr.metadata.uid, url, cr.spec.queue.name, tls)).messages;
+      const access = await brokerAccess(cr, (ns, secret, key) => this.cluster.secretValue(ns, secret, key));
+      if (access) {
+        backlog = (await this.backlog.read(cr.metadata.uid, access.url, cr.spec.queue.name, access.tls))
+          .messages;
+      }
     } catch (err) {
       this.metrics.scrapeFailures.inc(state.labels);
       this.log.debug({ platform: name, error: messageOf(err) }, 'cannot read the queue backlog');

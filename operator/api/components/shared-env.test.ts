@@ -34,4 +34,18 @@ describe('queue settings of media and converter', () => {
       { name: 'AMQP_TLS_KEY', secret: 'converter-client', key: 'tls.key' },
     ]);
   });
+
+  it("points at a RabbitmqCluster's Service and takes the credentials from its default-user Secret", () => {
+    const cr = samplePlatform({ queue: { rabbitmqClusterRef: { name: 'rabbit' } } });
+    expect(queueEnv(cr)).toEqual({
+      QUEUE_KIND: 'amqp',
+      QUEUE_NAME: 'enlarger.convert',
+      QUEUE_TYPE: 'quorum',
+      AMQP_URL: 'amqp://rabbit.media-team.svc:5672',
+    });
+    expect(queueSecrets(cr)).toEqual([
+      { name: 'AMQP_USERNAME', secret: 'rabbit-default-user', key: 'username' },
+      { name: 'AMQP_PASSWORD', secret: 'rabbit-default-user', key: 'password' },
+    ]);
+  });
 });
