@@ -70,6 +70,17 @@ test-integration: node_modules ## Integration tests against RabbitMQ, S3 and kub
 test-faults: node_modules ## The operator under control-plane faults, on an etcd + kube-apiserver of its own (stalled leader, apiserver killed, SIGSTOPped, etcd compacted, drift).
 	scripts/build-tools.sh kube etcd
 	npx vitest run --project integration test/integration/operator-control-plane-faults.test.ts
+.PHONY: test-failover
+test-failover: node_modules ## The broker-failover test alone: a 3-node RabbitMQ cluster of its own, the queue leader SIGKILLed mid-upload (BENCHMARKS.md).
+	$(with_env) npx vitest run --project integration test/integration/broker-failover.test.ts
+
+.PHONY: rabbitmq-cluster-up
+rabbitmq-cluster-up: ## Start the failover test's 3-node RabbitMQ cluster (enlarger-q1..3@localhost, AMQP 5701-5703); prints AMQP_URL.
+	scripts/rabbitmq-cluster.sh up
+
+.PHONY: rabbitmq-cluster-down
+rabbitmq-cluster-down: ## Stop that cluster and remove its data.
+	scripts/rabbitmq-cluster.sh down
 
 .PHONY: test-e2e
 test-e2e: node_modules browser ## e2e: kubectl and the `enlarger` binary against the cluster in KUBECONFIG, the dev page in chromium (run `make deps` first).

@@ -12,13 +12,18 @@ import {
 } from 'amqplib';
 import { messageOf } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { AmqpEndpoints, backoffMs, splitAmqpUrls } from './amqp-endpoints.js';
 import {
   ATTEMPT_HEADER,
   ERROR_HEADER,
   attemptOf,
+  declareFailure,
   decodeTask,
   encodeTask,
+  lostDeliveries,
+  QueueMismatchError,
   topology,
+  type QueueType,
   type Topology,
 } from './amqp-topology.js';
 import {
@@ -32,10 +37,18 @@ import {
 import { assertRetryPolicy, onFailure, type FailureOutcome } from './retry.js';
 
 export interface AmqpQueueOptions {
-  /** `amqp://user:pass@host:5672/vhost`; add `?heartbeat=10` to notice a dead broker sooner. */
+  /**
+   * `amqp://user:pass@host:5672/vhost`, or several such URLs separated by
+   * commas (nodes of one cluster, tried in turn); add `?heartbeat=10` to
+   * notice a dead broker sooner.
+   */
   url: string;
+  /** TLS options for `amqps://` URLs: `ca`, `cert`, `key` (PEM). */
+  tls?: { ca?: string; cert?: string; key?: string };
   /** Main queue name; `<queue>.dlq` and `<queue>.retry.<ms>ms` are derived from it. */
   queue: string;
+  /** Default `quorum`. */
+  type?: QueueType;
   /** Unacked deliveries per consumer, i.e. handlers running at once. Default 1. */
   prefetch?: number;
   retry?: RetryPolicy;
@@ -77,6 +90,7 @@ interface Consumer {
  */
 export class AmqpTaskQueue<T> implements TaskQueue<T> {
   private readonly name: string;
+  private readonly type: QueueType;
   private readonly topology: Topology;
   private readonly retry: RetryPolicy;
   private readonly prefetch: number;
@@ -89,12 +103,20 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
   private handler?: TaskHandler<T>;
   private onPoison?: ConsumeOptions<T>['onPoison'];
   private closing = false;
+  private readonly endpoints: AmqpEndpoints;
+  /** Why the last connection attempt failed in setup, when redeclaring cannot fix it. */
+  private mismatch?: QueueMismatchError;
+  private connectedOnce = false;
+  /** Since start: connections opened (1 + reconnects) and deliveries counted as lost by a redelivery. */
+  readonly stats = { connections: 0, redeliveries: 0 };
 
   private constructor(private readonly options: AmqpQueueOptions) {
     this.name = options.queue;
     this.retry = options.retry ?? defaultRetryPolicy;
     assertRetryPolicy(this.retry);
-    this.topology = topology(this.name, this.retry.delaysMs);
+    this.type = options.type ?? 'quorum';
+    this.topology = topology(this.name, this.retry.delaysMs, this.type);
+    this.endpoints = new AmqpEndpoints(splitAmqpUrls(options.url));
     this.prefetch = options.prefetch ?? 1;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
     this.log = (options.logger ?? createLogger({ level: 'silent' })).child({
@@ -188,15 +210,25 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
 
   private async open(): Promise<void> {
     const options = this.options;
-    this.connection = await connect(options.url, {
+    const initialDelay = options.reconnectInitialDelayMs ?? 200;
+    const maxDelay = options.reconnectMaxDelayMs ?? 10_000;
+    this.connection = await connect(this.endpoints.address(), {
+      ...options.tls,
       clientProperties: options.connectionName ? { connection_name: options.connectionName } : {},
       recovery: {
-        initialDelay: options.reconnectInitialDelayMs ?? 200,
-        maxDelay: options.reconnectMaxDelayMs ?? 10_000,
-        factor: 2,
-        jitter: 0.2,
         initialMaxRetries: options.startupRetries ?? 5,
         setup: (model: ChannelModel) => this.setup(model),
+        // Called once per failed or dropped connection: the next attempt goes
+        // to the next broker of the list, which is how a publisher leaves a
+        // dead node for the survivors.
+        calculateDelay: (attempt: number) => {
+          // Throwing here ends recovery: at startup a queue of the wrong type
+          // is a config error that no retry fixes, so the process exits at
+          // once with the reason instead of five attempts later.
+          if (this.mismatch && !this.connectedOnce) throw this.mismatch;
+          this.endpoints.advance();
+          return backoffMs(attempt, initialDelay, maxDelay);
+        },
       },
     });
     // Forwarded copies of errors the per-connection listener in setup() already logged.
@@ -222,14 +254,37 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     const publisher = await model.createConfirmChannel();
     const session: Session = { model, publisher };
     this.watch(session, publisher);
-    const { main, deadLetter, retries } = this.topology;
-    for (const queue of [main, deadLetter, ...retries.values()])
-      await publisher.assertQueue(queue.name, queue.options);
+    await this.declare(publisher);
     if (this.handler) session.consumer = this.startConsumer(session, this.handler);
     await session.consumer;
     this.session = session;
-    this.log.info('connected');
+    this.connectedOnce = true;
+    this.stats.connections++;
+    this.log.info({ broker: this.endpoints.label, type: this.type }, 'connected');
     this.events.emit('session', session);
+  }
+
+  /**
+   * Declares every queue of the topology. A queue that exists with other
+   * arguments (a classic queue where quorum is asked for) is a
+   * {@link QueueMismatchError}: logged loudly on every attempt, fatal at
+   * startup, and the queue stays unhealthy until someone fixes the broker.
+   */
+  private async declare(channel: ConfirmChannel): Promise<void> {
+    const { main, deadLetter, retries } = this.topology;
+    this.mismatch = undefined;
+    for (const queue of [main, deadLetter, ...retries.values()]) {
+      try {
+        await channel.assertQueue(queue.name, queue.options);
+      } catch (err) {
+        const failure = declareFailure(err, queue.name, this.type);
+        if (failure instanceof QueueMismatchError) {
+          this.mismatch = failure;
+          this.log.error({ err: failure.message }, 'queue exists with other arguments');
+        }
+        throw failure;
+      }
+    }
   }
 
   private async startConsumer(session: Session, handler: TaskHandler<T>): Promise<Consumer> {
@@ -252,7 +307,8 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     const attempt = attemptOf(msg.properties.headers);
     let outcome: FailureOutcome | undefined;
     try {
-      if (msg.fields.redelivered) outcome = await this.countRedelivery(msg, attempt);
+      const lost = lostDeliveries(msg.properties.headers, msg.fields.redelivered);
+      if (lost > 0) outcome = await this.countRedelivery(msg, attempt, lost);
       else await handler(decodeTask<T>(msg.content), { attempt, final: attempt >= this.retry.maxAttempts });
     } catch (err) {
       outcome = onFailure(this.retry, attempt, err);
@@ -283,11 +339,13 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
    * code, say), its connection dropped, or settling failed and it was
    * requeued. Each counts as a failed attempt, parked like any other, without
    * running the task again at once: otherwise a task that kills its worker
-   * would be redelivered forever, taking a worker down each time.
+   * would be redelivered forever, taking a worker down each time. A quorum
+   * queue says how many deliveries were lost, and each one counts.
    */
-  private async countRedelivery(msg: ConsumeMessage, attempt: number): Promise<FailureOutcome> {
+  private async countRedelivery(msg: ConsumeMessage, attempt: number, lost: number): Promise<FailureOutcome> {
     const reason = 'redelivered: the consumer died or lost its connection during the task';
-    const outcome = onFailure(this.retry, attempt, new Error(reason));
+    this.stats.redeliveries += lost;
+    const outcome = onFailure(this.retry, attempt + lost - 1, new Error(reason));
     this.log.warn({ attempt, messageId: msg.properties.messageId, outcome: outcome.kind }, reason);
     if (outcome.kind === 'dead-letter' && this.onPoison) {
       await this.onPoison(decodeTask<T>(msg.content), outcome.reason).catch((err: unknown) =>

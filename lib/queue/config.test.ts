@@ -10,6 +10,7 @@ describe('queue config', () => {
       kind: 'amqp',
       url: 'amqp://guest:guest@127.0.0.1:5672',
       queue: 'enlarger.convert',
+      type: 'quorum',
       prefetch: 1,
       retry: { maxAttempts: 8, delaysMs: [1_000, 5_000, 30_000, 120_000] },
       publishTimeoutMs: 10_000,
@@ -30,12 +31,40 @@ describe('queue config', () => {
     });
   });
 
+  it('reads a broker list, the queue type and TLS material for AMQP', () => {
+    const env = {
+      AMQP_URL: 'amqps://app:pw@rabbit-0:5671, amqps://app:pw@rabbit-1:5671',
+      QUEUE_TYPE: 'classic',
+      AMQP_TLS_CA: '-----BEGIN CERTIFICATE-----\nca\n',
+      AMQP_TLS_KEY: 'key',
+    };
+    expect(queueConfigFromEnv(parseEnv(queueEnvSchema, env))).toMatchObject({
+      kind: 'amqp',
+      url: 'amqps://app:pw@rabbit-0:5671, amqps://app:pw@rabbit-1:5671',
+      type: 'classic',
+      tls: { ca: '-----BEGIN CERTIFICATE-----\nca\n', key: 'key' },
+    });
+  });
+
+  it('puts AMQP_USERNAME and AMQP_PASSWORD into every broker URL, escaped', () => {
+    const env = {
+      AMQP_URL: 'amqp://rabbit-0:5672,amqp://old:creds@rabbit-1:5672/vh',
+      AMQP_USERNAME: 'app',
+      AMQP_PASSWORD: 'p@ss/word',
+    };
+    expect(queueConfigFromEnv(parseEnv(queueEnvSchema, env))).toMatchObject({
+      url: 'amqp://app:p%40ss%2Fword@rabbit-0:5672,amqp://app:p%40ss%2Fword@rabbit-1:5672/vh',
+    });
+  });
+
   it('names the variable and the expected format on bad input', () => {
     const bad = {
       QUEUE_KIND: 'kafka',
       QUEUE_PREFETCH: '0',
       QUEUE_RETRY_DELAYS_MS: '1s,2s',
       QUEUE_NAME: 'a b',
+      QUEUE_TYPE: 'mirrored',
+      AMQP_URL: 'amqp://a,http://b',
     };
     const error = (() => {
       try {
@@ -47,6 +76,8 @@ describe('queue config', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
       'QUEUE_KIND must be memory or amqp, got "kafka"',
+      'AMQP_URL must be amqp:// or amqps:// URLs separated by commas, got "amqp://a,http://b"',
+      'QUEUE_TYPE must be quorum or classic, got "mirrored"',
       'QUEUE_NAME must be 1-200 letters, digits, ".", "_" or "-", got "a b"',
       'QUEUE_PREFETCH must be a positive integer, got "0"',
       'QUEUE_RETRY_DELAYS_MS must be a comma-separated list of milliseconds like 1000,5000,30000, got "1s,2s"',

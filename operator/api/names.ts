@@ -69,3 +69,19 @@ export type ChildObject = KubernetesObject & {
   kind: string;
   metadata: { name: string; namespace: string };
 };
+
+/**
+ * What the RabbitMQ cluster operator names after a RabbitmqCluster `name`: its
+ * client Service and its default-user Secret (keys `username`, `password`).
+ * Its status reports both; the reconciler checks they still match.
+ */
+export function rabbitmqClusterChildren(name: string) {
+  return {
+    service: name,
+    secret: `${name}-default-user`,
+    keys: { username: 'username', password: 'password' },
+  };
+}
+
+/** The AMQP port of a RabbitmqCluster's Service, named `amqp` there. */
+export const RABBITMQ_AMQP_PORT = 5672;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUEUE_TYPES } from '../../lib/queue/amqp-topology.js';
 import { QUEUE_DEFAULTS } from '../../lib/queue/config.js';
 import { STORAGE_DEFAULTS } from '../../lib/storage/config.js';
 import { CONVERTER_DEFAULTS } from '../../services/converter/config.js';
@@ -105,12 +106,42 @@ export const storageSpec = z
 
 export const queueSpec = z
   .object({
-    urlSecretRef: secretKeyRef('url', 'the AMQP URL, amqp://user:password@host:5672/vhost'),
+    urlSecretRef: secretKeyRef(
+      'url',
+      'the AMQP URL, amqp://user:password@host:5672/vhost, or amqps:// for TLS; several nodes of one cluster separated by commas',
+    )
+      .optional()
+      .describe('Secret key holding the AMQP URL. Set this or rabbitmqClusterRef.'),
+    rabbitmqClusterRef: z
+      .object({
+        name: z.string().min(1).describe("Name of a RabbitmqCluster in the ImagePlatform's namespace."),
+      })
+      .optional()
+      .describe(
+        "A RabbitmqCluster (rabbitmq.com, the RabbitMQ cluster operator) to use instead of urlSecretRef: its Service's amqp port and its default-user Secret's username and password. Needs that operator's CRD.",
+      ),
+    caSecretRef: secretKeyRef('ca.crt', 'the PEM CA bundle that signed the broker certificate')
+      .optional()
+      .describe(
+        "For amqps:// URLs: the CA that signed the broker's certificate. Empty means Node's built-in CAs.",
+      ),
+    clientCertSecretRef: z
+      .object({ name: z.string().min(1).describe("Name of a Secret in the ImagePlatform's namespace.") })
+      .optional()
+      .describe(
+        'For a broker that verifies peers: a kubernetes.io/tls Secret (keys `tls.crt` and `tls.key`) with the client certificate the pods present.',
+      ),
     name: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,200}$/)
       .default(QUEUE_DEFAULTS.name)
       .describe('Queue of conversion tasks: letters, digits, ".", "_" or "-".'),
+    type: z
+      .enum(QUEUE_TYPES)
+      .default(QUEUE_DEFAULTS.type)
+      .describe(
+        'quorum: replicated over the broker nodes, survives losing a minority of them (RabbitMQ 3.10+). classic: one node holds each queue, for a single-node or older broker. A queue cannot change type in place; see the README on moving across.',
+      ),
     prefetch: z
       .int()
       .min(1)

@@ -6,6 +6,7 @@ import { childName, selectorLabels, type Component } from '../api/names.js';
 import type { AutoscalingTargetStatus } from '../api/status.js';
 import type { ConverterAutoscaling, ResizerAutoscaling } from '../api/spec.js';
 import { rfc3339Seconds } from '../status/conditions.js';
+import { brokerAccess } from './broker-access.js';
 import { decideConverter } from './decide-converter.js';
 import {
   decideResizer,
@@ -15,7 +16,7 @@ import {
 } from './decide-resizer.js';
 import type { AutoscalerMetrics } from './metrics.js';
 import { scrapePods, total, type ScrapeTarget } from './pod-metrics.js';
-import type { Backlog } from './queue-backlog.js';
+import type { Backlog, BrokerTls } from './queue-backlog.js';
 import { decideInWindow } from './replica-math.js';
 import { resizerPodSample, resizerSignals, type ResizerPodSample } from './resizer-signals.js';
 import { targetStatus } from './target-status.js';
@@ -40,7 +41,7 @@ export interface AutoscalerCluster {
 
 /** Reads a queue's backlog; {@link QueueBacklogReader} over AMQP in the operator. */
 export interface BacklogSource {
-  read(platform: string, url: string, queue: string): Promise<Backlog>;
+  read(platform: string, url: string, queue: string, tls?: BrokerTls): Promise<Backlog>;
   forget(platform: string): Promise<void>;
 }
 
@@ -254,11 +255,13 @@ export class Autoscaler {
     now: number,
   ): Promise<ScaleDecision> {
     const { namespace, name } = cr.metadata;
-    const ref = cr.spec.queue.urlSecretRef;
     let backlog: number | undefined;
     try {
-      const url = await this.cluster.secretValue(namespace, ref.name, ref.key);
-      if (url) backlog = (await this.backlog.read(cr.metadata.uid, url, cr.spec.queue.name)).messages;
+      const access = await brokerAccess(cr, (ns, secret, key) => this.cluster.secretValue(ns, secret, key));
+      if (access) {
+        backlog = (await this.backlog.read(cr.metadata.uid, access.url, cr.spec.queue.name, access.tls))
+          .messages;
+      }
     } catch (err) {
       this.metrics.scrapeFailures.inc(state.labels);
       this.log.debug({ platform: name, error: messageOf(err) }, 'cannot read the queue backlog');

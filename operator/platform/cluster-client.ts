@@ -1,4 +1,5 @@
 import {
+  ApiException,
   CoreV1Api,
   CustomObjectsApi,
   EventsV1Api,
@@ -27,9 +28,22 @@ export interface PlatformEvent {
   note: string;
 }
 
+/** What a RabbitmqCluster lookup found: no such CRD, no such object, or the object. */
+export type RabbitmqClusterLookup =
+  { found: 'no-crd' } | { found: 'none' } | { found: 'cluster'; object: RabbitmqCluster };
+
+/** The fields of a RabbitmqCluster (rabbitmq.com/v1beta1) the operator reads. */
+export interface RabbitmqCluster {
+  status?: {
+    defaultUser?: { secretReference?: { name?: string }; serviceReference?: { name?: string } };
+  };
+}
+
 /** The writes and reads the reconciler makes, beyond the informer caches. */
 export interface ClusterClient {
   readSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
+  /** A RabbitmqCluster of the RabbitMQ cluster operator, telling a missing CRD from a missing object. */
+  readRabbitmqCluster(namespace: string, name: string): Promise<RabbitmqClusterLookup>;
   /** The live object of a child's kind, namespace and name, or undefined when there is none. */
   read(child: ChildObject): Promise<KubernetesObject | undefined>;
   /** Server-side apply as {@link FIELD_MANAGER}, taking over conflicting fields. */
@@ -67,6 +81,24 @@ export function clusterClient(
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
+      }
+    },
+
+    async readRabbitmqCluster(namespace, name) {
+      try {
+        const object = (await custom.getNamespacedCustomObject({
+          group: 'rabbitmq.com',
+          version: 'v1beta1',
+          namespace,
+          plural: 'rabbitmqclusters',
+          name,
+        })) as RabbitmqCluster;
+        return { found: 'cluster', object };
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        // A missing object is a Status naming it; a resource type the
+        // apiserver does not serve (no CRD) is a bare 404 with no details.
+        return notFoundNames(err) ? { found: 'none' } : { found: 'no-crd' };
       }
     },
 
@@ -145,4 +177,19 @@ export function clusterClient(
         );
     },
   };
+}
+
+/** Whether a 404 names the object that was not found (rather than the whole resource type). */
+function notFoundNames(err: unknown): boolean {
+  if (!(err instanceof ApiException)) return false;
+  const body: unknown = typeof err.body === 'string' ? parseJson(err.body) : err.body;
+  return typeof (body as { details?: { name?: unknown } } | undefined)?.details?.name === 'string';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

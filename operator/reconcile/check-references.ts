@@ -1,5 +1,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
+import { CLIENT_CERT_KEYS } from '../api/components/shared-env.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
+import { rabbitmqClusterChildren } from '../api/names.js';
 import type { ReferencedSecrets, SecretData } from '../resources/checksum.js';
 import type { ReconcileContext, UserProblem } from './context.js';
 
@@ -13,13 +15,25 @@ interface SecretReference {
 export type ReferenceCheck = { problem: UserProblem } | { secrets: ReferencedSecrets };
 
 function references({ spec }: ImagePlatform): SecretReference[] {
-  const refs: SecretReference[] = [
-    {
-      field: 'spec.queue.urlSecretRef',
-      name: spec.queue.urlSecretRef.name,
-      keys: [spec.queue.urlSecretRef.key],
-    },
-  ];
+  const refs: SecretReference[] = [];
+  const { urlSecretRef, rabbitmqClusterRef } = spec.queue;
+  if (urlSecretRef) {
+    refs.push({ field: 'spec.queue.urlSecretRef', name: urlSecretRef.name, keys: [urlSecretRef.key] });
+  }
+  if (rabbitmqClusterRef) {
+    const { secret, keys } = rabbitmqClusterChildren(rabbitmqClusterRef.name);
+    refs.push({ field: 'spec.queue.rabbitmqClusterRef', name: secret, keys: [keys.username, keys.password] });
+  }
+  const { caSecretRef, clientCertSecretRef } = spec.queue;
+  if (caSecretRef)
+    refs.push({ field: 'spec.queue.caSecretRef', name: caSecretRef.name, keys: [caSecretRef.key] });
+  if (clientCertSecretRef) {
+    refs.push({
+      field: 'spec.queue.clientCertSecretRef',
+      name: clientCertSecretRef.name,
+      keys: [CLIENT_CERT_KEYS.cert, CLIENT_CERT_KEYS.key],
+    });
+  }
   if (spec.storage.credentialsSecretRef) {
     refs.push({
       field: 'spec.storage.credentialsSecretRef',

@@ -34,6 +34,7 @@ function fakeWorld(
   const id = (kind: string, name: string) => `${kind}/${name}`;
   const cluster: ClusterClient = {
     readSecret: (_ns, name) => Promise.resolve(secrets[name]),
+    readRabbitmqCluster: () => Promise.resolve({ found: 'no-crd' }),
     read: (child) => Promise.resolve(objects.get(id(child.kind, child.metadata.name))),
     async apply(child: DesiredChild) {
       if (failApply) throw failApply;

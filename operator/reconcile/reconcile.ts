@@ -3,6 +3,7 @@ import { InvalidSpecError } from '../api/imageplatform.js';
 import { apiMessage, isConflict, isNotFound, statusOf } from '../toolkit/api-errors.js';
 import type { WorkResult } from '../toolkit/work-queue.js';
 import { applyChildren } from './apply-children.js';
+import { checkBroker } from './check-broker.js';
 import { checkReferences } from './check-references.js';
 import type { ReconcileContext } from './context.js';
 import { loadPlatform } from './load-platform.js';
@@ -36,6 +37,11 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Wor
         message: `spec.image.repository "${repository}" is not one this operator may run (${ctx.allowedImageRepositories.join(', ')}).`,
       });
       return { kind: 'done' };
+    }
+    const brokerProblem = await checkBroker(ctx, cr);
+    if (brokerProblem) {
+      await updateStatus(ctx, cr, brokerProblem);
+      return { kind: 'recheck', afterMs: USER_PROBLEM_RECHECK_MS };
     }
     const references = await checkReferences(ctx, cr);
     if ('problem' in references) {

@@ -44,6 +44,7 @@ describe('ConfigMap builder', () => {
         S3_ENDPOINT: 'http://minio:9000',
         QUEUE_KIND: 'amqp',
         QUEUE_NAME: 'convert',
+        QUEUE_TYPE: 'quorum',
         MEDIA_PORT: '8080',
         MEDIA_ADMIN_PORT: '9090',
         MEDIA_MAX_BYTES: '1000',

@@ -1,9 +1,10 @@
 import { DeleteBucketCommand } from '@aws-sdk/client-s3';
-import { connect } from 'amqplib';
+import { connect, type ChannelModel } from 'amqplib';
 import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
-import { topology } from '../../lib/queue/amqp-topology.js';
+import { splitAmqpUrls } from '../../lib/queue/amqp-endpoints.js';
+import { topology, type QueueType } from '../../lib/queue/amqp-topology.js';
 import { createQueue } from '../../lib/queue/create-queue.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
 import { S3Storage } from '../../lib/storage/s3-storage.js';
@@ -160,11 +161,25 @@ export class Constellation {
     for (const key of await this.keys().catch(() => [])) await this.storage.delete(key);
     await this.storage.client.send(new DeleteBucketCommand({ Bucket: this.bucket })).catch(() => undefined);
     this.storage.destroy();
-    const amqp = await connect(testEnv().AMQP_URL);
+    // The first broker of the list that answers: a test may have killed one.
+    const amqp = await firstAnswering(splitAmqpUrls(this.env.AMQP_URL!));
     const channel = await amqp.createChannel();
     const retries = this.env.QUEUE_RETRY_DELAYS_MS!.split(',').map(Number);
-    const { main, deadLetter, retries: retryQueues } = topology(this.queueName, retries);
+    const type = (this.env.QUEUE_TYPE ?? 'quorum') as QueueType;
+    const { main, deadLetter, retries: retryQueues } = topology(this.queueName, retries, type);
     for (const q of [main, deadLetter, ...retryQueues.values()]) await channel.deleteQueue(q.name);
     await amqp.close();
   }
+}
+
+async function firstAnswering(urls: string[]): Promise<ChannelModel> {
+  let lastError: unknown;
+  for (const url of urls) {
+    try {
+      return await connect(url);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
 }

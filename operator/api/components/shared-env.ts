@@ -3,6 +3,7 @@ import { boolEnv } from '../../../lib/config/parse-env.js';
 import type { queueEnvSchema } from '../../../lib/queue/config.js';
 import type { storageEnvSchema } from '../../../lib/storage/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
+import { RABBITMQ_AMQP_PORT, rabbitmqClusterChildren } from '../names.js';
 import type { SecretEnv } from './row.js';
 
 type StorageEnv = z.input<typeof storageEnvSchema>;
@@ -21,8 +22,17 @@ export function storageEnv({ spec: { storage } }: ImagePlatform) {
 }
 
 /** Queue settings of media and converter (lib/queue/config.ts owns the names). */
-export function queueEnv({ spec: { queue } }: ImagePlatform) {
-  return { QUEUE_KIND: 'amqp', QUEUE_NAME: queue.name } satisfies QueueEnv;
+export function queueEnv({ metadata, spec: { queue } }: ImagePlatform) {
+  const env = { QUEUE_KIND: 'amqp', QUEUE_NAME: queue.name, QUEUE_TYPE: queue.type } satisfies QueueEnv;
+  const cluster = queue.rabbitmqClusterRef;
+  if (!cluster) return env;
+  // Credentials come from the default-user Secret (queueSecrets); the URL names only the Service.
+  return { ...env, AMQP_URL: rabbitmqClusterUrl(metadata.namespace, cluster.name) } satisfies QueueEnv;
+}
+
+/** The in-cluster AMQP URL, without credentials, of RabbitmqCluster `name`'s Service. */
+export function rabbitmqClusterUrl(namespace: string, name: string): string {
+  return `amqp://${rabbitmqClusterChildren(name).service}.${namespace}.svc:${RABBITMQ_AMQP_PORT}`;
 }
 
 export function storageSecrets({ spec: { storage } }: ImagePlatform): SecretEnv[] {
@@ -35,11 +45,27 @@ export function storageSecrets({ spec: { storage } }: ImagePlatform): SecretEnv[
 }
 
 export function queueSecrets({ spec: { queue } }: ImagePlatform): SecretEnv[] {
-  return [
-    {
-      name: 'AMQP_URL' satisfies keyof QueueEnv,
-      secret: queue.urlSecretRef.name,
-      key: queue.urlSecretRef.key,
-    },
-  ];
+  const env: SecretEnv[] = [];
+  const url = queue.urlSecretRef;
+  if (url) env.push({ name: 'AMQP_URL' satisfies keyof QueueEnv, secret: url.name, key: url.key });
+  if (queue.rabbitmqClusterRef) {
+    const { secret, keys } = rabbitmqClusterChildren(queue.rabbitmqClusterRef.name);
+    env.push(
+      { name: 'AMQP_USERNAME' satisfies keyof QueueEnv, secret, key: keys.username },
+      { name: 'AMQP_PASSWORD' satisfies keyof QueueEnv, secret, key: keys.password },
+    );
+  }
+  const ca = queue.caSecretRef;
+  if (ca) env.push({ name: 'AMQP_TLS_CA' satisfies keyof QueueEnv, secret: ca.name, key: ca.key });
+  const client = queue.clientCertSecretRef;
+  if (client) {
+    env.push(
+      { name: 'AMQP_TLS_CERT' satisfies keyof QueueEnv, secret: client.name, key: CLIENT_CERT_KEYS.cert },
+      { name: 'AMQP_TLS_KEY' satisfies keyof QueueEnv, secret: client.name, key: CLIENT_CERT_KEYS.key },
+    );
+  }
+  return env;
 }
+
+/** The keys of a kubernetes.io/tls Secret, as cert-manager writes them. */
+export const CLIENT_CERT_KEYS = { cert: 'tls.crt', key: 'tls.key' } as const;
