@@ -2,6 +2,8 @@ import {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  NetworkingV1Api,
+  PolicyV1Api,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
@@ -20,8 +22,10 @@ const CHILD_SELECTOR = `app.kubernetes.io/managed-by=${FIELD_MANAGER}`;
 export interface CacheReader {
   platform(namespace: string, name: string): KubernetesObject | undefined;
   deployment(namespace: string, name: string): V1Deployment | undefined;
-  /** Any cached child by kind (`ConfigMap`, `Deployment`, `Service`). */
+  /** Any cached child by kind (`ConfigMap`, `Deployment`, `Service`, `PodDisruptionBudget`, ...). */
   child(kind: string, namespace: string, name: string): KubernetesObject | undefined;
+  /** Every cached child of a kind in a namespace (each carries the operator's `managed-by` label). */
+  children(kind: string, namespace: string): KubernetesObject[];
 }
 
 export interface PlatformInformers {
@@ -56,6 +60,8 @@ export function platformInformers(
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const policy = kc.makeApiClient(PolicyV1Api);
+  const networking = kc.makeApiClient(NetworkingV1Api);
   const scope = (group: string, resource: string) =>
     `${group}${namespace ? `/namespaces/${namespace}` : ''}/${resource}`;
   const selector = { labelSelector: CHILD_SELECTOR };
@@ -114,24 +120,44 @@ export function platformInformers(
       ? core.listNamespacedConfigMap({ namespace, ...selector })
       : core.listConfigMapForAllNamespaces(selector),
   );
+  const serviceAccounts = child(scope('/api/v1', 'serviceaccounts'), () =>
+    namespace
+      ? core.listNamespacedServiceAccount({ namespace, ...selector })
+      : core.listServiceAccountForAllNamespaces(selector),
+  );
+  const budgets = child(scope('/apis/policy/v1', 'poddisruptionbudgets'), () =>
+    namespace
+      ? policy.listNamespacedPodDisruptionBudget({ namespace, ...selector })
+      : policy.listPodDisruptionBudgetForAllNamespaces(selector),
+  );
+  const networkPolicies = child(scope('/apis/networking.k8s.io/v1', 'networkpolicies'), () =>
+    namespace
+      ? networking.listNamespacedNetworkPolicy({ namespace, ...selector })
+      : networking.listNetworkPolicyForAllNamespaces(selector),
+  );
   const byKind: Record<string, ResilientInformer<KubernetesObject>> = {
     Deployment: deployments,
     Service: services,
     ConfigMap: configMaps,
+    ServiceAccount: serviceAccounts,
+    PodDisruptionBudget: budgets,
+    NetworkPolicy: networkPolicies,
   };
-  const all = [platforms, deployments, services, configMaps];
+  const children = Object.values(byKind);
+  const all = [platforms, ...children];
 
   return {
     cache: {
       platform: (ns, name) => platforms.get(name, ns),
       deployment: (ns, name) => deployments.get(name, ns),
       child: (kind, ns, name) => byKind[kind]?.get(name, ns),
+      children: (kind, ns) => [...(byKind[kind]?.list(ns) ?? [])],
     },
     platformKeys: () => platforms.list().map(keyOf),
     synced: () => all.every((i) => i.synced()),
     // Children first: when the first platforms are enqueued, their children are already cached.
     async start() {
-      await Promise.all([deployments.start(), services.start(), configMaps.start()]);
+      await Promise.all(children.map((i) => i.start()));
       await platforms.start();
     },
     async stop() {

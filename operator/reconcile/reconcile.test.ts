@@ -27,6 +27,7 @@ function fakeWorld(
   const events: PlatformEvent[] = [];
   const statuses: ImagePlatformStatus[] = [];
   const applied: string[] = [];
+  const deleted: string[] = [];
   /** `start <id>` when an apply is sent, `end <id>` when it is answered. */
   const timeline: string[] = [];
   let rv = 0;
@@ -52,6 +53,11 @@ function fakeWorld(
       objects.set(id(child.kind, child.metadata.name), stored);
       return stored;
     },
+    delete(child) {
+      deleted.push(id(child.kind ?? '', child.metadata?.name ?? ''));
+      objects.delete(id(child.kind ?? '', child.metadata?.name ?? ''));
+      return Promise.resolve();
+    },
     claimReplicas: () => Promise.reject(new Error('no replicas to hand over in these tests')),
     applyStatus: (_cr, status) => {
       statuses.push(status);
@@ -68,6 +74,8 @@ function fakeWorld(
       platform: () => cr,
       deployment: () => undefined,
       child: (kind, _ns, name) => objects.get(id(kind, name)),
+      children: (kind) =>
+        [...objects.entries()].filter(([key]) => key.startsWith(`${kind}/`)).map(([, o]) => o),
     },
     log: createLogger({ level: 'silent' }),
     now: () => new Date('2025-01-01T00:00:00Z'),
@@ -79,6 +87,7 @@ function fakeWorld(
     objects,
     secrets,
     applied,
+    deleted,
     timeline,
     events,
     statuses,
@@ -93,12 +102,13 @@ describe('reconcile', () => {
   it('applies every child, with one Created event each, and nothing when nothing changed', async () => {
     const world = fakeWorld();
     expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
-    expect(world.objects.size).toBe(6);
-    expect(world.events.map((e) => e.reason)).toEqual(Array(6).fill('Created'));
+    // ConfigMap, three Deployments, two Services, and the budgets of media and the resizer (two replicas each).
+    expect(world.objects.size).toBe(8);
+    expect(world.events.map((e) => e.reason)).toEqual(Array(8).fill('Created'));
 
     expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
-    expect(world.applied).toHaveLength(6);
-    expect(world.events).toHaveLength(6);
+    expect(world.applied).toHaveLength(8);
+    expect(world.events).toHaveLength(8);
   });
 
   it('warns once, as an Event, that an unsigned platform serves any URL', async () => {
@@ -168,7 +178,7 @@ describe('reconcile', () => {
 
     await reconcile(world.ctx, 'media-team/photos');
     expect(world.applied.sort()).toEqual(['Deployment/photos-converter', 'Service/photos-media']);
-    expect(world.events.slice(6).map((e) => e.note)).toEqual(
+    expect(world.events.slice(8).map((e) => e.note)).toEqual(
       expect.arrayContaining(['Created Service photos-media', 'Updated Deployment photos-converter']),
     );
   });

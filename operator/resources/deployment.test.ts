@@ -11,6 +11,12 @@ const build = (
   name: 'media' | 'converter' | 'resizer' = 'resizer',
 ) => buildDeployment(cr, component(cr, name), secrets);
 
+const selector = {
+  'app.kubernetes.io/name': 'enlarger',
+  'app.kubernetes.io/instance': 'photos',
+  'app.kubernetes.io/component': 'resizer',
+};
+
 describe('Deployment builder', () => {
   it('builds the full Deployment, without replicas while autoscaling is enabled', () => {
     const cr = samplePlatform({
@@ -73,7 +79,24 @@ describe('Deployment builder', () => {
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            terminationGracePeriodSeconds: 30,
+            // 5 s out of the endpoints, the 10 s deadline, 5 s to exit.
+            terminationGracePeriodSeconds: 20,
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
+                matchLabelKeys: ['pod-template-hash'],
+              },
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
+                matchLabelKeys: ['pod-template-hash'],
+              },
+            ],
             securityContext: {
               runAsNonRoot: true,
               runAsUser: 65532,
@@ -107,6 +130,7 @@ describe('Deployment builder', () => {
                   timeoutSeconds: 2,
                   failureThreshold: 3,
                 },
+                lifecycle: { preStop: { sleep: { seconds: 5 } } },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
