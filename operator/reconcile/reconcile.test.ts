@@ -36,8 +36,12 @@ function fakeWorld(
   const cluster: ClusterClient = {
     readSecret: (_ns, name) => Promise.resolve(secrets[name]),
     read: (child) => Promise.resolve(objects.get(id(child.kind, child.metadata.name))),
-    async apply(child: DesiredChild) {
+    async apply(child: DesiredChild, options) {
       if (failApply) throw failApply;
+      if (options?.dryRun) {
+        timeline.push(`dry-run ${id(child.kind, child.metadata.name)}`);
+        return child;
+      }
       applied.push(id(child.kind, child.metadata.name));
       timeline.push(`start ${id(child.kind, child.metadata.name)}`);
       // Answer on a later turn of the event loop, as the network would.
@@ -263,5 +267,85 @@ describe('reconcile', () => {
     world.ctx.cache.platform = () => undefined;
     expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
     expect(world.objects.size).toBe(0);
+  });
+  describe('placement, budgets and overrides', () => {
+    /** A world reconciled once with `spec`, then switched to `next` and reconciled again. */
+    async function change(spec: Record<string, unknown>, next: Record<string, unknown>) {
+      const world = fakeWorld(spec);
+      await reconcile(world.ctx, 'media-team/photos');
+      world.applied.length = 0;
+      world.timeline.length = 0;
+      const cr = samplePlatform(next, 2);
+      world.ctx.cache.platform = () => cr;
+      await reconcile(world.ctx, 'media-team/photos');
+      return world;
+    }
+    const signed = { signingSecretRef: { name: 'signing' } };
+
+    it('rolls only the component whose placement changed, and every one for a platform-wide change', async () => {
+      const tolerations = [{ key: 'spot', operator: 'Exists' }];
+      const one = await change({ resizer: signed }, { resizer: { ...signed, tolerations } });
+      expect(one.applied).toEqual(['Deployment/photos-resizer']);
+      const all = await change({ resizer: signed }, { resizer: signed, pod: { tolerations } });
+      expect(all.applied.sort()).toEqual([
+        'Deployment/photos-converter',
+        'Deployment/photos-media',
+        'Deployment/photos-resizer',
+      ]);
+    });
+
+    it('changes a budget, a Service or a NetworkPolicy without rolling any pod', async () => {
+      const world = await change(
+        { resizer: signed },
+        {
+          media: { podDisruptionBudget: { maxUnavailable: '50%' }, service: { type: 'LoadBalancer' } },
+          resizer: signed,
+          networkPolicy: { enabled: true },
+        },
+      );
+      expect(world.applied.sort()).toEqual([
+        'NetworkPolicy/photos-converter',
+        'NetworkPolicy/photos-media',
+        'NetworkPolicy/photos-resizer',
+        'PodDisruptionBudget/photos-media',
+        'Service/photos-media',
+      ]);
+    });
+
+    it('deletes the budget a component no longer needs, and only children it owns', async () => {
+      const world = await change({ resizer: signed }, { resizer: { ...signed, replicas: 1 } });
+      expect(world.deleted).toEqual(['PodDisruptionBudget/photos-resizer']);
+      expect(world.objects.has('PodDisruptionBudget/photos-media')).toBe(true);
+      world.objects.set('ServiceAccount/someone-elses', {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'someone-elses' },
+      });
+      await reconcile(world.ctx, 'media-team/photos');
+      expect(world.deleted).toEqual(['PodDisruptionBudget/photos-resizer']);
+    });
+
+    it('dry-runs every child an override changes before applying any', async () => {
+      const override = {
+        deployment: { spec: { template: { spec: { hostAliases: [{ ip: '10.0.0.1' }] } } } },
+      };
+      const world = await change({ resizer: signed }, { resizer: { ...signed, override } });
+      expect(world.timeline).toEqual([
+        'dry-run Deployment/photos-resizer',
+        'start Deployment/photos-resizer',
+        'end Deployment/photos-resizer',
+      ]);
+    });
+
+    it('refuses an override with a field the Kubernetes API lacks, applying nothing', async () => {
+      const override = { deployment: { spec: { template: { spec: { nodeSelecter: { pool: 'a' } } } } } };
+      const world = await change({ resizer: signed }, { resizer: { ...signed, override } });
+      expect(world.applied).toEqual([]);
+      expect(world.statuses.at(-1)?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+        status: 'True',
+        reason: 'InvalidOverride',
+        message: expect.stringContaining('spec.template.spec.nodeSelecter') as unknown,
+      });
+    });
   });
 });
