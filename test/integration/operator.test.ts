@@ -149,9 +149,10 @@ describe('ImagePlatform operator', () => {
           namespace: ns,
           fieldSelector: 'involvedObject.name=photos',
         });
-        return list.items.filter((e) => e.reason === 'Created').length === 6 && list.items;
+        // Six children, and the disruption budgets of media and the resizer (two replicas each).
+        return list.items.filter((e) => e.reason === 'Created').length === 8 && list.items;
       },
-      { what: 'six Created events' },
+      { what: 'eight Created events' },
     );
     expect(events.every((e) => e.type === 'Normal')).toBe(true);
   });
