@@ -234,6 +234,40 @@ describe('reconcile', () => {
     expect(world.events[0]?.note).toBe('spec.queue.urlSecretRef: Secret "amqp" has no key "url".');
   });
 
+  it('reports a named ServiceAccount that does not exist, applies nothing, and rechecks slowly', async () => {
+    const signed = { signingSecretRef: { name: 'signing' } };
+    const world = fakeWorld({ serviceAccount: { name: 'photos-s3' }, resizer: signed });
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({
+      kind: 'recheck',
+      afterMs: USER_PROBLEM_RECHECK_MS,
+    });
+    expect(world.applied).toEqual([]);
+    expect(world.statuses[0]?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ServiceAccountNotFound',
+      message:
+        'spec.serviceAccount.name: ServiceAccount "photos-s3" not found in namespace "media-team". Create it, or set spec.serviceAccount.create: true.',
+    });
+
+    // Once someone creates it, the next look applies the platform, its pods running as that account.
+    world.objects.set('ServiceAccount/photos-s3', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'photos-s3' },
+    });
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    const media = world.objects.get('Deployment/photos-media') as V1Deployment;
+    expect(media.spec?.template.spec?.serviceAccountName).toBe('photos-s3');
+    expect(world.objects.has('ServiceAccount/photos-s3')).toBe(true);
+  });
+
+  it('does not look for a ServiceAccount it is asked to create', async () => {
+    const signed = { signingSecretRef: { name: 'signing' } };
+    const world = fakeWorld({ serviceAccount: { name: 'photos-s3', create: true }, resizer: signed });
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    expect(world.applied).toContain('ServiceAccount/photos-s3');
+  });
+
   it('turns an object the apiserver rejects into Degraded, without retrying', async () => {
     const world = fakeWorld();
     world.failWith(apiError(422, 'Deployment.apps "photos-media" is invalid: quantities must match'));

@@ -151,6 +151,52 @@ describe('ImagePlatform on a managed cluster: identity, placement, budgets, poli
     expect(after.metadata?.generation).toBe(media.metadata?.generation);
   });
 
+  it('rolls only the component whose placement changed', async () => {
+    const generations = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ['media', 'converter', 'resizer'].map(async (c) => {
+            const d = await apps.readNamespacedDeployment({ namespace: ns, name: `placed-${c}` });
+            return [c, d.metadata?.generation] as const;
+          }),
+        ),
+      );
+    const before = await generations();
+    await platforms.patch('placed', [
+      { op: 'add', path: '/spec/resizer/tolerations', value: [{ key: 'spot', operator: 'Exists' }] },
+    ]);
+    await platforms.waitReady('placed', 3, 90_000);
+    const after = await generations();
+    expect(after).toEqual({ ...before, resizer: (before.resizer ?? 0) + 1 });
+  });
+
+  it('refuses an override with a field the Kubernetes API lacks, and recovers when it is removed', async () => {
+    const resizer = await apps.readNamespacedDeployment({ namespace: ns, name: 'placed-resizer' });
+    await platforms.patch('placed', [
+      {
+        op: 'add',
+        path: '/spec/resizer/override/deployment/spec/template/spec/nodeSelecter',
+        value: { pool: 'images' },
+      },
+    ]);
+    const degraded = await eventually(
+      async () => {
+        const c = condition(await platforms.get('placed'), 'Degraded');
+        return c?.status === 'True' && c;
+      },
+      { what: 'Degraded after an override typo' },
+    );
+    expect(degraded.reason).toBe('InvalidOverride');
+    expect((degraded as { message?: string }).message).toContain('spec.template.spec.nodeSelecter');
+    const refused = await apps.readNamespacedDeployment({ namespace: ns, name: 'placed-resizer' });
+    expect(refused.metadata?.generation).toBe(resizer.metadata?.generation);
+
+    await platforms.patch('placed', [
+      { op: 'remove', path: '/spec/resizer/override/deployment/spec/template/spec/nodeSelecter' },
+    ]);
+    await platforms.waitReady('placed', 5, 90_000);
+  });
+
   it('has the apiserver judge an override in a dry-run, applying nothing when it is refused', async () => {
     const resizer = await apps.readNamespacedDeployment({ namespace: ns, name: 'placed-resizer' });
     await platforms.patch('placed', [
@@ -175,5 +221,32 @@ describe('ImagePlatform on a managed cluster: identity, placement, budgets, poli
     expect(media.spec?.replicas).toBe(2);
     const after = await apps.readNamespacedDeployment({ namespace: ns, name: 'placed-resizer' });
     expect(after.metadata?.generation).toBe(resizer.metadata?.generation);
+  });
+
+  it('reports a named ServiceAccount that does not exist, and runs as it once it does', async () => {
+    await platforms.create(minimal('named', { serviceAccount: { name: 'photos-irsa' } }));
+    const degraded = await eventually(
+      async () => {
+        const c = condition(await platforms.get('named'), 'Degraded');
+        return c?.status === 'True' && c;
+      },
+      { what: 'Degraded for a missing ServiceAccount' },
+    );
+    expect(degraded.reason).toBe('ServiceAccountNotFound');
+    expect(condition(await platforms.get('named'), 'Ready')?.status).toBe('False');
+    const deployments = await apps.listNamespacedDeployment({
+      namespace: ns,
+      labelSelector: 'app.kubernetes.io/instance=named',
+    });
+    expect(deployments.items).toEqual([]);
+
+    // Not watched, like Secrets: the operator looks again within its recheck interval (30 s).
+    await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: 'photos-irsa' } } });
+    await platforms.waitReady('named', 1, 90_000);
+    const media = await apps.readNamespacedDeployment({ namespace: ns, name: 'named-media' });
+    expect(media.spec?.template.spec?.serviceAccountName).toBe('photos-irsa');
+    // The operator never owns, and so never prunes, an account it was only told to use.
+    const account = await core.readNamespacedServiceAccount({ namespace: ns, name: 'photos-irsa' });
+    expect(account.metadata?.ownerReferences).toBeUndefined();
   });
 });
