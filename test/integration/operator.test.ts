@@ -284,7 +284,8 @@ describe('ImagePlatform operator leader election', () => {
     const becameLeader = (o: OperatorProcess) => o.lines.filter((l) => l.includes('"became leader"')).length;
     const applied = (o: OperatorProcess) => o.lines.filter((l) => l.includes('"applied child"')).length;
     expect([becameLeader(leader), becameLeader(standby)]).toEqual([1, 0]);
-    expect(applied(leader)).toBe(6);
+    // Six children and the budgets of media and the resizer (two replicas each by default).
+    expect(applied(leader)).toBe(8);
     expect(applied(standby)).toBe(0);
 
     await leader.stop('SIGKILL');
@@ -294,6 +295,6 @@ describe('ImagePlatform operator leader election', () => {
     });
     await platforms.create(minimal('two'));
     await platforms.waitReady('two', 1);
-    expect(applied(standby)).toBe(6);
+    expect(applied(standby)).toBe(8);
   });
 });
