@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
+import { HTTP_DRAIN_TIMEOUT_MS } from '../lifecycle/drain.js';
 import type { Logger } from '../log/logger.js';
 import { errorMiddleware, notFoundHandler } from './errors-middleware.js';
 import { healthRoutes } from './health-routes.js';
@@ -87,7 +88,8 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     },
     async close() {
       // The public server drains first; the admin port keeps answering probes meanwhile.
-      for (const server of servers.splice(0)) await drain(server, options.drainTimeoutMs ?? 25_000);
+      for (const server of servers.splice(0))
+        await drain(server, options.drainTimeoutMs ?? HTTP_DRAIN_TIMEOUT_MS);
     },
   };
 

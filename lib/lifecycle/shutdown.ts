@@ -1,5 +1,6 @@
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { SHUTDOWN_TIMEOUT_MS } from './drain.js';
 
 /** Something to close on shutdown, in the order given: the HTTP server first, then consumers, then clients. */
 export interface ShutdownStep {
@@ -27,7 +28,7 @@ export function handleShutdown(
     const timer = setTimeout(() => {
       log.error({ timeoutMs: options.timeoutMs }, 'shutdown timed out');
       exit(1);
-    }, options.timeoutMs ?? 30_000);
+    }, options.timeoutMs ?? SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     running = (async () => {
       let code = 0;

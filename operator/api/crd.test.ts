@@ -54,4 +54,10 @@ describe('ImagePlatform CRD', () => {
       scaleDown: { stabilizationSeconds: 300 },
     });
   });
+  it('parses the production-shaped EKS example', () => {
+    const eks = parse(repoFile('examples/imageplatform-eks.yaml')) as { metadata: object; spec: unknown };
+    const platform = parseImagePlatform({ ...eks, metadata: { ...eks.metadata, namespace: 'ns', uid: 'u' } });
+    expect(platform.spec.serviceAccount).toMatchObject({ create: true, automountServiceAccountToken: false });
+    expect(platform.spec.resizer.service.type).toBe('LoadBalancer');
+  });
 });

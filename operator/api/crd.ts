@@ -65,6 +65,20 @@ export function imagePlatformCrd(): CrdManifest {
               jsonPath: '.status.autoscaling.resizer.metrics[?(@.name=="p95Milliseconds")].current',
             },
             {
+              name: 'Budgets',
+              type: 'string',
+              priority: 1,
+              description: 'Evictions each PodDisruptionBudget allows now / pods it counts.',
+              jsonPath: '.status.placement.budgets',
+            },
+            {
+              name: 'Spread',
+              type: 'string',
+              priority: 1,
+              description: 'Topologies each component spreads its pods over.',
+              jsonPath: '.status.placement.spread',
+            },
+            {
               name: 'Reason',
               type: 'string',
               priority: 1,

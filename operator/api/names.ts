@@ -18,6 +18,15 @@ export const AUTOSCALER_FIELD_MANAGER = 'enlarger-autoscaler';
 
 export const childName = (cr: ImagePlatform, suffix: Component | 'config') => `${cr.metadata.name}-${suffix}`;
 
+/**
+ * The ServiceAccount the platform's pods run as: the one named, else the one
+ * the operator creates, else none (the namespace's `default`).
+ */
+export function serviceAccountName(cr: ImagePlatform): string | undefined {
+  const { name, create } = cr.spec.serviceAccount;
+  return name ?? (create ? `${cr.metadata.name}-enlarger` : undefined);
+}
+
 /** Labels that select a component's pods. Never change them: Deployment selectors are immutable. */
 export function selectorLabels(cr: ImagePlatform, component: Component): Record<string, string> {
   return {

@@ -49,6 +49,10 @@ function clean(node: unknown): unknown {
     // The apiserver accepts int-or-string either bare or as this exact anyOf; bare is simpler.
     delete out.anyOf;
   }
+  if (out['x-kubernetes-preserve-unknown-fields'] === true) {
+    // A kept-as-written object: zod's `additionalProperties: {}` has no type, which a structural schema refuses.
+    delete out.additionalProperties;
+  }
   return orderKeys(out);
 }
 

@@ -6,6 +6,16 @@ import { CONVERTER_DEFAULTS } from '../../services/converter/config.js';
 import { sizeSpec } from '../../services/converter/sizes.js';
 import { MEDIA_DEFAULTS } from '../../services/media/config.js';
 import { RESIZER_DEFAULTS } from '../../services/resizer/config.js';
+import {
+  disruptionBudgetSpec,
+  networkPolicySpec,
+  overrideDeploymentOnly,
+  overrideWithService,
+  placementSpec,
+  podDefaultsSpec,
+  serviceAccountSpec,
+  serviceSpec,
+} from './placement-spec.js';
 
 /**
  * The ImagePlatform spec, defined once. The TypeScript types, the runtime
@@ -168,6 +178,10 @@ export const mediaSpec = z
         'Uploads a media pod takes at once; past it, 503 with Retry-After. Each can hold ~30 MiB on S3: keep it near limit/64Mi.',
       ),
     resources: resources({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
+    ...placementSpec,
+    podDisruptionBudget: disruptionBudgetSpec,
+    service: serviceSpec,
+    override: overrideWithService,
   })
   .prefault({})
   .describe('The upload API.');
@@ -305,6 +319,9 @@ export const converterSpec = z
       requests: { cpu: '500m', memory: '512Mi' },
       limits: { memory: memoryQuantity(CONVERTER_DEFAULTS.memoryLimitBytes) },
     }),
+    ...placementSpec,
+    podDisruptionBudget: disruptionBudgetSpec,
+    override: overrideDeploymentOnly,
   })
   .prefault({})
   .meta(
@@ -389,6 +406,10 @@ export const resizerSpec = z
       requests: { cpu: '250m', memory: '256Mi' },
       limits: { memory: memoryQuantity(RESIZER_DEFAULTS.memoryLimitBytes) },
     }),
+    ...placementSpec,
+    podDisruptionBudget: disruptionBudgetSpec,
+    service: serviceSpec,
+    override: overrideWithService,
   })
   .prefault({})
   .meta(
@@ -407,6 +428,9 @@ export const imagePlatformSpec = z
     media: mediaSpec,
     converter: converterSpec,
     resizer: resizerSpec,
+    serviceAccount: serviceAccountSpec,
+    pod: podDefaultsSpec,
+    networkPolicy: networkPolicySpec,
     paused: z
       .boolean()
       .default(false)

@@ -101,6 +101,21 @@ export const imagePlatformStatus = z
       })
       .optional()
       .describe('Replicas of media, converter and resizer.'),
+    placement: z
+      .object({
+        budgets: z
+          .string()
+          .describe(
+            'Per component with a PodDisruptionBudget: evictions it allows now / pods it counts, e.g. "media=1/2 resizer=1/2". 0 means a drain waits.',
+          ),
+        spread: z
+          .string()
+          .describe(
+            'Per component: the topologies its pods spread over, e.g. "media=zone,node resizer=zone,node"; "-" for none.',
+          ),
+      })
+      .optional()
+      .describe('Disruption budgets and spread, for kubectl get -o wide.'),
     autoscaling: z
       .object({ resizer: autoscalingTargetStatus.optional(), converter: autoscalingTargetStatus.optional() })
       .optional()

@@ -46,8 +46,13 @@ export interface ClusterClient {
   readRabbitmqCluster(namespace: string, name: string): Promise<RabbitmqClusterLookup>;
   /** The live object of a child's kind, namespace and name, or undefined when there is none. */
   read(child: ChildObject): Promise<KubernetesObject | undefined>;
-  /** Server-side apply as {@link FIELD_MANAGER}, taking over conflicting fields. */
-  apply(child: ChildObject): Promise<KubernetesObject>;
+  /**
+   * Server-side apply as {@link FIELD_MANAGER}, taking over conflicting fields.
+   * With `dryRun`, the apiserver validates and admits the object but stores nothing.
+   */
+  apply(child: ChildObject, options?: { dryRun?: boolean }): Promise<KubernetesObject>;
+  /** Deletes a child; one already gone is not an error. */
+  delete(child: KubernetesObject): Promise<void>;
   /**
    * Server-side applies only `spec.replicas` of a Deployment, as the
    * autoscaler's field manager, so the count outlives the operator's own apply
@@ -115,8 +120,23 @@ export function clusterClient(
       }
     },
 
-    apply: (child) =>
-      objects.patch(child, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+    apply: (child, options) =>
+      objects.patch(
+        child,
+        undefined,
+        options?.dryRun ? 'All' : undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      ),
+
+    async delete(child) {
+      try {
+        await objects.delete(child);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    },
 
     async claimReplicas(deployment, replicas) {
       const { apiVersion, kind, metadata } = deployment;

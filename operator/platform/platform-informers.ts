@@ -2,6 +2,8 @@ import {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  NetworkingV1Api,
+  PolicyV1Api,
   type ConfigurationOptions,
   type KubeConfig,
   type KubernetesListObject,
@@ -21,8 +23,10 @@ const CHILD_SELECTOR = `app.kubernetes.io/managed-by=${FIELD_MANAGER}`;
 export interface CacheReader {
   platform(namespace: string, name: string): KubernetesObject | undefined;
   deployment(namespace: string, name: string): V1Deployment | undefined;
-  /** Any cached child by kind (`ConfigMap`, `Deployment`, `Service`). */
+  /** Any cached child by kind (`ConfigMap`, `Deployment`, `Service`, `PodDisruptionBudget`, ...). */
   child(kind: string, namespace: string, name: string): KubernetesObject | undefined;
+  /** Every cached child of a kind in a namespace (each carries the operator's `managed-by` label). */
+  children(kind: string, namespace: string): KubernetesObject[];
 }
 
 export interface PlatformInformers {
@@ -60,6 +64,8 @@ export function platformInformers(
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const policy = kc.makeApiClient(PolicyV1Api);
+  const networking = kc.makeApiClient(NetworkingV1Api);
   const scope = (group: string, resource: string) =>
     `${group}${namespace ? `/namespaces/${namespace}` : ''}/${resource}`;
   const selector = { labelSelector: CHILD_SELECTOR };
@@ -79,6 +85,7 @@ export function platformInformers(
     if (key) enqueue(key);
   };
   const child = <T extends KubernetesObject>(
+    group: string,
     resource: string,
     list: (options: ConfigurationOptions) => Promise<KubernetesListObject<T>>,
   ) =>
@@ -86,7 +93,7 @@ export function platformInformers(
       kc,
       {
         resource,
-        path: scope(resource === 'deployments' ? '/apis/apps/v1' : '/api/v1', resource),
+        path: scope(group, resource),
         list,
         labelSelector: CHILD_SELECTOR,
         onChange: onChild,
@@ -120,40 +127,60 @@ export function platformInformers(
     log,
     observer,
   );
-  const deployments = child<V1Deployment>('deployments', (options) =>
+  const deployments = child<V1Deployment>('/apis/apps/v1', 'deployments', (options) =>
     namespace
       ? apps.listNamespacedDeployment({ namespace, ...selector }, options)
       : apps.listDeploymentForAllNamespaces(selector, options),
   );
-  const services = child('services', (options) =>
+  const services = child('/api/v1', 'services', (options) =>
     namespace
       ? core.listNamespacedService({ namespace, ...selector }, options)
       : core.listServiceForAllNamespaces(selector, options),
   );
-  const configMaps = child('configmaps', (options) =>
+  const configMaps = child('/api/v1', 'configmaps', (options) =>
     namespace
       ? core.listNamespacedConfigMap({ namespace, ...selector }, options)
       : core.listConfigMapForAllNamespaces(selector, options),
+  );
+  const serviceAccounts = child('/api/v1', 'serviceaccounts', (options) =>
+    namespace
+      ? core.listNamespacedServiceAccount({ namespace, ...selector }, options)
+      : core.listServiceAccountForAllNamespaces(selector, options),
+  );
+  const budgets = child('/apis/policy/v1', 'poddisruptionbudgets', (options) =>
+    namespace
+      ? policy.listNamespacedPodDisruptionBudget({ namespace, ...selector }, options)
+      : policy.listPodDisruptionBudgetForAllNamespaces(selector, options),
+  );
+  const networkPolicies = child('/apis/networking.k8s.io/v1', 'networkpolicies', (options) =>
+    namespace
+      ? networking.listNamespacedNetworkPolicy({ namespace, ...selector }, options)
+      : networking.listNetworkPolicyForAllNamespaces(selector, options),
   );
   const byKind: Record<string, ResilientInformer<KubernetesObject>> = {
     Deployment: deployments,
     Service: services,
     ConfigMap: configMaps,
+    ServiceAccount: serviceAccounts,
+    PodDisruptionBudget: budgets,
+    NetworkPolicy: networkPolicies,
   };
-  const all = [platforms, deployments, services, configMaps];
+  const children = Object.values(byKind);
+  const all = [platforms, ...children];
 
   return {
     cache: {
       platform: (ns, name) => platforms.get(name, ns),
       deployment: (ns, name) => deployments.get(name, ns),
       child: (kind, ns, name) => byKind[kind]?.get(name, ns),
+      children: (kind, ns) => [...(byKind[kind]?.list(ns) ?? [])],
     },
     platformKeys: () => platforms.list().map(keyOf),
     synced: () => all.every((i) => i.synced()),
     all,
     // Children first: when the first platforms are enqueued, their children are already cached.
     async start() {
-      await Promise.all([deployments.start(), services.start(), configMaps.start()]);
+      await Promise.all(children.map((i) => i.start()));
       await platforms.start();
     },
     async stop() {

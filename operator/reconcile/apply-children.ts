@@ -1,9 +1,11 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { components } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import type { ReferencedSecrets } from '../resources/checksum.js';
-import { desiredChildren, type DesiredChild } from '../resources/children.js';
+import { OPTIONAL_KINDS, desiredChildren, type DesiredChild } from '../resources/children.js';
+import { unknownFields } from '../resources/unknown-fields.js';
 import type { ReconcileContext, UserProblem } from './context.js';
-import { findForeignChild } from './foreign-children.js';
+import { findForeignChild, ownedBy } from './foreign-children.js';
 import { replicasToHandOver } from './replicas-handover.js';
 import { upToDate } from './up-to-date.js';
 
@@ -35,20 +37,83 @@ export async function applyChildren(
   cr: ImagePlatform,
   secrets: ReferencedSecrets,
 ): Promise<UserProblem | undefined> {
-  const { configMap, deployments, services } = desiredChildren(cr, secrets);
-  const foreign = await findForeignChild(ctx, cr, [configMap, ...deployments, ...services]);
+  const { podInputs, deployments, independent } = desiredChildren(cr, secrets);
+  const all = [...podInputs, ...deployments, ...independent];
+  const foreign = await findForeignChild(ctx, cr, all);
   if (foreign) return foreign;
+  const stale = all.filter((child) => !isUpToDate(ctx, child));
+  if (components(cr).some((row) => row.override)) {
+    const problem = overrideProblem(stale);
+    if (problem) return problem;
+    // The override is kept as written in the CRD, so the apiserver's own schema judges it here,
+    // before anything is applied: a rejected override leaves every child as it was.
+    await settleAll(stale.map((child) => ctx.cluster.apply(child, { dryRun: true })));
+  }
   const events: Array<Promise<void>> = [];
   const apply = (children: DesiredChild[]) =>
-    settleAll(children.map((child) => applyOne(ctx, cr, child, events)));
+    settleAll(children.filter((c) => stale.includes(c)).map((child) => applyOne(ctx, cr, child, events)));
   try {
-    // Pods read the ConfigMap once, when they start: Deployments whose template
-    // changed must wait for the new config, or new pods would run with the old one.
-    await settleAll([apply(services), apply([configMap]).then(() => apply(deployments))]);
+    // Pods read the ConfigMap once, when they start, and need their ServiceAccount to be created at all:
+    // Deployments whose template changed wait for both.
+    await settleAll([apply(independent), apply(podInputs).then(() => apply(deployments))]);
+    await prune(ctx, cr, all);
   } finally {
     await Promise.all(events);
   }
   return undefined;
+}
+
+function isUpToDate(ctx: ReconcileContext, child: DesiredChild): boolean {
+  const before = ctx.cache.child(child.kind, child.metadata.namespace, child.metadata.name);
+  return before !== undefined && upToDate(child, before);
+}
+
+/**
+ * A field of an override that the Kubernetes API types lack (a typo, or a
+ * field newer than the operator's client). The client would drop it unseen,
+ * so it is reported rather than ignored.
+ */
+function overrideProblem(children: DesiredChild[]): UserProblem | undefined {
+  for (const child of children) {
+    if (child.kind !== 'Deployment' && child.kind !== 'Service') continue;
+    const unknown = unknownFields(child);
+    if (unknown.length > 0) {
+      return {
+        reason: 'InvalidOverride',
+        message: `${child.kind} "${child.metadata.name}" has fields the Kubernetes API does not define: ${unknown.join(', ')}. Check spec.<component>.override.`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Deletes the children of the optional kinds that this platform owns and
+ * its spec no longer asks for. Only objects it controls: a ServiceAccount the
+ * user named is never the operator's to delete.
+ */
+async function prune(ctx: ReconcileContext, cr: ImagePlatform, desired: DesiredChild[]): Promise<void> {
+  const wanted = new Set(desired.map((c) => `${c.kind}/${c.metadata.name}`));
+  // Listed objects carry no kind or apiVersion: the kind they were listed as supplies both.
+  const unwanted = Object.entries(OPTIONAL_KINDS).flatMap(([kind, apiVersion]) =>
+    ctx.cache
+      .children(kind, cr.metadata.namespace)
+      .filter((obj) => ownedBy(obj, cr) && !wanted.has(`${kind}/${obj.metadata?.name}`))
+      .map((obj) => ({ ...obj, apiVersion, kind })),
+  );
+  await settleAll(
+    unwanted.map(async (obj) => {
+      await ctx.cluster.delete(obj);
+      ctx.log.info(
+        {
+          platform: cr.metadata.name,
+          namespace: cr.metadata.namespace,
+          child: `${obj.kind} ${obj.metadata?.name}`,
+        },
+        'deleted child',
+      );
+    }),
+  );
 }
 
 async function applyOne(
@@ -58,7 +123,6 @@ async function applyOne(
   events: Array<Promise<void>>,
 ): Promise<void> {
   const before = ctx.cache.child(child.kind, child.metadata.namespace, child.metadata.name);
-  if (before && upToDate(child, before)) return;
   const handOver = replicasToHandOver(child, before);
   if (handOver !== undefined) await ctx.cluster.claimReplicas(child, handOver);
   const after = await ctx.cluster.apply(child);

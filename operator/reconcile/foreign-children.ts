@@ -3,7 +3,8 @@ import type { ImagePlatform } from '../api/imageplatform.js';
 import type { DesiredChild } from '../resources/children.js';
 import type { ReconcileContext, UserProblem } from './context.js';
 
-const ownedBy = (obj: KubernetesObject, cr: ImagePlatform) =>
+/** Whether `obj` is controlled by this platform (its controller owner reference). */
+export const ownedBy = (obj: KubernetesObject, cr: ImagePlatform) =>
   (obj.metadata?.ownerReferences ?? []).some((ref) => ref.controller && ref.uid === cr.metadata.uid);
 
 /**

@@ -27,6 +27,7 @@ function fakeWorld(
   const events: PlatformEvent[] = [];
   const statuses: ImagePlatformStatus[] = [];
   const applied: string[] = [];
+  const deleted: string[] = [];
   /** `start <id>` when an apply is sent, `end <id>` when it is answered. */
   const timeline: string[] = [];
   let rv = 0;
@@ -36,8 +37,12 @@ function fakeWorld(
     readSecret: (_ns, name) => Promise.resolve(secrets[name]),
     readRabbitmqCluster: () => Promise.resolve({ found: 'no-crd' }),
     read: (child) => Promise.resolve(objects.get(id(child.kind, child.metadata.name))),
-    async apply(child: DesiredChild) {
+    async apply(child: DesiredChild, options) {
       if (failApply) throw failApply;
+      if (options?.dryRun) {
+        timeline.push(`dry-run ${id(child.kind, child.metadata.name)}`);
+        return child;
+      }
       applied.push(id(child.kind, child.metadata.name));
       timeline.push(`start ${id(child.kind, child.metadata.name)}`);
       // Answer on a later turn of the event loop, as the network would.
@@ -52,6 +57,11 @@ function fakeWorld(
         : { ...child, metadata: { ...child.metadata, resourceVersion: String(++rv) } };
       objects.set(id(child.kind, child.metadata.name), stored);
       return stored;
+    },
+    delete(child) {
+      deleted.push(id(child.kind ?? '', child.metadata?.name ?? ''));
+      objects.delete(id(child.kind ?? '', child.metadata?.name ?? ''));
+      return Promise.resolve();
     },
     claimReplicas: () => Promise.reject(new Error('no replicas to hand over in these tests')),
     applyStatus: (_cr, status) => {
@@ -69,6 +79,8 @@ function fakeWorld(
       platform: () => cr,
       deployment: () => undefined,
       child: (kind, _ns, name) => objects.get(id(kind, name)),
+      children: (kind) =>
+        [...objects.entries()].filter(([key]) => key.startsWith(`${kind}/`)).map(([, o]) => o),
     },
     log: createLogger({ level: 'silent' }),
     now: () => new Date('2025-01-01T00:00:00Z'),
@@ -80,6 +92,7 @@ function fakeWorld(
     objects,
     secrets,
     applied,
+    deleted,
     timeline,
     events,
     statuses,
@@ -94,12 +107,13 @@ describe('reconcile', () => {
   it('applies every child, with one Created event each, and nothing when nothing changed', async () => {
     const world = fakeWorld();
     expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
-    expect(world.objects.size).toBe(6);
-    expect(world.events.map((e) => e.reason)).toEqual(Array(6).fill('Created'));
+    // ConfigMap, three Deployments, two Services, and the budgets of media and the resizer (two replicas each).
+    expect(world.objects.size).toBe(8);
+    expect(world.events.map((e) => e.reason)).toEqual(Array(8).fill('Created'));
 
     expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
-    expect(world.applied).toHaveLength(6);
-    expect(world.events).toHaveLength(6);
+    expect(world.applied).toHaveLength(8);
+    expect(world.events).toHaveLength(8);
   });
 
   it('warns once, as an Event, that an unsigned platform serves any URL', async () => {
@@ -169,7 +183,7 @@ describe('reconcile', () => {
 
     await reconcile(world.ctx, 'media-team/photos');
     expect(world.applied.sort()).toEqual(['Deployment/photos-converter', 'Service/photos-media']);
-    expect(world.events.slice(6).map((e) => e.note)).toEqual(
+    expect(world.events.slice(8).map((e) => e.note)).toEqual(
       expect.arrayContaining(['Created Service photos-media', 'Updated Deployment photos-converter']),
     );
   });
@@ -221,6 +235,40 @@ describe('reconcile', () => {
     expect(world.events[0]?.note).toBe('spec.queue.urlSecretRef: Secret "amqp" has no key "url".');
   });
 
+  it('reports a named ServiceAccount that does not exist, applies nothing, and rechecks slowly', async () => {
+    const signed = { signingSecretRef: { name: 'signing' } };
+    const world = fakeWorld({ serviceAccount: { name: 'photos-s3' }, resizer: signed });
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({
+      kind: 'recheck',
+      afterMs: USER_PROBLEM_RECHECK_MS,
+    });
+    expect(world.applied).toEqual([]);
+    expect(world.statuses[0]?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ServiceAccountNotFound',
+      message:
+        'spec.serviceAccount.name: ServiceAccount "photos-s3" not found in namespace "media-team". Create it, or set spec.serviceAccount.create: true.',
+    });
+
+    // Once someone creates it, the next look applies the platform, its pods running as that account.
+    world.objects.set('ServiceAccount/photos-s3', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'photos-s3' },
+    });
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    const media = world.objects.get('Deployment/photos-media') as V1Deployment;
+    expect(media.spec?.template.spec?.serviceAccountName).toBe('photos-s3');
+    expect(world.objects.has('ServiceAccount/photos-s3')).toBe(true);
+  });
+
+  it('does not look for a ServiceAccount it is asked to create', async () => {
+    const signed = { signingSecretRef: { name: 'signing' } };
+    const world = fakeWorld({ serviceAccount: { name: 'photos-s3', create: true }, resizer: signed });
+    expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
+    expect(world.applied).toContain('ServiceAccount/photos-s3');
+  });
+
   it('turns an object the apiserver rejects into Degraded, without retrying', async () => {
     const world = fakeWorld();
     world.failWith(apiError(422, 'Deployment.apps "photos-media" is invalid: quantities must match'));
@@ -254,5 +302,85 @@ describe('reconcile', () => {
     world.ctx.cache.platform = () => undefined;
     expect(await reconcile(world.ctx, 'media-team/photos')).toEqual({ kind: 'done' });
     expect(world.objects.size).toBe(0);
+  });
+  describe('placement, budgets and overrides', () => {
+    /** A world reconciled once with `spec`, then switched to `next` and reconciled again. */
+    async function change(spec: Record<string, unknown>, next: Record<string, unknown>) {
+      const world = fakeWorld(spec);
+      await reconcile(world.ctx, 'media-team/photos');
+      world.applied.length = 0;
+      world.timeline.length = 0;
+      const cr = samplePlatform(next, 2);
+      world.ctx.cache.platform = () => cr;
+      await reconcile(world.ctx, 'media-team/photos');
+      return world;
+    }
+    const signed = { signingSecretRef: { name: 'signing' } };
+
+    it('rolls only the component whose placement changed, and every one for a platform-wide change', async () => {
+      const tolerations = [{ key: 'spot', operator: 'Exists' }];
+      const one = await change({ resizer: signed }, { resizer: { ...signed, tolerations } });
+      expect(one.applied).toEqual(['Deployment/photos-resizer']);
+      const all = await change({ resizer: signed }, { resizer: signed, pod: { tolerations } });
+      expect(all.applied.sort()).toEqual([
+        'Deployment/photos-converter',
+        'Deployment/photos-media',
+        'Deployment/photos-resizer',
+      ]);
+    });
+
+    it('changes a budget, a Service or a NetworkPolicy without rolling any pod', async () => {
+      const world = await change(
+        { resizer: signed },
+        {
+          media: { podDisruptionBudget: { maxUnavailable: '50%' }, service: { type: 'LoadBalancer' } },
+          resizer: signed,
+          networkPolicy: { enabled: true },
+        },
+      );
+      expect(world.applied.sort()).toEqual([
+        'NetworkPolicy/photos-converter',
+        'NetworkPolicy/photos-media',
+        'NetworkPolicy/photos-resizer',
+        'PodDisruptionBudget/photos-media',
+        'Service/photos-media',
+      ]);
+    });
+
+    it('deletes the budget a component no longer needs, and only children it owns', async () => {
+      const world = await change({ resizer: signed }, { resizer: { ...signed, replicas: 1 } });
+      expect(world.deleted).toEqual(['PodDisruptionBudget/photos-resizer']);
+      expect(world.objects.has('PodDisruptionBudget/photos-media')).toBe(true);
+      world.objects.set('ServiceAccount/someone-elses', {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'someone-elses' },
+      });
+      await reconcile(world.ctx, 'media-team/photos');
+      expect(world.deleted).toEqual(['PodDisruptionBudget/photos-resizer']);
+    });
+
+    it('dry-runs every child an override changes before applying any', async () => {
+      const override = {
+        deployment: { spec: { template: { spec: { hostAliases: [{ ip: '10.0.0.1' }] } } } },
+      };
+      const world = await change({ resizer: signed }, { resizer: { ...signed, override } });
+      expect(world.timeline).toEqual([
+        'dry-run Deployment/photos-resizer',
+        'start Deployment/photos-resizer',
+        'end Deployment/photos-resizer',
+      ]);
+    });
+
+    it('refuses an override with a field the Kubernetes API lacks, applying nothing', async () => {
+      const override = { deployment: { spec: { template: { spec: { nodeSelecter: { pool: 'a' } } } } } };
+      const world = await change({ resizer: signed }, { resizer: { ...signed, override } });
+      expect(world.applied).toEqual([]);
+      expect(world.statuses.at(-1)?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+        status: 'True',
+        reason: 'InvalidOverride',
+        message: expect.stringContaining('spec.template.spec.nodeSelecter') as unknown,
+      });
+    });
   });
 });

@@ -5,7 +5,8 @@ import { desiredChildren } from '../resources/children.js';
 import { DESIRED_HASH_ANNOTATION } from '../resources/desired-hash.js';
 import { upToDate } from './up-to-date.js';
 
-const { deployments, services } = desiredChildren(samplePlatform(), sampleSecrets);
+const { deployments, independent } = desiredChildren(samplePlatform(), sampleSecrets);
+const services = independent.filter((c) => c.kind === 'Service');
 const desired = deployments[0]!;
 
 /** The desired Deployment as the apiserver returns it: defaults, status and others' fields added. */

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import { COMPONENTS, childName, type Component } from '../api/names.js';
 import { findCondition } from '../status/conditions.js';
@@ -18,7 +19,10 @@ export async function updateStatus(
   const deployments = Object.fromEntries(
     COMPONENTS.map((c) => [c, ctx.cache.deployment(namespace, childName(cr, c))]),
   ) as Partial<Record<Component, ReturnType<ReconcileContext['cache']['deployment']>>>;
-  const status = computeStatus(cr, { deployments, problem, paused: cr.spec.paused }, ctx.now());
+  const budgets = Object.fromEntries(
+    COMPONENTS.map((c) => [c, ctx.cache.child('PodDisruptionBudget', namespace, childName(cr, c))]),
+  ) as Partial<Record<Component, V1PodDisruptionBudget>>;
+  const status = computeStatus(cr, { deployments, budgets, problem, paused: cr.spec.paused }, ctx.now());
   // status.autoscaling belongs to the autoscaler (its own field manager); leave it out of the comparison.
   const { autoscaling: _theirs, ...ours } = cr.status ?? {};
   if (isDeepStrictEqual(status, ours)) return;

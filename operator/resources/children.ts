@@ -6,28 +6,48 @@ import type { ReferencedSecrets } from './checksum.js';
 import * as configMap from './configmap.js';
 import { buildDeployment } from './deployment.js';
 import { withDesiredHash } from './desired-hash.js';
+import { buildNetworkPolicy } from './network-policy.js';
+import { buildPodDisruptionBudget } from './pod-disruption-budget.js';
+import { buildServiceAccount } from './service-account.js';
 import { buildService } from './service.js';
 
 /** A child object as applied: kind and name always set. */
 export type DesiredChild = ChildObject;
 
+/**
+ * Kinds of child a platform may have or not have depending on its spec. The
+ * reconciler deletes a live one of these kinds that the spec no longer asks
+ * for (a budget when replicas drop to one, a policy turned off).
+ */
+export const OPTIONAL_KINDS = {
+  ServiceAccount: 'v1',
+  PodDisruptionBudget: 'policy/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+} as const;
+
 /** Every child of an ImagePlatform, grouped by what they depend on when applied. */
 export interface DesiredChildren {
-  /** The config every pod loads with `envFrom`. */
-  configMap: DesiredChild;
+  /** What pods need before they start: the config they load with `envFrom`, the ServiceAccount they run as. */
+  podInputs: DesiredChild[];
   /** One per component; their pods read the ConfigMap. */
   deployments: DesiredChild[];
-  /** One per component with a public port; they depend on nothing. */
-  services: DesiredChild[];
+  /** Services, disruption budgets and network policies: they depend on nothing. */
+  independent: DesiredChild[];
 }
+
+const defined = <T>(items: Array<T | undefined>): T[] => items.filter((i): i is T => i !== undefined);
 
 /** Builds every child from the component table, each stamped with its desired-hash annotation. */
 export function desiredChildren(cr: ImagePlatform, secrets: ReferencedSecrets): DesiredChildren {
   const stamp = (child: KubernetesObject) => withDesiredHash(child) as DesiredChild;
   const rows = components(cr);
   return {
-    configMap: stamp(configMap.build(cr)),
+    podInputs: defined([configMap.build(cr), buildServiceAccount(cr)]).map(stamp),
     deployments: rows.map((row) => stamp(buildDeployment(cr, row, secrets))),
-    services: rows.filter((row) => row.service).map((row) => stamp(buildService(cr, row))),
+    independent: [
+      ...rows.filter((row) => row.service).map((row) => buildService(cr, row)),
+      ...defined(rows.map((row) => buildPodDisruptionBudget(cr, row))),
+      ...defined(rows.map((row) => buildNetworkPolicy(cr, row))),
+    ].map(stamp),
   };
 }

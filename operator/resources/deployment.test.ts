@@ -11,6 +11,12 @@ const build = (
   name: 'media' | 'converter' | 'resizer' = 'resizer',
 ) => buildDeployment(cr, component(cr, name), secrets);
 
+const selector = {
+  'app.kubernetes.io/name': 'enlarger',
+  'app.kubernetes.io/instance': 'photos',
+  'app.kubernetes.io/component': 'resizer',
+};
+
 describe('Deployment builder', () => {
   it('builds the full Deployment, without replicas while autoscaling is enabled', () => {
     const cr = samplePlatform({
@@ -73,7 +79,24 @@ describe('Deployment builder', () => {
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            terminationGracePeriodSeconds: 30,
+            // 5 s out of the endpoints, the 10 s deadline, 5 s to exit.
+            terminationGracePeriodSeconds: 20,
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
+                matchLabelKeys: ['pod-template-hash'],
+              },
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
+                matchLabelKeys: ['pod-template-hash'],
+              },
+            ],
             securityContext: {
               runAsNonRoot: true,
               runAsUser: 65532,
@@ -107,6 +130,7 @@ describe('Deployment builder', () => {
                   timeoutSeconds: 2,
                   failureThreshold: 3,
                 },
+                lifecycle: { preStop: { sleep: { seconds: 5 } } },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -147,5 +171,116 @@ describe('Deployment builder', () => {
     expect(
       build(samplePlatform({ converter: { replicas: 3 } }), sampleSecrets, 'converter').spec.replicas,
     ).toBe(3);
+  });
+  it('runs the pods as the platform ServiceAccount, placed by spec.pod with the component winning', () => {
+    const cr = samplePlatform({
+      serviceAccount: { create: true, automountServiceAccountToken: true },
+      pod: {
+        nodeSelector: { pool: 'general', arch: 'amd64' },
+        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'images', effect: 'NoSchedule' }],
+        priorityClassName: 'platform',
+        podLabels: { team: 'media', 'app.kubernetes.io/component': 'hijack' },
+        podAnnotations: { 'sidecar.istio.io/inject': 'false' },
+      },
+      resizer: {
+        nodeSelector: { pool: 'compute' },
+        affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] } },
+        topologySpreadConstraints: [],
+        podLabels: { tier: 'origin' },
+      },
+    });
+    const { metadata, spec } = build(cr).spec.template;
+    expect(metadata?.labels).toEqual({
+      team: 'media',
+      tier: 'origin',
+      'app.kubernetes.io/name': 'enlarger',
+      'app.kubernetes.io/instance': 'photos',
+      'app.kubernetes.io/component': 'resizer',
+      'app.kubernetes.io/managed-by': 'enlarger-operator',
+    });
+    expect(metadata?.annotations?.['sidecar.istio.io/inject']).toBe('false');
+    expect(spec).toMatchObject({
+      serviceAccountName: 'photos-enlarger',
+      automountServiceAccountToken: true,
+      priorityClassName: 'platform',
+      nodeSelector: { pool: 'compute', arch: 'amd64' },
+      affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] } },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'images', effect: 'NoSchedule' }],
+    });
+    // [] on the component turns the default spread off.
+    expect(spec).not.toHaveProperty('topologySpreadConstraints');
+    // The converter is not spread by default, and takes the platform's values as they are.
+    const converter = build(cr, sampleSecrets, 'converter').spec.template.spec;
+    expect([converter?.nodeSelector, converter?.topologySpreadConstraints]).toEqual([
+      { pool: 'general', arch: 'amd64' },
+      undefined,
+    ]);
+  });
+
+  it('sizes the drain of each component from its own deadlines', () => {
+    const drain = (name: 'media' | 'converter' | 'resizer') => {
+      const pod = build(samplePlatform(), sampleSecrets, name).spec.template.spec!;
+      return [pod.terminationGracePeriodSeconds, pod.containers[0]?.lifecycle?.preStop?.sleep?.seconds];
+    };
+    // media: 5 s out of the endpoints, 25 s HTTP drain for an upload in flight, 5 s to exit.
+    expect(drain('media')).toEqual([35, 5]);
+    expect(drain('resizer')).toEqual([20, 5]);
+    // converter: no Service to leave; its 30 s shutdown timeout, then the broker redelivers.
+    expect(drain('converter')).toEqual([35, undefined]);
+  });
+
+  it("merges the override over the rendered Deployment: a container's env, a volume and a sidecar", () => {
+    const cr = samplePlatform({
+      resizer: {
+        override: {
+          deployment: {
+            metadata: { labels: { 'app.kubernetes.io/managed-by': 'someone-else', cost: 'images' } },
+            spec: {
+              template: {
+                spec: {
+                  containers: [
+                    {
+                      name: 'resizer',
+                      env: [{ name: 'NODE_OPTIONS', value: '--max-semi-space-size=64' }],
+                      volumeMounts: [{ name: 'fonts', mountPath: '/usr/share/fonts/extra', readOnly: true }],
+                    },
+                    { name: 'log-shipper', image: 'fluent-bit:3', args: ['-c', '/etc/fluent-bit.conf'] },
+                  ],
+                  volumes: [{ name: 'fonts', configMap: { name: 'brand-fonts' } }],
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+    const deployment = build(cr);
+    expect(deployment.metadata.labels).toEqual({
+      cost: 'images',
+      'app.kubernetes.io/name': 'enlarger',
+      'app.kubernetes.io/instance': 'photos',
+      'app.kubernetes.io/component': 'resizer',
+      'app.kubernetes.io/managed-by': 'enlarger-operator',
+    });
+    const pod = deployment.spec.template.spec!;
+    expect(pod.containers.map((c) => c.name)).toEqual(['resizer', 'log-shipper']);
+    const [resizer, sidecar] = pod.containers;
+    expect(resizer?.env).toEqual([{ name: 'NODE_OPTIONS', value: '--max-semi-space-size=64' }]);
+    expect(resizer?.volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'fonts', mountPath: '/usr/share/fonts/extra', readOnly: true },
+    ]);
+    // Everything the builder set and the override did not touch is still there.
+    expect(resizer?.image).toBe('ghcr.io/enlarger/enlarger:0.1.0');
+    expect(resizer?.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(sidecar).toEqual({
+      name: 'log-shipper',
+      image: 'fluent-bit:3',
+      args: ['-c', '/etc/fluent-bit.conf'],
+    });
+    expect(pod.volumes).toEqual([
+      { name: 'tmp', emptyDir: {} },
+      { name: 'fonts', configMap: { name: 'brand-fonts' } },
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 import type { V1Deployment, V1EnvVar } from '@kubernetes/client-node';
 import type { ComponentRow } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
-import { childLabels, childMeta, childName, selectorLabels } from '../api/names.js';
+import { childLabels, childMeta, childName, selectorLabels, serviceAccountName } from '../api/names.js';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum, type ReferencedSecrets } from './checksum.js';
+import { withOverride } from './override.js';
+import { DEPLOYMENT_MERGE_KEYS } from './strategic-merge.js';
 
 /** A Deployment whose metadata and spec are always present, as the builders return them. */
 export type DesiredDeployment = V1Deployment & {
@@ -28,14 +30,16 @@ export function containerEnv(row: ComponentRow): V1EnvVar[] {
  * The Deployment of one component, from its row of the component table.
  * Every component runs the same image with its name as the command, serves
  * probes and metrics on its admin port, and meets the `restricted` Pod
- * Security Standard.
+ * Security Standard. The user's override is merged over it last.
  */
 export function buildDeployment(
   cr: ImagePlatform,
   row: ComponentRow,
   secrets: ReferencedSecrets,
 ): DesiredDeployment {
-  const { image } = cr.spec;
+  const { image, serviceAccount } = cr.spec;
+  const { placement, drain } = row;
+  const account = serviceAccountName(cr);
   const probe = (path: string, periodSeconds: number) => ({
     httpGet: { path, port: 'admin' },
     periodSeconds,
@@ -48,7 +52,7 @@ export function buildDeployment(
       : [{ name: 'http', containerPort: row.ports.public, protocol: 'TCP' }]),
     { name: 'admin', containerPort: row.ports.admin, protocol: 'TCP' },
   ];
-  return {
+  const deployment: DesiredDeployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: childMeta(cr, childName(cr, row.name), row.name),
@@ -62,8 +66,10 @@ export function buildDeployment(
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
       template: {
         metadata: {
-          labels: childLabels(cr, row.name),
+          // The user's pod labels and annotations first: the operator's own keys must win.
+          labels: { ...placement.podLabels, ...childLabels(cr, row.name) },
           annotations: {
+            ...placement.podAnnotations,
             [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(row, secrets),
             'prometheus.io/scrape': 'true',
             'prometheus.io/port': String(row.ports.admin),
@@ -71,11 +77,19 @@ export function buildDeployment(
           },
         },
         spec: {
-          // The services never call the Kubernetes API.
-          automountServiceAccountToken: false,
+          ...(account ? { serviceAccountName: account } : {}),
+          // The services never call the Kubernetes API; cloud identity (IRSA, Pod Identity) mounts its own token.
+          automountServiceAccountToken: serviceAccount.automountServiceAccountToken,
           // Service links would inject variables like PHOTOS_MEDIA_PORT that nothing reads.
           enableServiceLinks: false,
-          terminationGracePeriodSeconds: row.terminationGracePeriodSeconds,
+          terminationGracePeriodSeconds: drain.terminationGracePeriodSeconds,
+          ...(placement.priorityClassName ? { priorityClassName: placement.priorityClassName } : {}),
+          ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
+          ...(placement.affinity ? { affinity: placement.affinity } : {}),
+          ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),
+          ...(placement.topologySpreadConstraints?.length
+            ? { topologySpreadConstraints: placement.topologySpreadConstraints }
+            : {}),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 65532,
@@ -94,6 +108,11 @@ export function buildDeployment(
               resources: row.resources,
               livenessProbe: probe(row.probes.liveness, 10),
               readinessProbe: probe(row.probes.readiness, 5),
+              // Deletion takes the pod out of its Service's endpoints at once; the pause keeps it
+              // serving until every proxy has heard, and only then does SIGTERM start the drain.
+              ...(drain.preStopSeconds > 0
+                ? { lifecycle: { preStop: { sleep: { seconds: drain.preStopSeconds } } } }
+                : {}),
               securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
@@ -108,4 +127,5 @@ export function buildDeployment(
       },
     },
   };
+  return withOverride(cr, row.name, deployment, row.override?.deployment, DEPLOYMENT_MERGE_KEYS);
 }

@@ -47,4 +47,33 @@ describe('Service builder', () => {
     const cr = samplePlatform();
     expect(buildService(cr, component(cr, 'resizer'))).toEqual(expected('resizer'));
   });
+  it('builds a cloud load balancer with annotations and source ranges, and merges the override', () => {
+    const cr = samplePlatform({
+      resizer: {
+        service: {
+          type: 'LoadBalancer',
+          annotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external' },
+          loadBalancerSourceRanges: ['203.0.113.0/24'],
+        },
+        override: {
+          service: { spec: { externalTrafficPolicy: 'Local', ports: [{ port: 80, nodePort: 30080 }] } },
+        },
+      },
+    });
+    const base = expected('resizer');
+    expect(buildService(cr, component(cr, 'resizer'))).toEqual({
+      ...base,
+      metadata: {
+        ...base.metadata,
+        annotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external' },
+      },
+      spec: {
+        ...base.spec,
+        type: 'LoadBalancer',
+        ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', nodePort: 30080 }],
+        loadBalancerSourceRanges: ['203.0.113.0/24'],
+        externalTrafficPolicy: 'Local',
+      },
+    });
+  });
 });

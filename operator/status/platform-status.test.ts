@@ -31,6 +31,7 @@ describe('computeStatus', () => {
         converter: { desired: 1, ready: 1, updated: 1, display: '1/1' },
         resizer: { desired: 2, ready: 2, updated: 2, display: '2/2' },
       },
+      placement: { budgets: 'none', spread: 'media=zone,node converter=- resizer=zone,node' },
       conditions: [
         {
           type: 'Ready',
@@ -146,5 +147,32 @@ describe('computeStatus', () => {
     );
     expect(later.conditions?.map((c) => c.lastTransitionTime)).toEqual(Array(4).fill('2025-01-01T00:00:00Z'));
     expect(later.observedGeneration).toBe(2);
+  });
+  it('shows what each disruption budget allows now, for kubectl get -o wide', () => {
+    const pdb = (allowed: number, pods: number) => ({
+      spec: {},
+      status: {
+        disruptionsAllowed: allowed,
+        expectedPods: pods,
+        currentHealthy: pods,
+        desiredHealthy: pods - 1,
+      },
+    });
+    const status = computeStatus(
+      samplePlatform({
+        converter: {
+          tolerations: [],
+          topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: 'rack', whenUnsatisfiable: 'DoNotSchedule' },
+          ],
+        },
+      }),
+      { deployments: allReady, budgets: { media: pdb(1, 2), resizer: pdb(0, 2) }, paused: false },
+      now,
+    );
+    expect(status.placement).toEqual({
+      budgets: 'media=1/2 resizer=0/2',
+      spread: 'media=zone,node converter=rack resizer=zone,node',
+    });
   });
 });

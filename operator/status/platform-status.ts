@@ -1,10 +1,11 @@
-import type { V1Deployment } from '@kubernetes/client-node';
-import { component } from '../api/components/index.js';
+import type { V1Deployment, V1PodDisruptionBudget } from '@kubernetes/client-node';
+import { component, components as componentRows } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import type { ImagePlatformStatus } from '../api/status.js';
 import { COMPONENTS, type Component } from '../api/names.js';
 import { componentStatus, isRolledOut } from './components.js';
 import { setCondition, type ConditionUpdate } from './conditions.js';
+import { placementStatus } from './placement.js';
 
 /** "media, converter and resizer": every row of the table, so a new component is named without an edit here. */
 const ALL_COMPONENTS = new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(COMPONENTS);
@@ -12,6 +13,8 @@ const ALL_COMPONENTS = new Intl.ListFormat('en-GB', { type: 'conjunction' }).for
 /** What the reconciler saw: the live Deployments, and the problem that stopped it, if any. */
 export interface Observation {
   deployments: Partial<Record<Component, V1Deployment>>;
+  /** The live PodDisruptionBudgets, by component; missing for a component without one. */
+  budgets?: Partial<Record<Component, V1PodDisruptionBudget>>;
   /** A user-fixable problem (a missing Secret, an invalid reference): Degraded=True. */
   problem?: { reason: string; message: string };
   paused: boolean;
@@ -97,5 +100,6 @@ export function computeStatus(cr: ImagePlatform, seen: Observation, now: Date): 
     (acc, update) => setCondition(acc, update, generation, now),
     cr.status?.conditions ?? [],
   );
-  return { observedGeneration: generation, conditions, components };
+  const placement = placementStatus(componentRows(cr), seen.budgets ?? {});
+  return { observedGeneration: generation, conditions, components, placement };
 }

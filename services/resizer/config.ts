@@ -38,6 +38,8 @@ export const RESIZER_DEFAULTS = {
   runtimeBytes: 128 * 1024 ** 2,
   /** The pod's memory limit the CRD defaults to; the render budget is what it leaves. */
   memoryLimitBytes: 1024 ** 3,
+  /** Budget of one request, queueing included; the operator sizes the pod's drain from it. */
+  deadlineMs: 10_000,
   watermark: { position: 'southeast', opacity: 0.6, scale: 0.15, minWidth: 320 },
   /** `wm=0` is refused unless the platform allows it: the watermark is the photographer's credit. */
   watermarkOptOut: false,
@@ -76,7 +78,7 @@ export const resizerEnvSchema = z.object({
   RESIZER_QUEUE_SIZE: envInt({ min: 0 }).default(RESIZER_DEFAULTS.queueSize),
   RESIZER_RETRY_AFTER_SECONDS: envPositiveInt().default(1),
   /** Budget of one request, queueing included, checked between pipeline steps. */
-  RESIZER_DEADLINE_MS: envPositiveInt().default(10_000),
+  RESIZER_DEADLINE_MS: envPositiveInt().default(RESIZER_DEFAULTS.deadlineMs),
 
   RESIZER_OUTPUT_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.outputCacheBytes),
   RESIZER_SOURCE_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.sourceCacheBytes),

@@ -149,9 +149,10 @@ describe('ImagePlatform operator', () => {
           namespace: ns,
           fieldSelector: 'involvedObject.name=photos',
         });
-        return list.items.filter((e) => e.reason === 'Created').length === 6 && list.items;
+        // Six children, and the disruption budgets of media and the resizer (two replicas each).
+        return list.items.filter((e) => e.reason === 'Created').length === 8 && list.items;
       },
-      { what: 'six Created events' },
+      { what: 'eight Created events' },
     );
     expect(events.every((e) => e.type === 'Normal')).toBe(true);
   });
@@ -283,7 +284,8 @@ describe('ImagePlatform operator leader election', () => {
     const becameLeader = (o: OperatorProcess) => o.lines.filter((l) => l.includes('"became leader"')).length;
     const applied = (o: OperatorProcess) => o.lines.filter((l) => l.includes('"applied child"')).length;
     expect([becameLeader(leader), becameLeader(standby)]).toEqual([1, 0]);
-    expect(applied(leader)).toBe(6);
+    // Six children and the budgets of media and the resizer (two replicas each by default).
+    expect(applied(leader)).toBe(8);
     expect(applied(standby)).toBe(0);
 
     await leader.stop('SIGKILL');
@@ -293,6 +295,6 @@ describe('ImagePlatform operator leader election', () => {
     });
     await platforms.create(minimal('two'));
     await platforms.waitReady('two', 1);
-    expect(applied(standby)).toBe(6);
+    expect(applied(standby)).toBe(8);
   });
 });

@@ -4,7 +4,8 @@ import {
   type ConverterEnv,
 } from '../../../services/converter/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
-import { POD_PORTS, PROBES, type ComponentRow } from './row.js';
+import { resolvePlacement } from './placement.js';
+import { POD_PORTS, PROBES, workerDrain, type ComponentRow } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
 import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
 
@@ -33,19 +34,25 @@ export function converter(cr: ImagePlatform): ComponentRow {
     name: 'converter',
     args: ['converter'],
     ports: { admin: POD_PORTS.admin },
-    service: false,
+    service: undefined,
     probes: PROBES,
     env,
     secretEnv: [...storageSecrets(cr), ...queueSecrets(cr)],
     // malloc settings that halve the peak RSS of two large decodes; the converter owns them.
     processEnv: CONVERTER_PROCESS_ENV,
     replicas: converter.autoscaling.enabled ? converter.autoscaling.minReplicas : converter.replicas,
+    maxReplicas: converter.autoscaling.enabled ? converter.autoscaling.maxReplicas : converter.replicas,
     autoscaled: converter.autoscaling.enabled,
     scaling: converter.autoscaling.enabled
       ? { signal: 'queue-backlog', autoscaling: converter.autoscaling }
       : { signal: 'none' },
     resources: quantitiesAsStrings(converter.resources),
-    // A conversion of a large original takes tens of seconds; let it finish rather than redeliver it.
-    terminationGracePeriodSeconds: 120,
+    // Its old 120 s grace was never used: the process exits after its own shutdown timeout, and
+    // RabbitMQ hands a task still unacknowledged then to another converter.
+    drain: workerDrain(),
+    // A queue worker: no request is lost when its pods share a node, so it is placed where the user says only.
+    placement: resolvePlacement(cr, 'converter', converter, false),
+    podDisruptionBudget: converter.podDisruptionBudget,
+    override: converter.override,
   };
 }

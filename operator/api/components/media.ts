@@ -1,6 +1,8 @@
+import { HTTP_DRAIN_TIMEOUT_MS } from '../../../lib/lifecycle/drain.js';
 import type { MediaEnv } from '../../../services/media/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
-import { POD_PORTS, PROBES, type ComponentRow } from './row.js';
+import { resolvePlacement } from './placement.js';
+import { POD_PORTS, PROBES, httpDrain, type ComponentRow } from './row.js';
 import { quantitiesAsStrings } from './resources.js';
 import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
 
@@ -19,14 +21,20 @@ export function media(cr: ImagePlatform): ComponentRow {
     name: 'media',
     args: ['media'],
     ports: { public: POD_PORTS.public, admin: POD_PORTS.admin },
-    service: true,
+    service: media.service,
     probes: PROBES,
     env,
     secretEnv: [...storageSecrets(cr), ...queueSecrets(cr)],
     replicas: media.replicas,
+    maxReplicas: media.replicas,
     autoscaled: false,
     scaling: { signal: 'none' },
     resources: quantitiesAsStrings(media.resources),
-    terminationGracePeriodSeconds: 30,
+    // An upload in flight gets what the HTTP bootstrap lets any request finish in; a longer one is cut, and retried by the client.
+    drain: httpDrain(HTTP_DRAIN_TIMEOUT_MS),
+    // Uploads are the only way in: one node or zone going down must leave a media pod.
+    placement: resolvePlacement(cr, 'media', media, true),
+    podDisruptionBudget: media.podDisruptionBudget,
+    override: media.override,
   };
 }

@@ -1,7 +1,8 @@
 import { boolEnv } from '../../../lib/config/parse-env.js';
-import { renderMemoryBudget, type ResizerEnv } from '../../../services/resizer/config.js';
+import { RESIZER_DEFAULTS, renderMemoryBudget, type ResizerEnv } from '../../../services/resizer/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
-import { POD_PORTS, PROBES, type ComponentRow, type SecretEnv } from './row.js';
+import { resolvePlacement } from './placement.js';
+import { POD_PORTS, PROBES, httpDrain, type ComponentRow, type SecretEnv } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
 import { storageEnv, storageSecrets } from './shared-env.js';
 
@@ -54,17 +55,23 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     name: 'resizer',
     args: ['resizer'],
     ports: { public: POD_PORTS.public, admin: POD_PORTS.admin },
-    service: true,
+    service: resizer.service,
     probes: PROBES,
     env,
     // The resizer serves from storage and never touches the queue.
     secretEnv: [...storageSecrets(cr), ...signing],
     replicas: resizer.autoscaling.enabled ? resizer.autoscaling.minReplicas : resizer.replicas,
+    maxReplicas: resizer.autoscaling.enabled ? resizer.autoscaling.maxReplicas : resizer.replicas,
     autoscaled: resizer.autoscaling.enabled,
     scaling: resizer.autoscaling.enabled
       ? { signal: 'http', autoscaling: resizer.autoscaling }
       : { signal: 'none' },
     resources: quantitiesAsStrings(resizer.resources),
-    terminationGracePeriodSeconds: 30,
+    // Every request ends by its deadline (queueing included), so that is all a stopping pod needs.
+    drain: httpDrain(RESIZER_DEFAULTS.deadlineMs),
+    // The CDN origin: one node or zone going down must leave resizer pods serving.
+    placement: resolvePlacement(cr, 'resizer', resizer, true),
+    podDisruptionBudget: resizer.podDisruptionBudget,
+    override: resizer.override,
   };
 }
