@@ -3,19 +3,28 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codedImage, heicFixtures, heifEnc, muxHeif, uprightMarker } from '../../../test/support/heif.js';
+import {
+  codedImage,
+  heicFixtures,
+  heifEnc,
+  muxHeif,
+  uprightMarker,
+  type HeicFixture,
+} from '../../../test/support/heif.js';
 import { meanColour } from '../../../test/support/photos.js';
 import { loadConverterConfig } from '../config.js';
 import { decodeOriginal } from './decode-original.js';
 
 const config = loadConverterConfig({});
-const fixtures = heicFixtures();
 
 describe('decodeOriginal of a HEIC', () => {
   let dir: string;
+  let fixtures: HeicFixture[];
+  // Encoding the fixtures with heif-enc (x265) is setup, and slow on a busy machine: not the test's time.
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'heic-decode-'));
-  });
+    fixtures = await heicFixtures();
+  }, 120_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   async function decode(name: string, data: Buffer, stored: [number, number]) {
@@ -32,7 +41,7 @@ describe('decodeOriginal of a HEIC', () => {
   }
 
   it('turns each iPhone family upright and into sRGB through its ICC profile', async () => {
-    for (const f of await fixtures) {
+    for (const f of fixtures) {
       const master = await decode(f.name, f.data, f.stored);
       expect([f.name, master.width, master.height]).toEqual([f.name, f.width, f.height]);
       const png = await sharp(master.data, { raw: master }).png().toBuffer();
@@ -60,7 +69,7 @@ describe('decodeOriginal of a HEIC', () => {
     const big = codedImage(heifEnc(await uprightMarker(640, 480)));
     const lying = muxHeif({ tiles: [big], ispe: [64, 48] });
     await expect(decode('lying', lying, [64, 48])).rejects.toThrow(/declared 64×48|heif-convert failed/);
-    const { data, stored } = (await fixtures)[1]!;
+    const { data, stored } = fixtures[1]!;
     await expect(decode('truncated', data.subarray(0, data.length - 200), stored)).rejects.toThrow(
       /heif-convert failed/,
     );

@@ -1,10 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { HttpError } from '../../../lib/errors.js';
-import { codedImage, heicFixtures, heifEnc, muxHeif, uprightMarker } from '../../../test/support/heif.js';
+import {
+  codedImage,
+  heicFixtures,
+  heifEnc,
+  muxHeif,
+  uprightMarker,
+  type HeicFixture,
+} from '../../../test/support/heif.js';
 import { heifHeader, MAX_GRID_TILES } from './heif-header.js';
 import { isComplete } from './trailer.js';
 
-const fixtures = heicFixtures();
 const tile = uprightMarker(64, 64).then((png) => codedImage(heifEnc(png)));
 
 function refusal(data: Buffer): { status: number; code: string } | undefined {
@@ -18,8 +24,14 @@ function refusal(data: Buffer): { status: number; code: string } | undefined {
 }
 
 describe('heifHeader', () => {
-  it('reads the stored size, irot and tiles of the rotated, Display P3 and grid HEICs', async () => {
-    const read = (await fixtures).map((f) => {
+  let fixtures: HeicFixture[];
+  // Encoding the fixtures with heif-enc (x265) is setup, and slow on a busy machine: not the test's time.
+  beforeAll(async () => {
+    fixtures = await heicFixtures();
+  }, 120_000);
+
+  it('reads the stored size, irot and tiles of the rotated, Display P3 and grid HEICs', () => {
+    const read = fixtures.map((f) => {
       const { width, height, rotation, tiles, hasAlpha } = heifHeader(f.data)!;
       return { name: f.name, size: [width, height], rotation, tiles, hasAlpha };
     });
@@ -30,19 +42,19 @@ describe('heifHeader', () => {
     ]);
   });
 
-  it('says "not in the head" when the meta box is cut off, rather than guessing', async () => {
-    const { data } = (await fixtures)[0]!;
+  it('says "not in the head" when the meta box is cut off, rather than guessing', () => {
+    const { data } = fixtures[0]!;
     expect(heifHeader(data.subarray(0, 100))).toBeUndefined();
   });
 
-  it('finds a truncated upload by the data its items point at', async () => {
-    const { data } = (await fixtures)[2]!;
+  it('finds a truncated upload by the data its items point at', () => {
+    const { data } = fixtures[2]!;
     expect(isComplete('heic', data, data, data.length)).toBe(true);
     expect(isComplete('heic', data, data, data.length - 1)).toBe(false);
   });
 
-  it('refuses a box whose size runs past its parent or is smaller than its header', async () => {
-    const data = Buffer.from((await fixtures)[1]!.data);
+  it('refuses a box whose size runs past its parent or is smaller than its header', () => {
+    const data = Buffer.from(fixtures[1]!.data);
     const meta = data.indexOf('meta', 0, 'latin1') - 4;
     const pitm = data.indexOf('pitm', 0, 'latin1') - 4;
     const past = Buffer.from(data);
@@ -76,8 +88,8 @@ describe('heifHeader', () => {
     expect(refusal(missing)).toEqual({ status: 422, code: 'corrupt' });
   });
 
-  it('refuses a HEIF that is not a still image with 415', async () => {
-    const data = Buffer.from((await fixtures)[1]!.data);
+  it('refuses a HEIF that is not a still image with 415', () => {
+    const data = Buffer.from(fixtures[1]!.data);
     data.write('msf1hevc', 8, 'latin1');
     const end = data.readUInt32BE(0);
     for (let at = 16; at < end; at += 4) data.write('hevc', at, 'latin1');
