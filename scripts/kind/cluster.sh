@@ -135,7 +135,7 @@ ENV
 up_public() {
   local start=$SECONDS
   docker info >/dev/null 2>&1 || die "no Docker engine answers (docker info): start Docker first"
-  command -v kind >/dev/null 2>&1 || log "no kind on PATH: using the one built from the module proxy"
+  type -P kind >/dev/null 2>&1 || log "no kind on PATH: using the one built from the module proxy"
   cluster_exists || die "no kind cluster named $KIND_CLUSTER: run 'kind create cluster --name $KIND_CLUSTER' first"
   kind get kubeconfig --name "$KIND_CLUSTER" > "$KIND_KUBECONFIG"
   kctl wait --for=condition=Ready node --all --timeout=120s >/dev/null

@@ -35,7 +35,8 @@ mkdir -p "$KIND_CACHE" "$KIND_RUN"
 export KIND_EXPERIMENTAL_DOCKER_NETWORK="$KIND_NETWORK"
 # Offline, the kind built from the module proxy; public, the user's own.
 kind_bin() {
-  if [[ "$KIND_SOURCE" == public ]] && command -v kind >/dev/null 2>&1; then command -v kind; return; fi
+  # type -P, not command -v: cluster.sh defines a function named kind, which command -v would find.
+  if [[ "$KIND_SOURCE" == public ]] && type -P kind >/dev/null 2>&1; then type -P kind; return; fi
   echo "$(bin_dir kind "$KIND_VERSION")/kind"
 }
 kube_node_dir() { bin_dir kube-node "$K8S_VERSION"; }

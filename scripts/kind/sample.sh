@@ -21,6 +21,15 @@ secret photos-amqp "url=$KIND_AMQP_URL"
 # One signing key per namespace, kept across runs so signed URLs stay valid.
 key="$({ kctl -n "$ns" get secret photos-signing -o 'jsonpath={.data.keys}' 2>/dev/null || true; } | base64 -d)"
 secret photos-signing "keys=${key:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+# The sample's bucket, through the MinIO Service's host route (the platform never creates buckets).
+(cd "$REPO_ROOT" && S3_ENDPOINT="$KIND_S3_HOST_ENDPOINT" S3_KEY="$KIND_S3_ACCESS_KEY_ID" S3_SECRET="$KIND_S3_SECRET_ACCESS_KEY" \
+  node --input-type=module -e "
+    import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+    const s3 = new S3Client({ endpoint: process.env.S3_ENDPOINT, region: 'us-east-1', forcePathStyle: true,
+      credentials: { accessKeyId: process.env.S3_KEY, secretAccessKey: process.env.S3_SECRET } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'photos' })).catch((e) => {
+      if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
+    });")
 # The sample as documented, but with the image just built (it is loaded, never pulled).
 sed -e "s|repository: ghcr.io/enlarger/enlarger|repository: ${img%:*}|" -e "s|tag: 0.1.0|tag: ${img##*:}|" \
   -e "s|pullPolicy: IfNotPresent|pullPolicy: Never|" "$REPO_ROOT/examples/imageplatform.yaml" | kctl -n "$ns" apply -f - >/dev/null
