@@ -43,7 +43,7 @@ ensure_packages() {
   if ! compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null; then "${apt[@]}" update >/dev/null; fi
   "${apt[@]}" install --no-install-recommends "${missing[@]}" >/dev/null ||
     { "${apt[@]}" update >/dev/null && "${apt[@]}" install --no-install-recommends "${missing[@]}" >/dev/null; } ||
-    die "apt-get install ${missing[*]} failed"
+    die "apt-get could not install ${missing[*]}"
   for p in "${missing[@]}"; do package_installed "$p" || die "$p did not install"; done
 }
 
