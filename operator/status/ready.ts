@@ -1,9 +1,6 @@
-import { COMPONENTS } from '../api/names.js';
+import { ALL_COMPONENTS } from '../api/names.js';
 import type { ConditionUpdate } from './conditions.js';
 import type { Problem } from './degraded.js';
-
-/** "media, converter and resizer": every component, so a new one is named without an edit here. */
-const ALL_COMPONENTS = new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(COMPONENTS);
 
 /**
  * Ready: False with the problem's reason while one stops the reconcile, False
