@@ -1,5 +1,5 @@
 import type { KubernetesObject, V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
-import type { Component } from './component.js';
+import type { Component } from './component-list.js';
 import { API_VERSION, KIND, type ImagePlatform } from './imageplatform.js';
 
 /**
@@ -7,7 +7,7 @@ import { API_VERSION, KIND, type ImagePlatform } from './imageplatform.js';
  * types because every layer above reads them and none may own them.
  */
 
-export { ALL_COMPONENTS, COMPONENTS, type Component } from './component.js';
+export { ALL_COMPONENTS, COMPONENTS, type Component } from './component-list.js';
 
 /** The field manager of every write the operator's reconciler makes. */
 export const FIELD_MANAGER = 'enlarger-operator';

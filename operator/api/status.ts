@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALL_COMPONENTS, COMPONENTS, type Component } from './component.js';
+import { ALL_COMPONENTS, COMPONENTS, type Component } from './component-list.js';
 
 /**
  * The ImagePlatform status, written only by the operator. Defined in zod for
