@@ -42,7 +42,6 @@ export function converter(cr: ImagePlatform): ComponentRow {
     processEnv: CONVERTER_PROCESS_ENV,
     replicas: converter.autoscaling.enabled ? converter.autoscaling.minReplicas : converter.replicas,
     maxReplicas: converter.autoscaling.enabled ? converter.autoscaling.maxReplicas : converter.replicas,
-    autoscaled: converter.autoscaling.enabled,
     scaling: converter.autoscaling.enabled
       ? { signal: 'queue-backlog', autoscaling: converter.autoscaling }
       : { signal: 'none' },

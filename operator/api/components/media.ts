@@ -27,7 +27,6 @@ export function media(cr: ImagePlatform): ComponentRow {
     secretEnv: [...storageSecrets(cr), ...queueSecrets(cr)],
     replicas: media.replicas,
     maxReplicas: media.replicas,
-    autoscaled: false,
     scaling: { signal: 'none' },
     resources: quantitiesAsStrings(media.resources),
     // An upload in flight gets what the HTTP bootstrap lets any request finish in; a longer one is cut, and retried by the client.

@@ -48,6 +48,7 @@ export function resizer(cr: ImagePlatform): ComponentRow {
           name: 'SIGNING_KEYS' satisfies keyof ResizerEnv,
           secret: resizer.signingSecretRef.name,
           key: resizer.signingSecretRef.key,
+          field: 'spec.resizer.signingSecretRef',
         },
       ]
     : [];
@@ -62,7 +63,6 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     secretEnv: [...storageSecrets(cr), ...signing],
     replicas: resizer.autoscaling.enabled ? resizer.autoscaling.minReplicas : resizer.replicas,
     maxReplicas: resizer.autoscaling.enabled ? resizer.autoscaling.maxReplicas : resizer.replicas,
-    autoscaled: resizer.autoscaling.enabled,
     scaling: resizer.autoscaling.enabled
       ? { signal: 'http', autoscaling: resizer.autoscaling }
       : { signal: 'none' },

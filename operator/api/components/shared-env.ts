@@ -38,31 +38,35 @@ export function rabbitmqClusterUrl(namespace: string, name: string): string {
 export function storageSecrets({ spec: { storage } }: ImagePlatform): SecretEnv[] {
   const ref = storage.credentialsSecretRef;
   if (!ref) return [];
+  const field = 'spec.storage.credentialsSecretRef';
   return [
-    { name: 'S3_ACCESS_KEY_ID' satisfies keyof StorageEnv, secret: ref.name, key: 'accessKeyId' },
-    { name: 'S3_SECRET_ACCESS_KEY' satisfies keyof StorageEnv, secret: ref.name, key: 'secretAccessKey' },
+    { name: 'S3_ACCESS_KEY_ID' satisfies keyof StorageEnv, secret: ref.name, key: 'accessKeyId', field },
+    {
+      name: 'S3_SECRET_ACCESS_KEY' satisfies keyof StorageEnv,
+      secret: ref.name,
+      key: 'secretAccessKey',
+      field,
+    },
   ];
 }
 
 export function queueSecrets({ spec: { queue } }: ImagePlatform): SecretEnv[] {
   const env: SecretEnv[] = [];
+  const add = (name: keyof QueueEnv, secret: string, key: string, field: string) =>
+    env.push({ name, secret, key, field: `spec.queue.${field}` });
   const url = queue.urlSecretRef;
-  if (url) env.push({ name: 'AMQP_URL' satisfies keyof QueueEnv, secret: url.name, key: url.key });
+  if (url) add('AMQP_URL', url.name, url.key, 'urlSecretRef');
   if (queue.rabbitmqClusterRef) {
     const { secret, keys } = rabbitmqClusterChildren(queue.rabbitmqClusterRef.name);
-    env.push(
-      { name: 'AMQP_USERNAME' satisfies keyof QueueEnv, secret, key: keys.username },
-      { name: 'AMQP_PASSWORD' satisfies keyof QueueEnv, secret, key: keys.password },
-    );
+    add('AMQP_USERNAME', secret, keys.username, 'rabbitmqClusterRef');
+    add('AMQP_PASSWORD', secret, keys.password, 'rabbitmqClusterRef');
   }
   const ca = queue.caSecretRef;
-  if (ca) env.push({ name: 'AMQP_TLS_CA' satisfies keyof QueueEnv, secret: ca.name, key: ca.key });
+  if (ca) add('AMQP_TLS_CA', ca.name, ca.key, 'caSecretRef');
   const client = queue.clientCertSecretRef;
   if (client) {
-    env.push(
-      { name: 'AMQP_TLS_CERT' satisfies keyof QueueEnv, secret: client.name, key: CLIENT_CERT_KEYS.cert },
-      { name: 'AMQP_TLS_KEY' satisfies keyof QueueEnv, secret: client.name, key: CLIENT_CERT_KEYS.key },
-    );
+    add('AMQP_TLS_CERT', client.name, CLIENT_CERT_KEYS.cert, 'clientCertSecretRef');
+    add('AMQP_TLS_KEY', client.name, CLIENT_CERT_KEYS.key, 'clientCertSecretRef');
   }
   return env;
 }
