@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { QUEUE_TYPES } from '../../lib/queue/amqp-topology.js';
 import { QUEUE_DEFAULTS } from '../../lib/queue/config.js';
 import { STORAGE_DEFAULTS } from '../../lib/storage/config.js';
@@ -160,6 +161,26 @@ export const queueSpec = z
       .describe('Tasks a converter pod holds at once; its memory budget may decode fewer side by side.'),
   })
   .describe('RabbitMQ queue from media to converter.');
+
+export const limitsSpec = z
+  .object({
+    maxPixels: z
+      .int()
+      .min(1)
+      .default(IMAGE_LIMITS.maxPixels)
+      .describe(
+        'Largest image, width × height of one frame: media refuses larger uploads (422), the converter and the resizer refuse to decode them.',
+      ),
+    maxDimension: z
+      .int()
+      .min(1)
+      .default(IMAGE_LIMITS.maxDimension)
+      .describe('Largest width or height of an upload, in pixels; media refuses larger (422).'),
+  })
+  .prefault({})
+  .describe(
+    'How large an image the platform takes: one policy media, converter and resizer all apply, so no upload is accepted that the converter would refuse.',
+  );
 
 export const mediaSpec = z
   .object({
@@ -425,6 +446,7 @@ export const imagePlatformSpec = z
     image: imageSpec,
     storage: storageSpec,
     queue: queueSpec,
+    limits: limitsSpec,
     media: mediaSpec,
     converter: converterSpec,
     resizer: resizerSpec,

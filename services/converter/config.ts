@@ -4,6 +4,7 @@ import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/par
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
 
 export type { SizeSpec } from './sizes.js';
@@ -94,8 +95,8 @@ export const converterEnvSchema = z.object({
   CONVERTER_MASTER_QUALITY: envInt({ min: 1, max: 100 }).default(CONVERTER_DEFAULTS.master.quality),
   /** libvips worker threads per image. With one task per core, one thread each wastes nothing on hand-offs. */
   CONVERTER_VIPS_THREADS: envPositiveInt().default(1),
-  /** Refuse to decode more pixels than this (a guard behind media's limits). */
-  CONVERTER_MAX_PIXELS: envPositiveInt().default(150_000_000),
+  /** Refuse to decode more pixels than this: the platform's `spec.limits`, which media applies first. */
+  CONVERTER_MAX_PIXELS: envPositiveInt().default(IMAGE_LIMITS.maxPixels),
   /** Estimated decode memory of the tasks converted at once; a task that would exceed it waits. */
   CONVERTER_MEMORY_BUDGET: envBytes().default(CONVERTER_DEFAULTS.memoryBudgetBytes),
   CONVERTER_TMP_DIR: z.string().default(os.tmpdir()),
