@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { MASTER_FORMATS } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { QUEUE_TYPES } from '../../lib/queue/amqp-topology.js';
 import { QUEUE_DEFAULTS } from '../../lib/queue/config.js';
+import { QUEUE_NAME_PATTERN } from '../../lib/queue/queue.js';
 import { STORAGE_DEFAULTS } from '../../lib/storage/config.js';
 import { CONVERTER_DEFAULTS } from '../../services/converter/config.js';
 import { sizeSpec } from '../../services/converter/sizes.js';
 import { MEDIA_DEFAULTS } from '../../services/media/config.js';
 import { RESIZER_DEFAULTS } from '../../services/resizer/config.js';
+import { PLACEMENTS } from '../../services/resizer/render/placement.js';
 import {
   disruptionBudgetSpec,
   networkPolicySpec,
@@ -144,7 +147,7 @@ export const queueSpec = z
       ),
     name: z
       .string()
-      .regex(/^[A-Za-z0-9._-]{1,200}$/)
+      .regex(QUEUE_NAME_PATTERN)
       .default(QUEUE_DEFAULTS.name)
       .describe('Queue of conversion tasks: letters, digits, ".", "_" or "-".'),
     type: z
@@ -305,9 +308,8 @@ export const converterSpec = z
           .max(16384)
           .default(CONVERTER_DEFAULTS.master.maxEdge)
           .describe('Longest edge of the stored master, in pixels.'),
-        // Masters must stay cheap to decode for every size derived from them.
         format: z
-          .enum(['jpeg', 'webp'])
+          .enum(MASTER_FORMATS)
           .default(CONVERTER_DEFAULTS.master.format)
           .describe('Format of the master.'),
         quality: quality()
@@ -357,7 +359,7 @@ export const watermarkSpec = z
   .object({
     logoKey: z.string().min(1).optional().describe('Storage key of a PNG logo drawn on each image.'),
     position: z
-      .enum(['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest', 'center'])
+      .enum(PLACEMENTS)
       .default(RESIZER_DEFAULTS.watermark.position)
       .describe('Where the watermark sits.'),
     opacity: z

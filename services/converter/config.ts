@@ -4,6 +4,7 @@ import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/par
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { MASTER_FORMATS, type MasterFormat } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
 
@@ -90,7 +91,7 @@ export const converterEnvSchema = z.object({
   CONVERTER_SIZES: sizesJson.default(CONVERTER_DEFAULTS.sizes),
   CONVERTER_MASTER_MAX_EDGE: envPositiveInt().default(CONVERTER_DEFAULTS.master.maxEdge),
   CONVERTER_MASTER_FORMAT: z
-    .enum(['jpeg', 'webp'], { message: 'must be jpeg or webp' })
+    .enum(MASTER_FORMATS, { message: `must be ${MASTER_FORMATS.join(' or ')}` })
     .default(CONVERTER_DEFAULTS.master.format),
   CONVERTER_MASTER_QUALITY: envInt({ min: 1, max: 100 }).default(CONVERTER_DEFAULTS.master.quality),
   /** libvips worker threads per image. With one task per core, one thread each wastes nothing on hand-offs. */
@@ -109,7 +110,7 @@ export type ConverterEnv = z.input<typeof converterEnvSchema>;
 
 export interface MasterSpec {
   maxEdge: number;
-  format: 'jpeg' | 'webp';
+  format: MasterFormat;
   quality: number;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { envBool, envBytes, envInt, envPositiveInt, envUrl, parseEnv } from '../../lib/config/parse-env.js';
-import { imageFormat, type ImageFormat } from '../../lib/photos/manifest.js';
+import { IMAGE_FORMATS, imageFormat, type ImageFormat } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
@@ -11,7 +11,7 @@ const formatList = z
   .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()))
   .pipe(
     z.array(imageFormat, {
-      message: 'must be a comma-separated list of jpeg, png, webp, avif, gif, tiff, heic',
+      message: `must be a comma-separated list of ${IMAGE_FORMATS.join(', ')}`,
     }),
   );
 
@@ -44,7 +44,7 @@ export const mediaEnvSchema = z
     MEDIA_MAX_PIXELS: envPositiveInt().default(IMAGE_LIMITS.maxPixels),
     MEDIA_MAX_WIDTH: envPositiveInt().default(IMAGE_LIMITS.maxDimension),
     MEDIA_MAX_HEIGHT: envPositiveInt().default(IMAGE_LIMITS.maxDimension),
-    MEDIA_ALLOWED_FORMATS: formatList.default(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic']),
+    MEDIA_ALLOWED_FORMATS: formatList.default(IMAGE_FORMATS),
     /**
      * Leading bytes read before deciding. JPEG headers with big EXIF/ICC/XMP
      * segments need more than a few KiB; the rest of the upload is never held.
