@@ -27,6 +27,8 @@ import {
   type Topology,
 } from './amqp-topology.js';
 import {
+  DEFAULT_PREFETCH,
+  DEFAULT_PUBLISH_TIMEOUT_MS,
   defaultRetryPolicy,
   QueueUnavailableError,
   type ConsumeOptions,
@@ -49,10 +51,10 @@ export interface AmqpQueueOptions {
   queue: string;
   /** Default `quorum`. */
   type?: QueueType;
-  /** Unacked deliveries per consumer, i.e. handlers running at once. Default 1. */
+  /** Unacked deliveries per consumer, i.e. handlers running at once. Default {@link DEFAULT_PREFETCH}. */
   prefetch?: number;
   retry?: RetryPolicy;
-  /** How long `publish` keeps trying (reconnects, unconfirmed sends) before it rejects. Default 10 s. */
+  /** How long `publish` keeps trying before it rejects. Default {@link DEFAULT_PUBLISH_TIMEOUT_MS}. */
   publishTimeoutMs?: number;
   /** Reconnect backoff: first delay, doubling up to the max. Defaults 200 ms and 10 s. */
   reconnectInitialDelayMs?: number;
@@ -117,8 +119,8 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     this.type = options.type ?? 'quorum';
     this.topology = topology(this.name, this.retry.delaysMs, this.type);
     this.endpoints = new AmqpEndpoints(splitAmqpUrls(options.url));
-    this.prefetch = options.prefetch ?? 1;
-    this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
+    this.prefetch = options.prefetch ?? DEFAULT_PREFETCH;
+    this.publishTimeoutMs = options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     this.log = (options.logger ?? createLogger({ level: 'silent' })).child({
       component: 'amqp-queue',
       queue: this.name,

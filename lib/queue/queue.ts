@@ -47,6 +47,15 @@ export interface RetryPolicy {
   delaysMs: number[];
 }
 
+/** What a queue may be called: its retry and dead-letter queues append `.retry.<ms>ms` and `.dlq` to it. */
+export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
+
+/** Handlers running at once (AMQP prefetch) for a consumer that sets none; the converter sets its own. */
+export const DEFAULT_PREFETCH = 1;
+
+/** How long a publish keeps trying (reconnects, unconfirmed sends) before it rejects. */
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
+
 export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, delaysMs: [1_000, 5_000, 30_000, 120_000] };
 
 /**

@@ -1,11 +1,15 @@
 import { z } from 'zod';
+import { MASTER_FORMATS } from '../../lib/photos/formats.js';
+import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { QUEUE_TYPES } from '../../lib/queue/amqp-topology.js';
 import { QUEUE_DEFAULTS } from '../../lib/queue/config.js';
+import { QUEUE_NAME_PATTERN } from '../../lib/queue/queue.js';
 import { STORAGE_DEFAULTS } from '../../lib/storage/config.js';
 import { CONVERTER_DEFAULTS } from '../../services/converter/config.js';
 import { sizeSpec } from '../../services/converter/sizes.js';
 import { MEDIA_DEFAULTS } from '../../services/media/config.js';
 import { RESIZER_DEFAULTS } from '../../services/resizer/config.js';
+import { PLACEMENTS } from '../../services/resizer/render/placement.js';
 import {
   disruptionBudgetSpec,
   networkPolicySpec,
@@ -143,7 +147,7 @@ export const queueSpec = z
       ),
     name: z
       .string()
-      .regex(/^[A-Za-z0-9._-]{1,200}$/)
+      .regex(QUEUE_NAME_PATTERN)
       .default(QUEUE_DEFAULTS.name)
       .describe('Queue of conversion tasks: letters, digits, ".", "_" or "-".'),
     type: z
@@ -160,6 +164,26 @@ export const queueSpec = z
       .describe('Tasks a converter pod holds at once; its memory budget may decode fewer side by side.'),
   })
   .describe('RabbitMQ queue from media to converter.');
+
+export const limitsSpec = z
+  .object({
+    maxPixels: z
+      .int()
+      .min(1)
+      .default(IMAGE_LIMITS.maxPixels)
+      .describe(
+        'Largest image, width × height of one frame: media refuses larger uploads (422), the converter and the resizer refuse to decode them.',
+      ),
+    maxDimension: z
+      .int()
+      .min(1)
+      .default(IMAGE_LIMITS.maxDimension)
+      .describe('Largest width or height of an upload, in pixels; media refuses larger (422).'),
+  })
+  .prefault({})
+  .describe(
+    'How large an image the platform takes: one policy media, converter and resizer all apply, so no upload is accepted that the converter would refuse.',
+  );
 
 export const mediaSpec = z
   .object({
@@ -284,9 +308,8 @@ export const converterSpec = z
           .max(16384)
           .default(CONVERTER_DEFAULTS.master.maxEdge)
           .describe('Longest edge of the stored master, in pixels.'),
-        // Masters must stay cheap to decode for every size derived from them.
         format: z
-          .enum(['jpeg', 'webp'])
+          .enum(MASTER_FORMATS)
           .default(CONVERTER_DEFAULTS.master.format)
           .describe('Format of the master.'),
         quality: quality()
@@ -336,7 +359,7 @@ export const watermarkSpec = z
   .object({
     logoKey: z.string().min(1).optional().describe('Storage key of a PNG logo drawn on each image.'),
     position: z
-      .enum(['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest', 'center'])
+      .enum(PLACEMENTS)
       .default(RESIZER_DEFAULTS.watermark.position)
       .describe('Where the watermark sits.'),
     opacity: z
@@ -425,6 +448,7 @@ export const imagePlatformSpec = z
     image: imageSpec,
     storage: storageSpec,
     queue: queueSpec,
+    limits: limitsSpec,
     media: mediaSpec,
     converter: converterSpec,
     resizer: resizerSpec,

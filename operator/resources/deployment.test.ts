@@ -70,7 +70,7 @@ describe('Deployment builder', () => {
             },
             annotations: {
               'enlarger.dev/config-checksum':
-                'b49b4482b6b1b6566d7199ea7f838415b8fd1368ec56c92262bbd3914ac00808',
+                '5d41b905876109e0c954db6fa5cee4d5c09e6477a6b065e1de428a04d49caa1a',
               'prometheus.io/scrape': 'true',
               'prometheus.io/port': '9090',
               'prometheus.io/path': '/metrics',

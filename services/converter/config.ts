@@ -4,6 +4,8 @@ import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/par
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { MASTER_FORMATS, type MasterFormat } from '../../lib/photos/formats.js';
+import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
 
 export type { SizeSpec } from './sizes.js';
@@ -89,13 +91,13 @@ export const converterEnvSchema = z.object({
   CONVERTER_SIZES: sizesJson.default(CONVERTER_DEFAULTS.sizes),
   CONVERTER_MASTER_MAX_EDGE: envPositiveInt().default(CONVERTER_DEFAULTS.master.maxEdge),
   CONVERTER_MASTER_FORMAT: z
-    .enum(['jpeg', 'webp'], { message: 'must be jpeg or webp' })
+    .enum(MASTER_FORMATS, { message: `must be ${MASTER_FORMATS.join(' or ')}` })
     .default(CONVERTER_DEFAULTS.master.format),
   CONVERTER_MASTER_QUALITY: envInt({ min: 1, max: 100 }).default(CONVERTER_DEFAULTS.master.quality),
   /** libvips worker threads per image. With one task per core, one thread each wastes nothing on hand-offs. */
   CONVERTER_VIPS_THREADS: envPositiveInt().default(1),
-  /** Refuse to decode more pixels than this (a guard behind media's limits). */
-  CONVERTER_MAX_PIXELS: envPositiveInt().default(150_000_000),
+  /** Refuse to decode more pixels than this: the platform's `spec.limits`, which media applies first. */
+  CONVERTER_MAX_PIXELS: envPositiveInt().default(IMAGE_LIMITS.maxPixels),
   /** Estimated decode memory of the tasks converted at once; a task that would exceed it waits. */
   CONVERTER_MEMORY_BUDGET: envBytes().default(CONVERTER_DEFAULTS.memoryBudgetBytes),
   CONVERTER_TMP_DIR: z.string().default(os.tmpdir()),
@@ -108,7 +110,7 @@ export type ConverterEnv = z.input<typeof converterEnvSchema>;
 
 export interface MasterSpec {
   maxEdge: number;
-  format: 'jpeg' | 'webp';
+  format: MasterFormat;
   quality: number;
 }
 

@@ -1,5 +1,6 @@
 import { isUnrecoverable, messageOf, UnrecoverableError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log/logger.js';
+import { FORMATS } from '../../lib/photos/formats.js';
 import { isPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import type { Conversion, ConversionTask, PhotoManifest } from '../../lib/photos/manifest.js';
 import {
@@ -151,7 +152,7 @@ async function readRecord(storage: Storage, id: string): Promise<PhotoManifest |
 async function store(storage: Storage, id: string, r: Rendered): Promise<Conversion> {
   const keys = photoKeys(id);
   const key = r.name === 'master' ? keys.master(r.format) : keys.size(r.name, r.format);
-  await storage.put(key, r.data, { contentType: `image/${r.format}` });
+  await storage.put(key, r.data, { contentType: FORMATS[r.format].mime });
   return {
     name: r.name,
     key,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envBool, envBytes, envInt, envPositiveInt, envUrl, parseEnv } from '../../lib/config/parse-env.js';
-import { imageFormat, type ImageFormat } from '../../lib/photos/manifest.js';
+import { IMAGE_FORMATS, imageFormat, type ImageFormat } from '../../lib/photos/formats.js';
+import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
@@ -10,7 +11,7 @@ const formatList = z
   .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()))
   .pipe(
     z.array(imageFormat, {
-      message: 'must be a comma-separated list of jpeg, png, webp, avif, gif, tiff, heic',
+      message: `must be a comma-separated list of ${IMAGE_FORMATS.join(', ')}`,
     }),
   );
 
@@ -39,11 +40,11 @@ export const mediaEnvSchema = z
     MEDIA_HOST: z.string().default('0.0.0.0'),
     /** Largest upload accepted; larger answers 413 (at once when Content-Length says so). */
     MEDIA_MAX_BYTES: envBytes().default(MEDIA_DEFAULTS.maxBytes),
-    /** Largest decoded image, width × height of one frame; larger answers 422. */
-    MEDIA_MAX_PIXELS: envPositiveInt().default(150_000_000),
-    MEDIA_MAX_WIDTH: envPositiveInt().default(16_384),
-    MEDIA_MAX_HEIGHT: envPositiveInt().default(16_384),
-    MEDIA_ALLOWED_FORMATS: formatList.default(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic']),
+    /** Largest decoded image, width × height of one frame; larger answers 422. The platform's `spec.limits`. */
+    MEDIA_MAX_PIXELS: envPositiveInt().default(IMAGE_LIMITS.maxPixels),
+    MEDIA_MAX_WIDTH: envPositiveInt().default(IMAGE_LIMITS.maxDimension),
+    MEDIA_MAX_HEIGHT: envPositiveInt().default(IMAGE_LIMITS.maxDimension),
+    MEDIA_ALLOWED_FORMATS: formatList.default(IMAGE_FORMATS),
     /**
      * Leading bytes read before deciding. JPEG headers with big EXIF/ICC/XMP
      * segments need more than a few KiB; the rest of the upload is never held.

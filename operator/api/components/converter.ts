@@ -11,7 +11,7 @@ import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env
 
 /** The queue worker: no Service, scaled on the RabbitMQ backlog when autoscaling is on. */
 export function converter(cr: ImagePlatform): ComponentRow {
-  const { converter, queue } = cr.spec;
+  const { converter, queue, limits } = cr.spec;
   const limit = memoryLimitBytes(converter.resources);
   const env = {
     ...storageEnv(cr),
@@ -23,6 +23,8 @@ export function converter(cr: ImagePlatform): ComponentRow {
     CONVERTER_MASTER_FORMAT: converter.master.format,
     CONVERTER_MASTER_QUALITY: String(converter.master.quality),
     CONVERTER_SIZES: JSON.stringify(converter.sizes),
+    // Media's limit, so nothing it accepts is refused here.
+    CONVERTER_MAX_PIXELS: String(limits.maxPixels),
     // Decodes are admitted against a share of the pod's own limit, so a bigger pod converts more at once.
     ...(limit
       ? ({

@@ -8,7 +8,7 @@ import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env
 
 /** The upload API: public behind a Service, fixed replicas. */
 export function media(cr: ImagePlatform): ComponentRow {
-  const { media } = cr.spec;
+  const { media, limits } = cr.spec;
   const env = {
     ...storageEnv(cr),
     ...queueEnv(cr),
@@ -16,6 +16,10 @@ export function media(cr: ImagePlatform): ComponentRow {
     MEDIA_ADMIN_PORT: String(POD_PORTS.admin),
     MEDIA_MAX_BYTES: String(media.maxUploadBytes),
     MEDIA_MAX_UPLOADS: String(media.maxConcurrentUploads),
+    // The platform's one size policy, which the converter and resizer are given too.
+    MEDIA_MAX_PIXELS: String(limits.maxPixels),
+    MEDIA_MAX_WIDTH: String(limits.maxDimension),
+    MEDIA_MAX_HEIGHT: String(limits.maxDimension),
   } satisfies MediaEnv;
   return {
     name: 'media',

@@ -8,7 +8,7 @@ import { storageEnv, storageSecrets } from './shared-env.js';
 
 /** The CDN origin: public behind a Service, scaled on latency, queue and shedding when autoscaling is on. */
 export function resizer(cr: ImagePlatform): ComponentRow {
-  const { resizer } = cr.spec;
+  const { resizer, limits } = cr.spec;
   const { watermark } = resizer;
   const limit = memoryLimitBytes(resizer.resources);
   // `satisfies ResizerEnv` checks no names inside a conditional spread, so each spread object is checked on its own.
@@ -20,6 +20,8 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     RESIZER_SLOTS: String(resizer.slots),
     RESIZER_QUEUE_SIZE: String(resizer.queueSize),
     RESIZER_OUTPUT_CACHE_BYTES: `${resizer.cacheMegabytes}MiB`,
+    // Media's limit, so a photo still converting renders from any original media accepted.
+    RESIZER_MAX_SOURCE_PIXELS: String(limits.maxPixels),
     // Renders are admitted against what the pod's limit leaves after the caches, so a bigger cache means fewer renders at once.
     ...(limit
       ? ({

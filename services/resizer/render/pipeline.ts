@@ -57,13 +57,11 @@ export async function prepare(
 }
 
 /**
- * Pick source, settle the format and size the work, from the manifest alone.
- * `fmt=auto` falls back from AVIF to WebP past the AVIF pixel cap (the
- * browser accepts both; WebP can be cut at the deadline); an explicit
- * `fmt=avif` is scaled down to the cap instead, as the general pixel cap
- * does. Every output is also kept to the pixels whose working set fits the
- * memory budget in its format, so no single render can be refused for size
- * unless its decode alone is too big.
+ * Settle the format ({@link resolveFormat}), pick the source and size the
+ * work, from the manifest alone. An AVIF output is scaled down to the AVIF
+ * pixel cap, as the general pixel cap does. Every output is also kept to the
+ * pixels whose working set fits the memory budget in its format, so no
+ * single render can be refused for size unless its decode alone is too big.
  */
 export function plan(
   manifest: PhotoManifest,
@@ -71,16 +69,17 @@ export function plan(
   negotiated: NegotiatedFormat,
   settings: RenderSettings,
 ): Prepared {
-  let format = resolveFormat(negotiated, manifest.original.hasAlpha);
+  const format = resolveFormat(
+    negotiated,
+    request.format,
+    {
+      hasAlpha: manifest.original.hasAlpha,
+      outputPixels: () => outputPixels(manifest, request, settings.resize),
+    },
+    settings.avifMaxPixels,
+  );
   // A JPEG of an Ultra HDR photo keeps its gain map, so it is cut from a source that has one.
   const source = pickSource(manifest, request, format === 'jpeg' && manifest.master?.gainMap === true);
-  if (
-    format === 'avif' &&
-    request.format === 'auto' &&
-    outputPixels(manifest, request, settings.resize) > settings.avifMaxPixels
-  ) {
-    format = 'webp';
-  }
   const formatCap = format === 'avif' ? settings.avifMaxPixels : Infinity;
   const budgetCap = maxPixelsWithin(settings.memoryBytes, source, format);
   // A source whose decode alone exceeds the budget: the limiter refuses it with 422.

@@ -1,5 +1,6 @@
 import type { Region, Sharp } from 'sharp';
-import type { Fit, Gravity, ResizeRequest } from '../request/parse.js';
+import type { Fit } from '../../../lib/photos/fit.js';
+import type { Gravity, ResizeRequest } from '../request/parse.js';
 
 export interface Dimensions {
   width: number;
