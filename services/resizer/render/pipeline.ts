@@ -168,14 +168,3 @@ export async function renderPrepared(
   metrics.renders.inc({ format });
   return rendered;
 }
-
-/** The whole render in one call (the in-process benchmark uses it). */
-export async function render(
-  request: ResizeRequest,
-  negotiated: NegotiatedFormat,
-  deadline: Deadline,
-  deps: RenderDeps,
-): Promise<Rendered> {
-  deadline.check('pick-source');
-  return renderPrepared(await prepare(request, negotiated, deps), request, deadline, deps);
-}
