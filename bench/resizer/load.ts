@@ -10,7 +10,8 @@
  * popular sizes (warm them first).
  */
 import autocannon from 'autocannon';
-import { hitUrls, missUrl, percentile } from './urls.js';
+import { percentile } from '../stats.js';
+import { hitUrls, missUrl } from './urls.js';
 
 const [base, photoId, mode, seconds, connections, formatsArg, saltArg] = process.argv.slice(2);
 if (!base || !photoId || (mode !== 'miss' && mode !== 'hit')) {

@@ -31,9 +31,3 @@ export function missUrl(photoId: string, n: number, salt: number, formats: reado
 export const HIT_WIDTHS = [160, 320, 480, 640, 800, 1024, 1280, 1600];
 export const hitUrls = (photoId: string): string[] =>
   HIT_WIDTHS.flatMap((w) => ['jpeg', 'webp'].map((fmt) => `/v1/photos/${photoId}?w=${w}&fmt=${fmt}`));
-
-/** Nearest-rank percentile of ascending `sorted`, in its units. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}

@@ -28,7 +28,8 @@ import { Deployment } from './deployment.js';
 import { SoakInfra } from './infra.js';
 import { defaultPods, type ServiceName } from './platform.js';
 import { classify, table, mib, type Fault } from './report.js';
-import { call, closedLoop, loadPhotos, openLoop, percentile, resizeUrl, Tally } from './traffic.js';
+import { percentile } from '../stats.js';
+import { call, closedLoop, loadPhotos, openLoop, resizeUrl, Tally } from './traffic.js';
 
 const { values: args } = parseArgs({
   options: {

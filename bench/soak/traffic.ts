@@ -73,12 +73,6 @@ export function resizeUrl(key: string, photoIds: readonly string[], n: number): 
   return signPath(key, `/v1/photos/${id}?w=${width}&fmt=${format}&q=${quality}`);
 }
 
-/** Nearest-rank percentile of ascending `sorted`. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 /** Resizes sent by connections that each wait for their answer: the flat-out capacity run. */
 export async function closedLoop(
   seconds: number,

@@ -10,7 +10,7 @@ import { createConverterService } from './service.js';
 
 /**
  * Starts the converter from the environment, with probes and metrics on
- * CONVERTER_PORT. `enlarger converter` calls this; bad config throws a
+ * CONVERTER_ADMIN_PORT. `enlarger converter` calls this; bad config throws a
  * ConfigError that the CLI turns into exit code 2.
  */
 export async function runConverter(env: Record<string, string | undefined>): Promise<void> {

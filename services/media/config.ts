@@ -61,7 +61,7 @@ export const mediaEnvSchema = z
     MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
     LOG_LEVEL: logLevel,
     LOG_FORMAT: logFormat,
-    // hardening (issue 10)
+    // Hardening: bounds on work in progress, so overload is refused rather than taken.
     /**
      * Uploads in progress at once; past it, 503 with Retry-After at once. On S3
      * each can hold up to (queue size + 1) parts of 8 MiB: 16 stalled uploads

@@ -143,7 +143,7 @@ export const resizerEnvSchema = z.object({
   LOG_LEVEL: logLevel,
   LOG_FORMAT: logFormat,
 
-  // hardening (issue 10)
+  // Hardening: bounds on work in progress, so overload is refused rather than taken.
   /**
    * Estimated bytes the renders running at once may hold together; a render
    * waits until it fits. Sized so the process baseline (~100 MiB), full

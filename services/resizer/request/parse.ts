@@ -44,7 +44,7 @@ export interface ParseLimits {
 const KNOWN = new Set(['w', 'h', 'fit', 'g', 'fx', 'fy', 'dpr', 'fmt', 'q', 'wm', 's']);
 
 /**
- * Step 1: turns `/v1/photos/{id}?…` into a {@link ResizeRequest}, or a 400
+ * Turns `/v1/photos/{id}?…` into a {@link ResizeRequest}, or a 400
  * naming the parameter. Unknown and repeated parameters are refused too, so
  * junk cannot multiply cache entries or hide a typo, and so is any other
  * spelling of an output that has a shorter one ({@link assertCanonical}).
