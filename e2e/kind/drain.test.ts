@@ -9,7 +9,15 @@ import { missLoad } from '../../test/support/miss-load.js';
 import { realPhotosDir } from '../../test/support/photos.js';
 import { eventually } from '../../test/support/wait.js';
 import { childEnv, kindEnv } from './config.js';
-import { REPO, dropSuiteState, kubectl, kubectlApply, kubectlJson, signed } from './support.js';
+import {
+  REPO,
+  createPlatformNamespace,
+  dropSuiteState,
+  kubectl,
+  kubectlApply,
+  kubectlJson,
+  signed,
+} from './support.js';
 
 // Issue 19's proof on real pods: a default platform (two resizer replicas, its
 // default spread and PodDisruptionBudget) keeps serving while the node holding
@@ -86,16 +94,7 @@ describe.skipIf(zones.size < 2)('draining a node under load on a two-zone kind c
 
   beforeAll(async () => {
     expect(target, 'a zone-a worker').toBeDefined();
-    kubectl('create', 'namespace', ns);
-    const secret = (name: string, ...literals: string[]) =>
-      kubectl('-n', ns, 'create', 'secret', 'generic', name, ...literals.map((l) => `--from-literal=${l}`));
-    secret(
-      'photos-s3',
-      `accessKeyId=${env.KIND_S3_ACCESS_KEY_ID}`,
-      `secretAccessKey=${env.KIND_S3_SECRET_ACCESS_KEY}`,
-    );
-    secret('photos-amqp', `url=${env.KIND_AMQP_URL}`);
-    secret('photos-signing', `keys=${signingKey}`);
+    createPlatformNamespace(ns, signingKey);
     // Both resizer pods on one node, so the drain has to wait on the budget: the other
     // nodes are cordoned while the platform starts, and uncordoned once it is Ready.
     for (const node of others()) kubectl('cordon', node);

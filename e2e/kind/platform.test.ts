@@ -12,6 +12,7 @@ import { eventually } from '../../test/support/wait.js';
 import { kindEnv } from './config.js';
 import {
   REPO,
+  createPlatformNamespace,
   dropSuiteState,
   egressDrops,
   kindStorage,
@@ -154,16 +155,7 @@ describe('ImagePlatform on kind', () => {
     await storage.put('brand/logo.png', logo, { contentType: 'image/png' });
     storage.destroy();
 
-    kubectl('create', 'namespace', ns);
-    const secret = (name: string, ...literals: string[]) =>
-      kubectl('-n', ns, 'create', 'secret', 'generic', name, ...literals.map((l) => `--from-literal=${l}`));
-    secret(
-      'photos-s3',
-      `accessKeyId=${env.KIND_S3_ACCESS_KEY_ID}`,
-      `secretAccessKey=${env.KIND_S3_SECRET_ACCESS_KEY}`,
-    );
-    secret('photos-amqp', `url=${env.KIND_AMQP_URL}`);
-    secret('photos-signing', `keys=${signingKey}`);
+    createPlatformNamespace(ns, signingKey);
   });
 
   afterAll(async () => {

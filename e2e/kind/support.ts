@@ -34,6 +34,33 @@ export function kubectlJson<T>(...args: string[]): T {
   return JSON.parse(kubectl(...args, '-o', 'json')) as T;
 }
 
+/**
+ * Creates a suite's namespace with the Secrets examples/imageplatform.yaml
+ * names: `photos-s3` and `photos-amqp` for the cluster's MinIO and RabbitMQ
+ * (.run/kind.env), and `photos-signing` holding `signingKey`.
+ */
+export function createPlatformNamespace(namespace: string, signingKey: string): void {
+  const env = kindEnv();
+  kubectl('create', 'namespace', namespace);
+  const secret = (name: string, ...literals: string[]) =>
+    kubectl(
+      '-n',
+      namespace,
+      'create',
+      'secret',
+      'generic',
+      name,
+      ...literals.map((l) => `--from-literal=${l}`),
+    );
+  secret(
+    'photos-s3',
+    `accessKeyId=${env.KIND_S3_ACCESS_KEY_ID}`,
+    `secretAccessKey=${env.KIND_S3_SECRET_ACCESS_KEY}`,
+  );
+  secret('photos-amqp', `url=${env.KIND_AMQP_URL}`);
+  secret('photos-signing', `keys=${signingKey}`);
+}
+
 /** Packets the egress guard dropped: anything forwarded from the docker or kind networks to the outside. */
 export function egressDrops(): number {
   const out = execFileSync('iptables', ['-L', kindEnv().KIND_EGRESS_CHAIN, '-v', '-x', '-n'], {
