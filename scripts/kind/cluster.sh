@@ -42,13 +42,18 @@ node_cidrs() {
 # The pod network, as kindnetd makes it online: every node's ptp conflist
 # hands out that node's own podCIDR, and every node routes each other node's
 # podCIDR to that node's address on the kind network (more specific than the
-# node's `unreachable` pod range, enlarger-routes.service). Routes first: a
-# node turns Ready, and takes pods, when its conflist appears. Routes live in
-# the node's network namespace, so a restarted node needs them again
+# node's `unreachable` pod range, enlarger-routes.service). Pods get a route
+# to each node's address too, and still no default route: a node sends
+# another node's pod its packets from its own address (kube-proxy
+# masquerades the host's to it), and the pod must be able to answer; the
+# kind network's gateway, the host, stays out of reach. Routes first: a node
+# turns Ready, and takes pods, when its conflist appears. Routes live in the
+# node's network namespace, so a restarted node needs them again
 # (reuse_cluster); the conflist stays on its disk.
 configure_pod_network() {
   local rows; wait_for "a podCIDR on every node of $KIND_CLUSTER" 120 node_cidrs
   rows="$(node_cidrs)"
+  local node_routes; node_routes="$(awk '{printf "%s{ \"dst\": \"%s/32\" }", sep, $3; sep = ", "}' <<<"$rows")"
   local name cidr ip other other_cidr other_ip
   while read -r name cidr ip; do
     while read -r other other_cidr other_ip; do
@@ -56,7 +61,7 @@ configure_pod_network() {
       docker exec "$name" ip route replace "$other_cidr" via "$other_ip"
     done <<<"$rows"
     sed -e "s|__NODE_POD_CIDR__|$cidr|" -e "s|__POD_SUBNET__|$KIND_POD_SUBNET|" -e "s|__SERVICE_SUBNET__|$KIND_SERVICE_SUBNET|" \
-      "$KIND_SCRIPTS/ptp.conflist" |
+      -e "s|__NODE_ROUTES__|$node_routes|" "$KIND_SCRIPTS/ptp.conflist" |
       docker exec -i "$name" sh -c 'cat > /etc/cni/net.d/.10-enlarger-ptp.tmp && mv /etc/cni/net.d/.10-enlarger-ptp.tmp /etc/cni/net.d/10-enlarger-ptp.conflist'
   done <<<"$rows"
   log "pod network of $KIND_CLUSTER: $(awk '{printf "%s%s %s", sep, $1, $2; sep = ", "}' <<<"$rows")"
