@@ -11,11 +11,11 @@ import { eventually } from '../../test/support/wait.js';
 import { childEnv, kindEnv } from './config.js';
 import {
   REPO,
-  createPlatformNamespace,
   dropSuiteState,
   kubectl,
   kubectlApply,
   kubectlJson,
+  prepareSample,
   signed,
 } from './support.js';
 
@@ -94,7 +94,7 @@ describe.skipIf(zones.size < 2)('draining a node under load on a two-zone kind c
 
   beforeAll(async () => {
     expect(target, 'a zone-a worker').toBeDefined();
-    createPlatformNamespace(ns, signingKey);
+    await prepareSample(ns, bucket, signingKey);
     // Both resizer pods on one node, so the drain has to wait on the budget: the other
     // nodes are cordoned while the platform starts, and uncordoned once it is Ready.
     for (const node of others()) kubectl('cordon', node);

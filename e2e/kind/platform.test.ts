@@ -12,14 +12,13 @@ import { eventually } from '../../test/support/wait.js';
 import { kindEnv } from './config.js';
 import {
   REPO,
-  createPlatformNamespace,
   dropSuiteState,
   egressDrops,
-  kindStorage,
   kubectl,
   kubectlApply,
   kubectlJson,
   memoryOf,
+  prepareSample,
   quantityBytes,
   restartsOf,
   signed,
@@ -144,18 +143,7 @@ describe('ImagePlatform on kind', () => {
     for (const [namespace, selector] of watched.slice(1)) {
       for (const [key, count] of restartsOf(namespace, selector)) restartsAtStart.set(key, count);
     }
-    // The bucket and the sample's watermark logo, straight into MinIO.
-    const storage = kindStorage(bucket);
-    const logo = await sharp({
-      create: { width: 400, height: 200, channels: 4, background: { r: 255, g: 0, b: 255, alpha: 1 } },
-    })
-      .png()
-      .toBuffer();
-    await storage.ensureBucket();
-    await storage.put('brand/logo.png', logo, { contentType: 'image/png' });
-    storage.destroy();
-
-    createPlatformNamespace(ns, signingKey);
+    await prepareSample(ns, bucket, signingKey);
   });
 
   afterAll(async () => {
