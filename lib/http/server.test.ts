@@ -104,3 +104,35 @@ describe('createHttpService', () => {
     expect(answers).toEqual([404, 404, 404]);
   });
 });
+
+describe('draining', () => {
+  it('closes keep-alive connections after their response, so a closed-loop client loses no request', async () => {
+    const { url } = await start(() => undefined);
+    let loading = true;
+    let closingAt = Infinity;
+    const failed: string[] = [];
+    let closeHeaders = 0;
+    const client = async () => {
+      while (loading) {
+        const started = Date.now();
+        try {
+          const res = await fetch(`${url}/teapot`);
+          if (res.headers.get('connection') === 'close') closeHeaders += 1;
+          await res.arrayBuffer();
+        } catch (err) {
+          // Refused once the server has stopped listening: the Service would send those elsewhere.
+          if (started < closingAt) failed.push(String((err as Error).cause ?? err));
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+    };
+    const clients = Array.from({ length: 4 }, client);
+    await new Promise((r) => setTimeout(r, 200));
+    closingAt = Date.now();
+    await service.close();
+    loading = false;
+    await Promise.all(clients);
+    expect(failed).toEqual([]);
+    expect(closeHeaders).toBeGreaterThanOrEqual(4);
+  });
+});

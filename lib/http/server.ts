@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
@@ -105,13 +106,61 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
       server.requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
     }
     servers.push(server);
+    trackResponses(server);
     await once(server, 'listening');
     return server.address() as AddressInfo;
   }
 }
 
+/** Per server: the responses in flight, when the last one finished, and whether it is draining. */
+interface DrainState {
+  responses: Set<ServerResponse>;
+  lastFinishedAt: number;
+  draining: boolean;
+}
+const drains = new WeakMap<Server, DrainState>();
+
+/** Ahead of the app's own listener, so a response made synchronously still carries the drain's header. */
+function trackResponses(server: Server): void {
+  const state: DrainState = { responses: new Set(), lastFinishedAt: 0, draining: false };
+  drains.set(server, state);
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (state.draining) res.setHeader('Connection', 'close');
+    state.responses.add(res);
+    res.once('close', () => {
+      state.responses.delete(res);
+      state.lastFinishedAt = Date.now();
+    });
+  });
+}
+
+/**
+ * How long a drain lets keep-alive connections close themselves before it
+ * closes the idle ones: at most LINGER_MS, and no longer than the connections
+ * stay busy (a response in flight or finished within QUIET_MS: a client that
+ * is between two requests).
+ */
+const LINGER_MS = 1000;
+const QUIET_MS = 200;
+
 async function drain(server: Server, timeoutMs: number): Promise<void> {
   if (!server.listening) return;
+  // Keep-alive clients (a CDN, an ingress, kube-proxy's conntrack) keep sending
+  // to a terminating pod over connections opened before it left the endpoints,
+  // and closing one between two of their requests races the next: the client
+  // sees a reset (3 failed signed misses in the two-zone drain test). So every
+  // response from now on, and every one not yet sent, says Connection: close,
+  // the client opens its next request on a new connection, which the Service
+  // sends to a pod still serving, and only the connections left idle after
+  // LINGER_MS are closed under their client.
+  const state = drains.get(server);
+  if (state) {
+    state.draining = true;
+    for (const res of state.responses) if (!res.headersSent) res.setHeader('Connection', 'close');
+  }
+  const lingerUntil = Date.now() + Math.min(LINGER_MS, timeoutMs);
+  const busy = () => !state || state.responses.size > 0 || Date.now() - state.lastFinishedAt < QUIET_MS;
+  while (Date.now() < lingerUntil && busy() && (await connections(server)) > 0) await delay(25);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Keep-alive sockets with no request in flight would hold close() open forever.
   server.closeIdleConnections();
@@ -119,3 +168,6 @@ async function drain(server: Server, timeoutMs: number): Promise<void> {
   await closed;
   clearTimeout(timer);
 }
+
+const connections = (server: Server) =>
+  new Promise<number>((resolve) => server.getConnections((err, count) => resolve(err ? 0 : count)));
