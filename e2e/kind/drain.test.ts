@@ -217,8 +217,10 @@ describe.skipIf(zones.size < 2)('draining a node under load on a two-zone kind c
     expect(new Set(after.map((p) => zoneOf.get(p.spec.nodeName ?? '')))).toEqual(
       new Set(['zone-a', 'zone-b']),
     );
+    const blocked = drain.output.match(/would violate the pod's disruption budget/g)?.length ?? 0;
     console.log(
-      `drain: ${requests} requests, ${failures.length} failed, ${uploads.length} uploads, drained in ${drainSeconds.toFixed(1)} s`,
+      `drain: ${requests} requests, ${failures.length} failed, ${uploads.length} uploads, ` +
+        `drained in ${drainSeconds.toFixed(1)} s, ${blocked} evictions refused by the budget`,
     );
   });
 });
