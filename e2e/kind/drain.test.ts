@@ -148,13 +148,18 @@ describe.skipIf(zones.size < 2)('draining a node under load on a two-zone kind c
     // Signed cache misses through the resizer Service, as a CDN sends them; uploads every 3 s through media's.
     let requests = 0;
     const failures: string[] = [];
+    /** Failures are timed from the drain's start (negative: before it). */
+    let started = Date.now();
     const load = missLoad(
       () => [{ name: 'photos-resizer', ip: resizerIp, port: 80 }],
       first,
       4,
-      (_at, _ms, ok) => {
+      (at, ms, ok, outcome) => {
         requests += 1;
-        if (!ok) failures.push(`request ${requests}`);
+        if (!ok)
+          failures.push(
+            `request ${requests} at ${((at - started) / 1000).toFixed(1)} s: ${outcome}, ${ms.toFixed(0)} ms`,
+          );
       },
       (pathname, params) => signed(signingKey, pathname, params),
     );
@@ -168,7 +173,7 @@ describe.skipIf(zones.size < 2)('draining a node under load on a two-zone kind c
       fewestReady = Math.min(fewestReady, resizerPods().filter(ready).length);
     }, 500);
 
-    const started = Date.now();
+    started = Date.now();
     const drain = await new Promise<{ code: number | null; output: string }>((resolve) => {
       // Only the platform's pods: the backing RabbitMQ and MinIO may share the node and are not under test.
       const child = spawn(

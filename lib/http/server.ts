@@ -36,6 +36,14 @@ export interface ListenOptions {
   adminPort: number;
 }
 
+/**
+ * What a drain does with keep-alive connections that are idle: `cut` closes
+ * them once their clients have stopped sending (at most 1 s; tests, `dev`);
+ * `expire` leaves each to the Keep-Alive timeout its client was told, so none
+ * is closed under a client about to reuse it (SIGTERM, in a pod).
+ */
+export type IdleConnections = 'cut' | 'expire';
+
 /** The bound public address, plus the admin port (probes and metrics). */
 export type Listening = AddressInfo & { adminPort: number };
 
@@ -46,7 +54,7 @@ export interface HttpService {
   /** Binds only the admin port, for a worker with no public API (the converter). */
   listenAdmin(options: { adminPort: number; host?: string }): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight requests finish (up to the drain timeout), then resolves. */
-  close(): Promise<void>;
+  close(idle?: IdleConnections): Promise<void>;
 }
 
 /**
@@ -87,10 +95,10 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
       log.info({ port: adminAddress.port, host: adminAddress.address, admin: true }, 'listening');
       return adminAddress;
     },
-    async close() {
+    async close(idle: IdleConnections = 'cut') {
       // The public server drains first; the admin port keeps answering probes meanwhile.
       for (const server of servers.splice(0))
-        await drain(server, options.drainTimeoutMs ?? HTTP_DRAIN_TIMEOUT_MS);
+        await drain(server, options.drainTimeoutMs ?? HTTP_DRAIN_TIMEOUT_MS, idle);
     },
   };
 
@@ -135,32 +143,37 @@ function trackResponses(server: Server): void {
 }
 
 /**
- * How long a drain lets keep-alive connections close themselves before it
- * closes the idle ones: at most LINGER_MS, and no longer than the connections
- * stay busy (a response in flight or finished within QUIET_MS: a client that
- * is between two requests).
+ * How long a `cut` drain lets keep-alive connections close themselves before
+ * it closes the idle ones: at most LINGER_MS, and no longer than the
+ * connections stay busy (a response in flight or finished within QUIET_MS: a
+ * client between two requests).
  */
 const LINGER_MS = 1000;
 const QUIET_MS = 200;
 
-async function drain(server: Server, timeoutMs: number): Promise<void> {
+async function drain(server: Server, timeoutMs: number, idle: IdleConnections): Promise<void> {
   if (!server.listening) return;
-  // Keep-alive clients (a CDN, an ingress, kube-proxy's conntrack) keep sending
-  // to a terminating pod over connections opened before it left the endpoints,
-  // and closing one between two of their requests races the next: the client
-  // sees a reset (3 failed signed misses in the two-zone drain test). So every
-  // response from now on, and every one not yet sent, says Connection: close,
-  // the client opens its next request on a new connection, which the Service
-  // sends to a pod still serving, and only the connections left idle after
-  // LINGER_MS are closed under their client.
+  // Keep-alive clients (a CDN, an ingress, the host through kube-proxy) keep
+  // sending to a terminating pod over connections opened before it left the
+  // endpoints, and closing one as the client reuses it fails that request
+  // (the two-zone drain test lost 1-3 signed misses per run so, at each
+  // resizer pod's SIGTERM). So every response from now on, and every one not
+  // yet sent, says Connection: close: the client opens its next request on a
+  // new connection, which the Service sends to a pod still serving.
   const state = drains.get(server);
   if (state) {
     state.draining = true;
     for (const res of state.responses) if (!res.headersSent) res.setHeader('Connection', 'close');
   }
+  // Idle connections are the race that is left. `expire` waits for Node's own
+  // keep-alive timer to close them: the client was told that timeout
+  // (Keep-Alive: timeout=5) and retires the socket before it, so nothing is
+  // closed under a request. server.close() would cut them at once.
+  const expired = Date.now() + Math.min(server.keepAliveTimeout + 1000, timeoutMs);
   const lingerUntil = Date.now() + Math.min(LINGER_MS, timeoutMs);
   const busy = () => !state || state.responses.size > 0 || Date.now() - state.lastFinishedAt < QUIET_MS;
-  while (Date.now() < lingerUntil && busy() && (await connections(server)) > 0) await delay(25);
+  const waiting = () => (idle === 'expire' ? Date.now() < expired : Date.now() < lingerUntil && busy());
+  while (waiting() && (await connections(server)) > 0) await delay(25);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Keep-alive sockets with no request in flight would hold close() open forever.
   server.closeIdleConnections();
