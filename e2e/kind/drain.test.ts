@@ -22,7 +22,8 @@ import {
 // Issue 19's proof on real pods: a default platform (two resizer replicas, its
 // default spread and PodDisruptionBudget) keeps serving while the node holding
 // both resizer pods is drained under load. Needs the three-node, two-zone
-// cluster of scripts/kind/cluster-zones.yaml; on a one-zone cluster it skips.
+// cluster of scripts/kind/cluster-zones.yaml (`make kind-zones-up`, then
+// `make test-e2e-drain`); on a one-zone cluster it skips.
 
 const ZONE = 'topology.kubernetes.io/zone';
 const INSTANCE = 'app.kubernetes.io/instance=photos';
