@@ -120,6 +120,14 @@ kind-up: ## Real-pod cluster, offline: dockerd, egress guard, kind node image, c
 kind-down: ## Delete the kind cluster and undo kind-up on the host (dockerd it started, bridges, iptables, route).
 	KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh down
 
+.PHONY: kind-zones-up
+kind-zones-up: ## Three-node, two-zone offline cluster (ZONES_CLUSTER, enlarger-zones) for test-e2e-drain, beside kind-up's.
+	$(ZONES) scripts/kind/cluster.sh up
+
+.PHONY: kind-zones-down
+kind-zones-down: ## Delete the two-zone cluster only: the engine, the guard and kind-up's cluster stay.
+	$(ZONES) scripts/kind/cluster.sh delete
+
 ##@ Benchmarks
 
 .PHONY: bench-media
@@ -206,6 +214,16 @@ RELEASE_NAMESPACE ?= enlarger-system
 HELM ?= $(or $(shell command -v helm 2>/dev/null),$(lastword $(wildcard $(HOME)/.cache/enlarger/bin/helm-*/helm)),helm)
 KIND_CLUSTER ?= enlarger-e2e
 KIND_KUBECONFIG = $(CURDIR)/.run/kind-$(KIND_CLUSTER).kubeconfig
+# The offline cluster's kind config, and where `kind-up` writes its endpoints.
+KIND_CONFIG ?= $(CURDIR)/scripts/kind/cluster.yaml
+KIND_ENV ?= $(CURDIR)/.run/kind.env
+export KIND_CONFIG KIND_ENV
+# The drain scenario's cluster (docs/kind.md): its own name, config and endpoints file.
+ZONES_CLUSTER ?= enlarger-zones
+ZONES := KIND_CLUSTER=$(ZONES_CLUSTER) KIND_CONFIG=$(CURDIR)/scripts/kind/cluster-zones.yaml \
+  KIND_ENV=$(CURDIR)/.run/kind-$(ZONES_CLUSTER).env
+# The e2e-kind files test-e2e-kind runs; empty runs them all.
+E2E_KIND_FILES ?=
 # offline: the lab this machine assembles with no registry (CI); public: a laptop's own
 # `kind create cluster`, with public images (docs/kind.md). The kind scripts read it.
 KIND_SOURCE ?= offline
@@ -232,7 +250,7 @@ helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONF
 
 # Before the image build: a missing engine or cluster says so at once.
 .PHONY: kind-check
-kind-check: ## Whether the kind cluster answers (engine, .run/kind.env, apiserver); says "run make kind-up" when not.
+kind-check: ## Whether the kind cluster answers (engine, KIND_ENV, apiserver); says "run make kind-up" when not.
 	@KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh check
 
 .PHONY: kind-install
@@ -246,8 +264,12 @@ kind-install: node_modules kind-check image ## Build IMG, load it into the kind 
 
 .PHONY: test-e2e-kind
 test-e2e-kind: kind-install ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, autoscaling, failover, GC, no egress.
-	set -a; source .run/kind.env; set +a; IMG=$(IMG) RELEASE=$(RELEASE) RELEASE_NAMESPACE=$(RELEASE_NAMESPACE) \
-	  npx vitest run --project e2e-kind
+	set -a; source $(KIND_ENV); set +a; IMG=$(IMG) RELEASE=$(RELEASE) RELEASE_NAMESPACE=$(RELEASE_NAMESPACE) \
+	  npx vitest run --project e2e-kind $(E2E_KIND_FILES)
+
+.PHONY: test-e2e-drain
+test-e2e-drain: ## Drain a node under load on the `make kind-zones-up` cluster: 0 failed requests, uploads ready, PDB held (not in `test`).
+	$(MAKE) --no-print-directory test-e2e-kind $(ZONES) E2E_KIND_FILES=e2e/kind/drain.test.ts
 
 .PHONY: kind-public
 kind-public: ## Laptop with Docker and internet, after `kind create cluster`: public RabbitMQ and MinIO, IMG built and loaded, chart and sample installed.

@@ -3,6 +3,7 @@ import { connect } from 'amqplib';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
+import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
 import { topology } from '../../lib/queue/amqp-topology.js';
 import { defaultRetryPolicy } from '../../lib/queue/queue.js';
@@ -32,6 +33,47 @@ export function kubectlApply(namespace: string, manifest: string): void {
 
 export function kubectlJson<T>(...args: string[]): T {
   return JSON.parse(kubectl(...args, '-o', 'json')) as T;
+}
+
+/**
+ * What examples/imageplatform.yaml expects to find before it is applied: its
+ * bucket in the cluster's MinIO holding the watermark logo (`brand/logo.png`,
+ * 400×200 magenta), and the suite's namespace with the Secrets it names:
+ * `photos-s3` and `photos-amqp` for that MinIO and RabbitMQ (.run/kind.env),
+ * and `photos-signing` holding `signingKey`.
+ */
+export async function prepareSample(namespace: string, bucket: string, signingKey: string): Promise<void> {
+  const env = kindEnv();
+  const storage = kindStorage(bucket);
+  try {
+    const logo = await sharp({
+      create: { width: 400, height: 200, channels: 4, background: { r: 255, g: 0, b: 255, alpha: 1 } },
+    })
+      .png()
+      .toBuffer();
+    await storage.ensureBucket();
+    await storage.put('brand/logo.png', logo, { contentType: 'image/png' });
+  } finally {
+    storage.destroy();
+  }
+  kubectl('create', 'namespace', namespace);
+  const secret = (name: string, ...literals: string[]) =>
+    kubectl(
+      '-n',
+      namespace,
+      'create',
+      'secret',
+      'generic',
+      name,
+      ...literals.map((l) => `--from-literal=${l}`),
+    );
+  secret(
+    'photos-s3',
+    `accessKeyId=${env.KIND_S3_ACCESS_KEY_ID}`,
+    `secretAccessKey=${env.KIND_S3_SECRET_ACCESS_KEY}`,
+  );
+  secret('photos-amqp', `url=${env.KIND_AMQP_URL}`);
+  secret('photos-signing', `keys=${signingKey}`);
 }
 
 /** Packets the egress guard dropped: anything forwarded from the docker or kind networks to the outside. */

@@ -1,43 +1,86 @@
 #!/usr/bin/env bash
 # The kind cluster for the e2e, assembled offline.
 #   up:   engine and egress guard (docker.sh), kind and the node image
-#         (build.sh, node-image.sh), the cluster, a host route to its
-#         Services, and RabbitMQ and MinIO as pods. Writes the kubeconfig to
-#         .run/kind-<cluster>.kubeconfig and endpoints to .run/kind.env.
+#         (build.sh, node-image.sh), the cluster of KIND_CONFIG (cluster.yaml:
+#         one node; cluster-zones.yaml: three), each node's pod network, a host
+#         route to its Services, and RabbitMQ and MinIO as pods. Writes the
+#         kubeconfig to .run/kind-<cluster>.kubeconfig and endpoints to
+#         KIND_ENV (.run/kind.env).
 #         With KIND_SOURCE=public, the cluster is the user's own (`kind create
 #         cluster`) and RabbitMQ and MinIO come from public images.
 #   down: removes all of it and leaves the host as it was.
+#   delete: removes this cluster and its route only, leaving the engine, the
+#         guard and any other cluster running (kind-zones-down).
 #   check: fails, saying "run make kind-up", unless the engine, .run/kind.env
 #         and the cluster's apiserver all answer.
 #   load IMAGE: loads a local image into the node.
 source "$(dirname "$0")/lib.sh"
 
-KIND_ENV="$RUN_DIR/kind.env"
-ROUTE_STATE="$KIND_RUN/route"
+ROUTE_STATE="$KIND_RUN/route-$KIND_CLUSTER"
 kind() { "$(kind_bin)" "$@"; }
 kctl() { kubectl --kubeconfig "$KIND_KUBECONFIG" "$@"; }
 
 cluster_exists() { kind get clusters 2>/dev/null | grep -qx "$KIND_CLUSTER"; }
 node_ip() { docker inspect -f "{{(index .NetworkSettings.Networks \"$KIND_NETWORK\").IPAddress}}" "$KIND_CLUSTER-control-plane"; }
 
+# No --wait: the nodes stay NotReady until configure_pod_network has run.
 create_cluster() {
-  local node_image="$1" config="$KIND_RUN/cluster.yaml"
-  sed -e "s|__K8S_REPO__|$LOCAL_REPO/k8s|" -e "s|__ETCD_VERSION__|$ETCD_VERSION|" "$KIND_SCRIPTS/cluster.yaml" > "$config"
-  log "creating kind cluster $KIND_CLUSTER from $node_image"
-  kind create cluster --name "$KIND_CLUSTER" --image "$node_image" --config "$config" \
-    --kubeconfig "$KIND_KUBECONFIG" --wait 180s
+  local node_image="$1" config="$KIND_RUN/$KIND_CLUSTER.yaml"
+  sed -e "s|__K8S_REPO__|$LOCAL_REPO/k8s|" -e "s|__ETCD_VERSION__|$ETCD_VERSION|" "$KIND_CONFIG" > "$config"
+  log "creating kind cluster $KIND_CLUSTER from $node_image ($(basename "$KIND_CONFIG"))"
+  kind create cluster --name "$KIND_CLUSTER" --image "$node_image" --config "$config" --kubeconfig "$KIND_KUBECONFIG"
+}
+
+# Each node's name, podCIDR and InternalIP, one line each; fails until the
+# controller-manager has given every node a podCIDR.
+node_cidrs() {
+  local rows
+  rows="$(kctl get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')"
+  [[ -n "$rows" ]] && awk 'NF != 3 {exit 1}' <<<"$rows" && echo "$rows"
+}
+
+# The pod network, as kindnetd makes it online: every node's ptp conflist
+# hands out that node's own podCIDR, and every node routes each other node's
+# podCIDR to that node's address on the kind network (more specific than the
+# node's `unreachable` pod range, enlarger-routes.service). Pods get a route
+# to each node's address too, and still no default route: a node sends
+# another node's pod its packets from its own address (kube-proxy
+# masquerades the host's to it), and the pod must be able to answer; the
+# kind network's gateway, the host, stays out of reach. Routes first: a node
+# turns Ready, and takes pods, when its conflist appears. Routes live in the
+# node's network namespace, so a restarted node needs them again
+# (reuse_cluster); the conflist stays on its disk.
+configure_pod_network() {
+  local rows; wait_for "a podCIDR on every node of $KIND_CLUSTER" 120 node_cidrs
+  rows="$(node_cidrs)"
+  local node_routes; node_routes="$(awk '{printf "%s{ \"dst\": \"%s/32\" }", sep, $3; sep = ", "}' <<<"$rows")"
+  local name cidr ip other other_cidr other_ip
+  while read -r name cidr ip; do
+    while read -r other other_cidr other_ip; do
+      [[ "$other" == "$name" ]] && continue
+      docker exec "$name" ip route replace "$other_cidr" via "$other_ip"
+    done <<<"$rows"
+    sed -e "s|__NODE_POD_CIDR__|$cidr|" -e "s|__POD_SUBNET__|$KIND_POD_SUBNET|" -e "s|__SERVICE_SUBNET__|$KIND_SERVICE_SUBNET|" \
+      -e "s|__NODE_ROUTES__|$node_routes|" "$KIND_SCRIPTS/ptp.conflist" |
+      docker exec -i "$name" sh -c 'cat > /etc/cni/net.d/.10-enlarger-ptp.tmp && mv /etc/cni/net.d/.10-enlarger-ptp.tmp /etc/cni/net.d/10-enlarger-ptp.conflist'
+  done <<<"$rows"
+  log "pod network of $KIND_CLUSTER: $(awk '{printf "%s%s %s", sep, $1, $2; sep = ", "}' <<<"$rows")"
+  kctl wait --for=condition=Ready node --all --timeout=180s >/dev/null
 }
 
 # A cluster left by an earlier run comes back with its engine: after dockerd
-# restarts, the node container may be stopped, or running with an apiserver
-# that is still starting (a kubectl apply then fails to fetch OpenAPI). So the
-# node is started and the apiserver waited for; one that never answers is
-# recreated by the caller rather than tested on.
+# restarts, the node containers may be stopped, or running with an apiserver
+# that is still starting (a kubectl apply then fails to fetch OpenAPI). So
+# every node is started, the apiserver waited for and the pod routes put back;
+# one that never answers is recreated by the caller rather than tested on.
 reuse_cluster() {
-  docker start "$KIND_CLUSTER-control-plane" >/dev/null 2>&1 || return 1
+  local nodes; nodes="$(kind get nodes --name "$KIND_CLUSTER" 2>/dev/null)"
+  [[ -n "$nodes" ]] || return 1
+  # shellcheck disable=SC2086
+  docker start $nodes >/dev/null 2>&1 || return 1
   kind get kubeconfig --name "$KIND_CLUSTER" > "$KIND_KUBECONFIG" || return 1
   poll_until 180 kctl get --raw /readyz --request-timeout=5s || return 1
-  kctl wait --for=condition=Ready node --all --timeout=120s >/dev/null
+  configure_pod_network
 }
 
 # The host reaches ClusterIPs through the node: kube-proxy there DNATs them and,
@@ -157,6 +200,7 @@ up() {
   else
     cluster_exists && { log "kind cluster $KIND_CLUSTER does not answer: recreating it"; kind delete cluster --name "$KIND_CLUSTER"; }
     create_cluster "$node_image"
+    configure_pod_network
   fi
   add_service_route
   deploy_backing
@@ -180,6 +224,16 @@ down() {
   rm -f "$KIND_KUBECONFIG" "$KIND_ENV"
 }
 
+# This cluster only: the engine, the guard and the kind network stay for any other.
+delete() {
+  if [[ -x "$(kind_bin)" ]] && docker info >/dev/null 2>&1 && cluster_exists; then
+    log "deleting kind cluster $KIND_CLUSTER"
+    kind delete cluster --name "$KIND_CLUSTER"
+  fi
+  remove_service_route
+  rm -f "$KIND_KUBECONFIG" "$KIND_ENV"
+}
+
 # Whether the cluster `up` made is there to test on: the engine, the endpoints
 # file and the apiserver all answer. Says what to run when one does not.
 check() {
@@ -199,7 +253,8 @@ load() {
 case "${1:-}" in
   up) up ;;
   down) down ;;
+  delete) delete ;;
   load) load "${2:-}" ;;
   check) check ;;
-  *) die "usage: $0 up|down|check|load IMAGE" ;;
+  *) die "usage: $0 up|down|delete|check|load IMAGE" ;;
 esac

@@ -68,9 +68,13 @@ start_dockerd() {
 # The guard: forwarded packets that enter from the docker or kind bridge and
 # are not addressed to those networks are dropped and counted. The host's own
 # addresses are not forwarded, so pods may still reach services bound there.
+# A frame the kind bridge passes from one node to another (a pod's packet to
+# another node's pod range) stays on it: with bridge-nf-call-iptables, which
+# dockerd turns on, it still traverses FORWARD, in and out of that bridge.
 install_guard() {
   local docker0_net; docker0_net="$(docker network inspect bridge -f '{{(index .IPAM.Config 0).Subnet}}')"
   iptables -N "$EGRESS_CHAIN" 2>/dev/null || iptables -F "$EGRESS_CHAIN"
+  iptables -A "$EGRESS_CHAIN" -i "$KIND_BRIDGE" -o "$KIND_BRIDGE" -j RETURN
   iptables -A "$EGRESS_CHAIN" -d "$docker0_net" -j RETURN
   iptables -A "$EGRESS_CHAIN" -d "$KIND_SUBNET" -j RETURN
   iptables -A "$EGRESS_CHAIN" -m comment --comment "enlarger: nothing leaves this machine" -j DROP

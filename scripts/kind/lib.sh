@@ -21,9 +21,17 @@ KIND_NETWORK="${KIND_NETWORK:-enlarger-kind}"
 KIND_BRIDGE="${KIND_BRIDGE:-enlarger-kind0}"
 KIND_SUBNET="${KIND_SUBNET:-172.30.0.0/16}"
 KIND_GATEWAY="${KIND_GATEWAY:-172.30.0.1}"
-KIND_POD_SUBNET=10.244.0.0/16
-KIND_SERVICE_SUBNET=10.96.0.0/12
+# The offline cluster's kind config: cluster.yaml, one node (kind-up), or
+# cluster-zones.yaml, three nodes in two zones (kind-zones-up). It owns the
+# cluster's pod and Service ranges; the scripts read them from it.
+KIND_CONFIG="${KIND_CONFIG:-$KIND_SCRIPTS/cluster.yaml}"
+kind_config_value() { awk -v k="$1:" '$1 == k {print $2; exit}' "$KIND_CONFIG"; }
+KIND_POD_SUBNET="$(kind_config_value podSubnet)"
+KIND_SERVICE_SUBNET="$(kind_config_value serviceSubnet)"
+[[ -n "$KIND_POD_SUBNET" && -n "$KIND_SERVICE_SUBNET" ]] || die "$KIND_CONFIG names no podSubnet or serviceSubnet"
 KIND_KUBECONFIG="$RUN_DIR/kind-$KIND_CLUSTER.kubeconfig"
+# The endpoints cluster.sh up writes for the e2e and sample.sh.
+KIND_ENV="${KIND_ENV:-$RUN_DIR/kind.env}"
 # The firewall chain DOCKER-USER jumps to; its last rule drops, and counts,
 # anything forwarded from the docker or kind bridges to the outside.
 EGRESS_CHAIN=ENLARGER-EGRESS

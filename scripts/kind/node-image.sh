@@ -49,7 +49,7 @@ build_node() {
   mkdir "$ctx/bin"
   cp "$NODE_BIN"/{kubelet,kubeadm,kubectl} "$(bin_dir crictl "$CRICTL_VERSION")/crictl" "$ctx/bin/"
   sed "s|@PAUSE_IMAGE@|$K8S_REPO/pause:$PAUSE_TAG|" "$KIND_SCRIPTS/node/containerd.toml" > "$ctx/containerd.toml"
-  cp "$KIND_SCRIPTS/node/Dockerfile" "$KIND_SCRIPTS/node/10-enlarger-ptp.conflist" "$KIND_SCRIPTS/node/enlarger-routes.service" "$ctx/"
+  cp "$KIND_SCRIPTS/node/Dockerfile" "$KIND_SCRIPTS/node/enlarger-routes.service" "$ctx/"
   echo "$K8S_VERSION" > "$ctx/version"
   docker build -q --network none --build-arg BASE="$base" -t "$image-stage" "$ctx" >/dev/null
   rm -rf "$ctx"

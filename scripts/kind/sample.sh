@@ -6,9 +6,9 @@
 source "$(dirname "$0")/lib.sh"
 
 img="${1:?usage: sample.sh IMG [NAMESPACE]}" ns="${2:-photos}"
-[[ -f "$RUN_DIR/kind.env" ]] || die "no $RUN_DIR/kind.env: run 'make kind-up' (or 'make kind-public') first"
+[[ -f "$KIND_ENV" ]] || die "no $KIND_ENV: run 'make kind-up' (or 'make kind-public') first"
 # shellcheck disable=SC1091
-source "$RUN_DIR/kind.env"
+source "$KIND_ENV"
 kctl() { kubectl --kubeconfig "$KIND_KUBECONFIG" "$@"; }
 secret() { # NAME LITERAL...
   local name="$1"; shift

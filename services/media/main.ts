@@ -29,7 +29,7 @@ export async function runMedia(env: Record<string, string | undefined>): Promise
     log,
   });
   handleShutdown(log, [
-    { name: 'http', close: () => media.stop() },
+    { name: 'http', close: () => media.stop('expire') },
     { name: 'queue', close: () => queue.close() },
   ]);
   await media.start();

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
-import { createHttpService, type Listening } from '../../lib/http/server.js';
+import { createHttpService, type IdleConnections, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import { registerQueueMetrics } from '../../lib/queue/queue-metrics.js';
@@ -36,7 +36,7 @@ export interface MediaService {
   /** Probes dependencies, starts the sweep and listens. */
   start(): Promise<Listening>;
   /** Stops accepting, finishes in-flight uploads, stops the sweep. The caller closes storage and queue. */
-  stop(): Promise<void>;
+  stop(idle?: IdleConnections): Promise<void>;
 }
 
 export function createMediaService(deps: MediaDeps): MediaService {
@@ -84,8 +84,8 @@ export function createMediaService(deps: MediaDeps): MediaService {
       sweep.start();
       return http.listen({ port: config.port, adminPort: config.adminPort, host: config.host });
     },
-    async stop() {
-      await http.close();
+    async stop(idle) {
+      await http.close(idle);
       await sweep.stop();
       readiness.stop();
     },
