@@ -120,14 +120,6 @@ kind-up: ## Real-pod cluster, offline: dockerd, egress guard, kind node image, c
 kind-down: ## Delete the kind cluster and undo kind-up on the host (dockerd it started, bridges, iptables, route).
 	KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh down
 
-.PHONY: kind-zones-up
-kind-zones-up: ## Three-node, two-zone offline cluster (ZONES_CLUSTER, enlarger-zones) for test-e2e-drain, beside kind-up's.
-	$(ZONES) scripts/kind/cluster.sh up
-
-.PHONY: kind-zones-down
-kind-zones-down: ## Delete the two-zone cluster only: the engine, the guard and kind-up's cluster stay.
-	$(ZONES) scripts/kind/cluster.sh delete
-
 ##@ Benchmarks
 
 .PHONY: bench-media
@@ -219,9 +211,6 @@ KIND_CONFIG ?= $(CURDIR)/scripts/kind/cluster.yaml
 KIND_ENV ?= $(CURDIR)/.run/kind.env
 export KIND_CONFIG KIND_ENV
 # The drain scenario's cluster (docs/kind.md): its own name, config and endpoints file.
-ZONES_CLUSTER ?= enlarger-zones
-ZONES := KIND_CLUSTER=$(ZONES_CLUSTER) KIND_CONFIG=$(CURDIR)/scripts/kind/cluster-zones.yaml \
-  KIND_ENV=$(CURDIR)/.run/kind-$(ZONES_CLUSTER).env
 # The e2e-kind files test-e2e-kind runs; empty runs them all.
 E2E_KIND_FILES ?=
 # offline: the lab this machine assembles with no registry (CI); public: a laptop's own
@@ -268,8 +257,8 @@ test-e2e-kind: kind-install ## e2e on real pods in the `make kind-up` cluster: c
 	  npx vitest run --project e2e-kind $(E2E_KIND_FILES)
 
 .PHONY: test-e2e-drain
-test-e2e-drain: ## Drain a node under load on the `make kind-zones-up` cluster: 0 failed requests, uploads ready, PDB held (not in `test`).
-	$(MAKE) --no-print-directory test-e2e-kind $(ZONES) E2E_KIND_FILES=e2e/kind/drain.test.ts
+test-e2e-drain: ## The drain alone (also in test-e2e-kind): a node drained under load, 0 failed requests, uploads ready, PDB held.
+	$(MAKE) --no-print-directory test-e2e-kind E2E_KIND_FILES=e2e/kind/drain.test.ts
 
 .PHONY: kind-public
 kind-public: ## Laptop with Docker and internet, after `kind create cluster`: public RabbitMQ and MinIO, IMG built and loaded, chart and sample installed.

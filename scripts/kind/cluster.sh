@@ -2,7 +2,7 @@
 # The kind cluster for the e2e, assembled offline.
 #   up:   engine and egress guard (docker.sh), kind and the node image
 #         (build.sh, node-image.sh), the cluster of KIND_CONFIG (cluster.yaml:
-#         one node; cluster-zones.yaml: three), each node's pod network, a host
+#         three nodes in two zones), each node's pod network, a host
 #         route to its Services, and RabbitMQ and MinIO as pods. Writes the
 #         kubeconfig to .run/kind-<cluster>.kubeconfig and endpoints to
 #         KIND_ENV (.run/kind.env).
@@ -10,10 +10,10 @@
 #         cluster`) and RabbitMQ and MinIO come from public images.
 #   down: removes all of it and leaves the host as it was.
 #   delete: removes this cluster and its route only, leaving the engine, the
-#         guard and any other cluster running (kind-zones-down).
+#         guard and any other cluster running.
 #   check: fails, saying "run make kind-up", unless the engine, .run/kind.env
 #         and the cluster's apiserver all answer.
-#   load IMAGE: loads a local image into the node.
+#   load IMAGE: loads a local image into every node.
 source "$(dirname "$0")/lib.sh"
 
 ROUTE_STATE="$KIND_RUN/route-$KIND_CLUSTER"
@@ -74,8 +74,15 @@ configure_pod_network() {
 # every node is started, the apiserver waited for and the pod routes put back;
 # one that never answers is recreated by the caller rather than tested on.
 reuse_cluster() {
-  local nodes; nodes="$(kind get nodes --name "$KIND_CLUSTER" 2>/dev/null)"
+  local node_image="$1" nodes; nodes="$(kind get nodes --name "$KIND_CLUSTER" 2>/dev/null)"
   [[ -n "$nodes" ]] || return 1
+  # Made by another version of this lab (other node image, other nodes): recreated, not tested on.
+  local image want; want="$(grep -c '^  - role:' "$KIND_CONFIG")"
+  image="$(docker inspect -f '{{.Config.Image}}' "$KIND_CLUSTER-control-plane" 2>/dev/null)"
+  if [[ "$image" != "$node_image" || "$(wc -l <<<"$nodes")" -ne "$want" ]]; then
+    log "kind cluster $KIND_CLUSTER is not this lab's ($image, $(wc -l <<<"$nodes") nodes; want $node_image, $want)"
+    return 1
+  fi
   # shellcheck disable=SC2086
   docker start $nodes >/dev/null 2>&1 || return 1
   kind get kubeconfig --name "$KIND_CLUSTER" > "$KIND_KUBECONFIG" || return 1
@@ -195,10 +202,10 @@ up() {
   "$KIND_SCRIPTS/docker.sh" up
   "$KIND_SCRIPTS/build.sh" kind
   local node_image; node_image="$("$KIND_SCRIPTS/node-image.sh")"
-  if cluster_exists && reuse_cluster; then
+  if cluster_exists && reuse_cluster "$node_image"; then
     log "kind cluster $KIND_CLUSTER already exists and answers"
   else
-    cluster_exists && { log "kind cluster $KIND_CLUSTER does not answer: recreating it"; kind delete cluster --name "$KIND_CLUSTER"; }
+    cluster_exists && { log "recreating kind cluster $KIND_CLUSTER"; kind delete cluster --name "$KIND_CLUSTER"; }
     create_cluster "$node_image"
     configure_pod_network
   fi

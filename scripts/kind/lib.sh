@@ -21,9 +21,8 @@ KIND_NETWORK="${KIND_NETWORK:-enlarger-kind}"
 KIND_BRIDGE="${KIND_BRIDGE:-enlarger-kind0}"
 KIND_SUBNET="${KIND_SUBNET:-172.30.0.0/16}"
 KIND_GATEWAY="${KIND_GATEWAY:-172.30.0.1}"
-# The offline cluster's kind config: cluster.yaml, one node (kind-up), or
-# cluster-zones.yaml, three nodes in two zones (kind-zones-up). It owns the
-# cluster's pod and Service ranges; the scripts read them from it.
+# The offline cluster's kind config: cluster.yaml, three nodes in two zones.
+# It owns the cluster's pod and Service ranges; the scripts read them from it.
 KIND_CONFIG="${KIND_CONFIG:-$KIND_SCRIPTS/cluster.yaml}"
 kind_config_value() { awk -v k="$1:" '$1 == k {print $2; exit}' "$KIND_CONFIG"; }
 KIND_POD_SUBNET="$(kind_config_value podSubnet)"
