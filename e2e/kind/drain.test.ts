@@ -48,7 +48,9 @@ const zones = new Set(
 );
 
 if (kindEnv().KIND_SOURCE === 'offline' && zones.size < 2) {
-  throw new Error(`the kind lab should have two zones; its nodes have ${zones.size} (run make kind-down kind-up)`);
+  throw new Error(
+    `the kind lab should have two zones; its nodes have ${zones.size} (run make kind-down kind-up)`,
+  );
 }
 
 describe.skipIf(zones.size < 2)('draining a node under load on a two-zone kind cluster', () => {
