@@ -79,7 +79,7 @@ export class Constellation {
   async startMedia(): Promise<string> {
     const config = loadMediaConfig(this.env);
     const log = createLogger({ level: config.logLevel, name: 'media' });
-    const queue = await createQueue<ConversionTask>(config.queue, {
+    const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-media`,
     });
@@ -95,6 +95,8 @@ export class Constellation {
       await media.stop();
       await queue.close();
     });
+    // As `enlarger media` does: up without the broker, but not past a queue it can never use.
+    await queue.connected();
     const url = `http://127.0.0.1:${port}`;
     this.adminUrls.set(url, `http://127.0.0.1:${adminPort}`);
     return url;
@@ -111,7 +113,7 @@ export class Constellation {
   async startConverter(): Promise<TaskQueue<ConversionTask>> {
     const config = loadConverterConfig(this.env);
     const log = createLogger({ level: config.logLevel, name: 'converter' });
-    const queue = await createQueue<ConversionTask>(config.queue, {
+    const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-converter`,
     });
