@@ -75,9 +75,9 @@ export class Constellation {
     await this.storage.ensureBucket();
   }
 
-  /** Starts media in this process; returns its base URL. */
-  async startMedia(): Promise<string> {
-    const config = loadMediaConfig(this.env);
+  /** Starts media in this process, with `overrides` over {@link env}; returns its base URL. */
+  async startMedia(overrides: Record<string, string> = {}): Promise<string> {
+    const config = loadMediaConfig({ ...this.env, ...overrides });
     const log = createLogger({ level: config.logLevel, name: 'media' });
     const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
@@ -109,9 +109,9 @@ export class Constellation {
     return admin;
   }
 
-  /** Starts the converter in this process. */
-  async startConverter(): Promise<TaskQueue<ConversionTask>> {
-    const config = loadConverterConfig(this.env);
+  /** Starts the converter in this process, with `overrides` over {@link env}. */
+  async startConverter(overrides: Record<string, string> = {}): Promise<TaskQueue<ConversionTask>> {
+    const config = loadConverterConfig({ ...this.env, ...overrides });
     const log = createLogger({ level: config.logLevel, name: 'converter' });
     const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
