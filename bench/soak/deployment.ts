@@ -32,8 +32,11 @@ export class Deployment {
   readonly port: Promise<number>;
   readonly adminPort: Promise<number>;
   readonly exits: Exit[] = [];
-  /** After each exit: seconds until the next process answered /healthz (undefined: it never did). */
-  readonly recoveries: Array<{ exitedAtSeconds: number; healthyAfterSeconds: number | undefined }> = [];
+  /**
+   * After each exit: seconds until the next process was ready (/readyz 200: a converter only
+   * once it consumes again), undefined if it never was.
+   */
+  readonly recoveries: Array<{ exitedAtSeconds: number; readyAfterSeconds: number | undefined }> = [];
   private child: ChildProcess | undefined;
   private stopping = false;
   private killing = false;
@@ -72,11 +75,11 @@ export class Deployment {
     await this.healthy(60_000);
   }
 
-  private async healthy(timeoutMs: number): Promise<void> {
+  private async healthy(timeoutMs: number, probe: '/healthz' | '/readyz' = '/healthz'): Promise<void> {
     const admin = `http://127.0.0.1:${await this.adminPort}`;
-    await eventually(async () => (await fetch(`${admin}/healthz`).catch(() => undefined))?.ok, {
+    await eventually(async () => (await fetch(`${admin}${probe}`).catch(() => undefined))?.ok, {
       timeoutMs,
-      what: `${this.name} up`,
+      what: `${this.name} ${probe === '/healthz' ? 'up' : 'ready'}`,
     });
   }
 
@@ -113,19 +116,19 @@ export class Deployment {
       if (this.stopping) return;
       const exitedAt = Date.now();
       this.restarts = new Promise((r) => setTimeout(r, this.restartDelayMs)).then(() => this.spawnProcess());
-      // How long the new process takes to answer (the converter connects to the broker first), for the report.
+      // How long the new process takes to be ready (the converter: connected and consuming), for the report.
       void this.restarts
-        .then(() => this.healthy(600_000))
+        .then(() => this.healthy(600_000, '/readyz'))
         .then(
           () =>
             this.recoveries.push({
               exitedAtSeconds: Math.round((exitedAt - this.started) / 1000),
-              healthyAfterSeconds: Math.round((Date.now() - exitedAt) / 100) / 10,
+              readyAfterSeconds: Math.round((Date.now() - exitedAt) / 100) / 10,
             }),
           () =>
             this.recoveries.push({
               exitedAtSeconds: Math.round((exitedAt - this.started) / 1000),
-              healthyAfterSeconds: undefined,
+              readyAfterSeconds: undefined,
             }),
         );
     });

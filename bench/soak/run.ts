@@ -378,7 +378,7 @@ try {
     ...[...deployments.values()].flatMap((d) =>
       d.recoveries.map((r): [string, string] => [
         `${d.name} restarted (exit at ${r.exitedAtSeconds} s of the run)`,
-        r.healthyAfterSeconds === undefined ? 'never answered' : `answering after ${r.healthyAfterSeconds} s`,
+        r.readyAfterSeconds === undefined ? 'never ready' : `ready after ${r.readyAfterSeconds} s`,
       ]),
     ),
     ['faults (s into the soak)', faults.map((f) => `${f.what} @${f.fromSeconds}–${f.toSeconds}`).join('; ')],

@@ -35,7 +35,7 @@ export async function runDev(baseEnv: Record<string, string | undefined>): Promi
   const ctx: DevContext = {
     env,
     storage: await createStorage(converterConfig.storage, { log }),
-    queue: await createQueue<ConversionTask>(converterConfig.queue),
+    queue: createQueue<ConversionTask>(converterConfig.queue),
     registry: createMetricsRegistry({ service: 'dev' }),
     log,
   };

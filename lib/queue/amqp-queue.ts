@@ -59,7 +59,12 @@ export interface AmqpQueueOptions {
   /** Reconnect backoff: first delay, doubling up to the max. Defaults 200 ms and 10 s. */
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
-  /** Connection attempts at startup before `connect` rejects; afterwards it retries forever. Default 5. */
+  /**
+   * Connection attempts before the first connection gives up; afterwards it
+   * retries forever. Default: forever, as a pod started before its broker
+   * should (the converter stays up and not ready meanwhile). A queue of
+   * another type on the broker ends startup at once whatever this says.
+   */
   startupRetries?: number;
   /** Shown in the RabbitMQ management UI; handy for telling pods apart. */
   connectionName?: string;
@@ -85,7 +90,8 @@ interface Consumer {
  * number in the `x-attempt` header; unrecoverable and exhausted ones go to
  * `<queue>.dlq` with the error in `x-last-error`.
  *
- * The connection recovers by itself with exponential backoff. Any error on
+ * The connection is made in the background, and retried with exponential
+ * backoff for as long as it takes, at startup as after a drop. Any error on
  * one of its channels closes the whole connection so that there is a single
  * recovery path: reconnect, re-declare, re-consume. Unacked deliveries of a
  * lost channel are redelivered by the broker, so handlers must be idempotent.
@@ -100,7 +106,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
   private readonly log: Logger;
   private readonly events = new EventEmitter();
   private readonly inFlight = new Set<Promise<void>>();
-  private connection?: RecoveringChannelModel;
+  private connection?: Promise<RecoveringChannelModel>;
   private session?: Session;
   private handler?: TaskHandler<T>;
   private onPoison?: ConsumeOptions<T>['onPoison'];
@@ -108,7 +114,12 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
   private readonly endpoints: AmqpEndpoints;
   /** Why the last connection attempt failed in setup, when redeclaring cannot fix it. */
   private mismatch?: QueueMismatchError;
+  /** Why connecting was given up for good, before any connection. */
+  private failure?: Error;
   private connectedOnce = false;
+  /** Settles with the first connection, or with the reason it will never come; see {@link connected}. */
+  private readonly firstConnection: Promise<void>;
+  private settleFirst!: { resolve: () => void; reject: (err: Error) => void };
   /** Since start: connections opened (1 + reconnects) and deliveries counted as lost by a redelivery. */
   readonly stats = { connections: 0, redeliveries: 0 };
 
@@ -127,13 +138,36 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     });
     // Waiters for the next session; many publishes may wait at once during an outage.
     this.events.setMaxListeners(0);
+    this.firstConnection = new Promise<void>((resolve, reject) => (this.settleFirst = { resolve, reject }));
+    // Nobody need be waiting for it (media takes uploads without the broker).
+    this.firstConnection.catch(() => {});
   }
 
-  /** Connects, declares the queues and resolves once the first connection is up. */
-  static async connect<T>(options: AmqpQueueOptions): Promise<AmqpTaskQueue<T>> {
+  /**
+   * Starts connecting in the background and returns at once: `publish` and
+   * `consume` wait for the connection, `healthy()` is false until it is up,
+   * and {@link connected} says when it is.
+   */
+  static open<T>(options: AmqpQueueOptions): AmqpTaskQueue<T> {
     const queue = new AmqpTaskQueue<T>(options);
-    await queue.open();
+    queue.connection = queue.openConnection();
     return queue;
+  }
+
+  /** {@link open}, resolving once the first connection is up and the queues are declared. */
+  static async connect<T>(options: AmqpQueueOptions): Promise<AmqpTaskQueue<T>> {
+    const queue = AmqpTaskQueue.open<T>(options);
+    try {
+      await queue.connected();
+    } catch (err) {
+      await queue.close();
+      throw err;
+    }
+    return queue;
+  }
+
+  connected(): Promise<void> {
+    return this.firstConnection;
   }
 
   async publish(task: T): Promise<void> {
@@ -169,7 +203,12 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     this.handler = handler;
     this.onPoison = options.onPoison;
     // A session opened from now on starts its consumer itself; the current one needs telling.
-    const session = await this.nextSession(Infinity);
+    const session = await this.nextSession(Infinity).catch((err: unknown) => {
+      // Closed (shutdown) before the broker ever answered: there is nothing to consume.
+      if (this.closing && !this.failure) return undefined;
+      throw err;
+    });
+    if (!session) return;
     session.consumer ??= this.startConsumer(session, handler);
     await session.consumer;
   }
@@ -207,18 +246,20 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     await Promise.allSettled([...this.inFlight]);
     this.session = undefined;
     this.events.emit('closed');
-    await this.connection?.close();
+    await (await this.connection)?.close();
   }
 
-  private async open(): Promise<void> {
+  private async openConnection(): Promise<RecoveringChannelModel> {
     const options = this.options;
     const initialDelay = options.reconnectInitialDelayMs ?? 200;
     const maxDelay = options.reconnectMaxDelayMs ?? 10_000;
-    this.connection = await connect(this.endpoints.address(), {
+    const connection = await connect(this.endpoints.address(), {
       ...options.tls,
       clientProperties: options.connectionName ? { connection_name: options.connectionName } : {},
       recovery: {
-        initialMaxRetries: options.startupRetries ?? 5,
+        // The first attempt starts after this resolves, so every event below is heard.
+        waitForConnect: false,
+        initialMaxRetries: options.startupRetries ?? Infinity,
         setup: (model: ChannelModel) => this.setup(model),
         // Called once per failed or dropped connection: the next attempt goes
         // to the next broker of the list, which is how a publisher leaves a
@@ -234,18 +275,25 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
       },
     });
     // Forwarded copies of errors the per-connection listener in setup() already logged.
-    this.connection.on('error', () => {});
-    this.connection.on('connect-failed', (err: Error) =>
-      this.log.warn({ err: err.message }, 'connect failed'),
+    connection.on('error', () => {});
+    connection.on('connect-failed', (err: Error) =>
+      this.log.warn({ err: err.message, broker: this.endpoints.label }, 'connect failed'),
     );
-    this.connection.on('disconnect', (err: Error) => this.log.warn({ err: err.message }, 'disconnected'));
-    this.connection.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) =>
+    connection.on('disconnect', (err: Error) => this.log.warn({ err: err.message }, 'disconnected'));
+    connection.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) =>
       this.log.info({ attempt, delayMs: delay }, 'reconnecting'),
     );
-    this.connection.on('reconnect-failed', (err: Error) =>
-      this.log.error({ err: err.message }, 'gave up reconnecting'),
-    );
-    this.connection.on('blocked', (reason: string) => this.log.warn({ reason }, 'broker blocked publishing'));
+    connection.on('reconnect-failed', (err: Error) => this.giveUp(err));
+    connection.on('blocked', (reason: string) => this.log.warn({ reason }, 'broker blocked publishing'));
+    return connection;
+  }
+
+  /** Recovery is over for good (only ever before the first connection): everyone waiting hears why. */
+  private giveUp(err: Error): void {
+    this.log.error({ err: err.message }, 'gave up connecting');
+    this.failure = err;
+    this.settleFirst.reject(err);
+    this.events.emit('failed', err);
   }
 
   /** Runs after every (re)connect, before the connection counts as up; a throw makes it reconnect. */
@@ -261,6 +309,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     await session.consumer;
     this.session = session;
     this.connectedOnce = true;
+    this.settleFirst.resolve();
     this.stats.connections++;
     this.log.info({ broker: this.endpoints.label, type: this.type }, 'connected');
     this.events.emit('session', session);
@@ -400,6 +449,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
   /** The current session, or the next one to open before `deadline`. */
   private nextSession(deadline: number): Promise<Session> {
     if (this.session) return Promise.resolve(this.session);
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       const onSession = (session: Session) => {
         cleanup();
@@ -410,6 +460,10 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         reject(new QueueUnavailableError(`${why} (queue ${this.name})`));
       };
       const onClosed = fail('queue closed');
+      const onFailed = (err: Error) => {
+        cleanup();
+        reject(err);
+      };
       const timer = Number.isFinite(deadline)
         ? setTimeout(fail('not connected to the broker'), Math.max(deadline - Date.now(), 0))
         : undefined;
@@ -417,9 +471,11 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         clearTimeout(timer);
         this.events.off('session', onSession);
         this.events.off('closed', onClosed);
+        this.events.off('failed', onFailed);
       };
       this.events.on('session', onSession);
       this.events.on('closed', onClosed);
+      this.events.on('failed', onFailed);
     });
   }
 }

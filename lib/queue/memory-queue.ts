@@ -56,6 +56,10 @@ export class MemoryTaskQueue<T> implements TaskQueue<T> {
     return Promise.resolve();
   }
 
+  connected(): Promise<void> {
+    return Promise.resolve();
+  }
+
   consume(handler: TaskHandler<T>): Promise<void> {
     if (this.handler) return Promise.reject(new Error('queue already has a consumer'));
     if (this.closed) return Promise.reject(new Error('queue is closed'));

@@ -11,7 +11,16 @@ import { HttpError } from '../errors.js';
 export interface TaskQueue<T> {
   /** Resolves once the broker has confirmed the task is stored. */
   publish(task: T): Promise<void>;
-  /** Starts consuming; resolves when the consumer is registered. */
+  /**
+   * Resolves once the queue has first reached its broker. Rejects only when
+   * it never will, whatever the retries: a queue of that name exists with
+   * another type (`QueueMismatchError`). Stays pending when closed first.
+   */
+  connected(): Promise<void>;
+  /**
+   * Starts consuming; resolves when the consumer is registered (waiting for
+   * the broker as long as it takes), or when the queue is closed first.
+   */
   consume(handler: TaskHandler<T>, options?: ConsumeOptions<T>): Promise<void>;
   /** Messages waiting (not yet delivered) in the main queue. */
   depth(): Promise<number>;

@@ -32,7 +32,10 @@ export interface ConverterDeps {
 /** The converter: a queue consumer, plus probes and metrics on its own port when run alone. */
 export interface ConverterService {
   readiness: ReadinessMonitor;
-  /** Starts consuming; with `listen`, also serves /healthz, /readyz and /metrics on the admin port. */
+  /**
+   * With `listen`, serves /healthz, /readyz and /metrics on the admin port; then starts consuming,
+   * resolving once the consumer is registered (however long the broker takes to answer).
+   */
   start(options?: { listen?: boolean }): Promise<AddressInfo | undefined>;
   /** Stops the HTTP server and probes. The caller closes the queue (which waits for in-flight tasks) and storage. */
   stop(): Promise<void>;
@@ -76,6 +79,11 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
       const swept = await sweepStaleOriginals(config.tmpDir, STALE_DOWNLOAD_MS);
       if (swept > 0) log.info({ files: swept, dir: config.tmpDir }, 'removed downloads left by a crash');
       await readiness.start();
+      // Probes answer before the broker does: a converter started while RabbitMQ is down stays
+      // alive and not ready (the queue check) until it connects, instead of failing its liveness probe.
+      const address = options.listen
+        ? await http.listenAdmin({ adminPort: config.adminPort, host: config.host })
+        : undefined;
       await queue.consume(conversionHandler({ storage, config, log, admission }, metrics), {
         onPoison: (task, reason) => markCrashed(task, reason, { storage, log }),
       });
@@ -83,9 +91,7 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
         { prefetch: config.queue.prefetch, sizes: config.sizes.map((s) => s.name) },
         'converter consuming',
       );
-      return options.listen
-        ? http.listenAdmin({ adminPort: config.adminPort, host: config.host })
-        : undefined;
+      return address;
     },
     async stop() {
       await http.close();

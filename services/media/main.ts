@@ -11,13 +11,14 @@ import { createMediaService } from './service.js';
 /**
  * Starts media from the environment: config, storage, queue, service, and
  * shutdown on SIGTERM. `enlarger media` calls this; bad config throws a
- * ConfigError that the CLI turns into exit code 2.
+ * ConfigError that the CLI turns into exit code 2, and a queue of another
+ * type on the broker (QueueMismatchError) a startup failure, exit code 1.
  */
 export async function runMedia(env: Record<string, string | undefined>): Promise<void> {
   const config = loadMediaConfig(env);
   const log = createLogger({ level: config.logLevel, format: config.logFormat, name: 'media' });
   const storage = await createStorage(config.storage, { log });
-  const queue = await createQueue<ConversionTask>(config.queue, {
+  const queue = createQueue<ConversionTask>(config.queue, {
     logger: log,
     connectionName: `media@${os.hostname()}`,
   });
@@ -33,4 +34,7 @@ export async function runMedia(env: Record<string, string | undefined>): Promise
     { name: 'queue', close: () => queue.close() },
   ]);
   await media.start();
+  // Uploads are taken while the broker is away (the pending sweep enqueues them later), so media
+  // does not wait for it; but a queue it can never publish to is fatal, as a startup failure.
+  await queue.connected();
 }

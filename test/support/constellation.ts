@@ -75,11 +75,11 @@ export class Constellation {
     await this.storage.ensureBucket();
   }
 
-  /** Starts media in this process; returns its base URL. */
-  async startMedia(): Promise<string> {
-    const config = loadMediaConfig(this.env);
+  /** Starts media in this process, with `overrides` over {@link env}; returns its base URL. */
+  async startMedia(overrides: Record<string, string> = {}): Promise<string> {
+    const config = loadMediaConfig({ ...this.env, ...overrides });
     const log = createLogger({ level: config.logLevel, name: 'media' });
-    const queue = await createQueue<ConversionTask>(config.queue, {
+    const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-media`,
     });
@@ -95,6 +95,8 @@ export class Constellation {
       await media.stop();
       await queue.close();
     });
+    // As `enlarger media` does: up without the broker, but not past a queue it can never use.
+    await queue.connected();
     const url = `http://127.0.0.1:${port}`;
     this.adminUrls.set(url, `http://127.0.0.1:${adminPort}`);
     return url;
@@ -107,11 +109,11 @@ export class Constellation {
     return admin;
   }
 
-  /** Starts the converter in this process. */
-  async startConverter(): Promise<TaskQueue<ConversionTask>> {
-    const config = loadConverterConfig(this.env);
+  /** Starts the converter in this process, with `overrides` over {@link env}. */
+  async startConverter(overrides: Record<string, string> = {}): Promise<TaskQueue<ConversionTask>> {
+    const config = loadConverterConfig({ ...this.env, ...overrides });
     const log = createLogger({ level: config.logLevel, name: 'converter' });
-    const queue = await createQueue<ConversionTask>(config.queue, {
+    const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-converter`,
     });
