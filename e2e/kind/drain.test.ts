@@ -22,7 +22,7 @@ import {
 // Issue 19's proof on real pods: a default platform (two resizer replicas, its
 // default spread and PodDisruptionBudget) keeps serving while the node holding
 // both resizer pods is drained under load, on the lab's three-node, two-zone
-// cluster (scripts/kind/cluster.yaml). Only a user's own one-zone cluster
+// cluster (test/infra/kind/cluster.yaml). Only a user's own one-zone cluster
 // (KIND_SOURCE=public) skips it; on the lab, a missing zone fails the test.
 
 const ZONE = 'topology.kubernetes.io/zone';

@@ -76,16 +76,6 @@ export async function prepareSample(namespace: string, bucket: string, signingKe
   secret('photos-signing', `keys=${signingKey}`);
 }
 
-/** Packets the egress guard dropped: anything forwarded from the docker or kind networks to the outside. */
-export function egressDrops(): number {
-  const out = execFileSync('iptables', ['-L', kindEnv().KIND_EGRESS_CHAIN, '-v', '-x', '-n'], {
-    encoding: 'utf8',
-  });
-  const drop = out.split('\n').find((line) => line.trim().split(/\s+/)[2] === 'DROP');
-  if (!drop) throw new Error(`no DROP rule in ${kindEnv().KIND_EGRESS_CHAIN}:\n${out}`);
-  return Number(drop.trim().split(/\s+/)[0]);
-}
-
 /**
  * The resizer's URL signature, written from the README's contract rather than
  * imported: HMAC-SHA256, base64url, over the path and the query sorted by

@@ -5,7 +5,7 @@
 # kube-proxy and kubectl (with version ldflags: without them the node reports
 # v0.0.0-master); CoreDNS; crictl; and the pause binary, compiled from the C source in
 # the kubernetes module. One build at a time: the machine has two cores.
-# Usage: scripts/kind/build.sh [kind|kube-node|coredns|crictl|pause]...
+# Usage: test/infra/kind/build.sh [kind|kube-node|coredns|crictl|pause]...
 source "$(dirname "$0")/lib.sh"
 
 export GOFLAGS="${GOFLAGS:--buildvcs=false} -trimpath"

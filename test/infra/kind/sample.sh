@@ -2,7 +2,7 @@
 # Applies the documented sample (examples/imageplatform.yaml) to the kind
 # cluster in namespace NAMESPACE, with the Secrets its comment asks for made
 # from .run/kind.env's RabbitMQ and MinIO, and image IMG; waits for Ready.
-# Usage: scripts/kind/sample.sh IMG [NAMESPACE]
+# Usage: test/infra/kind/sample.sh IMG [NAMESPACE]
 source "$(dirname "$0")/lib.sh"
 
 img="${1:?usage: sample.sh IMG [NAMESPACE]}" ns="${2:-photos}"

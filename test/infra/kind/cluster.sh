@@ -165,7 +165,7 @@ deploy_backing() {
   local egress_chain=""; [[ "$KIND_SOURCE" == offline ]] && egress_chain="$EGRESS_CHAIN"
   umask 077
   cat > "$KIND_ENV" <<ENV
-# Written by scripts/kind/cluster.sh up. In-cluster endpoints are what the
+# Written by test/infra/kind/cluster.sh up. In-cluster endpoints are what the
 # platform's Secrets hold; host endpoints are the same Services by ClusterIP.
 KIND_CLUSTER=$KIND_CLUSTER
 KIND_KUBECONFIG=$KIND_KUBECONFIG

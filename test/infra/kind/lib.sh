@@ -1,8 +1,8 @@
 # Shared settings for the kind scripts. Source it; don't run it.
-# shellcheck source=../lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh"
+# shellcheck source=../../../scripts/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/scripts/lib.sh"
 
-KIND_SCRIPTS="$SCRIPTS_DIR/kind"
+KIND_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KIND_CACHE="$ENLARGER_CACHE/kind"
 KIND_RUN="$RUN_DIR/kind"
 KIND_CLUSTER="${KIND_CLUSTER:-enlarger-e2e}"

@@ -3,7 +3,7 @@
 # named) and imports it as a docker image. The tarball is cached in
 # $ENLARGER_CACHE/kind/rootfs/, keyed by suite and package list, so a warm
 # machine (or a fresh dockerd) only runs `docker import`.
-# Usage: scripts/kind/rootfs.sh NAME [PACKAGE,...]   prints the image name
+# Usage: test/infra/kind/rootfs.sh NAME [PACKAGE,...]   prints the image name
 source "$(dirname "$0")/lib.sh"
 
 name="$1" packages="${2:-}"

@@ -4,7 +4,7 @@
 # host (which reaches the npm registry) and passed as the build context, since
 # nothing inside a container build may reach the network here.
 # With KIND_SOURCE=public, the Dockerfile's default target instead.
-# Usage: scripts/kind/image.sh IMG
+# Usage: test/infra/kind/image.sh IMG
 source "$(dirname "$0")/lib.sh"
 
 img="${1:?usage: image.sh IMG}"
