@@ -90,6 +90,13 @@ test-e2e: node_modules browser ## e2e: kubectl and the `enlarger` binary against
 browser: ## Install Debian's chromium for the dev page's browser test (idempotent; playwright-core drives it, no download).
 	scripts/chromium.sh >/dev/null
 
+# The soak's length in seconds; `make soak SOAK_SECONDS=120` for a short look.
+SOAK_SECONDS ?= 600
+
+.PHONY: soak
+soak: node_modules ## Pass/fail system test (test/soak), not in `test`: load-and-fault soak, 2× resizer capacity + uploads for SOAK_SECONDS (600), RabbitMQ/MinIO/converter faults, on its own RabbitMQ and MinIO.
+	npx tsx test/soak/run.ts --seconds $(SOAK_SECONDS)
+
 ##@ Infrastructure
 
 .PHONY: tools
@@ -140,13 +147,6 @@ bench-gif-canvas: node_modules ## Peak RSS of two decodes of issue 31's 35-byte 
 .PHONY: bench-resizer
 bench-resizer: node_modules ## Resizer req/s and p50/p95/p99, cache misses and hits, on real photos, with sharp calibration.
 	bench/resizer/run.sh
-
-# The soak's length in seconds; `make soak SOAK_SECONDS=120` for a short look.
-SOAK_SECONDS ?= 600
-
-.PHONY: soak
-soak: node_modules ## Load-and-fault soak: 2× resizer capacity + uploads for SOAK_SECONDS (600), RabbitMQ/MinIO/converter faults, on its own RabbitMQ and MinIO.
-	npx tsx bench/soak/run.ts --seconds $(SOAK_SECONDS)
 
 # Requests in each replay of bench-cdn.
 CDN_REQUESTS ?= 2000

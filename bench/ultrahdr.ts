@@ -7,7 +7,7 @@
 import sharp from 'sharp';
 import { keepGainMap } from '../lib/photos/gain-map.js';
 import { ultraHdrJpeg } from '../test/support/ultrahdr.js';
-import { median } from './stats.js';
+import { median } from '../test/support/stats.js';
 
 const ROUNDS = 9;
 sharp.concurrency(1);

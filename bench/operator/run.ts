@@ -13,7 +13,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withNamespace } from '../../test/support/cluster.js';
-import { ascending, percentile } from '../stats.js';
+import { ascending, percentile } from '../../test/support/stats.js';
 import { uniqueName } from '../../test/support/env.js';
 import {
   installCrds,

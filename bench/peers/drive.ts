@@ -42,7 +42,7 @@ import { parseRequest } from '../../services/resizer/request/parse.js';
 import { pickSource } from '../../services/resizer/render/pick-source.js';
 import { measure } from '../resizer/measure.js';
 import { inProcessResizer, warmUp } from '../resizer/in-process-service.js';
-import { percentile } from '../stats.js';
+import { percentile } from '../../test/support/stats.js';
 import { browserRequest, sniffFormat } from './browsers.js';
 import { cpuSeconds } from './cpu.js';
 import { checkAnswer, mixWidth, peerPath, SERVERS, type PeerRequest, type Server } from './urls.js';

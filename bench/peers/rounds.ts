@@ -3,7 +3,7 @@
  * per server with the median of each figure, so one noisy round on a shared
  * machine does not decide a ratio.
  */
-import { median as middle } from '../stats.js';
+import { median as middle } from '../../test/support/stats.js';
 
 /** A row as `drive.ts` prints it (JSON line). */
 export interface PeerRow {

@@ -10,7 +10,7 @@
 import { LRUCache } from 'lru-cache';
 import { ByteCache } from '../../services/resizer/runtime/byte-cache.js';
 import { Coalescer } from '../../services/resizer/runtime/coalescer.js';
-import { median } from '../stats.js';
+import { median } from '../../test/support/stats.js';
 
 const BUDGET = 256 * 1024 ** 2;
 const VALUE = Buffer.alloc(40_000);

@@ -4,7 +4,7 @@ import { createLogger } from '../../lib/log/logger.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { loadResizerConfig, type ResizerConfig } from '../../services/resizer/config.js';
 import { createResizerService } from '../../services/resizer/service.js';
-import { MISS_WIDTHS } from './urls.js';
+import { MISS_WIDTHS } from '../../test/support/miss-mix.js';
 
 /**
  * The resizer as its own factory builds it (createResizerService), on the

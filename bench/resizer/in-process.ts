@@ -14,7 +14,7 @@
 import { Registry } from 'prom-client';
 import { measure } from './measure.js';
 import { inProcessResizer, warmUp } from './in-process-service.js';
-import { missUrl } from './urls.js';
+import { missUrl } from '../../test/support/miss-mix.js';
 
 const [dataDir, photoId, seconds = '10', inFlight = '2'] = process.argv.slice(2);
 if (!dataDir || !photoId) throw new Error('usage: in-process.js <data-dir> <photo-id> [seconds] [in-flight]');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { signPath } from '../../services/resizer/request/signature.js';
-import { MISS_WIDTHS, missWidth } from '../resizer/urls.js';
+import { MISS_WIDTHS, missWidth } from '../support/miss-mix.js';
 
 /** Which answer a request got, for the tallies: service, what was asked, status (0: no answer) and error code. */
 export interface Outcome {

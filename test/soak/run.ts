@@ -14,7 +14,7 @@
  * was lost, a non-shed 5xx came outside a fault, a service crashed or went
  * past its limit.
  *
- *   make soak   # = npx tsx bench/soak/run.ts [--seconds 600] [--load 2] [--upload-every 4] …
+ *   make soak   # = npx tsx test/soak/run.ts [--seconds 600] [--load 2] [--upload-every 4] …
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -28,7 +28,7 @@ import { Deployment } from './deployment.js';
 import { SoakInfra } from './infra.js';
 import { defaultPods, type ServiceName } from './platform.js';
 import { classify, table, mib, type Fault } from './report.js';
-import { percentile } from '../stats.js';
+import { percentile } from '../support/stats.js';
 import { call, closedLoop, loadPhotos, openLoop, resizeUrl, Tally } from './traffic.js';
 
 const { values: args } = parseArgs({
@@ -289,7 +289,7 @@ try {
     d.exits.filter((e) => !e.expected).map((e) => ({ service: d.name, ...e })),
   );
   const result = {
-    command: `npx tsx bench/soak/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
+    command: `npx tsx test/soak/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     startedAt: new Date(started).toISOString(),
     params: {
       seconds: SECONDS,
