@@ -182,7 +182,7 @@ manifests: node_modules ## Regenerate crds/ from operator/api/ (a unit test fail
 .PHONY: install
 install: ## Install the CRDs into the cluster in KUBECONFIG (default: the local control plane).
 	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl apply --server-side --force-conflicts -f crds/
-	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl wait --for=condition=Established --timeout=30s crd/imageplatforms.enlarger.dev
+	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} scripts/wait-crd.sh crd/imageplatforms.enlarger.dev
 
 .PHONY: run
 run: node_modules install ## Run the operator locally against KUBECONFIG (default: the local control plane).
@@ -232,7 +232,7 @@ image: node_modules ## Build IMG with no registry: the Dockerfile's `prebuilt` t
 helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONFIG (default: the local control plane).
 	@# Helm never upgrades a CRD it installed, so apply the chart's copy first and skip it in Helm.
 	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl apply --server-side --force-conflicts -f charts/enlarger/crds/
-	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl wait --for=condition=Established --timeout=30s crd/imageplatforms.enlarger.dev
+	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} scripts/wait-crd.sh crd/imageplatforms.enlarger.dev
 	img='$(IMG)'; KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} $(HELM) upgrade --install $(RELEASE) charts/enlarger \
 	  --namespace $(RELEASE_NAMESPACE) --create-namespace --skip-crds \
 	  --set image.repository="$${img%:*}" --set image.tag="$${img##*:}" $(if $(IMAGE_ID),--set-string 'podAnnotations.enlarger\.dev/image-id=$(IMAGE_ID)') --wait --timeout 180s
