@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { uniqueName } from '../../test/support/env.js';
+import { eventually } from '../../test/support/wait.js';
 import { kindEnv } from './config.js';
 import { REPO, dropSuiteState, kubectl, kubectlApply, kubectlJson, prepareSample } from './support.js';
 
@@ -101,8 +102,16 @@ describe('the production-shaped EKS example on real pods', () => {
     expect(sa.metadata.ownerReferences?.map((o) => [o.kind, o.name])).toEqual([['ImagePlatform', 'photos']]);
   });
 
-  it('runs every media and resizer pod with the identity, placement and labels the example asks for', () => {
-    const running = [...pods('media'), ...pods('resizer')];
+  it('runs every media and resizer pod with the identity, placement and labels the example asks for', async () => {
+    // The resizer's autoscaler brings it to its minReplicas (3) after the platform is Ready.
+    const isReady = (p: Pod) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    const running = await eventually(
+      () => {
+        const all = [...pods('media'), ...pods('resizer')];
+        return all.length === 6 && all.every(isReady) && all;
+      },
+      { timeoutMs: 240_000, intervalMs: 2000, what: 'three media and three resizer pods Ready' },
+    );
     expect(running.map((p) => p.metadata.labels['app.kubernetes.io/component']).sort()).toEqual([
       'media',
       'media',
