@@ -179,12 +179,14 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     // An unconfirmed send is sent again on the next connection; the broker may
     // then hold two copies, which at-least-once delivery allows.
     for (;;) {
+      let session: Session | undefined;
       try {
-        const session = await this.nextSession(deadline);
+        session = await this.nextSession(deadline);
         // A blocked broker (memory alarm) takes the message but never confirms.
         await beforeDeadline(sendConfirmed(session.publisher, this.name, body, properties), deadline);
         return;
       } catch (err) {
+        if (session && err instanceof PublishNackedError) this.dropNacked(session);
         if (Date.now() + backoffMs >= deadline || this.closing) {
           throw new QueueUnavailableError(`could not publish to ${this.name}: ${messageOf(err)}`, {
             cause: err,
@@ -376,6 +378,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
       // The channel is gone or the broker refused the copy; either way the
       // original stays unacked and the broker will deliver it again.
       this.log.warn({ err: messageOf(err) }, 'could not settle task, it will be redelivered');
+      if (err instanceof PublishNackedError) this.dropNacked(session);
       try {
         channel.nack(msg, false, true);
       } catch {
@@ -446,6 +449,20 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     });
   }
 
+  /**
+   * A nack is the broker refusing a message it could not store, and on a
+   * channel opened while a quorum queue's leader was moving it can be every
+   * message: RabbitMQ 3.10 was seen nacking one publisher's channel for
+   * minutes after the leader's node died, while new channels published at
+   * once. So a nack ends the session and the next try gets fresh channels
+   * (on the next broker of the list).
+   */
+  private dropNacked(session: Session): void {
+    if (this.session !== session) return;
+    this.log.warn('broker nacked a message; reopening the connection');
+    this.drop(session);
+  }
+
   /** The current session, or the next one to open before `deadline`. */
   private nextSession(deadline: number): Promise<Session> {
     if (this.session) return Promise.resolve(this.session);
@@ -493,6 +510,14 @@ function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The broker nacked a publish: it did not take the message. */
+class PublishNackedError extends Error {
+  constructor() {
+    super('message nacked by the broker');
+    this.name = 'PublishNackedError';
+  }
+}
+
 /** Publishes and waits for the broker's confirm (or nack, or channel loss). */
 function sendConfirmed(
   channel: ConfirmChannel,
@@ -505,7 +530,12 @@ function sendConfirmed(
       queue,
       body,
       { ...properties, persistent: true, contentType: 'application/json' },
-      (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(messageOf(err))) : resolve()),
+      (err: unknown) => {
+        if (!err) resolve();
+        // amqplib's confirm callback gets this error for a basic.nack.
+        else if (err instanceof Error && err.message === 'message nacked') reject(new PublishNackedError());
+        else reject(err instanceof Error ? err : new Error(messageOf(err)));
+      },
     );
   });
 }
