@@ -64,7 +64,9 @@ describe('parseEnv', () => {
     expect(parseEnv(keys, { KEYS: ' 12345678 , abcdefghij,' }).KEYS).toEqual(['12345678', 'abcdefghij']);
     expect(parseEnv(keys, {}).KEYS).toEqual([]);
     expect(() => parseEnv(keys, { KEYS: '12345678,short' })).toThrow(
-      new ConfigError(['KEYS.1 must be comma-separated keys of at least 8 characters each, got a value not shown']),
+      new ConfigError([
+        'KEYS.1 must be comma-separated keys of at least 8 characters each, got a value not shown',
+      ]),
     );
   });
 });

@@ -26,7 +26,11 @@ export function parseEnv<S extends z.ZodObject>(
     const raw = env[variable];
     const field = shape[variable];
     const got =
-      raw === undefined ? 'nothing' : field && secretSchemas.has(field) ? 'a value not shown' : JSON.stringify(raw);
+      raw === undefined
+        ? 'nothing'
+        : field && secretSchemas.has(field)
+          ? 'a value not shown'
+          : JSON.stringify(raw);
     return `${name} ${issue.message}, got ${got}`;
   });
   throw new ConfigError(problems);

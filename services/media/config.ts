@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { envBool, envBytes, envInt, envKeys, envPositiveInt, envUrl, parseEnv } from '../../lib/config/parse-env.js';
+import {
+  envBool,
+  envBytes,
+  envInt,
+  envKeys,
+  envPositiveInt,
+  envUrl,
+  parseEnv,
+} from '../../lib/config/parse-env.js';
 import { IMAGE_FORMATS, imageFormat, type ImageFormat } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';

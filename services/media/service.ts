@@ -78,7 +78,9 @@ export function createMediaService(deps: MediaDeps): MediaService {
     },
   });
   if (config.uploadKeys.length === 0)
-    log.warn('MEDIA_UPLOAD_KEYS is not set: anyone who reaches media can upload; run it only behind the site');
+    log.warn(
+      'MEDIA_UPLOAD_KEYS is not set: anyone who reaches media can upload; run it only behind the site',
+    );
   return {
     readiness,
     sweep,

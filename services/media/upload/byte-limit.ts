@@ -1,4 +1,5 @@
-import { HttpError, payloadTooLarge } from '../../../lib/errors.js';
+import type { HttpError } from '../../../lib/errors.js';
+import { payloadTooLarge } from '../../../lib/errors.js';
 import type { UploadGrant } from './upload-token.js';
 
 /** The most bytes one upload may send, and the answer past it. */

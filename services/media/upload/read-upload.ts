@@ -30,14 +30,24 @@ export async function readUpload(req: Request, granted?: string): Promise<Upload
  */
 function credited(given: string | undefined, granted: string | undefined): string | undefined {
   if (granted !== undefined && given !== undefined && given !== granted) {
-    throw new HttpError(403, 'photographer_not_granted', 'the upload token credits another photographer', false, {
-      caching: 'no-store',
-    });
+    throw new HttpError(
+      403,
+      'photographer_not_granted',
+      'the upload token credits another photographer',
+      false,
+      {
+        caching: 'no-store',
+      },
+    );
   }
   return given ?? granted;
 }
 
-function readMultipart(req: Request, header: string | undefined, granted: string | undefined): Promise<UploadSource> {
+function readMultipart(
+  req: Request,
+  header: string | undefined,
+  granted: string | undefined,
+): Promise<UploadSource> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {

@@ -6,7 +6,8 @@ import { verifyUploadToken, type UploadGrant } from './upload-token.js';
 const GRANT = 'uploadGrant';
 
 /** What the request's token grants, or undefined when uploads are open (no MEDIA_UPLOAD_KEYS). */
-export const grantOf = (res: Response): UploadGrant | undefined => res.locals[GRANT] as UploadGrant | undefined;
+export const grantOf = (res: Response): UploadGrant | undefined =>
+  res.locals[GRANT] as UploadGrant | undefined;
 
 /**
  * Requires `Authorization: Bearer <upload token>` when `keys` are set, ahead
@@ -36,6 +37,7 @@ function bearerToken(header: string | undefined): string {
   if (header === undefined)
     throw new HttpError(401, 'token_required', 'uploads need an upload token: Authorization: Bearer <token>');
   const token = /^Bearer +(\S+) *$/i.exec(header)?.[1];
-  if (!token) throw new HttpError(401, 'token_malformed', 'the Authorization header must be "Bearer <token>"');
+  if (!token)
+    throw new HttpError(401, 'token_malformed', 'the Authorization header must be "Bearer <token>"');
   return token;
 }

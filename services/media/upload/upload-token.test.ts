@@ -27,7 +27,13 @@ describe('upload tokens', () => {
   it('carry every grant from signing to verifying', async () => {
     const token = await signUploadToken(
       NEW,
-      { maxBytes: 5_000_000, expiresInSeconds: 900, owner: 'user:42', photographer: ' Zoë  Ng ', photoId: ID },
+      {
+        maxBytes: 5_000_000,
+        expiresInSeconds: 900,
+        owner: 'user:42',
+        photographer: ' Zoë  Ng ',
+        photoId: ID,
+      },
       NOW,
     );
     expect(await verifyUploadToken(token, [NEW], NOW)).toEqual({
@@ -63,9 +69,16 @@ describe('upload tokens', () => {
   it('refuse a forged signature, a changed claim, alg none and another type of JWT', async () => {
     const token = await signUploadToken(NEW, { maxBytes: 10, expiresInSeconds: 900 }, NOW);
     const [header, , signature] = token.split('.');
-    const raised = Buffer.from(JSON.stringify({ max_bytes: 10 ** 9, exp, iat: exp - 900 })).toString('base64url');
-    expect(await refusalOf(`${header}.${raised}.${signature}`)).toEqual({ status: 401, code: 'token_forged' });
-    expect(await refusalOf(await mint({ max_bytes: 10, exp }, 'attacker-key-0123456789abcdef01234567'))).toEqual({
+    const raised = Buffer.from(JSON.stringify({ max_bytes: 10 ** 9, exp, iat: exp - 900 })).toString(
+      'base64url',
+    );
+    expect(await refusalOf(`${header}.${raised}.${signature}`)).toEqual({
+      status: 401,
+      code: 'token_forged',
+    });
+    expect(
+      await refusalOf(await mint({ max_bytes: 10, exp }, 'attacker-key-0123456789abcdef01234567')),
+    ).toEqual({
       status: 401,
       code: 'token_forged',
     });

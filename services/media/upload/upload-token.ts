@@ -34,10 +34,7 @@ const uploadClaims = z.object({
   max_bytes: z.int().positive(),
   owner: z.string().min(1).max(MAX_OWNER).optional(),
   photographer: z.string().optional(),
-  photo_id: z
-    .string()
-    .refine(isPhotoId, { message: 'must be 22 characters of base64url' })
-    .optional(),
+  photo_id: z.string().refine(isPhotoId, { message: 'must be 22 characters of base64url' }).optional(),
 });
 
 type UploadClaims = z.input<typeof uploadClaims>;
@@ -127,7 +124,8 @@ function tokenPhotographer(value: string | undefined): string | undefined {
 }
 
 function refusal(err: unknown): HttpError | undefined {
-  if (err instanceof errors.JWTExpired) return unauthorized('token_expired', 'the upload token has expired', err);
+  if (err instanceof errors.JWTExpired)
+    return unauthorized('token_expired', 'the upload token has expired', err);
   if (err instanceof errors.JWTClaimValidationFailed)
     return unauthorized('token_invalid', `the upload token is invalid: ${err.message}`, err);
   if (err instanceof errors.JOSEAlgNotAllowed)
