@@ -13,7 +13,7 @@ import { normalisePhotographer } from './photographer.js';
 export const UPLOAD_TOKEN_TYPE = 'enlarger-upload+jwt';
 
 /** Longest `owner` accepted, in characters: an account id or a URL, never a document. */
-export const MAX_OWNER = 256;
+const MAX_OWNER = 256;
 
 /** What a verified token lets its holder upload. */
 export interface UploadGrant {
@@ -31,7 +31,7 @@ export interface UploadGrant {
 /** The claims of an upload token, besides `exp`, which jose checks. Unknown claims are ignored. */
 const uploadClaims = z.object({
   exp: z.number(),
-  max_bytes: z.int().positive(),
+  max_bytes: z.int().positive().max(Number.MAX_SAFE_INTEGER),
   owner: z.string().min(1).max(MAX_OWNER).optional(),
   photographer: z.string().optional(),
   photo_id: z.string().refine(isPhotoId, { message: 'must be 22 characters of base64url' }).optional(),
@@ -42,24 +42,33 @@ type UploadClaims = z.input<typeof uploadClaims>;
 /** HMAC keys are used as the UTF-8 bytes of their text, as JWT libraries take a string secret. */
 export const hmacKey = (key: string): Uint8Array => new TextEncoder().encode(key);
 
-/** Signs an upload token with `key` (the first of MEDIA_UPLOAD_KEYS), valid for `expiresInSeconds` from `now`. */
+/**
+ * Signs an upload token with `key` (the first of MEDIA_UPLOAD_KEYS), valid
+ * for `expiresInSeconds` from `now`. Its claims are checked by the schema
+ * verifying reads, so no token is minted that media would refuse.
+ */
 export async function signUploadToken(
   key: string,
   grant: Omit<UploadGrant, 'expiresAt'> & { expiresInSeconds: number },
   now = new Date(),
 ): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
+  const photographer = normalisePhotographer(grant.photographer);
   const claims: UploadClaims = {
     exp: issuedAt + grant.expiresInSeconds,
     max_bytes: grant.maxBytes,
     ...(grant.owner !== undefined && { owner: grant.owner }),
-    ...(grant.photographer !== undefined && { photographer: grant.photographer }),
+    ...(photographer !== undefined && { photographer }),
     ...(grant.photoId !== undefined && { photo_id: grant.photoId }),
   };
+  const checked = uploadClaims.safeParse(claims);
+  if (!checked.success) throw new Error(`cannot sign these claims: ${problemsOf(checked.error)}`);
   return new SignJWT({ ...claims, iat: issuedAt })
     .setProtectedHeader({ alg: 'HS256', typ: UPLOAD_TOKEN_TYPE })
     .sign(hmacKey(key));
 }
+
+const problemsOf = (err: z.ZodError) => err.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
 
 const unauthorized = (code: string, message: string, cause?: unknown) =>
   new HttpError(401, code, message, false, { cause });
@@ -100,8 +109,7 @@ export async function verifyUploadToken(
 function grantOf(payload: JWTPayload): UploadGrant {
   const parsed = uploadClaims.safeParse(payload);
   if (!parsed.success) {
-    const problem = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
-    throw unauthorized('token_invalid', `the upload token's claims are invalid: ${problem}`);
+    throw unauthorized('token_invalid', `the upload token's claims are invalid: ${problemsOf(parsed.error)}`);
   }
   const claims = parsed.data;
   const photographer = tokenPhotographer(claims.photographer);
