@@ -29,19 +29,14 @@ export async function readUpload(req: Request, granted?: string): Promise<Upload
  * header is checked before a byte is stored, a form field once the form is read.
  */
 function credited(given: string | undefined, granted: string | undefined): string | undefined {
-  if (granted !== undefined && given !== undefined && given !== granted) {
-    throw new HttpError(
-      403,
-      'photographer_not_granted',
-      'the upload token credits another photographer',
-      false,
-      {
-        caching: 'no-store',
-      },
-    );
-  }
+  if (granted !== undefined && given !== undefined && given !== granted) throw notGranted();
   return given ?? granted;
 }
+
+const notGranted = () =>
+  new HttpError(403, 'photographer_not_granted', 'the upload token credits another photographer', false, {
+    caching: 'no-store',
+  });
 
 function readMultipart(
   req: Request,
