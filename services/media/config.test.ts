@@ -1,6 +1,6 @@
 import { describeLogFormat } from '../../test/support/log-format.js';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lib/config/parse-env.js';
+import type { ConfigError } from '../../lib/config/parse-env.js';
 import { loadMediaConfig, MIN_UPLOAD_KEY_LENGTH } from './config.js';
 
 // Every process reads LOG_FORMAT through its own config; the cases are shared.
