@@ -201,6 +201,14 @@ export const mediaSpec = z
       .describe(
         'Uploads a media pod takes at once; past it, 503 with Retry-After. Each can hold ~30 MiB on S3: keep it near limit/64Mi.',
       ),
+    uploadKeysSecretRef: secretKeyRef(
+      'keys',
+      'comma-separated upload token keys: the first signs, all verify',
+    )
+      .optional()
+      .describe(
+        'Secret key holding the upload token keys (MEDIA_UPLOAD_KEYS): POST /v1/photos then needs a token signed with one. Unset: anyone who reaches media can upload, so run it only behind the site.',
+      ),
     resources: resources({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
     ...placementSpec,
     podDisruptionBudget: disruptionBudgetSpec,

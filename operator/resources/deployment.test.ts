@@ -3,6 +3,7 @@ import { samplePlatform, sampleSecrets } from '../api/fixture.js';
 import { component } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import { build as buildConfigMap } from './configmap.js';
+import { CONFIG_CHECKSUM_ANNOTATION } from './checksum.js';
 import { buildDeployment } from './deployment.js';
 
 const build = (
@@ -144,6 +145,29 @@ describe('Deployment builder', () => {
         },
       },
     });
+  });
+
+  it("gives media MEDIA_UPLOAD_KEYS from spec.media.uploadKeysSecretRef's Secret, and rolls it when the keys rotate", () => {
+    const cr = samplePlatform({ media: { uploadKeysSecretRef: { name: 'uploads' } } });
+    const media = build(cr, sampleSecrets, 'media');
+    expect(media.spec.template.spec!.containers[0]!.env).toEqual([
+      { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
+      { name: 'MEDIA_UPLOAD_KEYS', valueFrom: { secretKeyRef: { name: 'uploads', key: 'keys' } } },
+    ]);
+    const rotated = {
+      ...sampleSecrets,
+      uploads: {
+        ...sampleSecrets.uploads,
+        data: { keys: Buffer.from('upload-key-3,upload-key-1').toString('base64') },
+      },
+    };
+    const checksum = (secrets: typeof rotated | typeof sampleSecrets, name: 'media' | 'resizer') =>
+      build(cr, secrets, name).spec.template.metadata!.annotations![CONFIG_CHECKSUM_ANNOTATION];
+    expect(checksum(rotated, 'media')).not.toBe(checksum(sampleSecrets, 'media'));
+    expect(checksum(rotated, 'resizer')).toBe(checksum(sampleSecrets, 'resizer'));
+    // Without the field, media reads no keys: uploads are open.
+    const open = build(samplePlatform(), sampleSecrets, 'media').spec.template.spec!.containers[0]!.env;
+    expect(open?.map((e) => e.name)).not.toContain('MEDIA_UPLOAD_KEYS');
   });
 
   it('sets replicas when autoscaling is disabled', () => {

@@ -19,6 +19,7 @@ const FIXTURES: Record<string, ImagePlatform> = {
       caSecretRef: { name: 'rabbit-ca' },
       clientCertSecretRef: { name: 'client' },
     },
+    media: { uploadKeysSecretRef: { name: 'uploads' } },
     resizer: { signingSecretRef: { name: 'signing' } },
   }),
   'a RabbitmqCluster': samplePlatform({
@@ -28,6 +29,7 @@ const FIXTURES: Record<string, ImagePlatform> = {
       caSecretRef: { name: 'rabbit', key: 'ca.pem' },
       clientCertSecretRef: { name: 'creds' },
     },
+    media: { uploadKeysSecretRef: { name: 'creds', key: 'uploads' } },
     resizer: { signingSecretRef: { name: 'creds', key: 'signing' } },
   }),
 };

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { envBool, envBytes, envInt, envPositiveInt, envUrl, parseEnv } from '../../lib/config/parse-env.js';
+import {
+  envBool,
+  envBytes,
+  envInt,
+  envKeys,
+  envPositiveInt,
+  envUrl,
+  parseEnv,
+} from '../../lib/config/parse-env.js';
 import { IMAGE_FORMATS, imageFormat, type ImageFormat } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
@@ -14,6 +22,12 @@ const formatList = z
       message: `must be a comma-separated list of ${IMAGE_FORMATS.join(', ')}`,
     }),
   );
+
+/**
+ * HS256 keys shorter than the hash (32 bytes) weaken it (RFC 7518 3.2);
+ * `openssl rand -base64 32` makes one of 44 characters.
+ */
+export const MIN_UPLOAD_KEY_LENGTH = 32;
 
 /** Media's defaults, in their own units; the env schema and the CRD both read them. */
 export const MEDIA_DEFAULTS = {
@@ -45,6 +59,11 @@ export const mediaEnvSchema = z
     MEDIA_MAX_WIDTH: envPositiveInt().default(IMAGE_LIMITS.maxDimension),
     MEDIA_MAX_HEIGHT: envPositiveInt().default(IMAGE_LIMITS.maxDimension),
     MEDIA_ALLOWED_FORMATS: formatList.default(IMAGE_FORMATS),
+    /**
+     * Keys of the upload tokens `POST /v1/photos` then requires: the first
+     * signs (`enlarger sign-upload`), all verify, so a key rotates. Empty: uploads are open.
+     */
+    MEDIA_UPLOAD_KEYS: envKeys(MIN_UPLOAD_KEY_LENGTH),
     /**
      * Leading bytes read before deciding. JPEG headers with big EXIF/ICC/XMP
      * segments need more than a few KiB; the rest of the upload is never held.
@@ -121,6 +140,8 @@ export interface MediaConfig {
   host: string;
   limits: MediaLimits;
   uploads: UploadPolicy;
+  /** MEDIA_UPLOAD_KEYS; empty when uploads need no token. */
+  uploadKeys: string[];
   sweep: { afterMs: number; intervalMs: number };
   storage: StorageConfig;
   queue: QueueConfig;
@@ -147,6 +168,7 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
       metadataBytes: Math.max(e.MEDIA_HEAD_BYTES, e.MEDIA_METADATA_BYTES),
     },
     uploads: uploadPolicy(e),
+    uploadKeys: e.MEDIA_UPLOAD_KEYS,
     sweep: { afterMs: e.MEDIA_SWEEP_AFTER_SECONDS * 1000, intervalMs: e.MEDIA_SWEEP_INTERVAL_SECONDS * 1000 },
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),

@@ -12,6 +12,7 @@ import { devPageRoutes } from './dev-page/routes.js';
 import { mediaMetrics } from './metrics.js';
 import { statusHandler } from './status-handler.js';
 import { PendingSweep } from './sweep.js';
+import { uploadAuthentication } from './upload/upload-auth.js';
 import { uploadHandler } from './upload/upload-handler.js';
 import { uploadSlots } from './upload/upload-slots.js';
 
@@ -61,6 +62,7 @@ export function createMediaService(deps: MediaDeps): MediaService {
       }
       app.post(
         '/v1/photos',
+        uploadAuthentication(config.uploadKeys, metrics),
         uploadSlots(config.uploads, metrics),
         uploadHandler({
           storage,
@@ -75,6 +77,10 @@ export function createMediaService(deps: MediaDeps): MediaService {
       app.get('/v1/photos/:id', statusHandler(storage));
     },
   });
+  if (config.uploadKeys.length === 0)
+    log.warn(
+      'MEDIA_UPLOAD_KEYS is not set: anyone who reaches media can upload; run it only behind the site',
+    );
   return {
     readiness,
     sweep,

@@ -2,7 +2,7 @@ import { HTTP_DRAIN_TIMEOUT_MS } from '../../../lib/lifecycle/drain.js';
 import type { MediaEnv } from '../../../services/media/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
-import { POD_PORTS, PROBES, httpDrain, type ComponentRow } from './row.js';
+import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv } from './row.js';
 import { quantitiesAsStrings } from './resources.js';
 import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
 
@@ -21,6 +21,11 @@ export function media(cr: ImagePlatform): ComponentRow {
     MEDIA_MAX_WIDTH: String(limits.maxDimension),
     MEDIA_MAX_HEIGHT: String(limits.maxDimension),
   } satisfies MediaEnv;
+  const uploadKeys = secretKeyEnv(
+    'MEDIA_UPLOAD_KEYS' satisfies keyof MediaEnv,
+    media.uploadKeysSecretRef,
+    'spec.media.uploadKeysSecretRef',
+  );
   return {
     name: 'media',
     args: ['media'],
@@ -28,7 +33,7 @@ export function media(cr: ImagePlatform): ComponentRow {
     service: media.service,
     probes: PROBES,
     env,
-    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr)],
+    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr), ...uploadKeys],
     replicas: media.replicas,
     maxReplicas: media.replicas,
     scaling: { signal: 'none' },

@@ -2,7 +2,7 @@ import { boolEnv } from '../../../lib/config/parse-env.js';
 import { RESIZER_DEFAULTS, renderMemoryBudget, type ResizerEnv } from '../../../services/resizer/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
-import { POD_PORTS, PROBES, httpDrain, type ComponentRow, type SecretEnv } from './row.js';
+import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
 import { storageEnv, storageSecrets } from './shared-env.js';
 
@@ -44,16 +44,11 @@ export function resizer(cr: ImagePlatform): ComponentRow {
         } satisfies Partial<ResizerEnv>)
       : {}),
   } satisfies ResizerEnv;
-  const signing: SecretEnv[] = resizer.signingSecretRef
-    ? [
-        {
-          name: 'SIGNING_KEYS' satisfies keyof ResizerEnv,
-          secret: resizer.signingSecretRef.name,
-          key: resizer.signingSecretRef.key,
-          field: 'spec.resizer.signingSecretRef',
-        },
-      ]
-    : [];
+  const signing = secretKeyEnv(
+    'SIGNING_KEYS' satisfies keyof ResizerEnv,
+    resizer.signingSecretRef,
+    'spec.resizer.signingSecretRef',
+  );
   return {
     name: 'resizer',
     args: ['resizer'],

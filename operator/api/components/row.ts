@@ -2,7 +2,7 @@ import type { V1ResourceRequirements } from '@kubernetes/client-node';
 import { SHUTDOWN_TIMEOUT_MS } from '../../../lib/lifecycle/drain.js';
 import type { Component } from '../names.js';
 import type { DisruptionBudget, Override, Placement, ServiceSettings } from '../placement-spec.js';
-import type { ConverterAutoscaling, ResizerAutoscaling } from '../spec.js';
+import type { ConverterAutoscaling, ResizerAutoscaling, SecretKeyRef } from '../spec.js';
 
 /**
  * A container env var read from a key of a user's Secret; the value is never
@@ -17,6 +17,10 @@ export interface SecretEnv {
   /** The spec field that names the Secret, for the message when it or its key is missing. */
   field: string;
 }
+
+/** Variable `name` read from the Secret key that `ref` (the spec's `field`) names, or nothing while it is unset. */
+export const secretKeyEnv = (name: string, ref: SecretKeyRef | undefined, field: string): SecretEnv[] =>
+  ref ? [{ name, secret: ref.name, key: ref.key, field }] : [];
 
 /** What drives a component's replica count. */
 export type Scaling =
