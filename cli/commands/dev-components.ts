@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { MemoryEventBus } from '../../lib/events/memory-events.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
@@ -11,11 +12,12 @@ import { loadResizerConfig } from '../../services/resizer/config.js';
 import { signPath } from '../../services/resizer/request/signature.js';
 import { createResizerService } from '../../services/resizer/service.js';
 
-/** What every component of `enlarger dev` shares: one store, one in-process queue, one registry. */
+/** What every component of `enlarger dev` shares: one store, one in-process queue and event bus, one registry. */
 export interface DevContext {
   env: Record<string, string | undefined>;
   storage: Storage;
   queue: TaskQueue<ConversionTask>;
+  events: MemoryEventBus;
   registry: Registry;
   log: Logger;
 }

@@ -1,5 +1,6 @@
 import { DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { connect, type ChannelModel } from 'amqplib';
+import { createWebhookQueue, eventPublisherFor } from '../../lib/events/create-events.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
@@ -116,11 +117,13 @@ export class Constellation {
     const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-converter`,
+      exchange: { name: config.eventsExchange },
     });
     const converter = createConverterService({
       config,
       storage: this.storage,
       queue,
+      events: eventPublisherFor(queue),
       registry: createMetricsRegistry(),
       log,
     });
