@@ -17,8 +17,8 @@ export class MemoryEventBus implements EventPublisher {
   }
 
   async publish(event: PhotoEvent): Promise<void> {
-    // Through JSON, as a broker would carry it: listeners get their own copy.
-    const copy = JSON.parse(JSON.stringify(event)) as PhotoEvent;
-    await Promise.all([...this.listeners].map((listener) => listener(copy)));
+    // Through JSON, as a broker would carry it: each listener gets its own copy.
+    const body = JSON.stringify(event);
+    await Promise.all([...this.listeners].map((listener) => listener(JSON.parse(body) as PhotoEvent)));
   }
 }

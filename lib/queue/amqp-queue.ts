@@ -192,7 +192,12 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     await this.send(exchange, routingKey, message, messageId);
   }
 
-  private async send(exchange: string, routingKey: string, message: unknown, messageId: string): Promise<void> {
+  private async send(
+    exchange: string,
+    routingKey: string,
+    message: unknown,
+    messageId: string,
+  ): Promise<void> {
     if (this.closing) throw new Error(`queue ${this.name} is closed`);
     const body = encodeTask(message);
     const properties = { headers: { [ATTEMPT_HEADER]: 1 }, messageId };
@@ -209,9 +214,12 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         return;
       } catch (err) {
         if (Date.now() + backoffMs >= deadline || this.closing) {
-          throw new QueueUnavailableError(`could not publish to ${exchange || this.name}: ${messageOf(err)}`, {
-            cause: err,
-          });
+          throw new QueueUnavailableError(
+            `could not publish to ${exchange || this.name}: ${messageOf(err)}`,
+            {
+              cause: err,
+            },
+          );
         }
         this.log.debug({ err: messageOf(err) }, 'publish not confirmed, retrying');
         await sleep(backoffMs);

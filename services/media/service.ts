@@ -1,4 +1,7 @@
 import type { Express } from 'express';
+import type { PhotoEvent } from '../../lib/events/photo-event.js';
+import { webhookHandler } from '../../lib/events/webhook-relay.js';
+import { messageOf } from '../../lib/errors.js';
 import type { Registry } from 'prom-client';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService, type IdleConnections, type Listening } from '../../lib/http/server.js';
@@ -26,6 +29,12 @@ export interface MediaDeps {
    * signer when SIGNING_KEYS is set; media itself holds no resizer key.
    */
   signResizerPath?: (pathAndQuery: string) => string;
+  /**
+   * The queue the webhook relay consumes (`createWebhookQueue`), when
+   * `config.webhook` is set. Media runs the relay because it is always up:
+   * the converter may be scaled to zero while events wait for the site.
+   */
+  webhookQueue?: TaskQueue<PhotoEvent>;
 }
 
 /** The media service, assembled but not yet listening; `dev` and `media` both start it. */
@@ -82,6 +91,7 @@ export function createMediaService(deps: MediaDeps): MediaService {
     async start() {
       await readiness.start();
       sweep.start();
+      startWebhookRelay(deps, log);
       return http.listen({ port: config.port, adminPort: config.adminPort, host: config.host });
     },
     async stop(idle) {
@@ -90,4 +100,17 @@ export function createMediaService(deps: MediaDeps): MediaService {
       readiness.stop();
     },
   };
+}
+
+/**
+ * Starts relaying events to the site, without waiting for the broker: media
+ * takes uploads while it is away, and the consumer registers when it answers.
+ */
+function startWebhookRelay({ config, webhookQueue }: MediaDeps, log: Logger): void {
+  if (!config.webhook || !webhookQueue) return;
+  const relayLog = log.child({ component: 'webhook-relay' });
+  webhookQueue
+    .consume(webhookHandler(config.webhook, relayLog))
+    .then(() => relayLog.info({ url: config.webhook?.url }, 'relaying events to the webhook'))
+    .catch((err: unknown) => relayLog.error({ error: messageOf(err) }, 'webhook relay could not start'));
 }

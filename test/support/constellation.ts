@@ -84,10 +84,18 @@ export class Constellation {
       logger: log,
       connectionName: `${this.queueName}-media`,
     });
+    const webhookQueue =
+      config.webhook &&
+      createWebhookQueue(config.queue, config.webhook, {
+        exchange: config.eventsExchange,
+        logger: log,
+        connectionName: `${this.queueName}-media-webhook`,
+      });
     const media = createMediaService({
       config,
       storage: this.storage,
       queue,
+      webhookQueue,
       registry: createMetricsRegistry(),
       log,
     });
@@ -95,6 +103,7 @@ export class Constellation {
     this.stops.push(async () => {
       await media.stop();
       await queue.close();
+      await webhookQueue?.close();
     });
     // As `enlarger media` does: up without the broker, but not past a queue it can never use.
     await queue.connected();
