@@ -20,6 +20,7 @@ const FIXTURES: Record<string, ImagePlatform> = {
       clientCertSecretRef: { name: 'client' },
     },
     resizer: { signingSecretRef: { name: 'signing' } },
+    events: { webhook: { url: 'https://site.example/hooks/enlarger', secretRef: { name: 'webhook' } } },
   }),
   'a RabbitmqCluster': samplePlatform({
     storage: { bucket: 'photos', credentialsSecretRef: { name: 'creds' } },
@@ -29,6 +30,10 @@ const FIXTURES: Record<string, ImagePlatform> = {
       clientCertSecretRef: { name: 'creds' },
     },
     resizer: { signingSecretRef: { name: 'creds', key: 'signing' } },
+    events: {
+      exchange: 'site.events',
+      webhook: { url: 'http://site.internal/hooks', secretRef: { name: 'creds', key: 'webhook-hmac' } },
+    },
   }),
 };
 
