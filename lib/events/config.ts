@@ -9,7 +9,7 @@ export const EVENTS_DEFAULTS = {
   webhookQueue: 'enlarger.events.webhook',
   /**
    * A site down for a deploy or an afternoon gets its events when it is back:
-   * 30 attempts, the last delay repeating, span about 20 hours before the
+   * 30 attempts, the last delay repeating, span about 24 hours before the
    * event is parked on `<queue>.dlq` (still kept, for a person to replay).
    */
   webhookMaxAttempts: 30,

@@ -39,6 +39,7 @@ export function createWebhookQueue(
     return relay;
   }
   return createQueue<PhotoEvent>(
+    // One POST at a time per pod: a site that is struggling is not hit by a burst from each replica.
     { ...queue, queue: webhook.queue, retry: webhook.retry, prefetch: 1 },
     {
       logger: deps.logger,
