@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Constellation, type PhotoStatus } from '../support/constellation.js';
-import { testEnv, uniqueName } from '../support/env.js';
+import { testEnv } from '../support/env.js';
 import { EventTap } from '../support/events.js';
 import { noise } from '../support/noise.js';
 
 describe('photo events on the real RabbitMQ', () => {
-  const exchange = uniqueName('it-events');
-  const c = new Constellation({ EVENTS_EXCHANGE: exchange });
+  // The constellation's own exchange, deleted with it.
+  const c = new Constellation();
   let media: string;
   let tap: EventTap;
 
   beforeAll(async () => {
     await c.createBucket();
     // Bound before the first upload: a topic exchange routes to the queues bound when a message arrives.
-    tap = await EventTap.open(testEnv().AMQP_URL, exchange);
+    tap = await EventTap.open(testEnv().AMQP_URL, c.eventsExchange);
     media = await c.startMedia();
     await c.startConverter();
   });

@@ -60,7 +60,6 @@ class Site {
 
 describe('webhook relay on the real RabbitMQ', () => {
   const site = new Site();
-  const exchange = uniqueName('it-events');
   const webhookQueue = uniqueName('it-webhook');
   let c: Constellation;
   let media: string;
@@ -68,7 +67,6 @@ describe('webhook relay on the real RabbitMQ', () => {
   beforeAll(async () => {
     await site.up();
     c = new Constellation({
-      EVENTS_EXCHANGE: exchange,
       EVENTS_WEBHOOK_URL: `http://127.0.0.1:${site.port}/hooks/enlarger`,
       EVENTS_WEBHOOK_SECRET: KEY,
       EVENTS_WEBHOOK_QUEUE: webhookQueue,
@@ -84,7 +82,7 @@ describe('webhook relay on the real RabbitMQ', () => {
   afterAll(async () => {
     await c.dispose();
     await site.down();
-    await deleteTopology(testEnv().AMQP_URL, webhookQueue, RETRY_DELAYS_MS, exchange);
+    await deleteTopology(testEnv().AMQP_URL, webhookQueue, RETRY_DELAYS_MS);
   });
 
   async function upload(body: Buffer): Promise<string> {

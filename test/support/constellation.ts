@@ -34,6 +34,8 @@ export interface PhotoStatus {
 export class Constellation {
   readonly bucket = uniqueName('it-photos');
   readonly queueName = uniqueName('it-convert');
+  /** The converter declares its events exchange: one per test, so runs sharing a broker stay apart. */
+  readonly eventsExchange = uniqueName('it-events');
   readonly env: Record<string, string>;
   readonly storage: S3Storage;
   private readonly stops: Array<() => Promise<void>> = [];
@@ -52,6 +54,7 @@ export class Constellation {
       QUEUE_KIND: 'amqp',
       AMQP_URL: t.AMQP_URL,
       QUEUE_NAME: this.queueName,
+      EVENTS_EXCHANGE: this.eventsExchange,
       // Fast retries so outages heal within a test's patience.
       QUEUE_RETRY_DELAYS_MS: '250,500,1000,2000',
       QUEUE_MAX_ATTEMPTS: '30',
@@ -182,6 +185,7 @@ export class Constellation {
     const type = (this.env.QUEUE_TYPE ?? 'quorum') as QueueType;
     const { main, deadLetter, retries: retryQueues } = topology(this.queueName, retries, type);
     for (const q of [main, deadLetter, ...retryQueues.values()]) await channel.deleteQueue(q.name);
+    await channel.deleteExchange(this.env.EVENTS_EXCHANGE!);
     await amqp.close();
   }
 }

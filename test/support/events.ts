@@ -47,10 +47,8 @@ export class EventTap {
     });
   }
 
-  /** Closes the connection (its exclusive queue goes with it) and deletes the exchange. */
+  /** Closes the connection; its exclusive queue goes with it. */
   async close(): Promise<void> {
-    const channel = await this.amqp.createChannel();
-    await channel.deleteExchange(this.exchange);
     await this.amqp.close();
   }
 
@@ -66,17 +64,11 @@ export class EventTap {
   }
 }
 
-/** Deletes a task queue's whole topology (main, retries, dead letters) and, when given, an exchange. */
-export async function deleteTopology(
-  amqpUrl: string,
-  queue: string,
-  delaysMs: number[],
-  exchange?: string,
-): Promise<void> {
+/** Deletes a task queue's whole topology: main, retries, dead letters. */
+export async function deleteTopology(amqpUrl: string, queue: string, delaysMs: number[]): Promise<void> {
   const amqp = await connect(splitAmqpUrls(amqpUrl)[0]!);
   const channel = await amqp.createChannel();
   const { main, deadLetter, retries } = topology(queue, delaysMs);
   for (const q of [main, deadLetter, ...retries.values()]) await channel.deleteQueue(q.name);
-  if (exchange) await channel.deleteExchange(exchange);
   await amqp.close();
 }
