@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { photoEvent, type PhotoEvent } from '../../lib/events/photo-event.js';
+import { createWebhookQueue, eventPublisherFor } from '../../lib/events/create-events.js';
+import { photoDeletedEvent, photoEvent, type PhotoEvent } from '../../lib/events/photo-event.js';
+import { webhookHandler } from '../../lib/events/webhook-relay.js';
+import { createLogger } from '../../lib/log/logger.js';
+import type { QueueConfig } from '../../lib/queue/config.js';
+import { createQueue } from '../../lib/queue/create-queue.js';
+import type { TaskQueue } from '../../lib/queue/queue.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../lib/events/signature.js';
 import { photoKeys } from '../../lib/photos/keys.js';
 import { splitAmqpUrls } from '../../lib/queue/amqp-endpoints.js';
@@ -144,5 +150,67 @@ describe('webhook relay on the real RabbitMQ', () => {
       error: expect.stringContaining('cannot decode') as unknown,
     });
     expect(site.badSignatures).toEqual([]);
+  });
+});
+
+describe('webhook relay dead-letters what the site never takes', () => {
+  const exchange = uniqueName('it-events');
+  const relayName = uniqueName('it-webhook');
+  const publisherName = uniqueName('it-publisher');
+  const attempts: string[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      attempts.push(String(req.headers[SIGNATURE_HEADER.toLowerCase()]));
+      res.writeHead(500).end();
+    });
+  });
+  const amqp = (queue: string): QueueConfig => ({
+    kind: 'amqp',
+    url: testEnv().AMQP_URL,
+    queue,
+    type: 'quorum',
+    prefetch: 1,
+    retry: { maxAttempts: 3, delaysMs: [100] },
+    publishTimeoutMs: 5_000,
+  });
+  const log = createLogger({ level: 'silent' });
+  let relay: TaskQueue<PhotoEvent>;
+  let publisher: TaskQueue<unknown>;
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    await relay?.close();
+    await publisher?.close();
+    server.close();
+    await deleteTopology(testEnv().AMQP_URL, relayName, [100]);
+    await deleteTopology(testEnv().AMQP_URL, publisherName, [100]);
+    const connection = await connect(splitAmqpUrls(testEnv().AMQP_URL)[0]!);
+    await (await connection.createChannel()).deleteExchange(exchange);
+    await connection.close();
+  });
+
+  it('parks the event on <queue>.dlq, kept, once its attempts are spent', async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const webhook = {
+      url,
+      key: KEY,
+      queue: relayName,
+      retry: { maxAttempts: 3, delaysMs: [100] },
+      timeoutMs: 2_000,
+    };
+    relay = createWebhookQueue(amqp(relayName), webhook, { exchange, logger: log });
+    await relay.connected();
+    await relay.consume(webhookHandler(webhook, log));
+    // The converter's way of publishing: its task queue declares the exchange, events ride its connection.
+    publisher = createQueue(amqp(publisherName), { exchange: { name: exchange } });
+    await publisher.connected();
+    await eventPublisherFor(publisher).publish(photoDeletedEvent({ id: 'gone' }));
+
+    await eventually(async () => (await relay.deadLetterDepth()) === 1, { what: 'the event on the DLQ' });
+    expect(attempts).toHaveLength(3);
+    expect(await relay.depth()).toBe(0);
   });
 });
