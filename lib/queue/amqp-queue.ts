@@ -214,12 +214,10 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         return;
       } catch (err) {
         if (Date.now() + backoffMs >= deadline || this.closing) {
-          throw new QueueUnavailableError(
-            `could not publish to ${exchange || this.name}: ${messageOf(err)}`,
-            {
-              cause: err,
-            },
-          );
+          const target = exchange || this.name;
+          throw new QueueUnavailableError(`could not publish to ${target}: ${messageOf(err)}`, {
+            cause: err,
+          });
         }
         this.log.debug({ err: messageOf(err) }, 'publish not confirmed, retrying');
         await sleep(backoffMs);
@@ -528,7 +526,10 @@ function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Publishes (`''` is the default exchange, which routes by queue name) and waits for the broker's confirm (or nack, or channel loss). */
+/**
+ * Publishes and waits for the broker's confirm (or nack, or channel loss).
+ * Exchange `''` is the default one, which routes by queue name.
+ */
 function sendConfirmed(
   channel: ConfirmChannel,
   exchange: string,

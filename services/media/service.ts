@@ -1,8 +1,8 @@
 import type { Express } from 'express';
+import type { Registry } from 'prom-client';
+import { messageOf } from '../../lib/errors.js';
 import type { PhotoEvent } from '../../lib/events/photo-event.js';
 import { webhookHandler } from '../../lib/events/webhook-relay.js';
-import { messageOf } from '../../lib/errors.js';
-import type { Registry } from 'prom-client';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService, type IdleConnections, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
