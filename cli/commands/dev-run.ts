@@ -1,3 +1,4 @@
+import { MemoryEventBus } from '../../lib/events/memory-events.js';
 import { handleShutdown, type ShutdownStep } from '../../lib/lifecycle/shutdown.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
@@ -36,6 +37,7 @@ export async function runDev(baseEnv: Record<string, string | undefined>): Promi
     env,
     storage: await createStorage(converterConfig.storage, { log }),
     queue: createQueue<ConversionTask>(converterConfig.queue),
+    events: new MemoryEventBus(),
     registry: createMetricsRegistry({ service: 'dev' }),
     log,
   };

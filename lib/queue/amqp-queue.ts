@@ -68,6 +68,12 @@ export interface AmqpQueueOptions {
   startupRetries?: number;
   /** Shown in the RabbitMQ management UI; handy for telling pods apart. */
   connectionName?: string;
+  /**
+   * A durable topic exchange declared at every connect, so that
+   * {@link AmqpTaskQueue.publishTo} finds it; with `bindingKeys`, the main
+   * queue is bound to it and receives what is published there under those keys.
+   */
+  exchange?: { name: string; bindingKeys?: readonly string[] };
   logger?: Logger;
 }
 
@@ -171,9 +177,30 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
   }
 
   async publish(task: T): Promise<void> {
+    await this.send('', this.name, task, randomUUID());
+  }
+
+  /**
+   * Publishes `message` to the topic exchange of {@link AmqpQueueOptions.exchange}
+   * under `routingKey`, with the same confirms, reconnects and deadline as
+   * {@link publish}. The message reaches the queues bound to that key when it is
+   * published; `messageId` is the one a consumer dedupes on.
+   */
+  async publishTo(routingKey: string, message: unknown, messageId: string): Promise<void> {
+    const exchange = this.options.exchange?.name;
+    if (!exchange) throw new Error(`queue ${this.name} declares no exchange to publish to`);
+    await this.send(exchange, routingKey, message, messageId);
+  }
+
+  private async send(
+    exchange: string,
+    routingKey: string,
+    message: unknown,
+    messageId: string,
+  ): Promise<void> {
     if (this.closing) throw new Error(`queue ${this.name} is closed`);
-    const body = encodeTask(task);
-    const properties = { headers: { [ATTEMPT_HEADER]: 1 }, messageId: randomUUID() };
+    const body = encodeTask(message);
+    const properties = { headers: { [ATTEMPT_HEADER]: 1 }, messageId };
     const deadline = Date.now() + this.publishTimeoutMs;
     let backoffMs = 50;
     // An unconfirmed send is sent again on the next connection; the broker may
@@ -183,12 +210,14 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
       try {
         session = await this.nextSession(deadline);
         // A blocked broker (memory alarm) takes the message but never confirms.
-        await beforeDeadline(sendConfirmed(session.publisher, this.name, body, properties), deadline);
+        const sent = sendConfirmed(session.publisher, exchange, routingKey, body, properties);
+        await beforeDeadline(sent, deadline);
         return;
       } catch (err) {
         if (session && err instanceof PublishNackedError) this.dropNacked(session);
         if (Date.now() + backoffMs >= deadline || this.closing) {
-          throw new QueueUnavailableError(`could not publish to ${this.name}: ${messageOf(err)}`, {
+          const target = exchange || this.name;
+          throw new QueueUnavailableError(`could not publish to ${target}: ${messageOf(err)}`, {
             cause: err,
           });
         }
@@ -338,6 +367,10 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         throw failure;
       }
     }
+    const exchange = this.options.exchange;
+    if (!exchange) return;
+    await channel.assertExchange(exchange.name, 'topic', { durable: true });
+    for (const key of exchange.bindingKeys ?? []) await channel.bindQueue(main.name, exchange.name, key);
   }
 
   private async startConsumer(session: Session, handler: TaskHandler<T>): Promise<Consumer> {
@@ -425,7 +458,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     };
     // Bounded so a blocked broker cannot hold a prefetch slot (and close()) forever.
     await beforeDeadline(
-      sendConfirmed(session.publisher, queue, msg.content, properties),
+      sendConfirmed(session.publisher, '', queue, msg.content, properties),
       Date.now() + this.publishTimeoutMs,
     );
   }
@@ -518,16 +551,21 @@ class PublishNackedError extends Error {
   }
 }
 
-/** Publishes and waits for the broker's confirm (or nack, or channel loss). */
+/**
+ * Publishes and waits for the broker's confirm (or nack, or channel loss).
+ * Exchange `''` is the default one, which routes by queue name.
+ */
 function sendConfirmed(
   channel: ConfirmChannel,
-  queue: string,
+  exchange: string,
+  routingKey: string,
   body: Buffer,
   properties: Options.Publish,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    channel.sendToQueue(
-      queue,
+    channel.publish(
+      exchange,
+      routingKey,
       body,
       { ...properties, persistent: true, contentType: 'application/json' },
       (err: unknown) => {

@@ -10,7 +10,7 @@ import {
 } from './queue.js';
 
 /** A comma-separated list of millisecond delays, `1000,5000,30000`. */
-const envDelays = () =>
+export const envDelays = () =>
   z
     .string()
     .trim()

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import { AmqpTaskQueue } from './amqp-queue.js';
+import { AmqpTaskQueue, type AmqpQueueOptions } from './amqp-queue.js';
 import type { QueueConfig } from './config.js';
 import { MemoryTaskQueue } from './memory-queue.js';
 import type { TaskQueue } from './queue.js';
@@ -8,11 +8,12 @@ import type { TaskQueue } from './queue.js';
  * The task queue `config` describes, connecting (and declaring its queues) in
  * the background: a service starts, and answers its probes, before its broker
  * does. `connected()` says when it is up. `connectionName` labels the AMQP
- * connection in the broker's UI (pod name).
+ * connection in the broker's UI (pod name); `exchange`, on a broker, is
+ * declared with the queues (see {@link AmqpQueueOptions.exchange}).
  */
 export function createQueue<T>(
   config: QueueConfig,
-  deps: { logger?: Logger; connectionName?: string } = {},
+  deps: { logger?: Logger; connectionName?: string; exchange?: AmqpQueueOptions['exchange'] } = {},
 ): TaskQueue<T> {
   switch (config.kind) {
     case 'memory':
@@ -22,6 +23,7 @@ export function createQueue<T>(
         ...config,
         logger: deps.logger,
         connectionName: deps.connectionName,
+        exchange: deps.exchange,
       });
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MASTER_FORMATS } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
+import { EVENTS_DEFAULTS } from '../../lib/events/config.js';
 import { QUEUE_TYPES } from '../../lib/queue/amqp-topology.js';
 import { QUEUE_DEFAULTS } from '../../lib/queue/config.js';
 import { QUEUE_NAME_PATTERN } from '../../lib/queue/queue.js';
@@ -164,6 +165,35 @@ export const queueSpec = z
       .describe('Tasks a converter pod holds at once; its memory budget may decode fewer side by side.'),
   })
   .describe('RabbitMQ queue from media to converter.');
+
+export const eventsSpec = z
+  .object({
+    exchange: z
+      .string()
+      .regex(QUEUE_NAME_PATTERN)
+      .default(EVENTS_DEFAULTS.exchange)
+      .describe(
+        "Durable topic exchange on the queue's broker that photo.ready, photo.failed and photo.deleted are published to; routing key = event type.",
+      ),
+    webhook: z
+      .object({
+        url: z
+          .string()
+          .regex(/^https?:\/\/\S+$/)
+          .describe(
+            'Where each event is POSTed, as CloudEvents JSON signed in the Enlarger-Signature header.',
+          ),
+        secretRef: secretKeyRef('secret', 'the HMAC-SHA256 signing key, at least 16 characters').describe(
+          'Secret key holding the key that signs every POST; the site verifies with the same key.',
+        ),
+      })
+      .optional()
+      .describe(
+        'Relay every event to the site: media pods consume a durable queue bound to the exchange, retry with backoff and park what never got through on its dead-letter queue.',
+      ),
+  })
+  .prefault({})
+  .describe('Photo events: where they are published, and an optional signed webhook.');
 
 export const limitsSpec = z
   .object({
@@ -456,6 +486,7 @@ export const imagePlatformSpec = z
     image: imageSpec,
     storage: storageSpec,
     queue: queueSpec,
+    events: eventsSpec,
     limits: limitsSpec,
     media: mediaSpec,
     converter: converterSpec,

@@ -16,6 +16,10 @@ describe('ConfigMap builder', () => {
     const cr = samplePlatform({
       storage: { bucket: 'photos', endpoint: 'http://minio:9000', forcePathStyle: true },
       queue: { urlSecretRef: { name: 'amqp' }, name: 'convert', prefetch: 2 },
+      events: {
+        exchange: 'site.events',
+        webhook: { url: 'https://site.example/hooks/enlarger', secretRef: { name: 'webhook' } },
+      },
       media: { maxUploadBytes: 1000 },
       converter: {
         master: { maxEdge: 2000, format: 'webp', quality: 85 },
@@ -45,6 +49,9 @@ describe('ConfigMap builder', () => {
         QUEUE_KIND: 'amqp',
         QUEUE_NAME: 'convert',
         QUEUE_TYPE: 'quorum',
+        EVENTS_EXCHANGE: 'site.events',
+        // Its signing key is not here: media reads it from the Secret (deployment.test.ts).
+        EVENTS_WEBHOOK_URL: 'https://site.example/hooks/enlarger',
         MEDIA_PORT: '8080',
         MEDIA_ADMIN_PORT: '9090',
         MEDIA_MAX_BYTES: '1000',

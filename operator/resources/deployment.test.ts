@@ -184,6 +184,19 @@ describe('Deployment builder', () => {
     ]);
   });
 
+  it("reads the webhook's signing key from its Secret in media alone, the one component that relays events", () => {
+    const cr = samplePlatform({
+      events: { webhook: { url: 'https://site.example/hooks', secretRef: { name: 'webhook', key: 'hmac' } } },
+    });
+    const env = (name: 'media' | 'converter') =>
+      build(cr, sampleSecrets, name).spec.template.spec!.containers[0]!.env ?? [];
+    expect(env('media')).toEqual([
+      { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
+      { name: 'EVENTS_WEBHOOK_SECRET', valueFrom: { secretKeyRef: { name: 'webhook', key: 'hmac' } } },
+    ]);
+    expect(env('converter').map((e) => e.name)).not.toContain('EVENTS_WEBHOOK_SECRET');
+  });
+
   it("keeps the converter's malloc settings out of the ConfigMap the other components load", () => {
     const config = buildConfigMap(samplePlatform());
     expect(Object.keys(config.data ?? {}).filter((name) => name.startsWith('MALLOC_'))).toEqual([]);

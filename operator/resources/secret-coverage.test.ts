@@ -21,6 +21,7 @@ const FIXTURES: Record<string, ImagePlatform> = {
     },
     media: { uploadKeysSecretRef: { name: 'uploads' } },
     resizer: { signingSecretRef: { name: 'signing' } },
+    events: { webhook: { url: 'https://site.example/hooks/enlarger', secretRef: { name: 'webhook' } } },
   }),
   'a RabbitmqCluster': samplePlatform({
     storage: { bucket: 'photos', credentialsSecretRef: { name: 'creds' } },
@@ -31,6 +32,10 @@ const FIXTURES: Record<string, ImagePlatform> = {
     },
     media: { uploadKeysSecretRef: { name: 'creds', key: 'uploads' } },
     resizer: { signingSecretRef: { name: 'creds', key: 'signing' } },
+    events: {
+      exchange: 'site.events',
+      webhook: { url: 'http://site.internal/hooks', secretRef: { name: 'creds', key: 'webhook-hmac' } },
+    },
   }),
 };
 

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/parse-env.js';
+import { eventsEnvSchema } from '../../lib/events/config.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
@@ -84,6 +85,7 @@ const sizesJson = z
 export const converterEnvSchema = z.object({
   ...storageEnvSchema.shape,
   ...queueEnvSchema.shape,
+  ...eventsEnvSchema.shape,
   QUEUE_PREFETCH: envPositiveInt().default(CONVERTER_DEFAULTS.prefetch),
   /** Port of /healthz, /readyz and /metrics; the converter has no public API. */
   CONVERTER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(CONVERTER_DEFAULTS.adminPort),
@@ -122,6 +124,8 @@ export interface ConverterConfig {
   storage: StorageConfig;
   /** Its prefetch is the most tasks converted at once; the memory budget may admit fewer. */
   queue: QueueConfig;
+  /** The topic exchange `photo.ready` and `photo.failed` go to, on the queue's broker. */
+  eventsExchange: string;
   vipsThreads: number;
   maxPixels: number;
   memoryBudgetBytes: number;
@@ -144,6 +148,7 @@ export function loadConverterConfig(env: Record<string, string | undefined> = pr
     },
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),
+    eventsExchange: e.EVENTS_EXCHANGE,
     vipsThreads: e.CONVERTER_VIPS_THREADS,
     maxPixels: e.CONVERTER_MAX_PIXELS,
     memoryBudgetBytes: e.CONVERTER_MEMORY_BUDGET,

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { eventPublisherFor } from '../../lib/events/create-events.js';
 import { handleShutdown } from '../../lib/lifecycle/shutdown.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
@@ -23,11 +24,14 @@ export async function runConverter(env: Record<string, string | undefined>): Pro
   const queue = createQueue<ConversionTask>(config.queue, {
     logger: log,
     connectionName: `converter@${os.hostname()}`,
+    exchange: { name: config.eventsExchange },
   });
   const converter = createConverterService({
     config,
     storage,
     queue,
+    // On the task queue's connection: one TLS session and failover list per pod.
+    events: eventPublisherFor(queue),
     registry: createMetricsRegistry({ service: 'converter' }),
     log,
   });

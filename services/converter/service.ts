@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import sharp from 'sharp';
 import { messageOf } from '../../lib/errors.js';
+import type { EventPublisher } from '../../lib/events/publisher.js';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
@@ -25,6 +26,8 @@ export interface ConverterDeps {
   storage: Storage;
   /** Built from `config.queue`; its prefetch bounds the tasks in flight. */
   queue: TaskQueue<ConversionTask>;
+  /** Where `photo.ready` and `photo.failed` go. */
+  events: EventPublisher;
   registry: Registry;
   log: Logger;
 }
@@ -42,7 +45,7 @@ export interface ConverterService {
 }
 
 export function createConverterService(deps: ConverterDeps): ConverterService {
-  const { config, storage, queue, registry, log } = deps;
+  const { config, storage, queue, events, registry, log } = deps;
   // Throughput comes from converting `prefetch` photos side by side, one
   // libvips thread each; more threads per image only add hand-offs on 2 cores.
   sharp.concurrency(config.vipsThreads);
@@ -84,8 +87,8 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
       const address = options.listen
         ? await http.listenAdmin({ adminPort: config.adminPort, host: config.host })
         : undefined;
-      await queue.consume(conversionHandler({ storage, config, log, admission }, metrics), {
-        onPoison: (task, reason) => markCrashed(task, reason, { storage, log }),
+      await queue.consume(conversionHandler({ storage, config, log, admission, events }, metrics), {
+        onPoison: (task, reason) => markCrashed(task, reason, { storage, events, log }),
       });
       log.info(
         { prefetch: config.queue.prefetch, sizes: config.sizes.map((s) => s.name) },

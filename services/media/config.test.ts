@@ -1,5 +1,5 @@
-import { describeLogFormat } from '../../test/support/log-format.js';
 import { describe, expect, it } from 'vitest';
+import { describeLogFormat } from '../../test/support/log-format.js';
 import type { ConfigError } from '../../lib/config/parse-env.js';
 import { loadMediaConfig, MIN_UPLOAD_KEY_LENGTH } from './config.js';
 
@@ -31,5 +31,26 @@ describe('MEDIA_UPLOAD_KEYS', () => {
     expect(problems).toEqual([
       'MEDIA_UPLOAD_KEYS.1 must be comma-separated keys of at least 32 characters each, got a value not shown',
     ]);
+  });
+});
+
+describe('media config', () => {
+  it('refuses a webhook URL without a key: media would POST events the site cannot trust', () => {
+    expect(() => loadMediaConfig({ EVENTS_WEBHOOK_URL: 'https://site.example/hooks' })).toThrow(
+      /EVENTS_WEBHOOK_SECRET.*is required when EVENTS_WEBHOOK_URL is set/,
+    );
+  });
+
+  it('reads the events exchange and the webhook', () => {
+    const config = loadMediaConfig({
+      EVENTS_EXCHANGE: 'site.events',
+      EVENTS_WEBHOOK_URL: 'https://site.example/hooks',
+      EVENTS_WEBHOOK_SECRET: 'whsec-0123456789abcdef',
+    });
+    expect(config.eventsExchange).toBe('site.events');
+    expect(config.webhook).toMatchObject({
+      url: 'https://site.example/hooks',
+      queue: 'enlarger.events.webhook',
+    });
   });
 });

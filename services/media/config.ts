@@ -10,6 +10,12 @@ import {
 } from '../../lib/config/parse-env.js';
 import { IMAGE_FORMATS, imageFormat, type ImageFormat } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
+import {
+  eventsEnvSchema,
+  webhookConfigFromEnv,
+  webhookEnvSchema,
+  type WebhookConfig,
+} from '../../lib/events/config.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
@@ -48,6 +54,8 @@ export const mediaEnvSchema = z
   .object({
     ...storageEnvSchema.shape,
     ...queueEnvSchema.shape,
+    ...eventsEnvSchema.shape,
+    ...webhookEnvSchema.shape,
     MEDIA_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.port),
     /** Port of /healthz, /readyz and /metrics, kept off the public API port. */
     MEDIA_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.adminPort),
@@ -107,6 +115,11 @@ export const mediaEnvSchema = z
   .refine((e) => !e.MEDIA_DEV_PAGE || e.MEDIA_DEV_RESIZER_URL !== undefined, {
     path: ['MEDIA_DEV_RESIZER_URL'],
     message: 'is required when MEDIA_DEV_PAGE is true',
+  })
+  // A URL without a key would POST events the site cannot trust.
+  .refine((e) => !e.EVENTS_WEBHOOK_URL || e.EVENTS_WEBHOOK_SECRET !== undefined, {
+    path: ['EVENTS_WEBHOOK_SECRET'],
+    message: 'is required when EVENTS_WEBHOOK_URL is set',
   });
 
 /** Media's environment as the operator writes it: every value a string, every name checked. */
@@ -145,6 +158,10 @@ export interface MediaConfig {
   sweep: { afterMs: number; intervalMs: number };
   storage: StorageConfig;
   queue: QueueConfig;
+  /** The exchange photo events go to (media publishes `photo.deleted`). */
+  eventsExchange: string;
+  /** The webhook relay media runs, when EVENTS_WEBHOOK_URL is set. */
+  webhook: WebhookConfig | undefined;
   logLevel: z.infer<typeof mediaEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof mediaEnvSchema>['LOG_FORMAT'];
   /** The dev page, when MEDIA_DEV_PAGE is on: where its images come from. */
@@ -172,6 +189,8 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
     sweep: { afterMs: e.MEDIA_SWEEP_AFTER_SECONDS * 1000, intervalMs: e.MEDIA_SWEEP_INTERVAL_SECONDS * 1000 },
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),
+    eventsExchange: e.EVENTS_EXCHANGE,
+    webhook: webhookConfigFromEnv(e),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     devPage:

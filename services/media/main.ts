@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { createWebhookQueue } from '../../lib/events/create-events.js';
 import { handleShutdown } from '../../lib/lifecycle/shutdown.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
@@ -22,16 +23,26 @@ export async function runMedia(env: Record<string, string | undefined>): Promise
     logger: log,
     connectionName: `media@${os.hostname()}`,
   });
+  const webhookQueue =
+    config.webhook &&
+    createWebhookQueue(config.queue, config.webhook, {
+      exchange: config.eventsExchange,
+      logger: log,
+      connectionName: `media-webhook@${os.hostname()}`,
+    });
   const media = createMediaService({
     config,
     storage,
     queue,
+    webhookQueue,
     registry: createMetricsRegistry({ service: 'media' }),
     log,
   });
   handleShutdown(log, [
     { name: 'http', close: () => media.stop('expire') },
     { name: 'queue', close: () => queue.close() },
+    // Waits for a POST in flight; an event it had not acked is redelivered to another replica.
+    { name: 'webhook relay', close: async () => webhookQueue?.close() },
   ]);
   await media.start();
   // Uploads are taken while the broker is away (the pending sweep enqueues them later), so media

@@ -1,5 +1,8 @@
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
+import { messageOf } from '../../lib/errors.js';
+import type { PhotoEvent } from '../../lib/events/photo-event.js';
+import { webhookHandler } from '../../lib/events/webhook-relay.js';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService, type IdleConnections, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
@@ -27,6 +30,12 @@ export interface MediaDeps {
    * signer when SIGNING_KEYS is set; media itself holds no resizer key.
    */
   signResizerPath?: (pathAndQuery: string) => string;
+  /**
+   * The queue the webhook relay consumes (`createWebhookQueue`), when
+   * `config.webhook` is set. Media runs the relay because it is always up:
+   * the converter may be scaled to zero while events wait for the site.
+   */
+  webhookQueue?: TaskQueue<PhotoEvent>;
 }
 
 /** The media service, assembled but not yet listening; `dev` and `media` both start it. */
@@ -88,6 +97,7 @@ export function createMediaService(deps: MediaDeps): MediaService {
     async start() {
       await readiness.start();
       sweep.start();
+      startWebhookRelay(deps, log);
       return http.listen({ port: config.port, adminPort: config.adminPort, host: config.host });
     },
     async stop(idle) {
@@ -96,4 +106,17 @@ export function createMediaService(deps: MediaDeps): MediaService {
       readiness.stop();
     },
   };
+}
+
+/**
+ * Starts relaying events to the site, without waiting for the broker: media
+ * takes uploads while it is away, and the consumer registers when it answers.
+ */
+function startWebhookRelay({ config, webhookQueue }: MediaDeps, log: Logger): void {
+  if (!config.webhook || !webhookQueue) return;
+  const relayLog = log.child({ component: 'webhook-relay' });
+  webhookQueue
+    .consume(webhookHandler(config.webhook, relayLog))
+    .then(() => relayLog.info({ url: config.webhook?.url }, 'relaying events to the webhook'))
+    .catch((err: unknown) => relayLog.error({ error: messageOf(err) }, 'webhook relay could not start'));
 }

@@ -1,5 +1,6 @@
 import { DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { connect, type ChannelModel } from 'amqplib';
+import { createWebhookQueue, eventPublisherFor } from '../../lib/events/create-events.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
@@ -33,6 +34,8 @@ export interface PhotoStatus {
 export class Constellation {
   readonly bucket = uniqueName('it-photos');
   readonly queueName = uniqueName('it-convert');
+  /** The converter declares its events exchange: one per test, so runs sharing a broker stay apart. */
+  readonly eventsExchange = uniqueName('it-events');
   readonly env: Record<string, string>;
   readonly storage: S3Storage;
   private readonly stops: Array<() => Promise<void>> = [];
@@ -51,6 +54,7 @@ export class Constellation {
       QUEUE_KIND: 'amqp',
       AMQP_URL: t.AMQP_URL,
       QUEUE_NAME: this.queueName,
+      EVENTS_EXCHANGE: this.eventsExchange,
       // Fast retries so outages heal within a test's patience.
       QUEUE_RETRY_DELAYS_MS: '250,500,1000,2000',
       QUEUE_MAX_ATTEMPTS: '30',
@@ -83,10 +87,18 @@ export class Constellation {
       logger: log,
       connectionName: `${this.queueName}-media`,
     });
+    const webhookQueue =
+      config.webhook &&
+      createWebhookQueue(config.queue, config.webhook, {
+        exchange: config.eventsExchange,
+        logger: log,
+        connectionName: `${this.queueName}-media-webhook`,
+      });
     const media = createMediaService({
       config,
       storage: this.storage,
       queue,
+      webhookQueue,
       registry: createMetricsRegistry(),
       log,
     });
@@ -94,6 +106,7 @@ export class Constellation {
     this.stops.push(async () => {
       await media.stop();
       await queue.close();
+      await webhookQueue?.close();
     });
     // As `enlarger media` does: up without the broker, but not past a queue it can never use.
     await queue.connected();
@@ -116,11 +129,13 @@ export class Constellation {
     const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-converter`,
+      exchange: { name: config.eventsExchange },
     });
     const converter = createConverterService({
       config,
       storage: this.storage,
       queue,
+      events: eventPublisherFor(queue),
       registry: createMetricsRegistry(),
       log,
     });
@@ -170,6 +185,7 @@ export class Constellation {
     const type = (this.env.QUEUE_TYPE ?? 'quorum') as QueueType;
     const { main, deadLetter, retries: retryQueues } = topology(this.queueName, retries, type);
     for (const q of [main, deadLetter, ...retryQueues.values()]) await channel.deleteQueue(q.name);
+    await channel.deleteExchange(this.env.EVENTS_EXCHANGE!);
     await amqp.close();
   }
 }

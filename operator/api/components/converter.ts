@@ -7,7 +7,7 @@ import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
 import { POD_PORTS, PROBES, workerDrain, type ComponentRow } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
-import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
+import { eventsEnv, queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
 
 /** The queue worker: no Service, scaled on the RabbitMQ backlog when autoscaling is on. */
 export function converter(cr: ImagePlatform): ComponentRow {
@@ -16,6 +16,7 @@ export function converter(cr: ImagePlatform): ComponentRow {
   const env = {
     ...storageEnv(cr),
     ...queueEnv(cr),
+    ...eventsEnv(cr),
     CONVERTER_ADMIN_PORT: String(POD_PORTS.admin),
     // Prefetch only matters to the consumer, so media does not restart when it changes.
     QUEUE_PREFETCH: String(queue.prefetch),

@@ -2,9 +2,9 @@ import { HTTP_DRAIN_TIMEOUT_MS } from '../../../lib/lifecycle/drain.js';
 import type { MediaEnv } from '../../../services/media/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
-import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv } from './row.js';
+import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv, type SecretEnv } from './row.js';
 import { quantitiesAsStrings } from './resources.js';
-import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
+import { eventsEnv, queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
 
 /** The upload API: public behind a Service, fixed replicas. */
 export function media(cr: ImagePlatform): ComponentRow {
@@ -12,6 +12,11 @@ export function media(cr: ImagePlatform): ComponentRow {
   const env = {
     ...storageEnv(cr),
     ...queueEnv(cr),
+    ...eventsEnv(cr),
+    // The relay's URL alone; its key comes from the Secret (webhookSecrets).
+    ...(cr.spec.events.webhook
+      ? ({ EVENTS_WEBHOOK_URL: cr.spec.events.webhook.url } satisfies Partial<MediaEnv>)
+      : {}),
     MEDIA_PORT: String(POD_PORTS.public),
     MEDIA_ADMIN_PORT: String(POD_PORTS.admin),
     MEDIA_MAX_BYTES: String(media.maxUploadBytes),
@@ -33,7 +38,7 @@ export function media(cr: ImagePlatform): ComponentRow {
     service: media.service,
     probes: PROBES,
     env,
-    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr), ...uploadKeys],
+    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr), ...uploadKeys, ...webhookSecrets(cr)],
     replicas: media.replicas,
     maxReplicas: media.replicas,
     scaling: { signal: 'none' },
@@ -45,4 +50,12 @@ export function media(cr: ImagePlatform): ComponentRow {
     podDisruptionBudget: media.podDisruptionBudget,
     override: media.override,
   };
+}
+
+/** The webhook's signing key, read by media from the user's Secret (lib/events/config.ts owns the name). */
+function webhookSecrets({ spec: { events } }: ImagePlatform): SecretEnv[] {
+  const ref = events.webhook?.secretRef;
+  if (!ref) return [];
+  const name = 'EVENTS_WEBHOOK_SECRET' satisfies keyof MediaEnv;
+  return [{ name, secret: ref.name, key: ref.key, field: 'spec.events.webhook.secretRef' }];
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { boolEnv } from '../../../lib/config/parse-env.js';
+import type { eventsEnvSchema } from '../../../lib/events/config.js';
 import type { queueEnvSchema } from '../../../lib/queue/config.js';
 import type { storageEnvSchema } from '../../../lib/storage/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
@@ -8,6 +9,7 @@ import type { SecretEnv } from './row.js';
 
 type StorageEnv = z.input<typeof storageEnvSchema>;
 type QueueEnv = z.input<typeof queueEnvSchema>;
+type EventsEnv = z.input<typeof eventsEnvSchema>;
 
 /** Storage settings every component reads (lib/storage/config.ts owns the names). */
 export function storageEnv({ spec: { storage } }: ImagePlatform) {
@@ -28,6 +30,11 @@ export function queueEnv({ metadata, spec: { queue } }: ImagePlatform) {
   if (!cluster) return env;
   // Credentials come from the default-user Secret (queueSecrets); the URL names only the Service.
   return { ...env, AMQP_URL: rabbitmqClusterUrl(metadata.namespace, cluster.name) } satisfies QueueEnv;
+}
+
+/** Where media and converter publish photo events (lib/events/config.ts owns the name). */
+export function eventsEnv({ spec: { events } }: ImagePlatform) {
+  return { EVENTS_EXCHANGE: events.exchange } satisfies EventsEnv;
 }
 
 /** The in-cluster AMQP URL, without credentials, of RabbitmqCluster `name`'s Service. */
