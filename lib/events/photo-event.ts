@@ -20,6 +20,9 @@ export const PHOTO_EVENT_SCHEMA = 'urn:enlarger:photo-event:v1';
 /** `source` of every event: the platform, not the pod that happened to send it. */
 export const PHOTO_EVENT_SOURCE = 'urn:enlarger';
 
+// Written out rather than derived from the manifest's rendition: this is a
+// versioned public contract, and a field added to the internal record (as
+// `gainMap` was) must not reach consumers without a schema decision.
 const rendition = z.object({
   key: z.string(),
   format: imageFormat,
