@@ -89,20 +89,28 @@ export const envList = () =>
 /** Schemas of secrets: a message about one never repeats its value, which would end up in logs. */
 const secretSchemas = new WeakSet<z.ZodType>();
 
-/** Comma-separated secret keys (the first signs, all verify), each at least `minLength` characters; none by default. */
-export const envKeys = (minLength: number) => {
-  const schema = envList()
-    .pipe(
-      z.array(
-        z.string().min(minLength, {
-          message: `must be comma-separated keys of at least ${minLength} characters each`,
-        }),
-      ),
-    )
-    .default([]);
+/**
+ * Marks `schema`, as it stands in the env schema's shape (after `.optional()`
+ * or `.default()`), as a secret: {@link parseEnv} reports its problems without the value.
+ */
+export function envSecret<T extends z.ZodType>(schema: T): T {
   secretSchemas.add(schema);
   return schema;
-};
+}
+
+/** Comma-separated secret keys (the first signs, all verify), each at least `minLength` characters; none by default. */
+export const envKeys = (minLength: number) =>
+  envSecret(
+    envList()
+      .pipe(
+        z.array(
+          z.string().min(minLength, {
+            message: `must be comma-separated keys of at least ${minLength} characters each`,
+          }),
+        ),
+      )
+      .default([]),
+  );
 
 export const envUrl = () => z.string().trim().url({ message: 'must be a URL' });
 

@@ -32,4 +32,10 @@ describe('events config', () => {
       /EVENTS_WEBHOOK_SECRET must be at least 16 characters/,
     );
   });
+
+  it('never repeats the webhook key in a config error, which would put it in the logs', () => {
+    expect(() => parseEnv(webhookEnvSchema, { EVENTS_WEBHOOK_SECRET: 'short-secret' })).toThrow(
+      'EVENTS_WEBHOOK_SECRET must be at least 16 characters, got a value not shown',
+    );
+  });
 });

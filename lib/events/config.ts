@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envPositiveInt, envUrl } from '../config/parse-env.js';
+import { envPositiveInt, envSecret, envUrl } from '../config/parse-env.js';
 import { envDelays } from '../queue/config.js';
 import { QUEUE_NAME_PATTERN } from '../queue/queue.js';
 
@@ -33,7 +33,9 @@ export const eventsEnvSchema = z.object({
 export const webhookEnvSchema = z.object({
   EVENTS_WEBHOOK_URL: envUrl().optional(),
   /** HMAC-SHA256 key of the `Enlarger-Signature` header; from a Secret. */
-  EVENTS_WEBHOOK_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  EVENTS_WEBHOOK_SECRET: envSecret(
+    z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  ),
   /** The durable queue bound to the exchange that holds events until the site takes them. */
   EVENTS_WEBHOOK_QUEUE: amqpName().default(EVENTS_DEFAULTS.webhookQueue),
   EVENTS_WEBHOOK_MAX_ATTEMPTS: envPositiveInt().default(EVENTS_DEFAULTS.webhookMaxAttempts),
