@@ -15,11 +15,15 @@ import { USER_PROBLEM_RECHECK_MS, reconcile } from './reconcile.js';
 
 /** An in-memory apiserver: objects by kind/name, resourceVersion bumped on real changes only. */
 function fakeWorld(
-  // Signed by default: an unsigned platform adds its own Warning, tested on its own below.
-  spec: Record<string, unknown> = { resizer: { signingSecretRef: { name: 'signing' } } },
+  // Signed and with upload keys by default: an open platform adds its own Warnings, tested on their own below.
+  spec: Record<string, unknown> = {
+    resizer: { signingSecretRef: { name: 'signing' } },
+    media: { uploadKeysSecretRef: { name: 'uploads' } },
+  },
   secrets: Record<string, V1Secret> = {
     amqp: { data: { url: 'eA==' } },
     signing: { data: { keys: 'azE=' } },
+    uploads: { data: { keys: 'azE=' } },
   },
 ) {
   const cr = samplePlatform(spec);
@@ -116,7 +120,7 @@ describe('reconcile', () => {
     expect(world.events).toHaveLength(8);
   });
 
-  it('warns once, as an Event, that an unsigned platform serves any URL', async () => {
+  it('warns once, as an Event, that an unsigned platform serves any URL and takes any upload', async () => {
     const world = fakeWorld({});
     await reconcile(world.ctx, 'media-team/photos');
     const warnings = () => world.events.filter((e) => e.type === 'Warning');
@@ -125,10 +129,14 @@ describe('reconcile', () => {
         reason: 'NoSigningKey',
         note: expect.stringContaining('signingSecretRef') as unknown,
       }),
+      expect.objectContaining({
+        reason: 'NoUploadKey',
+        note: expect.stringContaining('uploadKeysSecretRef') as unknown,
+      }),
     ]);
     world.cr.status = world.statuses.at(-1);
     await reconcile(world.ctx, 'media-team/photos');
-    expect(warnings()).toHaveLength(1);
+    expect(warnings()).toHaveLength(2);
   });
 
   it('refuses to take over an object of a child name that it does not control', async () => {
@@ -189,13 +197,7 @@ describe('reconcile', () => {
   });
 
   it('rolls the Deployments that read a rotated Secret value, and only those', async () => {
-    const world = fakeWorld(
-      { resizer: { signingSecretRef: { name: 'signing' } } },
-      {
-        amqp: { data: { url: 'eA==' } },
-        signing: { data: { keys: 'azE=' } },
-      },
-    );
+    const world = fakeWorld();
     await reconcile(world.ctx, 'media-team/photos');
     world.applied.length = 0;
     world.secrets.signing = { data: { keys: 'azI=' } };

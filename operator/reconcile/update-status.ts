@@ -29,15 +29,18 @@ export async function updateStatus(
 
   await ctx.cluster.applyStatus(cr, status);
 
-  const signedBefore = findCondition(cr.status?.conditions, 'SignedURLs');
-  const signed = findCondition(status.conditions, 'SignedURLs');
-  if (signed?.status === 'False' && signedBefore?.status !== 'False') {
-    await ctx.cluster.recordEvent(cr, {
-      type: 'Warning',
-      reason: signed.reason,
-      action: 'Validate',
-      note: signed.message,
-    });
+  // An open origin or an open upload endpoint is a Warning once, when it opens, not on every status write.
+  for (const type of ['SignedURLs', 'AuthenticatedUploads'] as const) {
+    const was = findCondition(cr.status?.conditions, type);
+    const is = findCondition(status.conditions, type);
+    if (is?.status === 'False' && was?.status !== 'False') {
+      await ctx.cluster.recordEvent(cr, {
+        type: 'Warning',
+        reason: is.reason,
+        action: 'Validate',
+        note: is.message,
+      });
+    }
   }
 
   const before = findCondition(cr.status?.conditions, 'Degraded');

@@ -1,7 +1,14 @@
 import type { Condition } from '../api/status.js';
 
 export type ConditionType =
-  'Ready' | 'Progressing' | 'Degraded' | 'SignedURLs' | 'AbleToScale' | 'ScalingActive' | 'ScalingLimited';
+  | 'Ready'
+  | 'Progressing'
+  | 'Degraded'
+  | 'SignedURLs'
+  | 'AuthenticatedUploads'
+  | 'AbleToScale'
+  | 'ScalingActive'
+  | 'ScalingLimited';
 
 /** A condition as decided by the operator, before timestamps. */
 export interface ConditionUpdate {

@@ -66,6 +66,15 @@ describe('computeStatus', () => {
           observedGeneration: 4,
           lastTransitionTime: '2025-01-01T00:00:00Z',
         },
+        {
+          type: 'AuthenticatedUploads',
+          status: 'False',
+          reason: 'NoUploadKey',
+          message:
+            'spec.media.uploadKeysSecretRef is not set: anyone who reaches the media Service can store photos of any size the limits allow. Keep it behind the site, or set the keys.',
+          observedGeneration: 4,
+          lastTransitionTime: '2025-01-01T00:00:00Z',
+        },
       ],
     });
   });
@@ -85,6 +94,12 @@ describe('computeStatus', () => {
         'False',
         'NoSigningKey',
         expect.stringContaining('signingSecretRef is not set') as unknown,
+      ],
+      [
+        'AuthenticatedUploads',
+        'False',
+        'NoUploadKey',
+        expect.stringContaining('uploadKeysSecretRef is not set') as unknown,
       ],
     ]);
   });
@@ -116,6 +131,7 @@ describe('computeStatus', () => {
       ['Progressing', 'False', 'RolledOut'],
       ['Degraded', 'True', 'SecretNotFound'],
       ['SignedURLs', 'False', 'NoSigningKey'],
+      ['AuthenticatedUploads', 'False', 'NoUploadKey'],
     ]);
   });
 
@@ -145,7 +161,7 @@ describe('computeStatus', () => {
       { deployments: allReady, paused: false },
       new Date('2025-01-02T00:00:00Z'),
     );
-    expect(later.conditions?.map((c) => c.lastTransitionTime)).toEqual(Array(4).fill('2025-01-01T00:00:00Z'));
+    expect(later.conditions?.map((c) => c.lastTransitionTime)).toEqual(Array(5).fill('2025-01-01T00:00:00Z'));
     expect(later.observedGeneration).toBe(2);
   });
   it('shows what each disruption budget allows now, for kubectl get -o wide', () => {

@@ -10,6 +10,7 @@ import { placementStatus } from './placement.js';
 import { progressingCondition } from './progressing.js';
 import { readyCondition } from './ready.js';
 import { signedUrlsCondition } from './signed-urls.js';
+import { uploadsCondition } from './uploads.js';
 
 /** What the reconciler saw: the live Deployments, and the problem that stopped it, if any. */
 export interface Observation {
@@ -31,6 +32,7 @@ export function computeStatus(cr: ImagePlatform, seen: Observation, now: Date): 
     progressingCondition(seen.paused, waiting),
     degradedCondition(seen.problem),
     signedUrlsCondition(cr),
+    uploadsCondition(cr),
   ].reduce((acc, update) => setCondition(acc, update, generation, now), cr.status?.conditions ?? []);
   return {
     observedGeneration: generation,

@@ -154,7 +154,8 @@ describe('ImagePlatform operator', () => {
       },
       { what: 'eight Created events' },
     );
-    expect(events.every((e) => e.type === 'Normal')).toBe(true);
+    // The sample is signed but leaves uploads open (its keys are commented out): that, and only that, warns.
+    expect(events.filter((e) => e.type !== 'Normal').map((e) => e.reason)).toEqual(['NoUploadKey']);
   });
 
   it('rolls only the Deployments whose config changed', async () => {
@@ -213,8 +214,13 @@ describe('ImagePlatform operator', () => {
       namespace: ns,
       fieldSelector: 'involvedObject.name=orphan,type=Warning',
     });
-    // One each, not one per reconcile: the missing Secret, and that this platform serves unsigned URLs.
-    expect(warnings.items.map((e) => e.reason).sort()).toEqual(['NoSigningKey', 'SecretNotFound']);
+    // One each, not one per reconcile: the missing Secret, and that this platform serves unsigned URLs
+    // and takes uploads without a token.
+    expect(warnings.items.map((e) => e.reason).sort()).toEqual([
+      'NoSigningKey',
+      'NoUploadKey',
+      'SecretNotFound',
+    ]);
   });
 
   it('leaves a paused platform alone', async () => {
