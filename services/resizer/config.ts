@@ -6,6 +6,7 @@ import {
   envList,
   envNumber,
   envPositiveInt,
+  envSecret,
   parseEnv,
 } from '../../lib/config/parse-env.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
@@ -69,7 +70,8 @@ export const resizerEnvSchema = z.object({
   RESIZER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.adminPort),
   RESIZER_HOST: z.string().default('0.0.0.0'),
   /** HMAC keys, comma-separated: the first signs, all verify. Empty serves unsigned URLs (development). */
-  SIGNING_KEYS: envList().default([]),
+  // Secret, so no config error ever repeats it; no minimum length, as keys already deployed may be short.
+  SIGNING_KEYS: envSecret(envList().default([])),
 
   /** Renders at once. libvips already uses threads inside one render; more slots than cores only adds latency. */
   RESIZER_SLOTS: envPositiveInt().default(RESIZER_DEFAULTS.slots),
