@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import pkg from '../../package.json' with { type: 'json' };
 import { testEnv, uniqueName } from '../support/env.js';
 import { crdEstablished, kubectl } from '../support/kube-operator.js';
 import { eventually } from '../support/wait.js';
@@ -103,7 +104,8 @@ describe.skipIf(!helmPath)('helm chart', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    expect(pod.containers[0]?.image).toBe('ghcr.io/enlarger/enlarger:0.1.0');
+    // The tag is the chart's appVersion, which `make chart-stamp` keeps at package.json's version.
+    expect(pod.containers[0]?.image).toBe(`ghcr.io/enlarger/enlarger:${pkg.version}`);
     expect(pod.containers[0]?.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(pod.containers[0]?.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(deployment.spec.template.metadata.annotations).toMatchObject({
