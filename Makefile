@@ -178,7 +178,7 @@ bench-watermark: node_modules ## Watermark cost in process: renders/s and CPU ms
 manifests: node_modules ## Regenerate crds/ from operator/api/ (a unit test fails when they are stale).
 	npx tsx operator/api/generate-crd.ts
 	npx prettier --write crds/ >/dev/null
-	cp crds/*.yaml charts/enlarger/crds/
+	cp crds/*.yaml charts/enlarger/files/crds/
 
 .PHONY: install
 install: ## Install the CRDs into the cluster in KUBECONFIG (default: the local control plane).
@@ -231,11 +231,10 @@ image: node_modules ## Build IMG with no registry: the Dockerfile's `prebuilt` t
 
 .PHONY: helm-install
 helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONFIG (default: the local control plane).
-	@# Helm never upgrades a CRD it installed, so apply the chart's copy first and skip it in Helm.
-	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl apply --server-side --force-conflicts -f charts/enlarger/crds/
-	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} scripts/wait-crd.sh crd/imageplatforms.enlarger.dev
+	@# The CRD is a template of the chart (docs/upgrades.md), so Helm upgrades it; --take-ownership adopts
+	@# one that `make install`, or a release before 0.2.0 (crds/ plus kubectl apply), left without Helm's labels.
 	img='$(IMG)'; KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} $(HELM) upgrade --install $(RELEASE) charts/enlarger \
-	  --namespace $(RELEASE_NAMESPACE) --create-namespace --skip-crds \
+	  --namespace $(RELEASE_NAMESPACE) --create-namespace --take-ownership \
 	  --set image.repository="$${img%:*}" --set image.tag="$${img##*:}" $(if $(IMAGE_ID),--set-string 'podAnnotations.enlarger\.dev/image-id=$(IMAGE_ID)') --wait --timeout 180s
 
 # Before the image build: a missing engine or cluster says so at once.
