@@ -43,7 +43,7 @@ fmt: node_modules ## Format the code with prettier.
 # that differs from the service's, a stale CRD manifest, an upward import between operator layers or a
 # chart version that is not package.json's fails them. Unit tests (also in test-unit), run here too because they take seconds.
 CONTRACT_TESTS := operator/api/components/contract.test.ts operator/api/crd.test.ts operator/layers.test.ts \
-  scripts/release/chart-version.test.ts
+  scripts/release/version-stamp.test.ts
 
 .PHONY: check
 check: node_modules lint-workflows ## Lint (code and workflows), typecheck (tests included), circular imports, and the contract tests.
@@ -274,7 +274,8 @@ kind-public: ## Laptop with Docker and internet, after `kind create cluster`: pu
 ##@ Release
 
 # The release version's one owner is package.json (docs/upgrades.md, "One version"): IMG's tag, the chart's
-# version and appVersion (chart-stamp), `enlarger --version` and enlarger_build_info all come from it.
+# version and appVersion, the examples' and the CRD's image tag (version-stamp), `enlarger --version` and
+# enlarger_build_info all come from it.
 ifndef VERSION
 VERSION := $(shell node -p "require('./package.json').version")
 endif
@@ -290,12 +291,13 @@ PLATFORMS ?= linux/amd64,linux/arm64
 version: ## Print the release version: package.json's, the one source of the image tag and the chart's versions.
 	@echo $(VERSION)
 
-.PHONY: chart-stamp
-chart-stamp: node_modules ## Write package.json's version into charts/enlarger/Chart.yaml (version and appVersion); run after `npm version`.
-	npx tsx scripts/release/main.ts stamp-chart
+.PHONY: version-stamp
+version-stamp: node_modules ## After `npm version X`: write package.json's version into Chart.yaml, the examples and the CRD's image default.
+	npx tsx scripts/release/main.ts stamp
+	$(MAKE) --no-print-directory manifests
 
 .PHONY: version-check
-version-check: node_modules ## Fail unless package.json and Chart.yaml both say VERSION (the release workflow passes its tag).
+version-check: node_modules ## Fail unless package.json, Chart.yaml and the examples all say VERSION (the release workflow passes its tag).
 	npx tsx scripts/release/main.ts check $(VERSION)
 
 .PHONY: release-notes

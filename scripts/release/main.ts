@@ -1,11 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { changelogSection } from './changelog.js';
-import { chartVersions, stampChart, versionDrift } from './chart-version.js';
+import { STAMPED, stampVersion, versionDrift } from './version-stamp.js';
 
-// The release steps the Makefile runs (`make release-notes`, `chart-stamp`, `version-check`);
-// the logic is in changelog.ts and chart-version.ts, tested alone.
-const CHART_YAML = 'charts/enlarger/Chart.yaml';
+// The release steps the Makefile runs (`make release-notes`, `version-stamp`, `version-check`);
+// the logic is in changelog.ts and version-stamp.ts, tested alone.
 const packageVersion = () =>
   (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
@@ -19,17 +18,20 @@ program
   });
 
 program
-  .command('stamp-chart')
-  .description("set Chart.yaml's version and appVersion to package.json's version")
+  .command('stamp')
+  .description("write package.json's version into the chart and the examples")
   .action(() => {
-    writeFileSync(CHART_YAML, stampChart(readFileSync(CHART_YAML, 'utf8'), packageVersion()));
+    for (const { file, paths } of STAMPED) {
+      writeFileSync(file, stampVersion(readFileSync(file, 'utf8'), paths, packageVersion()));
+    }
   });
 
 program
   .command('check <version>')
-  .description('fail unless package.json and Chart.yaml both say <version>')
+  .description('fail unless package.json and every stamped file say <version>')
   .action((version: string) => {
-    const problems = versionDrift(version, packageVersion(), chartVersions(readFileSync(CHART_YAML, 'utf8')));
+    const files = STAMPED.map((s) => ({ ...s, text: readFileSync(s.file, 'utf8') }));
+    const problems = versionDrift(version, packageVersion(), files);
     if (problems.length) {
       process.stderr.write(`version drift:\n  ${problems.join('\n  ')}\n`);
       process.exitCode = 1;

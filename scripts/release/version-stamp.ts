@@ -1,0 +1,67 @@
+import { valid } from 'semver';
+import { isScalar, parseDocument } from 'yaml';
+
+/** The files that carry the release version, beside package.json, and where in each. */
+export const STAMPED: ReadonlyArray<{ file: string; paths: ReadonlyArray<readonly string[]> }> = [
+  { file: 'charts/enlarger/Chart.yaml', paths: [['version'], ['appVersion']] },
+  // The documented platforms run the release they are documented with.
+  { file: 'examples/imageplatform.yaml', paths: [['spec', 'image', 'tag']] },
+  { file: 'examples/imageplatform-eks.yaml', paths: [['spec', 'image', 'tag']] },
+];
+
+/** The value at each of `paths` in a YAML text, as a string (`undefined` where there is none). */
+export function readScalars(
+  text: string,
+  paths: ReadonlyArray<readonly string[]>,
+): Array<string | undefined> {
+  const doc = parseDocument(text);
+  return paths.map((p) => {
+    const node = doc.getIn(p, true);
+    return isScalar(node) ? String(node.value) : undefined;
+  });
+}
+
+/**
+ * The YAML text with the scalar at each of `paths` replaced by `version`, and
+ * every other byte (comments, flow maps, line widths) left as it was: only the
+ * value's own source range is rewritten.
+ */
+export function stampVersion(text: string, paths: ReadonlyArray<readonly string[]>, version: string): string {
+  const clean = valid(version);
+  if (!clean) throw new Error(`"${version}" is not a semantic version`);
+  const doc = parseDocument(text);
+  const ranges = paths.map((p) => {
+    const node = doc.getIn(p, true);
+    if (!isScalar(node) || !node.range) throw new Error(`no scalar at ${p.join('.')}`);
+    return node.range;
+  });
+  // From the end, so earlier offsets stay valid.
+  return ranges
+    .sort((a, b) => b[0] - a[0])
+    .reduce((out, [start, end]) => `${out.slice(0, start)}${clean}${out.slice(end)}`, text);
+}
+
+/**
+ * The problems that stop a release of `version`: a tag that is not
+ * package.json's version, or a stamped file that `make version-stamp` has not
+ * caught up with. Empty when they all agree.
+ */
+export function versionDrift(
+  version: string,
+  packageVersion: string,
+  files: ReadonlyArray<{ file: string; paths: ReadonlyArray<readonly string[]>; text: string }>,
+): string[] {
+  const wanted = valid(version);
+  if (!wanted) return [`"${version}" is not a semantic version`];
+  const problems: string[] = [];
+  if (packageVersion !== wanted)
+    problems.push(`package.json says ${packageVersion}, the release is ${wanted}`);
+  for (const { file, paths, text } of files) {
+    readScalars(text, paths).forEach((found, i) => {
+      if (found !== wanted) {
+        problems.push(`${file} ${paths[i]!.join('.')} is ${found}, expected ${wanted} (make version-stamp)`);
+      }
+    });
+  }
+  return problems;
+}
