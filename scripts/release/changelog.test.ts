@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { changelogSection } from './changelog.js';
 
@@ -63,5 +64,15 @@ describe('changelogSection', () => {
     expect(() => changelogSection(CHANGELOG, 'latest')).toThrow(
       '"latest" is neither a semantic version nor "Unreleased"',
     );
+  });
+});
+
+// The release workflow fails on a tag whose section is missing: the real CHANGELOG must read.
+describe('this repository', () => {
+  const changelog = readFileSync(new URL('../../CHANGELOG.md', import.meta.url), 'utf8');
+
+  it('has an Unreleased section and the released 0.1.0', () => {
+    expect(changelogSection(changelog, 'Unreleased')).toMatch(/^### /);
+    expect(changelogSection(changelog, '0.1.0')).toMatch(/^### Added$/m);
   });
 });

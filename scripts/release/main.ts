@@ -1,7 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { changelogSection } from './changelog.js';
-import { STAMPED, stampVersion, versionDrift } from './version-stamp.js';
+import {
+  readLine,
+  readScalars,
+  STAMPED,
+  STAMPED_LINES,
+  stampLine,
+  stampVersion,
+  versionDrift,
+} from './version-stamp.js';
 
 // The release steps the Makefile runs (`make release-notes`, `version-stamp`, `version-check`);
 // the logic is in changelog.ts and version-stamp.ts, tested alone.
@@ -19,19 +27,32 @@ program
 
 program
   .command('stamp')
-  .description("write package.json's version into the chart and the examples")
+  .description("write package.json's version into the chart, the examples and the README")
   .action(() => {
-    for (const { file, paths } of STAMPED) {
-      writeFileSync(file, stampVersion(readFileSync(file, 'utf8'), paths, packageVersion()));
-    }
+    const version = packageVersion();
+    for (const { file, paths } of STAMPED)
+      writeFileSync(file, stampVersion(readFileSync(file, 'utf8'), paths, version));
+    for (const { file, line } of STAMPED_LINES)
+      writeFileSync(file, stampLine(readFileSync(file, 'utf8'), line, version));
   });
 
 program
   .command('check <version>')
-  .description('fail unless package.json and every stamped file say <version>')
+  .description('fail unless package.json and every stamped place say <version>')
   .action((version: string) => {
-    const files = STAMPED.map((s) => ({ ...s, text: readFileSync(s.file, 'utf8') }));
-    const problems = versionDrift(version, packageVersion(), files);
+    const found = [
+      ...STAMPED.flatMap(({ file, paths }) =>
+        readScalars(readFileSync(file, 'utf8'), paths).map((value, i) => ({
+          where: `${file} ${paths[i]!.join('.')}`,
+          value,
+        })),
+      ),
+      ...STAMPED_LINES.map(({ file, line }) => ({
+        where: file,
+        value: readLine(readFileSync(file, 'utf8'), line),
+      })),
+    ];
+    const problems = versionDrift(version, packageVersion(), found);
     if (problems.length) {
       process.stderr.write(`version drift:\n  ${problems.join('\n  ')}\n`);
       process.exitCode = 1;

@@ -41,27 +41,48 @@ export function stampVersion(text: string, paths: ReadonlyArray<readonly string[
     .reduce((out, [start, end]) => `${out.slice(0, start)}${clean}${out.slice(end)}`, text);
 }
 
+/** Text files that carry the version on one line: the pattern's one group is the version. */
+export const STAMPED_LINES: ReadonlyArray<{ file: string; line: RegExp }> = [
+  // The install section's pinned `VERSION=`, which its helm and cosign commands use.
+  { file: 'README.md', line: /^VERSION=(\S+)$/m },
+];
+
+/** The version `line` holds in `text`, or undefined when no line matches. */
+export const readLine = (text: string, line: RegExp): string | undefined => line.exec(text)?.[1];
+
+/** `text` with the version in the first line matching `line` replaced. */
+export function stampLine(text: string, line: RegExp, version: string): string {
+  const clean = valid(version);
+  if (!clean) throw new Error(`"${version}" is not a semantic version`);
+  const match = line.exec(text);
+  if (!match?.[1]) throw new Error(`no line matches ${String(line)}`);
+  const start = match.index + match[0].indexOf(match[1]);
+  return `${text.slice(0, start)}${clean}${text.slice(start + match[1].length)}`;
+}
+
+/** One place a version was found: `Chart.yaml appVersion`, `README.md`. */
+export interface FoundVersion {
+  where: string;
+  value: string | undefined;
+}
+
 /**
  * The problems that stop a release of `version`: a tag that is not
- * package.json's version, or a stamped file that `make version-stamp` has not
- * caught up with. Empty when they all agree.
+ * package.json's version, or a stamped place that `make version-stamp` has
+ * not caught up with. Empty when they all agree.
  */
 export function versionDrift(
   version: string,
   packageVersion: string,
-  files: ReadonlyArray<{ file: string; paths: ReadonlyArray<readonly string[]>; text: string }>,
+  found: readonly FoundVersion[],
 ): string[] {
   const wanted = valid(version);
   if (!wanted) return [`"${version}" is not a semantic version`];
   const problems: string[] = [];
   if (packageVersion !== wanted)
     problems.push(`package.json says ${packageVersion}, the release is ${wanted}`);
-  for (const { file, paths, text } of files) {
-    readScalars(text, paths).forEach((found, i) => {
-      if (found !== wanted) {
-        problems.push(`${file} ${paths[i]!.join('.')} is ${found}, expected ${wanted} (make version-stamp)`);
-      }
-    });
+  for (const { where, value } of found) {
+    if (value !== wanted) problems.push(`${where} is ${value}, expected ${wanted} (make version-stamp)`);
   }
   return problems;
 }
