@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 /**
  * The release version has one owner, package.json's `version`: the image tag, the
- * chart's version and appVersion (`make chart-stamp`), `enlarger --version` and
+ * chart's version and appVersion (`make version-stamp`), `enlarger --version` and
  * `enlarger_build_info` all come from it. The image ships package.json beside
  * dist/, so it is read at run time rather than baked into the code.
  */

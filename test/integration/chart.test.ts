@@ -124,7 +124,7 @@ describe.skipIf(!helmPath)('helm chart', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    // The tag is the chart's appVersion, which `make chart-stamp` keeps at package.json's version.
+    // The tag is the chart's appVersion, which `make version-stamp` keeps at package.json's version.
     expect(pod.containers[0]?.image).toBe(`ghcr.io/enlarger/enlarger:${pkg.version}`);
     expect(pod.containers[0]?.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(pod.containers[0]?.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
