@@ -23,6 +23,12 @@ RUN [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { apt-get update \
 RUN command -v heif-convert >/dev/null || { apt-get update \
     && apt-get install -y --no-install-recommends libheif-examples && rm -rf /var/lib/apt/lists/*; }
 ENV NODE_ENV=production
+# The commit the image is built from (`make docker-build` and `make image-push` pass `git rev-parse HEAD`);
+# the operator reports it in enlarger_build_info. After the package layers, so a new commit reuses them.
+ARG ENLARGER_COMMIT=unknown
+ENV ENLARGER_COMMIT=${ENLARGER_COMMIT}
+LABEL org.opencontainers.image.revision=${ENLARGER_COMMIT} \
+      org.opencontainers.image.source=https://github.com/enlarger/enlarger
 WORKDIR /app
 USER 65532:65532
 ENTRYPOINT ["node", "/app/dist/cli/main.js"]

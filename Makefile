@@ -40,12 +40,13 @@ fmt: node_modules ## Format the code with prettier.
 	npx prettier --write .
 
 # The proofs that operator and services agree: a rendered env var the service does not read, a CRD default
-# that differs from the service's, a stale CRD manifest or an upward import between operator layers fails
-# them. Unit tests (also in test-unit), run here too because they take seconds.
-CONTRACT_TESTS := operator/api/components/contract.test.ts operator/api/crd.test.ts operator/layers.test.ts
+# that differs from the service's, a stale CRD manifest, an upward import between operator layers or a
+# chart version that is not package.json's fails them. Unit tests (also in test-unit), run here too because they take seconds.
+CONTRACT_TESTS := operator/api/components/contract.test.ts operator/api/crd.test.ts operator/layers.test.ts \
+  scripts/release/version-stamp.test.ts
 
 .PHONY: check
-check: node_modules ## Lint, typecheck (tests included), circular imports, and the operator/service contract tests.
+check: node_modules lint-workflows ## Lint (code and workflows), typecheck (tests included), circular imports, and the contract tests.
 	npx eslint .
 	npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 	npx tsc -p tsconfig.json --noEmit
@@ -100,7 +101,7 @@ soak: node_modules ## Pass/fail system test (test/soak), not in `test`: load-and
 ##@ Infrastructure
 
 .PHONY: tools
-tools: ## Build the pinned infrastructure binaries (kube, etcd, kwok, minio, helm) into ~/.cache/enlarger.
+tools: ## Build the pinned infrastructure binaries (kube, etcd, kwok, minio, helm, actionlint) into ~/.cache/enlarger.
 	scripts/build-tools.sh
 
 .PHONY: deps
@@ -177,7 +178,7 @@ bench-watermark: node_modules ## Watermark cost in process: renders/s and CPU ms
 manifests: node_modules ## Regenerate crds/ from operator/api/ (a unit test fails when they are stale).
 	npx tsx operator/api/generate-crd.ts
 	npx prettier --write crds/ >/dev/null
-	cp crds/*.yaml charts/enlarger/crds/
+	cp crds/*.yaml charts/enlarger/files/crds/
 
 .PHONY: install
 install: ## Install the CRDs into the cluster in KUBECONFIG (default: the local control plane).
@@ -198,8 +199,8 @@ bench-operator: build ## CR applied → all children present (median, p95) and 1
 
 ##@ Deploy
 
-# The operator's image; the chart and `helm-install` take it apart at the last ':'.
-IMG ?= ghcr.io/enlarger/enlarger:0.1.0
+# The operator's image; the chart and `helm-install` take it apart at the last ':'. Tagged with VERSION.
+IMG ?= ghcr.io/enlarger/enlarger:$(VERSION)
 RELEASE ?= enlarger
 RELEASE_NAMESPACE ?= enlarger-system
 # helm on PATH, else the one `make tools` built.
@@ -221,8 +222,8 @@ export KIND_SOURCE
 KIND_PUBLIC_CLUSTER ?= kind
 
 .PHONY: docker-build
-docker-build: ## Build the one image (`enlarger <component>`) as IMG (ghcr.io/enlarger/enlarger:0.1.0). Needs Docker.
-	docker build -t $(IMG) .
+docker-build: ## Build the one image (`enlarger <component>`) as IMG (ghcr.io/enlarger/enlarger:VERSION). Needs Docker.
+	docker build --build-arg ENLARGER_COMMIT=$(COMMIT) -t $(IMG) .
 
 .PHONY: image
 image: node_modules ## Build IMG with no registry: the Dockerfile's `prebuilt` target on a local Debian + Node base.
@@ -230,11 +231,10 @@ image: node_modules ## Build IMG with no registry: the Dockerfile's `prebuilt` t
 
 .PHONY: helm-install
 helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONFIG (default: the local control plane).
-	@# Helm never upgrades a CRD it installed, so apply the chart's copy first and skip it in Helm.
-	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl apply --server-side --force-conflicts -f charts/enlarger/crds/
-	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} scripts/wait-crd.sh crd/imageplatforms.enlarger.dev
+	@# The CRD is a template of the chart (docs/upgrades.md), so Helm upgrades it; --take-ownership adopts
+	@# one that `make install`, or a release before 0.2.0 (crds/ plus kubectl apply), left without Helm's labels.
 	img='$(IMG)'; KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} $(HELM) upgrade --install $(RELEASE) charts/enlarger \
-	  --namespace $(RELEASE_NAMESPACE) --create-namespace --skip-crds \
+	  --namespace $(RELEASE_NAMESPACE) --create-namespace --take-ownership \
 	  --set image.repository="$${img%:*}" --set image.tag="$${img##*:}" $(if $(IMAGE_ID),--set-string 'podAnnotations.enlarger\.dev/image-id=$(IMAGE_ID)') --wait --timeout 180s
 
 # Before the image build: a missing engine or cluster says so at once.
@@ -270,3 +270,62 @@ test-e2e-drain: ## The drain alone (also in test-e2e-kind): a node drained under
 kind-public: ## Laptop with Docker and internet, after `kind create cluster`: public RabbitMQ and MinIO, IMG built and loaded, chart and sample installed.
 	$(MAKE) --no-print-directory kind-up kind-install KIND_SOURCE=public KIND_CLUSTER=$(KIND_PUBLIC_CLUSTER)
 	KIND_SOURCE=public KIND_CLUSTER=$(KIND_PUBLIC_CLUSTER) test/infra/kind/sample.sh $(IMG)
+
+##@ Release
+
+# The release version's one owner is package.json (docs/upgrades.md, "One version"): IMG's tag, the chart's
+# version and appVersion, the examples' and the CRD's image tag (version-stamp), `enlarger --version` and
+# enlarger_build_info all come from it.
+ifndef VERSION
+VERSION := $(shell node -p "require('./package.json').version")
+endif
+# The commit the image says it was built from (Dockerfile ARG ENLARGER_COMMIT → enlarger_build_info).
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+# Where chart-package writes enlarger-VERSION.tgz, and where chart-push sends it.
+CHART_OUT ?= .run/charts
+CHART_REGISTRY ?= oci://ghcr.io/enlarger/charts
+# The release image's platforms (image-push).
+PLATFORMS ?= linux/amd64,linux/arm64
+
+.PHONY: version
+version: ## Print the release version: package.json's, the one source of the image tag and the chart's versions.
+	@echo $(VERSION)
+
+.PHONY: version-stamp
+version-stamp: node_modules ## After `npm version X`: write package.json's version into Chart.yaml, the examples and the CRD's image default.
+	npx tsx scripts/release/main.ts stamp
+	$(MAKE) --no-print-directory manifests
+
+.PHONY: version-check
+version-check: node_modules ## Fail unless package.json, Chart.yaml and the examples all say VERSION (the release workflow passes its tag).
+	npx tsx scripts/release/main.ts check $(VERSION)
+
+.PHONY: release-notes
+release-notes: node_modules ## Print CHANGELOG.md's section for VERSION (VERSION=Unreleased too): a release's notes.
+	@npx tsx scripts/release/main.ts notes $(VERSION)
+
+.PHONY: chart-package
+chart-package: ## Package charts/enlarger as CHART_OUT/enlarger-VERSION.tgz, version and appVersion VERSION.
+	mkdir -p $(CHART_OUT)
+	$(HELM) package charts/enlarger --version $(VERSION) --app-version $(VERSION) --destination $(CHART_OUT)
+
+.PHONY: chart-push
+chart-push: chart-package ## Push that package to CHART_REGISTRY (oci://ghcr.io/enlarger/charts); after `helm registry login`.
+	$(HELM) push $(CHART_OUT)/enlarger-$(VERSION).tgz $(CHART_REGISTRY)
+
+.PHONY: image-push
+image-push: ## buildx IMG for PLATFORMS with an SBOM and provenance and push it; digest in .run/image-digest. Needs buildx, a registry login.
+	mkdir -p .run
+	docker buildx build --platform $(PLATFORMS) --build-arg ENLARGER_COMMIT=$(COMMIT) \
+	  --label org.opencontainers.image.version=$(VERSION) --label org.opencontainers.image.revision=$(COMMIT) \
+	  --sbom=true --provenance=mode=max --metadata-file .run/image-metadata.json --push -t $(IMG) .
+	node -p "require('./.run/image-metadata.json')['containerimage.digest']" > .run/image-digest
+	@echo "pushed $(IMG)@$$(cat .run/image-digest)"
+
+.PHONY: image-sign
+image-sign: ## cosign keyless signature of IMG's pushed digest (.run/image-digest): in the release workflow, with its OIDC token.
+	img='$(IMG)'; cosign sign --yes "$${img%:*}@$$(cat .run/image-digest)"
+
+.PHONY: lint-workflows
+lint-workflows: ## actionlint on .github/workflows/ (built from the Go module proxy on first use, like `make tools`).
+	scripts/lint-workflows.sh

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { packageVersion } from '../lib/build/version.js';
 import { converterCommand } from './commands/converter.js';
 import { devCommand } from './commands/dev.js';
 import { mediaCommand } from './commands/media.js';
@@ -15,6 +16,7 @@ import { uploadCommand } from './commands/upload.js';
  */
 const program = new Command('enlarger')
   .description('Enlarger: photo upload, conversion and resizing services, and their operator')
+  .version(packageVersion(), '-V, --version', 'print the version (package.json) and exit')
   .showHelpAfterError();
 
 for (const command of [

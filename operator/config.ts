@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { commitEnv, packageVersion, type BuildInfo } from '../lib/build/version.js';
 import { envBool, envInt, envList, parseEnv } from '../lib/config/parse-env.js';
 import { logFormat, logLevel } from '../lib/log/logger.js';
 
@@ -28,6 +29,7 @@ const schema = z.object({
   OPERATOR_RESYNC_SECONDS: envInt({ min: 1, max: 86_400 }).default(600),
   LOG_LEVEL: logLevel,
   LOG_FORMAT: logFormat,
+  ...commitEnv,
 });
 
 export interface OperatorConfig {
@@ -40,6 +42,8 @@ export interface OperatorConfig {
   resyncMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   logFormat: z.infer<typeof schema>['LOG_FORMAT'];
+  /** Reported as enlarger_build_info on /metrics. */
+  build: BuildInfo;
 }
 
 /** Parses the operator's env vars; throws a ConfigError naming each bad variable. */
@@ -56,5 +60,6 @@ export function loadOperatorConfig(env: Record<string, string | undefined> = pro
     resyncMs: e.OPERATOR_RESYNC_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    build: { version: packageVersion(), commit: e.ENLARGER_COMMIT },
   };
 }

@@ -2,6 +2,7 @@ import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../lib/log/logger.js';
 import { createHttpService } from '../lib/http/server.js';
 import { ReadinessMonitor } from '../lib/http/readiness.js';
+import { registerBuildInfo } from '../lib/metrics/build-info.js';
 import { createMetricsRegistry } from '../lib/metrics/registry.js';
 import type { OperatorConfig } from './config.js';
 import { clusterClient } from './platform/cluster-client.js';
@@ -39,6 +40,7 @@ export async function runOperator(
   kc: KubeConfig = defaultKubeConfig(),
 ): Promise<RunningOperator> {
   const registry = createMetricsRegistry({ component: 'operator' });
+  registerBuildInfo(registry, config.build);
   const metrics = operatorMetrics(registry);
   const queue = new WorkQueue({
     onDepth: (depth) => metrics.queueDepth.set(depth),

@@ -2,7 +2,7 @@
 # Builds the test infrastructure binaries from the Go module proxy, pinned in
 # versions.env, into $ENLARGER_CACHE/bin/<name>-<version>/. Cached builds are
 # reused, so a warm machine rebuilds nothing.
-# Usage: scripts/build-tools.sh [kube|etcd|kwok|minio|helm]...
+# Usage: scripts/build-tools.sh [kube|etcd|kwok|minio|helm|actionlint]...
 source "$(dirname "$0")/lib.sh"
 
 export GOFLAGS="${GOFLAGS:--buildvcs=false} -trimpath"
@@ -77,7 +77,8 @@ build_etcd()  { go_build etcd "$ETCD_VERSION" go.etcd.io/etcd/server/v3 go.etcd.
 build_kwok()  { go_build kwok "$KWOK_VERSION" sigs.k8s.io/kwok sigs.k8s.io/kwok/cmd/kwok kwok; }
 build_minio() { go_build minio "$MINIO_VERSION" github.com/minio/minio github.com/minio/minio minio; }
 build_helm()  { go_build helm "$HELM_VERSION" helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm helm; }
+build_actionlint() { go_build actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint github.com/rhysd/actionlint/cmd/actionlint actionlint; }
 
 targets=("$@")
-(( ${#targets[@]} )) || targets=(kube etcd kwok minio helm)
+(( ${#targets[@]} )) || targets=(kube etcd kwok minio helm actionlint)
 for t in "${targets[@]}"; do "build_$t"; done

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { packageVersion } from '../../lib/build/version.js';
 import { MASTER_FORMATS } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { EVENTS_DEFAULTS } from '../../lib/events/config.js';
@@ -85,7 +86,8 @@ export const imageSpec = z
       .min(1)
       .default('ghcr.io/enlarger/enlarger')
       .describe('Image repository of the services.'),
-    tag: z.string().min(1).default('0.1.0').describe('Image tag of the services.'),
+    // The operator's own release: a platform that names no tag runs the services it was released with.
+    tag: z.string().min(1).default(packageVersion()).describe('Image tag of the services.'),
     pullPolicy: z
       .enum(['Always', 'IfNotPresent', 'Never'])
       .default('IfNotPresent')

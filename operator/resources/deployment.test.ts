@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import pkg from '../../package.json' with { type: 'json' };
 import { samplePlatform, sampleSecrets } from '../api/fixture.js';
 import { component } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
@@ -107,7 +108,7 @@ describe('Deployment builder', () => {
             containers: [
               {
                 name: 'resizer',
-                image: 'ghcr.io/enlarger/enlarger:0.1.0',
+                image: `ghcr.io/enlarger/enlarger:${pkg.version}`,
                 imagePullPolicy: 'IfNotPresent',
                 args: ['resizer'],
                 ports: [
@@ -308,7 +309,7 @@ describe('Deployment builder', () => {
       { name: 'fonts', mountPath: '/usr/share/fonts/extra', readOnly: true },
     ]);
     // Everything the builder set and the override did not touch is still there.
-    expect(resizer?.image).toBe('ghcr.io/enlarger/enlarger:0.1.0');
+    expect(resizer?.image).toBe(`ghcr.io/enlarger/enlarger:${pkg.version}`);
     expect(resizer?.readinessProbe?.httpGet?.path).toBe('/readyz');
     expect(sidecar).toEqual({
       name: 'log-shipper',

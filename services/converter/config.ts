@@ -5,6 +5,7 @@ import { eventsEnvSchema } from '../../lib/events/config.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { commitEnv, packageVersion, type BuildInfo } from '../../lib/build/version.js';
 import { MASTER_FORMATS, type MasterFormat } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
@@ -105,6 +106,7 @@ export const converterEnvSchema = z.object({
   CONVERTER_TMP_DIR: z.string().default(os.tmpdir()),
   LOG_LEVEL: logLevel,
   LOG_FORMAT: logFormat,
+  ...commitEnv,
 });
 
 /** The converter's environment as the operator writes it: every value a string, every name checked. */
@@ -132,6 +134,8 @@ export interface ConverterConfig {
   tmpDir: string;
   logLevel: z.infer<typeof converterEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof converterEnvSchema>['LOG_FORMAT'];
+  /** Reported as enlarger_build_info on /metrics. */
+  build: BuildInfo;
 }
 
 /** Parses the converter's env vars; throws a ConfigError naming each bad variable. */
@@ -155,5 +159,6 @@ export function loadConverterConfig(env: Record<string, string | undefined> = pr
     tmpDir: e.CONVERTER_TMP_DIR,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    build: { version: packageVersion(), commit: e.ENLARGER_COMMIT },
   };
 }

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { eventPublisherFor } from '../../lib/events/create-events.js';
 import { handleShutdown } from '../../lib/lifecycle/shutdown.js';
 import { createLogger } from '../../lib/log/logger.js';
+import { registerBuildInfo } from '../../lib/metrics/build-info.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import { createQueue } from '../../lib/queue/create-queue.js';
@@ -32,7 +33,7 @@ export async function runConverter(env: Record<string, string | undefined>): Pro
     queue,
     // On the task queue's connection: one TLS session and failover list per pod.
     events: eventPublisherFor(queue),
-    registry: createMetricsRegistry({ service: 'converter' }),
+    registry: registerBuildInfo(createMetricsRegistry({ service: 'converter' }), config.build),
     log,
   });
   // The queue closes before the HTTP server: it waits for tasks in flight,

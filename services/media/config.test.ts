@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { describeBuildInfo } from '../../test/support/build-info.js';
 import { describeLogFormat } from '../../test/support/log-format.js';
 import type { ConfigError } from '../../lib/config/parse-env.js';
 import { loadMediaConfig, MIN_UPLOAD_KEY_LENGTH } from './config.js';
 
 // Every process reads LOG_FORMAT through its own config; the cases are shared.
 describeLogFormat('media', (env) => loadMediaConfig(env).logFormat);
+describeBuildInfo('media', (env) => loadMediaConfig(env).build);
 
 describe('MEDIA_UPLOAD_KEYS', () => {
   const key = 'k'.repeat(MIN_UPLOAD_KEY_LENGTH);

@@ -19,6 +19,7 @@ import {
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { commitEnv, packageVersion, type BuildInfo } from '../../lib/build/version.js';
 
 const formatList = z
   .string()
@@ -88,6 +89,7 @@ export const mediaEnvSchema = z
     MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
     LOG_LEVEL: logLevel,
     LOG_FORMAT: logFormat,
+    ...commitEnv,
     // Hardening: bounds on work in progress, so overload is refused rather than taken.
     /**
      * Uploads in progress at once; past it, 503 with Retry-After at once. On S3
@@ -164,6 +166,8 @@ export interface MediaConfig {
   webhook: WebhookConfig | undefined;
   logLevel: z.infer<typeof mediaEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof mediaEnvSchema>['LOG_FORMAT'];
+  /** Reported as enlarger_build_info on /metrics. */
+  build: BuildInfo;
   /** The dev page, when MEDIA_DEV_PAGE is on: where its images come from. */
   devPage: { resizerUrl: string } | undefined;
 }
@@ -193,6 +197,7 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
     webhook: webhookConfigFromEnv(e),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    build: { version: packageVersion(), commit: e.ENLARGER_COMMIT },
     devPage:
       e.MEDIA_DEV_PAGE && e.MEDIA_DEV_RESIZER_URL
         ? { resizerUrl: e.MEDIA_DEV_RESIZER_URL.replace(/\/+$/, '') }

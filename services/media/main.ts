@@ -2,6 +2,7 @@ import os from 'node:os';
 import { createWebhookQueue } from '../../lib/events/create-events.js';
 import { handleShutdown } from '../../lib/lifecycle/shutdown.js';
 import { createLogger } from '../../lib/log/logger.js';
+import { registerBuildInfo } from '../../lib/metrics/build-info.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import { createQueue } from '../../lib/queue/create-queue.js';
@@ -35,7 +36,7 @@ export async function runMedia(env: Record<string, string | undefined>): Promise
     storage,
     queue,
     webhookQueue,
-    registry: createMetricsRegistry({ service: 'media' }),
+    registry: registerBuildInfo(createMetricsRegistry({ service: 'media' }), config.build),
     log,
   });
   handleShutdown(log, [

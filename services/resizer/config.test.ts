@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config/parse-env.js';
+import { describeBuildInfo } from '../../test/support/build-info.js';
 import { describeLogFormat } from '../../test/support/log-format.js';
 import { loadResizerConfig } from './config.js';
 
@@ -38,3 +39,4 @@ describe('loadResizerConfig', () => {
 });
 
 describeLogFormat('resizer', (env) => loadResizerConfig(env).logFormat);
+describeBuildInfo('resizer', (env) => loadResizerConfig(env).build);

@@ -17,6 +17,7 @@ import type { PhotoStoreOptions } from './runtime/photo-store.js';
 import type { RenderSettings } from './render/pipeline.js';
 import { PLACEMENTS } from './render/placement.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { commitEnv, packageVersion, type BuildInfo } from '../../lib/build/version.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
@@ -144,6 +145,7 @@ export const resizerEnvSchema = z.object({
 
   LOG_LEVEL: logLevel,
   LOG_FORMAT: logFormat,
+  ...commitEnv,
 
   // Hardening: bounds on work in progress, so overload is refused rather than taken.
   /**
@@ -181,6 +183,8 @@ export interface ResizerConfig {
   overlays: OverlaySettings;
   logLevel: z.infer<typeof resizerEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof resizerEnvSchema>['LOG_FORMAT'];
+  /** Reported as enlarger_build_info on /metrics. */
+  build: BuildInfo;
 }
 
 /** Parses the resizer's env vars; throws a ConfigError naming each bad variable. */
@@ -236,5 +240,6 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    build: { version: packageVersion(), commit: e.ENLARGER_COMMIT },
   };
 }

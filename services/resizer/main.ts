@@ -1,5 +1,6 @@
 import { handleShutdown } from '../../lib/lifecycle/shutdown.js';
 import { createLogger } from '../../lib/log/logger.js';
+import { registerBuildInfo } from '../../lib/metrics/build-info.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import { createStorage } from '../../lib/storage/create-storage.js';
 import { loadResizerConfig } from './config.js';
@@ -17,7 +18,7 @@ export async function runResizer(env: Record<string, string | undefined>): Promi
   const resizer = createResizerService({
     config,
     storage,
-    registry: createMetricsRegistry({ service: 'resizer' }),
+    registry: registerBuildInfo(createMetricsRegistry({ service: 'resizer' }), config.build),
     log,
   });
   handleShutdown(log, [{ name: 'http', close: () => resizer.stop('expire') }]);

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
@@ -23,6 +23,15 @@ export function kubeClients() {
 /** `kubectl` on the test cluster, as `make install` runs it. */
 export function kubectl(...args: string[]): string {
   return execFileSync('kubectl', args, {
+    cwd: repoRoot,
+    env: { ...process.env, KUBECONFIG: testEnv().KUBECONFIG },
+    encoding: 'utf8',
+  });
+}
+
+/** `kubectl` on the test cluster for a command that may fail: its status and output, never a throw. */
+export function kubectlResult(...args: string[]): SpawnSyncReturns<string> {
+  return spawnSync('kubectl', args, {
     cwd: repoRoot,
     env: { ...process.env, KUBECONFIG: testEnv().KUBECONFIG },
     encoding: 'utf8',

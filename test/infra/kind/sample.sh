@@ -31,7 +31,7 @@ secret photos-signing "keys=${key:-$(head -c 32 /dev/urandom | od -An -tx1 | tr 
       if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
     });")
 # The sample as documented, but with the image just built (it is loaded, never pulled).
-sed -e "s|repository: ghcr.io/enlarger/enlarger|repository: ${img%:*}|" -e "s|tag: 0.1.0|tag: ${img##*:}|" \
+sed -e "s|repository: ghcr.io/enlarger/enlarger|repository: ${img%:*}|" -e "s|^    tag: .*|    tag: ${img##*:}|" \
   -e "s|pullPolicy: IfNotPresent|pullPolicy: Never|" "$REPO_ROOT/examples/imageplatform.yaml" | kctl -n "$ns" apply -f - >/dev/null
 log "applied examples/imageplatform.yaml to namespace $ns; waiting for Ready"
 kctl -n "$ns" wait --for=condition=Ready imageplatform/photos --timeout=300s >/dev/null
