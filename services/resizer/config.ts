@@ -16,6 +16,7 @@ import type { PhotoStoreOptions } from './runtime/photo-store.js';
 import type { RenderSettings } from './render/pipeline.js';
 import { PLACEMENTS } from './render/placement.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { tracingConfigFromEnv, tracingEnvSchema, type TracingConfig } from '../../lib/tracing/config.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
@@ -64,6 +65,7 @@ export function renderMemoryBudget(limitBytes: number, outputCacheBytes: number)
 /** Every variable the resizer reads: names, formats and defaults. The operator renders into its input type. */
 export const resizerEnvSchema = z.object({
   ...storageEnvSchema.shape,
+  ...tracingEnvSchema.shape,
   RESIZER_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.port),
   /** Port of /healthz, /readyz and /metrics (the autoscaler scrapes it), kept off the CDN-facing port. */
   RESIZER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.adminPort),
@@ -177,6 +179,8 @@ export interface ResizerConfig {
   photos: PhotoStoreOptions;
   render: RenderSettings;
   overlays: OverlaySettings;
+  /** OpenTelemetry export, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing: TracingConfig | undefined;
   logLevel: z.infer<typeof resizerEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof resizerEnvSchema>['LOG_FORMAT'];
 }
@@ -232,6 +236,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       textScale: e.RESIZER_ATTRIBUTION_SCALE,
       cacheBytes: e.RESIZER_OVERLAY_CACHE_BYTES,
     },
+    tracing: tracingConfigFromEnv(e, 'resizer'),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
   };
