@@ -59,14 +59,19 @@ async function render(app: ReturnType<typeof resizer>, width: number, traced: bo
 }
 
 // Warm both: source cache, overlays, libvips.
-for (let w = 300; w < 340; w += 10) (await render(off, w, false), await render(on, w + 1, true));
+for (let w = 300; w < 340; w += 10) {
+  await render(off, w, false);
+  await render(on, w + 1, true);
+}
 const times = { off: [] as number[], on: [] as number[] };
+const timeOff = async (width: number) => times.off.push(await render(off, width, false));
+const timeOn = async (width: number) => times.on.push(await render(on, width + 1, true));
 for (let i = 0; i < RENDERS; i++) {
   // Neighbouring widths cost the same; which goes first alternates.
   const width = 600 + 2 * i;
-  if (i % 2 === 0)
-    (times.off.push(await render(off, width, false)), times.on.push(await render(on, width + 1, true)));
-  else (times.on.push(await render(on, width + 1, true)), times.off.push(await render(off, width, false)));
+  const [first, second] = i % 2 === 0 ? [timeOff, timeOn] : [timeOn, timeOff];
+  await first(width);
+  await second(width);
 }
 
 setTracingEnabled(false);

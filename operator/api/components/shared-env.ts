@@ -45,7 +45,8 @@ export function eventsEnv({ spec: { events } }: ImagePlatform) {
  * sampled upload is followed through the queue whatever the ratio.
  */
 export function tracingEnv({ spec: { tracing } }: ImagePlatform): Record<string, string> {
-  // Typed loosely outside, checked inside: the names are checked by the `satisfies` below.
+  // Spread into each row's env, whose own `satisfies` cannot see into an empty-or-full
+  // union; the `satisfies` below checks these names against the schema instead.
   if (!tracing.endpoint) return {};
   return {
     OTEL_EXPORTER_OTLP_ENDPOINT: tracing.endpoint,
