@@ -101,7 +101,7 @@ soak: node_modules ## Pass/fail system test (test/soak), not in `test`: load-and
 ##@ Infrastructure
 
 .PHONY: tools
-tools: ## Build the pinned infrastructure binaries (kube, etcd, kwok, minio, helm, actionlint) into ~/.cache/enlarger.
+tools: ## Build the pinned infrastructure binaries (kube, etcd, kwok, minio, helm, actionlint, otelcol) into ~/.cache/enlarger.
 	scripts/build-tools.sh
 
 .PHONY: deps
@@ -137,6 +137,13 @@ bench-media: build ## Media RSS growth while streaming a 300 MB upload into the 
 # Images per sharp run and per ImageMagick run (both loops together) of bench-converter.
 SHARP_COUNT ?= 24
 MAGICK_COUNT ?= 8
+# Renders per mode of bench-tracing.
+TRACING_RENDERS ?= 200
+
+.PHONY: bench-tracing
+bench-tracing: node_modules ## Resizer render time with tracing off and on (spans to a dropping exporter), interleaved in one run (BENCHMARKS.md).
+	npx tsx bench/tracing-overhead.ts $(TRACING_RENDERS)
+
 .PHONY: bench-converter
 bench-converter: node_modules ## Converter img/s, CPU and peak RSS vs ImageMagick on the 18 MP photo; BEFORE=<git ref> adds that commit's converter.
 	npx tsx bench/converter.ts $(SHARP_COUNT) $(MAGICK_COUNT) $(BEFORE)

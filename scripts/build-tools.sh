@@ -2,7 +2,7 @@
 # Builds the test infrastructure binaries from the Go module proxy, pinned in
 # versions.env, into $ENLARGER_CACHE/bin/<name>-<version>/. Cached builds are
 # reused, so a warm machine rebuilds nothing.
-# Usage: scripts/build-tools.sh [kube|etcd|kwok|minio|helm|actionlint]...
+# Usage: scripts/build-tools.sh [kube|etcd|kwok|minio|helm|actionlint|otelcol]...
 source "$(dirname "$0")/lib.sh"
 
 export GOFLAGS="${GOFLAGS:--buildvcs=false} -trimpath"
@@ -79,6 +79,35 @@ build_minio() { go_build minio "$MINIO_VERSION" github.com/minio/minio github.co
 build_helm()  { go_build helm "$HELM_VERSION" helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm helm; }
 build_actionlint() { go_build actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint github.com/rhysd/actionlint/cmd/actionlint actionlint; }
 
+# The tracing test's OTLP receiver. The collector project publishes no
+# installable distribution to the module proxy (cmd/otelcorecol is not
+# tagged), so its own builder (ocb) composes one from core components: the
+# OTLP receiver, and the otlphttp exporter that forwards spans as OTLP JSON
+# to wherever the test reads them. Core only: contrib's modules triple the build.
+build_otelcol() {
+  local v="$OTELCOL_VERSION" out; out="$(bin_dir otelcol "$v")"
+  if [[ -x "$out/otelcol" ]]; then return 0; fi
+  need_go
+  log "building an OpenTelemetry Collector $v with its builder (first time only, takes minutes)"
+  local src="$ENLARGER_CACHE/src/otelcol-$v"
+  mkdir -p "$src" "$out"
+  GOBIN="$src/bin" go install "go.opentelemetry.io/collector/cmd/builder@$v"
+  cat > "$src/builder.yaml" <<YAML
+dist:
+  name: otelcol
+  description: Enlarger's test OTLP receiver
+  output_path: $src/dist
+  version: $v
+receivers:
+  - gomod: go.opentelemetry.io/collector/receiver/otlpreceiver $v
+exporters:
+  - gomod: go.opentelemetry.io/collector/exporter/otlphttpexporter $v
+  - gomod: go.opentelemetry.io/collector/exporter/debugexporter $v
+YAML
+  "$src/bin/builder" --config "$src/builder.yaml" --ldflags "$LDFLAGS" >/dev/null
+  cp "$src/dist/otelcol" "$out/otelcol"
+}
+
 targets=("$@")
-(( ${#targets[@]} )) || targets=(kube etcd kwok minio helm actionlint)
+(( ${#targets[@]} )) || targets=(kube etcd kwok minio helm actionlint otelcol)
 for t in "${targets[@]}"; do "build_$t"; done

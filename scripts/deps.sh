@@ -31,8 +31,9 @@ up() {
   else
     log "using KUBECONFIG=$KUBECONFIG from the environment; not starting the local control plane"
   fi
-  # Nothing runs helm yet; it is built here so the chart's tests find it cached.
-  if command -v go >/dev/null 2>&1; then "$SCRIPTS_DIR/build-tools.sh" helm; fi
+  # Built here, not by the tests that use them, so a cold build (the Collector takes minutes) counts against
+  # `make deps` and not against a test's timeout: helm for the chart's tests, otelcol for the tracing test.
+  if command -v go >/dev/null 2>&1; then "$SCRIPTS_DIR/build-tools.sh" helm otelcol; fi
   # Prometheus and promtool for the chart's monitoring tests, from Debian's package.
   if command -v apt-get >/dev/null 2>&1; then "$SCRIPTS_DIR/prometheus.sh"; fi
   # Varnish with the shipped recipe VCL, for the CDN tests (they load their own backend into it).

@@ -4,7 +4,10 @@ import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import { createQueue } from '../../lib/queue/create-queue.js';
+import { parseEnv } from '../../lib/config/parse-env.js';
 import { createStorage } from '../../lib/storage/create-storage.js';
+import { tracingConfigFromEnv, tracingEnvSchema } from '../../lib/tracing/config.js';
+import { startTracing } from '../../lib/tracing/setup.js';
 import { loadConverterConfig } from '../../services/converter/config.js';
 import { loadResizerConfig } from '../../services/resizer/config.js';
 import { devComponents, type DevContext } from './dev-components.js';
@@ -33,6 +36,8 @@ export async function runDev(baseEnv: Record<string, string | undefined>): Promi
     format: converterConfig.logFormat,
     name: 'enlarger-dev',
   });
+  // One SDK for the whole process, started before any service is built; its spans are all `enlarger-dev`'s.
+  const tracing = startTracing(tracingConfigFromEnv(parseEnv(tracingEnvSchema, env), 'enlarger-dev'), log);
   const ctx: DevContext = {
     env,
     storage: await createStorage(converterConfig.storage, { log }),
@@ -41,7 +46,10 @@ export async function runDev(baseEnv: Record<string, string | undefined>): Promi
     registry: createMetricsRegistry({ service: 'dev' }),
     log,
   };
-  const steps: ShutdownStep[] = [{ name: 'queue', close: () => ctx.queue.close() }];
+  const steps: ShutdownStep[] = [
+    { name: 'queue', close: () => ctx.queue.close() },
+    { name: 'tracing', close: () => tracing.shutdown() },
+  ];
   handleShutdown(log, steps);
   for (const component of devComponents) {
     const running = await component.start(ctx);

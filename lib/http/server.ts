@@ -6,6 +6,8 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import { HTTP_DRAIN_TIMEOUT_MS } from '../lifecycle/drain.js';
 import type { Logger } from '../log/logger.js';
+import { traceRequests } from '../tracing/http.js';
+import { tracingEnabled } from '../tracing/span.js';
 import { errorMiddleware, notFoundHandler } from './errors-middleware.js';
 import { healthRoutes } from './health-routes.js';
 import type { ReadinessMonitor } from './readiness.js';
@@ -67,6 +69,8 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
   const { log, registry, readiness } = options;
   const app = express();
   app.disable('x-powered-by');
+  // Decided once: with tracing off the request path has no tracing code at all.
+  if (tracingEnabled()) app.use(traceRequests());
   app.use(requestLog(log));
   options.routes(app);
   app.use(notFoundHandler);

@@ -36,6 +36,8 @@ import {
   type TaskHandler,
   type TaskQueue,
 } from './queue.js';
+import { TRACE_HEADERS } from '../tracing/span.js';
+import { tracedProcess, tracedPublish } from '../tracing/messaging.js';
 import { assertRetryPolicy, onFailure, type FailureOutcome } from './retry.js';
 
 export interface AmqpQueueOptions {
@@ -192,15 +194,24 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     await this.send(exchange, routingKey, message, messageId);
   }
 
-  private async send(
+  /** Publishes under a span whose W3C context rides in the message headers, for the consumer to continue. */
+  private send(exchange: string, routingKey: string, message: unknown, messageId: string): Promise<void> {
+    return tracedPublish('rabbitmq', exchange || routingKey, (trace) =>
+      this.sendUntilConfirmed(exchange, routingKey, message, {
+        headers: { ...trace, [ATTEMPT_HEADER]: 1 },
+        messageId,
+      }),
+    );
+  }
+
+  private async sendUntilConfirmed(
     exchange: string,
     routingKey: string,
     message: unknown,
-    messageId: string,
+    properties: Options.Publish,
   ): Promise<void> {
     if (this.closing) throw new Error(`queue ${this.name} is closed`);
     const body = encodeTask(message);
-    const properties = { headers: { [ATTEMPT_HEADER]: 1 }, messageId };
     const deadline = Date.now() + this.publishTimeoutMs;
     let backoffMs = 50;
     // An unconfirmed send is sent again on the next connection; the broker may
@@ -395,7 +406,10 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     try {
       const lost = lostDeliveries(msg.properties.headers, msg.fields.redelivered);
       if (lost > 0) outcome = await this.countRedelivery(msg, attempt, lost);
-      else await handler(decodeTask<T>(msg.content), { attempt, final: attempt >= this.retry.maxAttempts });
+      else
+        await tracedProcess('rabbitmq', this.name, { headers: msg.properties.headers, attempt }, () =>
+          handler(decodeTask<T>(msg.content), { attempt, final: attempt >= this.retry.maxAttempts }),
+        );
     } catch (err) {
       outcome = onFailure(this.retry, attempt, err);
       this.log.warn(
@@ -451,10 +465,15 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         ? (this.topology.retries.get(outcome.delayMs)?.name ?? this.name)
         : this.topology.deadLetter.name;
     // Fresh headers rather than a copy: RabbitMQ's own x-death bookkeeping
-    // belongs to the hop it describes, and headers must stay small.
+    // belongs to the hop it describes, and headers must stay small. The trace
+    // context goes along, so every attempt joins the trace of the first publish.
     const properties = {
       messageId: msg.properties.messageId as string | undefined,
-      headers: { [ATTEMPT_HEADER]: attempt, [ERROR_HEADER]: outcome.reason.slice(0, 1_000) },
+      headers: {
+        ...traceContextOf(msg.properties.headers),
+        [ATTEMPT_HEADER]: attempt,
+        [ERROR_HEADER]: outcome.reason.slice(0, 1_000),
+      },
     };
     // Bounded so a blocked broker cannot hold a prefetch slot (and close()) forever.
     await beforeDeadline(
@@ -576,4 +595,11 @@ function sendConfirmed(
       },
     );
   });
+}
+
+/** The W3C trace headers of a delivered message, to carry onto its retry. */
+function traceContextOf(headers: Record<string, unknown> | undefined): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const name of TRACE_HEADERS) if (headers?.[name] !== undefined) kept[name] = headers[name];
+  return kept;
 }

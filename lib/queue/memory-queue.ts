@@ -5,6 +5,7 @@ import {
   type TaskHandler,
   type TaskQueue,
 } from './queue.js';
+import { tracedProcess, tracedPublish } from '../tracing/messaging.js';
 import { assertRetryPolicy, onFailure } from './retry.js';
 
 export interface MemoryQueueOptions {
@@ -24,6 +25,8 @@ interface Envelope {
   /** JSON, as on the wire: handlers get a fresh copy each attempt, as they would from a broker. */
   body: string;
   attempt: number;
+  /** W3C trace context of the publisher, as AMQP headers carry it; kept across retries. */
+  headers: Record<string, string>;
 }
 
 /**
@@ -52,8 +55,11 @@ export class MemoryTaskQueue<T> implements TaskQueue<T> {
   publish(task: T): Promise<void> {
     if (this.closed) return Promise.reject(new Error('queue is closed'));
     // Serialising now catches tasks that could not cross a real broker.
-    this.enqueue({ body: JSON.stringify(task), attempt: 1 });
-    return Promise.resolve();
+    const body = JSON.stringify(task);
+    return tracedPublish('in-process', 'memory', (headers) => {
+      this.enqueue({ body, attempt: 1, headers });
+      return Promise.resolve();
+    });
   }
 
   connected(): Promise<void> {
@@ -116,7 +122,9 @@ export class MemoryTaskQueue<T> implements TaskQueue<T> {
   private async run(handler: TaskHandler<T>, envelope: Envelope): Promise<void> {
     const { attempt } = envelope;
     try {
-      await handler(JSON.parse(envelope.body) as T, { attempt, final: attempt >= this.retry.maxAttempts });
+      await tracedProcess('in-process', 'memory', { headers: envelope.headers, attempt }, () =>
+        handler(JSON.parse(envelope.body) as T, { attempt, final: attempt >= this.retry.maxAttempts }),
+      );
     } catch (err) {
       const outcome = onFailure(this.retry, attempt, err);
       if (outcome.kind === 'dead-letter') {
@@ -126,7 +134,7 @@ export class MemoryTaskQueue<T> implements TaskQueue<T> {
       if (this.closed) return;
       const timer = setTimeout(() => {
         this.delayed.delete(timer);
-        this.enqueue({ body: envelope.body, attempt: outcome.attempt });
+        this.enqueue({ ...envelope, attempt: outcome.attempt });
       }, outcome.delayMs);
       this.delayed.add(timer);
     }

@@ -197,6 +197,32 @@ export const eventsSpec = z
   .prefault({})
   .describe('Photo events: where they are published, and an optional signed webhook.');
 
+export const tracingSpec = z
+  .object({
+    endpoint: z
+      .string()
+      .regex(/^https?:\/\/\S+$/)
+      .optional()
+      .describe(
+        'Base URL of an OTLP/HTTP receiver (a Collector, Jaeger, a vendor), e.g. http://otel-collector.observability:4318; spans go to <endpoint>/v1/traces. Unset: tracing is off.',
+      ),
+    samplerRatio: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe(
+        "Share of new traces kept, 0 to 1. A request that arrives with a sampled traceparent is always followed (parent-based), so a site's trace is never cut in half.",
+      ),
+    headersSecretRef: secretKeyRef('headers', 'OTLP export headers as key=value pairs, comma-separated')
+      .optional()
+      .describe("Secret key holding headers sent with every export, e.g. a vendor's API key."),
+  })
+  .prefault({})
+  .describe(
+    'OpenTelemetry traces: one trace per photo from the upload through the queue to the converter and its event, and one per resizer request with a span per pipeline step.',
+  );
+
 export const limitsSpec = z
   .object({
     maxPixels: z
@@ -489,6 +515,7 @@ export const imagePlatformSpec = z
     storage: storageSpec,
     queue: queueSpec,
     events: eventsSpec,
+    tracing: tracingSpec,
     limits: limitsSpec,
     media: mediaSpec,
     converter: converterSpec,

@@ -22,6 +22,7 @@ const FIXTURES: Record<string, ImagePlatform> = {
     media: { uploadKeysSecretRef: { name: 'uploads' } },
     resizer: { signingSecretRef: { name: 'signing' } },
     events: { webhook: { url: 'https://site.example/hooks/enlarger', secretRef: { name: 'webhook' } } },
+    tracing: { endpoint: 'http://otel-collector.observability:4318', headersSecretRef: { name: 'otlp' } },
   }),
   'a RabbitmqCluster': samplePlatform({
     storage: { bucket: 'photos', credentialsSecretRef: { name: 'creds' } },
@@ -35,6 +36,11 @@ const FIXTURES: Record<string, ImagePlatform> = {
     events: {
       exchange: 'site.events',
       webhook: { url: 'http://site.internal/hooks', secretRef: { name: 'creds', key: 'webhook-hmac' } },
+    },
+    tracing: {
+      endpoint: 'https://otlp.vendor.example',
+      samplerRatio: 0.1,
+      headersSecretRef: { name: 'creds', key: 'otlp-headers' },
     },
   }),
 };

@@ -6,6 +6,7 @@ import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
 import { commitEnv, packageVersion, type BuildInfo } from '../../lib/build/version.js';
+import { tracingConfigFromEnv, tracingEnvSchema, type TracingConfig } from '../../lib/tracing/config.js';
 import { MASTER_FORMATS, type MasterFormat } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
@@ -87,6 +88,7 @@ export const converterEnvSchema = z.object({
   ...storageEnvSchema.shape,
   ...queueEnvSchema.shape,
   ...eventsEnvSchema.shape,
+  ...tracingEnvSchema.shape,
   QUEUE_PREFETCH: envPositiveInt().default(CONVERTER_DEFAULTS.prefetch),
   /** Port of /healthz, /readyz and /metrics; the converter has no public API. */
   CONVERTER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(CONVERTER_DEFAULTS.adminPort),
@@ -132,6 +134,8 @@ export interface ConverterConfig {
   maxPixels: number;
   memoryBudgetBytes: number;
   tmpDir: string;
+  /** OpenTelemetry export, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing: TracingConfig | undefined;
   logLevel: z.infer<typeof converterEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof converterEnvSchema>['LOG_FORMAT'];
   /** Reported as enlarger_build_info on /metrics. */
@@ -157,6 +161,7 @@ export function loadConverterConfig(env: Record<string, string | undefined> = pr
     maxPixels: e.CONVERTER_MAX_PIXELS,
     memoryBudgetBytes: e.CONVERTER_MEMORY_BUDGET,
     tmpDir: e.CONVERTER_TMP_DIR,
+    tracing: tracingConfigFromEnv(e, 'converter'),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     build: { version: packageVersion(), commit: e.ENLARGER_COMMIT },

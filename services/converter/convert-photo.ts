@@ -12,6 +12,7 @@ import {
   writeManifest,
 } from '../../lib/photos/records.js';
 import { ObjectNotFoundError, type Storage } from '../../lib/storage/storage.js';
+import { currentTraceparent, inSpan } from '../../lib/tracing/span.js';
 import { decodeWorkingSet, type DecodeAdmission } from './admission.js';
 import type { ConverterConfig } from './config.js';
 import type { MasterPixels } from './pipeline/decode-master.js';
@@ -64,10 +65,12 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
     return 'already-done';
   }
 
-  const original = await fetchOriginal(storage, keys.original, config.tmpDir).catch(async (err: unknown) => {
-    if (err instanceof ObjectNotFoundError) await fail(manifest, 'the original is missing', err);
-    throw err;
-  });
+  const original = await inSpan('download', () => fetchOriginal(storage, keys.original, config.tmpDir)).catch(
+    async (err: unknown) => {
+      if (err instanceof ObjectNotFoundError) await fail(manifest, 'the original is missing', err);
+      throw err;
+    },
+  );
   let master: MasterPixels;
   let rendered: Rendered[];
   try {
@@ -82,7 +85,9 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
         : await probeDecodedSize(original.path, manifest.original);
     const workingSet = decodeWorkingSet(decoded.width, decoded.height, manifest.original.format);
     [master, rendered] = await deps.admission.run(workingSet, async () => {
-      const decoded = await decodeOriginal(original.path, manifest.original, config.master, config.maxPixels);
+      const decoded = await inSpan('decode', () =>
+        decodeOriginal(original.path, manifest.original, config.master, config.maxPixels),
+      );
       return [decoded, await renderAll(decoded, config.master, config.sizes)] as const;
     });
   } catch (err) {
@@ -96,16 +101,20 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
     await original.dispose();
   }
 
-  const stored = await Promise.all(rendered.map((r) => store(storage, manifest.id, r)));
+  const stored = await inSpan('upload', () =>
+    Promise.all(rendered.map((r) => store(storage, manifest.id, r))),
+  );
   const [masterRendition, ...conversions] = stored;
-  const ready = await writeManifest(storage, {
-    ...manifest,
-    status: 'ready',
-    original: { ...manifest.original, hasAlpha: master.hasAlpha },
-    master: withoutName(masterRendition!),
-    conversions,
-    error: undefined,
-  });
+  const ready = await inSpan('manifest', () =>
+    writeManifest(storage, {
+      ...manifest,
+      status: 'ready',
+      original: { ...manifest.original, hasAlpha: master.hasAlpha },
+      master: withoutName(masterRendition!),
+      conversions,
+      error: undefined,
+    }),
+  );
   await finish(deps, ready);
   log.info(
     { photoId: manifest.id, master: `${master.width}x${master.height}`, sizes: conversions.length },
@@ -122,7 +131,8 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
 
 /** Announces a photo's recorded outcome, then lets it leave the sweep; see {@link convertPhoto}. */
 async function finish(deps: Pick<ConvertDeps, 'storage' | 'events'>, manifest: PhotoManifest): Promise<void> {
-  await deps.events.publish(photoOutcomeEvent(manifest));
+  // The trace of the task that settled it: the site follows the event back to the upload.
+  await deps.events.publish(photoOutcomeEvent(manifest, { traceparent: currentTraceparent() }));
   await clearPending(deps.storage, manifest.id);
 }
 

@@ -7,6 +7,7 @@ import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import { createQueue } from '../../lib/queue/create-queue.js';
 import { createStorage } from '../../lib/storage/create-storage.js';
+import { startTracing } from '../../lib/tracing/setup.js';
 import { loadConverterConfig } from './config.js';
 import { createConverterService } from './service.js';
 
@@ -20,6 +21,7 @@ import { createConverterService } from './service.js';
 export async function runConverter(env: Record<string, string | undefined>): Promise<void> {
   const config = loadConverterConfig(env);
   const log = createLogger({ level: config.logLevel, format: config.logFormat, name: 'converter' });
+  const tracing = startTracing(config.tracing, log);
   const storage = await createStorage(config.storage, { log });
   // Connects in the background; start() below waits for it, with the probes already answering.
   const queue = createQueue<ConversionTask>(config.queue, {
@@ -41,6 +43,8 @@ export async function runConverter(env: Record<string, string | undefined>): Pro
   handleShutdown(log, [
     { name: 'queue', close: () => queue.close() },
     { name: 'http', close: () => converter.stop() },
+    // Last, so the spans of the tasks that finished above are exported.
+    { name: 'tracing', close: () => tracing.shutdown() },
   ]);
   await converter.start({ listen: true });
 }

@@ -20,6 +20,7 @@ import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
 import { commitEnv, packageVersion, type BuildInfo } from '../../lib/build/version.js';
+import { tracingConfigFromEnv, tracingEnvSchema, type TracingConfig } from '../../lib/tracing/config.js';
 
 const formatList = z
   .string()
@@ -57,6 +58,7 @@ export const mediaEnvSchema = z
     ...queueEnvSchema.shape,
     ...eventsEnvSchema.shape,
     ...webhookEnvSchema.shape,
+    ...tracingEnvSchema.shape,
     MEDIA_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.port),
     /** Port of /healthz, /readyz and /metrics, kept off the public API port. */
     MEDIA_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.adminPort),
@@ -164,6 +166,8 @@ export interface MediaConfig {
   eventsExchange: string;
   /** The webhook relay media runs, when EVENTS_WEBHOOK_URL is set. */
   webhook: WebhookConfig | undefined;
+  /** OpenTelemetry export, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing: TracingConfig | undefined;
   logLevel: z.infer<typeof mediaEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof mediaEnvSchema>['LOG_FORMAT'];
   /** Reported as enlarger_build_info on /metrics. */
@@ -195,6 +199,7 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
     queue: queueConfigFromEnv(e),
     eventsExchange: e.EVENTS_EXCHANGE,
     webhook: webhookConfigFromEnv(e),
+    tracing: tracingConfigFromEnv(e, 'media'),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     build: { version: packageVersion(), commit: e.ENLARGER_COMMIT },

@@ -7,6 +7,7 @@ import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import { createQueue } from '../../lib/queue/create-queue.js';
 import { createStorage } from '../../lib/storage/create-storage.js';
+import { startTracing } from '../../lib/tracing/setup.js';
 import { loadMediaConfig } from './config.js';
 import { createMediaService } from './service.js';
 
@@ -19,6 +20,8 @@ import { createMediaService } from './service.js';
 export async function runMedia(env: Record<string, string | undefined>): Promise<void> {
   const config = loadMediaConfig(env);
   const log = createLogger({ level: config.logLevel, format: config.logFormat, name: 'media' });
+  // First: the HTTP service and the queue look whether tracing is on when they are built.
+  const tracing = startTracing(config.tracing, log);
   const storage = await createStorage(config.storage, { log });
   const queue = createQueue<ConversionTask>(config.queue, {
     logger: log,
@@ -44,6 +47,8 @@ export async function runMedia(env: Record<string, string | undefined>): Promise
     { name: 'queue', close: () => queue.close() },
     // Waits for a POST in flight; an event it had not acked is redelivered to another replica.
     { name: 'webhook relay', close: async () => webhookQueue?.close() },
+    // Last, so the spans of the uploads that drained above are exported.
+    { name: 'tracing', close: () => tracing.shutdown() },
   ]);
   await media.start();
   // Uploads are taken while the broker is away (the pending sweep enqueues them later), so media

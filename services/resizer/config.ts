@@ -18,6 +18,7 @@ import type { RenderSettings } from './render/pipeline.js';
 import { PLACEMENTS } from './render/placement.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
 import { commitEnv, packageVersion, type BuildInfo } from '../../lib/build/version.js';
+import { tracingConfigFromEnv, tracingEnvSchema, type TracingConfig } from '../../lib/tracing/config.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
@@ -66,6 +67,7 @@ export function renderMemoryBudget(limitBytes: number, outputCacheBytes: number)
 /** Every variable the resizer reads: names, formats and defaults. The operator renders into its input type. */
 export const resizerEnvSchema = z.object({
   ...storageEnvSchema.shape,
+  ...tracingEnvSchema.shape,
   RESIZER_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.port),
   /** Port of /healthz, /readyz and /metrics (the autoscaler scrapes it), kept off the CDN-facing port. */
   RESIZER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.adminPort),
@@ -181,6 +183,8 @@ export interface ResizerConfig {
   photos: PhotoStoreOptions;
   render: RenderSettings;
   overlays: OverlaySettings;
+  /** OpenTelemetry export, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing: TracingConfig | undefined;
   logLevel: z.infer<typeof resizerEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof resizerEnvSchema>['LOG_FORMAT'];
   /** Reported as enlarger_build_info on /metrics. */
@@ -238,6 +242,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       textScale: e.RESIZER_ATTRIBUTION_SCALE,
       cacheBytes: e.RESIZER_OVERLAY_CACHE_BYTES,
     },
+    tracing: tracingConfigFromEnv(e, 'resizer'),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     build: { version: packageVersion(), commit: e.ENLARGER_COMMIT },

@@ -13,8 +13,8 @@ import { eventually } from './wait.js';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);
 
-/** Where scripts/build-tools.sh caches the etcd and kube-apiserver of scripts/versions.env. */
-export function controlPlaneBinaries(): { etcd: string; apiserver: string } {
+/** The pins of scripts/versions.env, and where scripts/build-tools.sh caches what it builds from them. */
+export function pinnedTools(): { versions: Record<string, string>; bin: string } {
   const versions = Object.fromEntries(
     readFileSync(path.join(REPO, 'scripts/versions.env'), 'utf8')
       .split('\n')
@@ -24,6 +24,12 @@ export function controlPlaneBinaries(): { etcd: string; apiserver: string } {
       }),
   ) as Record<string, string>;
   const bin = path.join(process.env.ENLARGER_CACHE ?? path.join(homedir(), '.cache/enlarger'), 'bin');
+  return { versions, bin };
+}
+
+/** Where scripts/build-tools.sh caches the etcd and kube-apiserver of scripts/versions.env. */
+export function controlPlaneBinaries(): { etcd: string; apiserver: string } {
+  const { versions, bin } = pinnedTools();
   return {
     etcd: path.join(bin, `etcd-${versions.ETCD_VERSION}`, 'etcd'),
     apiserver: path.join(bin, `kube-${versions.K8S_VERSION}`, 'kube-apiserver'),

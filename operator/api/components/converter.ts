@@ -7,7 +7,15 @@ import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
 import { POD_PORTS, PROBES, workerDrain, type ComponentRow } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
-import { eventsEnv, queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
+import {
+  eventsEnv,
+  queueEnv,
+  queueSecrets,
+  storageEnv,
+  storageSecrets,
+  tracingEnv,
+  tracingSecrets,
+} from './shared-env.js';
 
 /** The queue worker: no Service, scaled on the RabbitMQ backlog when autoscaling is on. */
 export function converter(cr: ImagePlatform): ComponentRow {
@@ -15,6 +23,7 @@ export function converter(cr: ImagePlatform): ComponentRow {
   const limit = memoryLimitBytes(converter.resources);
   const env = {
     ...storageEnv(cr),
+    ...tracingEnv(cr),
     ...queueEnv(cr),
     ...eventsEnv(cr),
     CONVERTER_ADMIN_PORT: String(POD_PORTS.admin),
@@ -40,7 +49,7 @@ export function converter(cr: ImagePlatform): ComponentRow {
     service: undefined,
     probes: PROBES,
     env,
-    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr)],
+    secretEnv: [...storageSecrets(cr), ...tracingSecrets(cr), ...queueSecrets(cr)],
     // malloc settings that halve the peak RSS of two large decodes; the converter owns them.
     processEnv: CONVERTER_PROCESS_ENV,
     replicas: converter.autoscaling.enabled ? converter.autoscaling.minReplicas : converter.replicas,

@@ -4,13 +4,22 @@ import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
 import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv, type SecretEnv } from './row.js';
 import { quantitiesAsStrings } from './resources.js';
-import { eventsEnv, queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
+import {
+  eventsEnv,
+  queueEnv,
+  queueSecrets,
+  storageEnv,
+  storageSecrets,
+  tracingEnv,
+  tracingSecrets,
+} from './shared-env.js';
 
 /** The upload API: public behind a Service, fixed replicas. */
 export function media(cr: ImagePlatform): ComponentRow {
   const { media, limits } = cr.spec;
   const env = {
     ...storageEnv(cr),
+    ...tracingEnv(cr),
     ...queueEnv(cr),
     ...eventsEnv(cr),
     // The relay's URL alone; its key comes from the Secret (webhookSecrets).
@@ -38,7 +47,13 @@ export function media(cr: ImagePlatform): ComponentRow {
     service: media.service,
     probes: PROBES,
     env,
-    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr), ...uploadKeys, ...webhookSecrets(cr)],
+    secretEnv: [
+      ...storageSecrets(cr),
+      ...tracingSecrets(cr),
+      ...queueSecrets(cr),
+      ...uploadKeys,
+      ...webhookSecrets(cr),
+    ],
     replicas: media.replicas,
     maxReplicas: media.replicas,
     scaling: { signal: 'none' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { samplePlatform } from '../fixture.js';
-import { queueEnv, queueSecrets } from './shared-env.js';
+import { component } from './index.js';
+import { queueEnv, queueSecrets, tracingEnv, tracingSecrets } from './shared-env.js';
 
 describe('queue settings of media and converter', () => {
   it('renders the queue type and only the URL when no TLS material is referenced', () => {
@@ -69,5 +70,50 @@ describe('queue settings of media and converter', () => {
         field: 'spec.queue.rabbitmqClusterRef',
       },
     ]);
+  });
+});
+
+describe('tracing settings of media, converter and resizer', () => {
+  it('renders nothing without an endpoint: tracing stays off, headers Secret or not', () => {
+    const cr = samplePlatform({ tracing: { headersSecretRef: { name: 'otlp' } } });
+    expect(tracingEnv(cr)).toEqual({});
+    expect(tracingSecrets(cr)).toEqual([]);
+  });
+
+  it("renders the SDK's own variables, parent-based at the spec's ratio, onto all three components", () => {
+    const cr = samplePlatform({
+      tracing: {
+        endpoint: 'http://otel-collector.observability:4318',
+        samplerRatio: 0.25,
+        headersSecretRef: { name: 'otlp' },
+      },
+    });
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    };
+    const secret = {
+      name: 'OTEL_EXPORTER_OTLP_HEADERS',
+      secret: 'otlp',
+      key: 'headers',
+      field: 'spec.tracing.headersSecretRef',
+    };
+    expect(tracingEnv(cr)).toEqual(env);
+    expect(tracingSecrets(cr)).toEqual([secret]);
+    for (const name of ['media', 'converter', 'resizer'] as const) {
+      const row = component(cr, name);
+      expect(row.env).toMatchObject(env);
+      expect(row.secretEnv).toContainEqual(secret);
+    }
+  });
+
+  it('samples every new trace by default', () => {
+    const cr = samplePlatform({ tracing: { endpoint: 'https://otlp.vendor.example' } });
+    expect(tracingEnv(cr)).toEqual({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.vendor.example',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '1',
+    });
   });
 });

@@ -3,6 +3,7 @@ import { boolEnv } from '../../../lib/config/parse-env.js';
 import type { eventsEnvSchema } from '../../../lib/events/config.js';
 import type { queueEnvSchema } from '../../../lib/queue/config.js';
 import type { storageEnvSchema } from '../../../lib/storage/config.js';
+import type { tracingEnvSchema } from '../../../lib/tracing/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { RABBITMQ_AMQP_PORT, rabbitmqClusterChildren } from '../names.js';
 import type { SecretEnv } from './row.js';
@@ -10,6 +11,7 @@ import type { SecretEnv } from './row.js';
 type StorageEnv = z.input<typeof storageEnvSchema>;
 type QueueEnv = z.input<typeof queueEnvSchema>;
 type EventsEnv = z.input<typeof eventsEnvSchema>;
+type TracingEnv = z.input<typeof tracingEnvSchema>;
 
 /** Storage settings every component reads (lib/storage/config.ts owns the names). */
 export function storageEnv({ spec: { storage } }: ImagePlatform) {
@@ -35,6 +37,29 @@ export function queueEnv({ metadata, spec: { queue } }: ImagePlatform) {
 /** Where media and converter publish photo events (lib/events/config.ts owns the name). */
 export function eventsEnv({ spec: { events } }: ImagePlatform) {
   return { EVENTS_EXCHANGE: events.exchange } satisfies EventsEnv;
+}
+
+/**
+ * OpenTelemetry export of all three services (lib/tracing/config.ts owns the
+ * names, the SDK's own); nothing when no endpoint is set. Parent-based, so a
+ * sampled upload is followed through the queue whatever the ratio.
+ */
+export function tracingEnv({ spec: { tracing } }: ImagePlatform): Record<string, string> {
+  // Spread into each row's env, whose own `satisfies` cannot see into an empty-or-full
+  // union; the `satisfies` below checks these names against the schema instead.
+  if (!tracing.endpoint) return {};
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: tracing.endpoint,
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: String(tracing.samplerRatio),
+  } satisfies TracingEnv;
+}
+
+export function tracingSecrets({ spec: { tracing } }: ImagePlatform): SecretEnv[] {
+  const ref = tracing.headersSecretRef;
+  if (!tracing.endpoint || !ref) return [];
+  const name = 'OTEL_EXPORTER_OTLP_HEADERS' satisfies keyof TracingEnv;
+  return [{ name, secret: ref.name, key: ref.key, field: 'spec.tracing.headersSecretRef' }];
 }
 
 /** The in-cluster AMQP URL, without credentials, of RabbitmqCluster `name`'s Service. */

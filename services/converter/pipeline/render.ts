@@ -1,4 +1,5 @@
 import type { ImageFormat } from '../../../lib/photos/manifest.js';
+import { inSpan } from '../../../lib/tracing/span.js';
 import type { MasterSpec, SizeSpec } from '../config.js';
 import type { MasterPixels } from './decode-master.js';
 import { encode, fromMaster } from './encode.js';
@@ -85,9 +86,14 @@ export async function renderAll(
   spec: MasterSpec,
   sizes: SizeSpec[],
 ): Promise<Rendered[]> {
-  const masterRendition = await renderMaster(master, spec);
+  const masterRendition = await inSpan('render master', () => renderMaster(master, spec));
   const hdrMaster = masterRendition.gainMap ? masterRendition : undefined;
   const rendered = [masterRendition];
-  for (const size of sizes) rendered.push(await renderSize(master, size, hdrMaster));
+  for (const size of sizes) {
+    const attributes = { 'enlarger.size': size.name, 'enlarger.format': size.format };
+    rendered.push(
+      await inSpan(`render ${size.name}`, () => renderSize(master, size, hdrMaster), { attributes }),
+    );
+  }
   return rendered;
 }

@@ -1,6 +1,7 @@
 import type { Sharp } from 'sharp';
 import type { OutputFormat } from '../../../lib/photos/formats.js';
 import type { PhotoManifest } from '../../../lib/photos/manifest.js';
+import { inSpan } from '../../../lib/tracing/span.js';
 import type { ResizerMetrics } from '../metrics.js';
 import { resolveFormat, type NegotiatedFormat } from '../request/negotiate.js';
 import type { ResizeRequest } from '../request/parse.js';
@@ -233,7 +234,8 @@ export async function renderPrepared(
     deadline.check(step.name);
     const done = deps.metrics.stepDuration.startTimer({ step: step.name });
     try {
-      await step.run(work);
+      // A span per step, under the request's; with tracing off, the step alone.
+      await inSpan(step.name, async () => step.run(work));
     } finally {
       done();
     }
