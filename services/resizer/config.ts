@@ -8,6 +8,8 @@ import {
   envPositiveInt,
   parseEnv,
 } from '../../lib/config/parse-env.js';
+import { eventsEnvSchema } from '../../lib/events/config.js';
+import { queueConfigFromEnv, queueEnvSchema } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import type { HandlerOptions } from './handler.js';
 import type { LimiterOptions } from './runtime/limiter.js';
@@ -64,6 +66,16 @@ export function renderMemoryBudget(limitBytes: number, outputCacheBytes: number)
 /** Every variable the resizer reads: names, formats and defaults. The operator renders into its input type. */
 export const resizerEnvSchema = z.object({
   ...storageEnvSchema.shape,
+  // The broker's address only: the resizer takes no tasks, it hears photo events.
+  ...queueEnvSchema.shape,
+  ...eventsEnvSchema.shape,
+  /**
+   * Hear `photo.deleted` and `photo.updated` on EVENTS_EXCHANGE (a queue of
+   * this process's own on the AMQP broker) and drop the photo from the
+   * caches at once. Off, a deleted or changed photo is noticed within
+   * RESIZER_MANIFEST_TTL_MS. `enlarger dev` uses its in-process bus instead.
+   */
+  RESIZER_EVENTS: envBool().default(false),
   RESIZER_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.port),
   /** Port of /healthz, /readyz and /metrics (the autoscaler scrapes it), kept off the CDN-facing port. */
   RESIZER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.adminPort),
@@ -85,6 +97,10 @@ export const resizerEnvSchema = z.object({
   RESIZER_SOURCE_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.sourceCacheBytes),
   /** Rendered watermark overlays, kept as raw pixels so stamping one costs no decode. */
   RESIZER_OVERLAY_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.overlayCacheBytes),
+  /**
+   * How long a manifest is trusted before it is read again: the bound on
+   * serving a deleted or re-attributed photo when its event is not heard.
+   */
   RESIZER_MANIFEST_TTL_MS: envPositiveInt().default(30_000),
 
   /** Largest w or h (after dpr) a URL may ask for. */
@@ -177,6 +193,8 @@ export interface ResizerConfig {
   photos: PhotoStoreOptions;
   render: RenderSettings;
   overlays: OverlaySettings;
+  /** Where photo events are heard (RESIZER_EVENTS on an AMQP queue config), else undefined. */
+  events: { url: string; tls?: { ca?: string; cert?: string; key?: string }; exchange: string } | undefined;
   logLevel: z.infer<typeof resizerEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof resizerEnvSchema>['LOG_FORMAT'];
 }
@@ -208,6 +226,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
     errorMaxAgeSeconds: e.RESIZER_ERROR_MAX_AGE_SECONDS,
     vipsThreads: e.RESIZER_VIPS_THREADS,
     photos: { sourceCacheBytes: e.RESIZER_SOURCE_CACHE_BYTES, manifestTtlMs: e.RESIZER_MANIFEST_TTL_MS },
+    events: eventsFrom(e),
     render: {
       load: { maxSourcePixels: e.RESIZER_MAX_SOURCE_PIXELS },
       resize: { allowEnlarge: e.RESIZER_ALLOW_ENLARGE, maxOutputPixels: e.RESIZER_MAX_OUTPUT_PIXELS },
@@ -235,4 +254,10 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
   };
+}
+
+function eventsFrom(e: z.infer<typeof resizerEnvSchema>): ResizerConfig['events'] {
+  const queue = queueConfigFromEnv(e);
+  if (!e.RESIZER_EVENTS || queue.kind !== 'amqp') return undefined;
+  return { url: queue.url, ...(queue.tls && { tls: queue.tls }), exchange: e.EVENTS_EXCHANGE };
 }

@@ -86,6 +86,7 @@ export class Constellation {
     const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-media`,
+      exchange: { name: config.eventsExchange },
     });
     const webhookQueue =
       config.webhook &&
@@ -99,6 +100,7 @@ export class Constellation {
       storage: this.storage,
       queue,
       webhookQueue,
+      events: eventPublisherFor(queue),
       registry: createMetricsRegistry(),
       log,
     });
