@@ -71,11 +71,12 @@ export const resizerEnvSchema = z.object({
   ...eventsEnvSchema.shape,
   /**
    * Hear `photo.deleted` and `photo.updated` on EVENTS_EXCHANGE (a queue of
-   * this process's own on the AMQP broker) and drop the photo from the
-   * caches at once. Off, a deleted or changed photo is noticed within
-   * RESIZER_MANIFEST_TTL_MS. `enlarger dev` uses its in-process bus instead.
+   * this process's own on AMQP_URL, connected in the background: a broker
+   * that is down never stops serving) and drop the photo from the caches at
+   * once. Off, or with QUEUE_KIND=memory, a deleted or changed photo is
+   * noticed within RESIZER_MANIFEST_TTL_MS. `enlarger dev` uses its in-process bus.
    */
-  RESIZER_EVENTS: envBool().default(false),
+  RESIZER_EVENTS: envBool().default(true),
   RESIZER_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.port),
   /** Port of /healthz, /readyz and /metrics (the autoscaler scrapes it), kept off the CDN-facing port. */
   RESIZER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.adminPort),

@@ -31,6 +31,11 @@ export function media(cr: ImagePlatform): ComponentRow {
     media.uploadKeysSecretRef,
     'spec.media.uploadKeysSecretRef',
   );
+  const adminKeys = secretKeyEnv(
+    'MEDIA_ADMIN_KEYS' satisfies keyof MediaEnv,
+    media.adminKeysSecretRef,
+    'spec.media.adminKeysSecretRef',
+  );
   return {
     name: 'media',
     args: ['media'],
@@ -38,7 +43,7 @@ export function media(cr: ImagePlatform): ComponentRow {
     service: media.service,
     probes: PROBES,
     env,
-    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr), ...uploadKeys, ...webhookSecrets(cr)],
+    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr), ...uploadKeys, ...adminKeys, ...webhookSecrets(cr)],
     replicas: media.replicas,
     maxReplicas: media.replicas,
     scaling: { signal: 'none' },
