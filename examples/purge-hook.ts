@@ -7,12 +7,14 @@
  * deploy/cdn/varnish/enlarger.vcl understands, and
  * test/integration/cdn-purge-hook.test.ts runs it against a real Varnish.
  *
- *   AMQP_URL=amqp://… VARNISH_URL=http://varnish:6081 npx tsx examples/purge-hook.ts
+ *   npx tsx examples/purge-hook.ts --amqp-url amqp://… --varnish-url http://varnish:6081 \
+ *     [--exchange enlarger.events] [--queue cdn.purge]
  *
  * Its queue is durable: purges wait there while the hook is down, and a
  * purge that fails is retried, so a photo taken down is never left in the
  * CDN because the hook was restarting.
  */
+import { parseArgs } from 'node:util';
 import { connect, type ConsumeMessage } from 'amqplib';
 
 /** The tag the resizer sends in `Surrogate-Key` and `Cache-Tag` for every answer about a photo. */
@@ -82,11 +84,18 @@ export function varnishPurge(varnishUrl: string) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const env = process.env;
+  const { values } = parseArgs({
+    options: {
+      'amqp-url': { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
+      exchange: { type: 'string', default: 'enlarger.events' },
+      queue: { type: 'string', default: 'cdn.purge' },
+      'varnish-url': { type: 'string', default: 'http://127.0.0.1:6081' },
+    },
+  });
   await startPurgeHook({
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    exchange: env.EVENTS_EXCHANGE ?? 'enlarger.events',
-    queue: env.PURGE_QUEUE ?? 'cdn.purge',
-    purge: varnishPurge(env.VARNISH_URL ?? 'http://127.0.0.1:6081'),
+    amqpUrl: values['amqp-url'],
+    exchange: values.exchange,
+    queue: values.queue,
+    purge: varnishPurge(values['varnish-url']),
   });
 }

@@ -44,9 +44,7 @@ export class AmqpEventSubscriber {
   start(): void {
     this.connection ??= connect(this.endpoints.address(), {
       ...this.options.tls,
-      clientProperties: this.options.connectionName
-        ? { connection_name: this.options.connectionName }
-        : {},
+      clientProperties: this.options.connectionName ? { connection_name: this.options.connectionName } : {},
       recovery: {
         waitForConnect: false,
         setup: (model: ChannelModel) => this.setup(model),

@@ -30,7 +30,10 @@ const FIXTURES: Record<string, ImagePlatform> = {
       caSecretRef: { name: 'rabbit', key: 'ca.pem' },
       clientCertSecretRef: { name: 'creds' },
     },
-    media: { uploadKeysSecretRef: { name: 'creds', key: 'uploads' }, adminKeysSecretRef: { name: 'creds', key: 'admin' } },
+    media: {
+      uploadKeysSecretRef: { name: 'creds', key: 'uploads' },
+      adminKeysSecretRef: { name: 'creds', key: 'admin' },
+    },
     resizer: { signingSecretRef: { name: 'creds', key: 'signing' } },
     events: {
       exchange: 'site.events',

@@ -131,7 +131,10 @@ async function convertLive(task: ConversionTask, deps: ConvertDeps): Promise<Con
 
   async function fail(photo: PhotoManifest, reason: string, cause: unknown): Promise<never> {
     // An event that cannot be published throws its own (transient) error first: the task is retried.
-    await finish(deps, await writeManifestUnlessDeleted(storage, { ...photo, status: 'failed', error: reason }));
+    await finish(
+      deps,
+      await writeManifestUnlessDeleted(storage, { ...photo, status: 'failed', error: reason }),
+    );
     throw new UnrecoverableError(reason, { cause });
   }
 }

@@ -102,7 +102,9 @@ export function createMediaService(deps: MediaDeps): MediaService {
     },
   });
   if (config.adminKeys.length === 0 && config.uploadKeys.length === 0)
-    log.warn('MEDIA_ADMIN_KEYS is not set: anyone who reaches media can delete photos; run it only behind the site');
+    log.warn(
+      'MEDIA_ADMIN_KEYS is not set: anyone who reaches media can delete photos; run it only behind the site',
+    );
   if (config.uploadKeys.length === 0)
     log.warn(
       'MEDIA_UPLOAD_KEYS is not set: anyone who reaches media can upload; run it only behind the site',

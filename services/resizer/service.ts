@@ -36,7 +36,7 @@ export interface ResizerService {
    */
   onPhotoEvent: EventListener;
   /** Forgets every cached manifest: events may have been missed (the subscription was down). */
-  forgetManifests(): void;
+  forgetManifests: () => void;
   /** Probes storage and listens. */
   start(): Promise<Listening>;
   /** Stops accepting and lets in-flight renders finish. The caller closes storage. */
@@ -89,14 +89,15 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
   return {
     app: http.app,
     readiness,
-    async onPhotoEvent(event) {
-      if (event.type !== 'photo.deleted' && event.type !== 'photo.updated') return;
+    onPhotoEvent: (event) => {
+      if (event.type !== 'photo.deleted' && event.type !== 'photo.updated') return Promise.resolve();
       const id = event.data.photo.id;
-      if (!isPhotoId(id)) return;
+      if (!isPhotoId(id)) return Promise.resolve();
       photos.forget(id);
       // Outputs are keyed by record version, so they could not be served anyway; this frees their bytes now.
       outputs.deletePrefix(`${id}|`);
       log.debug({ photoId: id, event: event.type }, 'forgot the photo');
+      return Promise.resolve();
     },
     forgetManifests: () => photos.forgetManifests(),
     async start() {

@@ -155,7 +155,7 @@ describe('photo takedown and attribution change', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: c.env.S3_ACCESS_KEY_ID!, secretAccessKey: c.env.S3_SECRET_ACCESS_KEY! },
     });
-    stops.push(async () => throughProxy.destroy());
+    stops.push(() => Promise.resolve(throughProxy.destroy()));
     const cut = await c.startMedia({ MEDIA_ADMIN_KEYS: ADMIN_KEY }, throughProxy);
     const before = (await c.keys(`photos/${id}/`)).length;
 

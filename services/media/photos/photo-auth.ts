@@ -76,7 +76,12 @@ export function authorize(
 function bearerOf(header: string | undefined): string {
   const token = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
   if (!token)
-    throw new HttpError(401, 'token_required', 'this needs Authorization: Bearer <admin key or token>', false);
+    throw new HttpError(
+      401,
+      'token_required',
+      'this needs Authorization: Bearer <admin key or token>',
+      false,
+    );
   return token;
 }
 
