@@ -4,6 +4,8 @@ import { createLogger } from '../../lib/log/logger.js';
 import { S3Storage } from '../../lib/storage/s3-storage.js';
 import { cacheTag, photoKeys } from '../../lib/photos/keys.js';
 import { Constellation, type PhotoStatus } from '../support/constellation.js';
+import { uniqueName } from '../support/env.js';
+import { brokerConnections, management } from '../support/processes.js';
 import { EventTap } from '../support/events.js';
 import { noise } from '../support/noise.js';
 import { startS3FaultProxy, type S3FaultProxy } from '../support/s3-fault-proxy.js';
@@ -200,6 +202,51 @@ describe('photo takedown and attribution change', () => {
     expect(changedMs).toBeLessThan(2_000);
     const heard = await tap.waitFor('photo.updated', id);
     expect(heard.event.data.photo).toMatchObject({ id, photographer: 'New Name', status: 'ready' });
+  });
+
+  it("hears takedowns after the broker drops the resizer's connection: it resubscribes and forgets every manifest", async () => {
+    const media = await setUp();
+    const id = await readyPhoto(media);
+    const path = `/v1/photos/${id}?w=300&fmt=jpeg`;
+    const resizer = await startResizer(c.storage);
+    stops.push(() => resizer.stop());
+    const name = uniqueName('it-resizer-events');
+    let reconnects = 0;
+    const subscriber = new AmqpEventSubscriber(
+      {
+        url: c.env.AMQP_URL!,
+        exchange: c.eventsExchange,
+        types: ['photo.deleted'],
+        connectionName: name,
+        log,
+      },
+      resizer.service.onPhotoEvent,
+      () => {
+        reconnects++;
+        resizer.service.forgetManifests();
+      },
+    );
+    subscriber.start();
+    stops.push(() => subscriber.close());
+    expect((await fetch(resizer.url(path))).status).toBe(200);
+    // Closed by the broker, as a node restart or a network blip would: the shared broker itself stays up.
+    const brokerName = await eventually(async () => (await brokerConnections()).get(name), {
+      timeoutMs: 30_000,
+      what: 'the subscription in the management API',
+    });
+    expect((await management(`connections/${encodeURIComponent(brokerName)}`, { method: 'DELETE' })).ok).toBe(
+      true,
+    );
+    await eventually(() => reconnects === 1 && subscriber.healthy, {
+      timeoutMs: 30_000,
+      what: 'a resubscription',
+    });
+
+    expect((await del(media, id)).status).toBe(204);
+    const answered = performance.now();
+    const ms = await firstStatus(resizer, path, 404, answered);
+    console.log(`takedown after a dropped subscription: DELETE answer → first 404: ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(2_000);
   });
 });
 
