@@ -77,8 +77,14 @@ const resizer: DevComponent = {
       config: loadResizerConfig(ctx.env),
       log: ctx.log.child({ component: 'resizer' }),
     });
+    // Takedowns and attribution changes reach the resizer's caches on the in-process bus.
+    const unsubscribe = ctx.events.subscribe(service.onPhotoEvent);
     const { port } = await service.start();
-    return { stop: () => service.stop(), url: `http://localhost:${port}` };
+    const stop = async () => {
+      unsubscribe();
+      await service.stop();
+    };
+    return { stop, url: `http://localhost:${port}` };
   },
 };
 

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { parseBytes } from '../../lib/config/parse-env.js';
 import { messageOf } from '../../lib/errors.js';
 import { loadMediaConfig } from '../../services/media/config.js';
-import { signUploadToken } from '../../services/media/upload/upload-token.js';
+import { PHOTO_SCOPES, signUploadToken, type PhotoScope } from '../../services/media/upload/upload-token.js';
 
 interface SignUploadOptions {
   maxBytes?: string;
@@ -10,6 +10,7 @@ interface SignUploadOptions {
   photographer?: string;
   owner?: string;
   id?: string;
+  scope?: string;
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -36,6 +37,10 @@ export const signUploadCommand = () =>
     .option('--photographer <name>', 'the credit the photo must carry')
     .option('--owner <id>', 'opaque owner stored with the photo and shown by its status')
     .option('--id <photo-id>', 'the id the photo must get (22 characters of base64url)')
+    .option(
+      '--scope <scopes>',
+      `also allow, on the owner's photos, space-separated: ${PHOTO_SCOPES.join(', ')} (needs --owner)`,
+    )
     .action(async (options: SignUploadOptions) => {
       try {
         const config = loadMediaConfig(process.env);
@@ -47,6 +52,7 @@ export const signUploadCommand = () =>
           ...(options.photographer !== undefined && { photographer: options.photographer }),
           ...(options.owner !== undefined && { owner: options.owner }),
           ...(options.id !== undefined && { photoId: options.id }),
+          ...(options.scope !== undefined && { scopes: scopesFlag(options.scope, options.owner) }),
         });
         process.stdout.write(`${token}\n`);
       } catch (err) {
@@ -54,3 +60,13 @@ export const signUploadCommand = () =>
         process.exitCode = 2;
       }
     });
+
+/** `--scope`, checked: a scope media would ignore, or one without an owner to scope it to, is a mistake. */
+function scopesFlag(text: string, owner: string | undefined): PhotoScope[] {
+  const scopes = text.split(/[\s,]+/).filter(Boolean);
+  const unknown = scopes.filter((s) => !(PHOTO_SCOPES as readonly string[]).includes(s));
+  if (unknown.length > 0)
+    throw new Error(`--scope takes ${PHOTO_SCOPES.join(', ')}, got ${unknown.join(', ')}`);
+  if (owner === undefined) throw new Error('--scope needs --owner: a scope covers the photos of one owner');
+  return scopes as PhotoScope[];
+}

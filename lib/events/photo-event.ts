@@ -5,9 +5,10 @@ import type { PhotoManifest } from '../photos/manifest.js';
 /**
  * The events a photo's life emits, one routing key each on the events
  * exchange: `photo.ready` and `photo.failed` when the converter is done with
- * it, `photo.deleted` when a takedown removed it.
+ * it, `photo.deleted` when a takedown removed it, `photo.updated` when its
+ * attribution changed (a CDN purges the photo's cache tag on either of the last two).
  */
-export const PHOTO_EVENT_TYPES = ['photo.ready', 'photo.failed', 'photo.deleted'] as const;
+export const PHOTO_EVENT_TYPES = ['photo.ready', 'photo.failed', 'photo.deleted', 'photo.updated'] as const;
 export type PhotoEventType = (typeof PHOTO_EVENT_TYPES)[number];
 
 /**
@@ -36,7 +37,8 @@ const photo = z.object({
   /** The site's own id for whoever uploaded the photo, as the upload token carried it. */
   owner: z.string().optional(),
   photographer: z.string().optional(),
-  status: z.enum(['ready', 'failed', 'deleted']),
+  /** `processing` only on `photo.updated`, for a photo whose attribution changed before it was ready. */
+  status: z.enum(['processing', 'ready', 'failed', 'deleted']),
   /** The converted master and sizes: the keys the resizer serves from. Only on `photo.ready`. */
   master: rendition.optional(),
   sizes: z.array(rendition.extend({ name: z.string() })).optional(),
@@ -54,7 +56,10 @@ export const photoEvent = z.object({
   specversion: z.literal('1.0'),
   type: z.enum(PHOTO_EVENT_TYPES),
   source: z.string().min(1),
-  /** The same for every copy of one event (a republish after a failure): consumers dedupe on it. */
+  /**
+   * The same for every copy of one event (a republish after a failure): consumers dedupe on it.
+   * `<type>/<photo id>`, and for `photo.updated`, which a photo may see many times, `/<time>` after it.
+   */
   id: z.string().min(1),
   /** When it happened (the manifest's `updatedAt` for ready and failed), RFC 3339. */
   time: z.iso.datetime({ offset: true }),
@@ -92,7 +97,11 @@ export function photoOutcomeEvent(manifest: EventSource, options: { traceparent?
   return envelope(type, manifest.id, manifest.updatedAt, { ...identity(manifest), ...outcome }, options);
 }
 
-/** `photo.deleted`, for the takedown endpoint to publish once every object of the photo is gone. */
+/**
+ * `photo.deleted`, which the takedown endpoint publishes once every object of
+ * the photo is gone. Built from its tombstone, so that a retried DELETE
+ * publishes the same event, id and time included.
+ */
 export function photoDeletedEvent(
   photo: { id: string; owner?: string; photographer?: string },
   options: { traceparent?: string; time?: Date } = {},
@@ -101,12 +110,27 @@ export function photoDeletedEvent(
   return envelope('photo.deleted', photo.id, time, { ...identity(photo), status: 'deleted' }, options);
 }
 
+/**
+ * `photo.updated`: the record changed after upload (a new photographer), so
+ * renders made before now carry stale attribution and a CDN should purge
+ * the photo's tag. One per change: its id ends with the manifest's `updatedAt`.
+ */
+export function photoUpdatedEvent(manifest: EventSource, options: { traceparent?: string } = {}): PhotoEvent {
+  return envelope(
+    'photo.updated',
+    manifest.id,
+    manifest.updatedAt,
+    { ...identity(manifest), status: manifest.status },
+    { ...options, idSuffix: manifest.updatedAt },
+  );
+}
+
 function envelope(
   type: PhotoEventType,
   photoId: string,
   time: string,
   data: PhotoEvent['data']['photo'],
-  options: { traceparent?: string },
+  options: { traceparent?: string; idSuffix?: string },
 ): PhotoEvent {
   // Checked on the way out, so a record the schema cannot describe fails here, not in a consumer.
   return photoEvent.parse({
@@ -114,7 +138,7 @@ function envelope(
     type,
     source: PHOTO_EVENT_SOURCE,
     // One photo becomes ready, fails or is deleted once; a retried publish reuses the id.
-    id: `${type}/${photoId}`,
+    id: options.idSuffix === undefined ? `${type}/${photoId}` : `${type}/${photoId}/${options.idSuffix}`,
     time,
     subject: photoId,
     datacontenttype: 'application/json',

@@ -19,4 +19,5 @@ export const sampleSecrets = {
   s3: { uid: 'secret-uid-s3', data: { accessKeyId: b64('key'), secretAccessKey: b64('secret') } },
   signing: { uid: 'secret-uid-signing', data: { keys: b64('k1,k2') } },
   uploads: { uid: 'secret-uid-uploads', data: { keys: b64('upload-key-1,upload-key-2') } },
+  admins: { uid: 'secret-uid-admins', data: { keys: b64('admin-key-1') } },
 } as const;

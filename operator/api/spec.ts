@@ -267,6 +267,11 @@ export const mediaSpec = z
       .describe(
         'Secret key holding the upload token keys (MEDIA_UPLOAD_KEYS): POST /v1/photos then needs a token signed with one. Unset: anyone who reaches media can upload, so run it only behind the site.',
       ),
+    adminKeysSecretRef: secretKeyRef('keys', 'comma-separated admin keys, each accepted')
+      .optional()
+      .describe(
+        "Secret key holding the admin keys (MEDIA_ADMIN_KEYS) the site's back end sends as Bearer to DELETE and PATCH /v1/photos/{id}. Unset with uploadKeysSecretRef set: both are refused; unset without it: both are open, like uploads.",
+      ),
     resources: resources({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
     ...placementSpec,
     podDisruptionBudget: disruptionBudgetSpec,

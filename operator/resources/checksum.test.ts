@@ -50,7 +50,8 @@ describe('configChecksum', () => {
       COMPONENTS.filter((c) => sum(base, c, secrets) !== sum(base, c));
 
     expect(changedFor(rotated('s3', 'secretAccessKey'))).toEqual(['media', 'converter', 'resizer']);
-    expect(changedFor(rotated('amqp', 'url'))).toEqual(['media', 'converter']);
+    // The resizer reads the broker too: it hears photo events there.
+    expect(changedFor(rotated('amqp', 'url'))).toEqual(['media', 'converter', 'resizer']);
     expect(changedFor(rotated('signing', 'keys'))).toEqual(['resizer']);
     expect(changedFor(rotated('uploads', 'keys'))).toEqual(['media']);
   });

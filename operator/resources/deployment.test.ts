@@ -72,7 +72,7 @@ describe('Deployment builder', () => {
             },
             annotations: {
               'enlarger.dev/config-checksum':
-                '5d41b905876109e0c954db6fa5cee4d5c09e6477a6b065e1de428a04d49caa1a',
+                '3463a97d5a22ec7a399d1ecd6be7a4d2b395f4588d1849a14b9af15b8ca3df8a',
               'prometheus.io/scrape': 'true',
               'prometheus.io/port': '9090',
               'prometheus.io/path': '/metrics',
@@ -117,6 +117,7 @@ describe('Deployment builder', () => {
                 ],
                 envFrom: [{ configMapRef: { name: 'photos-config' } }],
                 env: [
+                  { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
                   { name: 'SIGNING_KEYS', valueFrom: { secretKeyRef: { name: 'signing', key: 'keys' } } },
                 ],
                 resources: { requests: { cpu: '1' } },
@@ -169,6 +170,17 @@ describe('Deployment builder', () => {
     // Without the field, media reads no keys: uploads are open.
     const open = build(samplePlatform(), sampleSecrets, 'media').spec.template.spec!.containers[0]!.env;
     expect(open?.map((e) => e.name)).not.toContain('MEDIA_UPLOAD_KEYS');
+  });
+
+  it("gives media MEDIA_ADMIN_KEYS from spec.media.adminKeysSecretRef's Secret, to no other component", () => {
+    const cr = samplePlatform({ media: { adminKeysSecretRef: { name: 'admins' } } });
+    const env = (name: 'media' | 'converter' | 'resizer') =>
+      build(cr, sampleSecrets, name).spec.template.spec!.containers[0]!.env ?? [];
+    expect(env('media')).toEqual([
+      { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
+      { name: 'MEDIA_ADMIN_KEYS', valueFrom: { secretKeyRef: { name: 'admins', key: 'keys' } } },
+    ]);
+    expect([...env('converter'), ...env('resizer')].map((e) => e.name)).not.toContain('MEDIA_ADMIN_KEYS');
   });
 
   it('sets replicas when autoscaling is disabled', () => {
@@ -303,7 +315,10 @@ describe('Deployment builder', () => {
     const pod = deployment.spec.template.spec!;
     expect(pod.containers.map((c) => c.name)).toEqual(['resizer', 'log-shipper']);
     const [resizer, sidecar] = pod.containers;
-    expect(resizer?.env).toEqual([{ name: 'NODE_OPTIONS', value: '--max-semi-space-size=64' }]);
+    expect(resizer?.env).toEqual([
+      { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
+      { name: 'NODE_OPTIONS', value: '--max-semi-space-size=64' },
+    ]);
     expect(resizer?.volumeMounts).toEqual([
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'fonts', mountPath: '/usr/share/fonts/extra', readOnly: true },

@@ -19,7 +19,7 @@ const FIXTURES: Record<string, ImagePlatform> = {
       caSecretRef: { name: 'rabbit-ca' },
       clientCertSecretRef: { name: 'client' },
     },
-    media: { uploadKeysSecretRef: { name: 'uploads' } },
+    media: { uploadKeysSecretRef: { name: 'uploads' }, adminKeysSecretRef: { name: 'admins' } },
     resizer: { signingSecretRef: { name: 'signing' } },
     events: { webhook: { url: 'https://site.example/hooks/enlarger', secretRef: { name: 'webhook' } } },
     tracing: { endpoint: 'http://otel-collector.observability:4318', headersSecretRef: { name: 'otlp' } },
@@ -31,7 +31,10 @@ const FIXTURES: Record<string, ImagePlatform> = {
       caSecretRef: { name: 'rabbit', key: 'ca.pem' },
       clientCertSecretRef: { name: 'creds' },
     },
-    media: { uploadKeysSecretRef: { name: 'creds', key: 'uploads' } },
+    media: {
+      uploadKeysSecretRef: { name: 'creds', key: 'uploads' },
+      adminKeysSecretRef: { name: 'creds', key: 'admin' },
+    },
     resizer: { signingSecretRef: { name: 'creds', key: 'signing' } },
     events: {
       exchange: 'site.events',

@@ -16,6 +16,7 @@ import {
   readManifest,
   writeManifest,
 } from '../../lib/photos/records.js';
+import { removePhotoObjects, writeTombstone } from '../../lib/photos/takedown.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { awkwardImages, meanColour } from '../../test/support/photos.js';
 import { DecodeAdmission } from './admission.js';
@@ -385,6 +386,64 @@ describe('convertPhoto', () => {
       const got = await heard(() => convertPhoto({ photoId: id }, deps));
       expect(got.map((e) => e.type)).toEqual(['photo.failed']);
       expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
+    });
+
+    describe('a deleted photo', () => {
+      const tombstoneOf = (id: string) =>
+        writeTombstone(storage, { id, deletedAt: new Date().toISOString() });
+      const objectsOf = async (id: string) => {
+        const keys: string[] = [];
+        for await (const o of storage.list(photoKeys(id).prefix)) keys.push(o.key);
+        return keys;
+      };
+
+      it('drops the task (the sweep, a retry, a replayed dead letter): no conversion, no manifest, no event', async () => {
+        const id = await seed(await white());
+        await storage.delete(photoKeys(id).manifest);
+        await tombstoneOf(id);
+        const got = await heard(async () =>
+          expect(await convertPhoto({ photoId: id }, deps)).toBe('deleted'),
+        );
+        expect(got).toEqual([]);
+        expect(await readManifest(storage, id)).toBeUndefined();
+      });
+
+      it('never writes a manifest for a photo deleted while it converted, and removes what it wrote', async () => {
+        const id = await seed(await white());
+        // The takedown lands between the decode and the writes: tombstone, then every object removed.
+        const racing: FsStorage = Object.create(storage) as FsStorage;
+        let deleted = false;
+        racing.put = async (key, body, options) => {
+          if (!deleted && key.includes('/sizes/')) {
+            deleted = true;
+            await tombstoneOf(id);
+            await removePhotoObjects(storage, id);
+          }
+          return storage.put(key, body, options);
+        };
+        const got = await heard(async () =>
+          expect(await convertPhoto({ photoId: id }, { ...deps, storage: racing })).toBe('deleted'),
+        );
+        expect(got).toEqual([]);
+        expect(await objectsOf(id)).toEqual([]);
+        expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
+      });
+
+      it('keeps a credit changed (PATCH) while it converted', async () => {
+        const id = await seed(await white());
+        const patching: FsStorage = Object.create(storage) as FsStorage;
+        let patched = false;
+        patching.put = async (key, body, options) => {
+          if (!patched && key.includes('/sizes/')) {
+            patched = true;
+            const manifest = (await readManifest(storage, id))!;
+            await writeManifest(storage, { ...manifest, photographer: 'Renamed' });
+          }
+          return storage.put(key, body, options);
+        };
+        await convertPhoto({ photoId: id }, { ...deps, storage: patching });
+        expect(await readManifest(storage, id)).toMatchObject({ status: 'ready', photographer: 'Renamed' });
+      });
     });
   });
 });

@@ -5,12 +5,8 @@ import type { Logger } from '../../lib/log/logger.js';
 import { FORMATS } from '../../lib/photos/formats.js';
 import { isPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import type { Conversion, ConversionTask, PhotoManifest } from '../../lib/photos/manifest.js';
-import {
-  clearPending,
-  ManifestUnreadableError,
-  readManifest,
-  writeManifest,
-} from '../../lib/photos/records.js';
+import { clearPending, ManifestUnreadableError, readManifest } from '../../lib/photos/records.js';
+import { PhotoDeletedError, readTombstone, writeManifestUnlessDeleted } from '../../lib/photos/takedown.js';
 import { ObjectNotFoundError, type Storage } from '../../lib/storage/storage.js';
 import { currentTraceparent, inSpan } from '../../lib/tracing/span.js';
 import { decodeWorkingSet, type DecodeAdmission } from './admission.js';
@@ -32,8 +28,8 @@ export interface ConvertDeps {
   log: Logger;
 }
 
-/** What a task did: converted it, or found it already done (a redelivery). */
-export type ConvertOutcome = 'converted' | 'already-done';
+/** What a task did: converted it, found it already done (a redelivery), or found it deleted (dropped). */
+export type ConvertOutcome = 'converted' | 'already-done' | 'deleted';
 
 /**
  * Converts one photo: original → master → sizes → manifest `ready`.
@@ -52,9 +48,26 @@ export type ConvertOutcome = 'converted' | 'already-done';
  * event, built from the manifest alone, is published again with the same id.
  */
 export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Promise<ConvertOutcome> {
-  const { storage, config, log } = deps;
   if (!isPhotoId(task.photoId))
     throw new UnrecoverableError(`not a photo id: ${JSON.stringify(task.photoId)}`);
+  // A task for a deleted photo (the sweep's, a retry's, a dead letter replayed) is dropped, not failed.
+  if (await readTombstone(deps.storage, task.photoId)) return dropped(deps, task.photoId);
+  try {
+    return await convertLive(task, deps);
+  } catch (err) {
+    // Deleted while converting: its manifest write lost the race and removed what it wrote.
+    if (err instanceof PhotoDeletedError) return dropped(deps, task.photoId);
+    throw err;
+  }
+}
+
+function dropped(deps: Pick<ConvertDeps, 'log'>, photoId: string): ConvertOutcome {
+  deps.log.info({ photoId }, 'dropped the task of a deleted photo');
+  return 'deleted';
+}
+
+async function convertLive(task: ConversionTask, deps: ConvertDeps): Promise<ConvertOutcome> {
+  const { storage, config, log } = deps;
   const manifest = await readRecord(storage, task.photoId);
   if (!manifest) throw new UnrecoverableError(`photo ${task.photoId} has no manifest`);
   const keys = photoKeys(manifest.id);
@@ -105,9 +118,12 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
     Promise.all(rendered.map((r) => store(storage, manifest.id, r))),
   );
   const [masterRendition, ...conversions] = stored;
+  // The credit may have been changed (PATCH) while this converted: keep the latest.
+  const latest = (await readManifest(storage, manifest.id)) ?? manifest;
   const ready = await inSpan('manifest', () =>
-    writeManifest(storage, {
+    writeManifestUnlessDeleted(storage, {
       ...manifest,
+      photographer: latest.photographer,
       status: 'ready',
       original: { ...manifest.original, hasAlpha: master.hasAlpha },
       master: withoutName(masterRendition!),
@@ -124,7 +140,10 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
 
   async function fail(photo: PhotoManifest, reason: string, cause: unknown): Promise<never> {
     // An event that cannot be published throws its own (transient) error first: the task is retried.
-    await finish(deps, await writeManifest(storage, { ...photo, status: 'failed', error: reason }));
+    await finish(
+      deps,
+      await writeManifestUnlessDeleted(storage, { ...photo, status: 'failed', error: reason }),
+    );
     throw new UnrecoverableError(reason, { cause });
   }
 }
@@ -154,11 +173,18 @@ export async function markCrashed(
     throw err;
   });
   if (manifest?.status !== 'processing') return;
-  const failed = await writeManifest(storage, {
-    ...manifest,
-    status: 'failed',
-    error: `converting it crashed the converter: ${reason}`,
-  });
+  let failed: PhotoManifest;
+  try {
+    failed = await writeManifestUnlessDeleted(storage, {
+      ...manifest,
+      status: 'failed',
+      error: `converting it crashed the converter: ${reason}`,
+    });
+  } catch (err) {
+    // Deleted meanwhile: there is nothing left to mark.
+    if (err instanceof PhotoDeletedError) return;
+    throw err;
+  }
   // Should the event not go out, the marker stays and the sweep's next task announces it.
   await finish(deps, failed);
   log.error({ photoId: manifest.id, reason }, 'photo failed: it kept crashing the converter');

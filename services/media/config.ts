@@ -76,6 +76,12 @@ export const mediaEnvSchema = z
      */
     MEDIA_UPLOAD_KEYS: envKeys(MIN_UPLOAD_KEY_LENGTH),
     /**
+     * Bearer keys of `DELETE` and `PATCH /v1/photos/{id}` for the site's back
+     * end, any of them accepted (so a key rotates). Empty with upload keys
+     * set: those are refused. Empty without: they are open, like uploads.
+     */
+    MEDIA_ADMIN_KEYS: envKeys(MIN_UPLOAD_KEY_LENGTH),
+    /**
      * Leading bytes read before deciding. JPEG headers with big EXIF/ICC/XMP
      * segments need more than a few KiB; the rest of the upload is never held.
      */
@@ -159,6 +165,8 @@ export interface MediaConfig {
   uploads: UploadPolicy;
   /** MEDIA_UPLOAD_KEYS; empty when uploads need no token. */
   uploadKeys: string[];
+  /** MEDIA_ADMIN_KEYS: who may delete a photo or change its record. */
+  adminKeys: string[];
   sweep: { afterMs: number; intervalMs: number };
   storage: StorageConfig;
   queue: QueueConfig;
@@ -194,6 +202,7 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
     },
     uploads: uploadPolicy(e),
     uploadKeys: e.MEDIA_UPLOAD_KEYS,
+    adminKeys: e.MEDIA_ADMIN_KEYS,
     sweep: { afterMs: e.MEDIA_SWEEP_AFTER_SECONDS * 1000, intervalMs: e.MEDIA_SWEEP_INTERVAL_SECONDS * 1000 },
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),

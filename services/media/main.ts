@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { createWebhookQueue } from '../../lib/events/create-events.js';
+import { createWebhookQueue, eventPublisherFor } from '../../lib/events/create-events.js';
 import { handleShutdown } from '../../lib/lifecycle/shutdown.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { registerBuildInfo } from '../../lib/metrics/build-info.js';
@@ -26,6 +26,8 @@ export async function runMedia(env: Record<string, string | undefined>): Promise
   const queue = createQueue<ConversionTask>(config.queue, {
     logger: log,
     connectionName: `media@${os.hostname()}`,
+    // Declared at every connect, so `photo.deleted` and `photo.updated` have where to go.
+    exchange: { name: config.eventsExchange },
   });
   const webhookQueue =
     config.webhook &&
@@ -39,6 +41,8 @@ export async function runMedia(env: Record<string, string | undefined>): Promise
     storage,
     queue,
     webhookQueue,
+    // On the task queue's connection, with its confirms, TLS and failover.
+    events: eventPublisherFor(queue),
     registry: registerBuildInfo(createMetricsRegistry({ service: 'media' }), config.build),
     log,
   });

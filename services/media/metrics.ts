@@ -24,6 +24,11 @@ export function mediaMetrics(registry: Registry) {
       help: 'Conversion tasks that could not be published at upload; the sweep enqueues them later.',
       registers: [registry],
     }),
+    deletes: new Counter({
+      name: 'enlarger_media_photo_deletes_total',
+      help: 'Photos taken down by DELETE /v1/photos/{id}, counted once every object was gone and the event confirmed.',
+      registers: [registry],
+    }),
     swept: new Counter({
       name: 'enlarger_media_swept_total',
       help: 'Photos re-enqueued by the sweep because they stayed processing too long.',

@@ -1,7 +1,8 @@
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import { messageOf } from '../../lib/errors.js';
 import type { PhotoEvent } from '../../lib/events/photo-event.js';
+import type { EventPublisher } from '../../lib/events/publisher.js';
 import { webhookHandler } from '../../lib/events/webhook-relay.js';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService, type IdleConnections, type Listening } from '../../lib/http/server.js';
@@ -13,6 +14,9 @@ import type { Storage } from '../../lib/storage/storage.js';
 import type { MediaConfig } from './config.js';
 import { devPageRoutes } from './dev-page/routes.js';
 import { mediaMetrics } from './metrics.js';
+import { deleteHandler } from './photos/delete-handler.js';
+import { patchHandler } from './photos/patch-handler.js';
+import { photoAuthentication } from './photos/photo-auth.js';
 import { statusHandler } from './status-handler.js';
 import { PendingSweep } from './sweep.js';
 import { uploadAuthentication } from './upload/upload-auth.js';
@@ -23,6 +27,8 @@ export interface MediaDeps {
   config: MediaConfig;
   storage: Storage;
   queue: TaskQueue<ConversionTask>;
+  /** Where `photo.deleted` and `photo.updated` go: the events exchange, or the in-process bus in dev. */
+  events: EventPublisher;
   registry: Registry;
   log: Logger;
   /**
@@ -84,8 +90,21 @@ export function createMediaService(deps: MediaDeps): MediaService {
         }),
       );
       app.get('/v1/photos/:id', statusHandler(storage));
+      const photoAuth = photoAuthentication(config);
+      app.delete('/v1/photos/:id', photoAuth, deleteHandler({ storage, events: deps.events, metrics, log }));
+      // A credit is a few hundred bytes; the body limit keeps a PATCH from being an upload.
+      app.patch(
+        '/v1/photos/:id',
+        photoAuth,
+        express.json({ limit: '4kb', type: () => true }),
+        patchHandler({ storage, events: deps.events, log }),
+      );
     },
   });
+  if (config.adminKeys.length === 0 && config.uploadKeys.length === 0)
+    log.warn(
+      'MEDIA_ADMIN_KEYS is not set: anyone who reaches media can delete photos; run it only behind the site',
+    );
   if (config.uploadKeys.length === 0)
     log.warn(
       'MEDIA_UPLOAD_KEYS is not set: anyone who reaches media can upload; run it only behind the site',

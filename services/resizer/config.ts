@@ -9,6 +9,8 @@ import {
   envSecret,
   parseEnv,
 } from '../../lib/config/parse-env.js';
+import { eventsEnvSchema } from '../../lib/events/config.js';
+import { queueConfigFromEnv, queueEnvSchema } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import type { HandlerOptions } from './handler.js';
 import type { LimiterOptions } from './runtime/limiter.js';
@@ -68,6 +70,17 @@ export function renderMemoryBudget(limitBytes: number, outputCacheBytes: number)
 export const resizerEnvSchema = z.object({
   ...storageEnvSchema.shape,
   ...tracingEnvSchema.shape,
+  // The broker's address only: the resizer takes no tasks, it hears photo events.
+  ...queueEnvSchema.shape,
+  ...eventsEnvSchema.shape,
+  /**
+   * Hear `photo.deleted` and `photo.updated` on EVENTS_EXCHANGE (a queue of
+   * this process's own on AMQP_URL, connected in the background: a broker
+   * that is down never stops serving) and drop the photo from the caches at
+   * once. Off, or with QUEUE_KIND=memory, a deleted or changed photo is
+   * noticed within RESIZER_MANIFEST_TTL_MS. `enlarger dev` uses its in-process bus.
+   */
+  RESIZER_EVENTS: envBool().default(true),
   RESIZER_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.port),
   /** Port of /healthz, /readyz and /metrics (the autoscaler scrapes it), kept off the CDN-facing port. */
   RESIZER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(RESIZER_DEFAULTS.adminPort),
@@ -90,6 +103,10 @@ export const resizerEnvSchema = z.object({
   RESIZER_SOURCE_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.sourceCacheBytes),
   /** Rendered watermark overlays, kept as raw pixels so stamping one costs no decode. */
   RESIZER_OVERLAY_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.overlayCacheBytes),
+  /**
+   * How long a manifest is trusted before it is read again: the bound on
+   * serving a deleted or re-attributed photo when its event is not heard.
+   */
   RESIZER_MANIFEST_TTL_MS: envPositiveInt().default(30_000),
 
   /** Largest w or h (after dpr) a URL may ask for. */
@@ -185,6 +202,8 @@ export interface ResizerConfig {
   overlays: OverlaySettings;
   /** OpenTelemetry export, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   tracing: TracingConfig | undefined;
+  /** Where photo events are heard (RESIZER_EVENTS on an AMQP queue config), else undefined. */
+  events: { url: string; tls?: { ca?: string; cert?: string; key?: string }; exchange: string } | undefined;
   logLevel: z.infer<typeof resizerEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof resizerEnvSchema>['LOG_FORMAT'];
   /** Reported as enlarger_build_info on /metrics. */
@@ -218,6 +237,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
     errorMaxAgeSeconds: e.RESIZER_ERROR_MAX_AGE_SECONDS,
     vipsThreads: e.RESIZER_VIPS_THREADS,
     photos: { sourceCacheBytes: e.RESIZER_SOURCE_CACHE_BYTES, manifestTtlMs: e.RESIZER_MANIFEST_TTL_MS },
+    events: eventsFrom(e),
     render: {
       load: { maxSourcePixels: e.RESIZER_MAX_SOURCE_PIXELS },
       resize: { allowEnlarge: e.RESIZER_ALLOW_ENLARGE, maxOutputPixels: e.RESIZER_MAX_OUTPUT_PIXELS },
@@ -247,4 +267,10 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
     logFormat: e.LOG_FORMAT,
     build: { version: packageVersion(), commit: e.ENLARGER_COMMIT },
   };
+}
+
+function eventsFrom(e: z.infer<typeof resizerEnvSchema>): ResizerConfig['events'] {
+  const queue = queueConfigFromEnv(e);
+  if (!e.RESIZER_EVENTS || queue.kind !== 'amqp') return undefined;
+  return { url: queue.url, ...(queue.tls && { tls: queue.tls }), exchange: e.EVENTS_EXCHANGE };
 }

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { FORMATS } from '../../lib/photos/formats.js';
+import { cacheTag, isPhotoId } from '../../lib/photos/keys.js';
 import type { ByteCache } from './runtime/byte-cache.js';
 import { cacheKey } from './request/cache-key.js';
 import { ifNoneMatchHits } from './request/conditional.js';
@@ -63,6 +64,8 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
       deps.metrics.requestDuration.observe({ cache, status: String(res.statusCode) }, seconds);
     });
 
+    // Before anything can fail: an error about a photo (404 once deleted) is purged with it too.
+    setCacheTags(res, req.params.id);
     const deadline = new Deadline(options.deadlineMs);
     try {
       const url = new URL(req.originalUrl, 'http://resizer.invalid');
@@ -146,6 +149,18 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
       });
     }
   };
+}
+
+/**
+ * The photo's cache tag, under the two headers the big CDNs read: Fastly
+ * and Akamai `Surrogate-Key`, Cloudflare `Cache-Tag` (Varnish bans on
+ * either; deploy/cdn/varnish). Purging {@link cacheTag} on `photo.deleted`
+ * or `photo.updated` removes every size, format and error of the photo.
+ */
+function setCacheTags(res: Response, id: string): void {
+  if (!isPhotoId(id)) return;
+  const tag = cacheTag(id);
+  res.set({ 'Surrogate-Key': tag, 'Cache-Tag': tag });
 }
 
 /**

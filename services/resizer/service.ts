@@ -3,7 +3,9 @@ import type { Registry } from 'prom-client';
 import sharp from 'sharp';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService, type IdleConnections, type Listening } from '../../lib/http/server.js';
+import type { EventListener } from '../../lib/events/publisher.js';
 import type { Logger } from '../../lib/log/logger.js';
+import { isPhotoId } from '../../lib/photos/keys.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { ByteCache } from './runtime/byte-cache.js';
 import { BackgroundAvif } from './runtime/background-avif.js';
@@ -27,6 +29,14 @@ export interface ResizerDeps {
 export interface ResizerService {
   app: Express;
   readiness: ReadinessMonitor;
+  /**
+   * What a photo event does here: `photo.deleted` and `photo.updated` drop
+   * the photo's manifest, source files and outputs from this pod's caches,
+   * so the next request reads storage (404 once deleted, the new record once changed).
+   */
+  onPhotoEvent: EventListener;
+  /** Forgets every cached manifest: events may have been missed (the subscription was down). */
+  forgetManifests: () => void;
   /** Probes storage and listens. */
   start(): Promise<Listening>;
   /** Stops accepting and lets in-flight renders finish. The caller closes storage. */
@@ -79,6 +89,17 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
   return {
     app: http.app,
     readiness,
+    onPhotoEvent: (event) => {
+      if (event.type !== 'photo.deleted' && event.type !== 'photo.updated') return Promise.resolve();
+      const id = event.data.photo.id;
+      if (!isPhotoId(id)) return Promise.resolve();
+      photos.forget(id);
+      // Outputs are keyed by record version, so they could not be served anyway; this frees their bytes now.
+      outputs.deletePrefix(`${id}|`);
+      log.debug({ photoId: id, event: event.type }, 'forgot the photo');
+      return Promise.resolve();
+    },
+    forgetManifests: () => photos.forgetManifests(),
     async start() {
       await readiness.start();
       return http.listen({ port: config.port, adminPort: config.adminPort, host: config.host });

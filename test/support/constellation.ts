@@ -9,6 +9,7 @@ import { topology, type QueueType } from '../../lib/queue/amqp-topology.js';
 import { createQueue } from '../../lib/queue/create-queue.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
 import { S3Storage } from '../../lib/storage/s3-storage.js';
+import type { Storage } from '../../lib/storage/storage.js';
 import { loadConverterConfig } from '../../services/converter/config.js';
 import { createConverterService } from '../../services/converter/service.js';
 import { loadMediaConfig } from '../../services/media/config.js';
@@ -79,13 +80,17 @@ export class Constellation {
     await this.storage.ensureBucket();
   }
 
-  /** Starts media in this process, with `overrides` over {@link env}; returns its base URL. */
-  async startMedia(overrides: Record<string, string> = {}): Promise<string> {
+  /**
+   * Starts media in this process, with `overrides` over {@link env}; returns its base URL.
+   * `storage` replaces the bucket's client (one through a fault proxy, say).
+   */
+  async startMedia(overrides: Record<string, string> = {}, storage: Storage = this.storage): Promise<string> {
     const config = loadMediaConfig({ ...this.env, ...overrides });
     const log = createLogger({ level: config.logLevel, name: 'media' });
     const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-media`,
+      exchange: { name: config.eventsExchange },
     });
     const webhookQueue =
       config.webhook &&
@@ -96,9 +101,10 @@ export class Constellation {
       });
     const media = createMediaService({
       config,
-      storage: this.storage,
+      storage,
       queue,
       webhookQueue,
+      events: eventPublisherFor(queue),
       registry: createMetricsRegistry(),
       log,
     });

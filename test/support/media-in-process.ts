@@ -1,3 +1,5 @@
+import { MemoryEventBus } from '../../lib/events/memory-events.js';
+import type { PhotoEvent } from '../../lib/events/photo-event.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
@@ -11,6 +13,8 @@ export interface MediaInProcess {
   queue: MemoryTaskQueue<ConversionTask>;
   /** Every task media published, in order. */
   published: ConversionTask[];
+  /** Every photo event media published, in order. */
+  events: PhotoEvent[];
   url: string;
   admin: string;
   stop(): Promise<void>;
@@ -32,10 +36,17 @@ export async function startMediaInProcess(
     published.push(task);
     return Promise.resolve();
   });
+  const events: PhotoEvent[] = [];
+  const bus = new MemoryEventBus();
+  bus.subscribe((event) => {
+    events.push(event);
+    return Promise.resolve();
+  });
   const media = createMediaService({
     config: loadMediaConfig({ MEDIA_PORT: '0', MEDIA_ADMIN_PORT: '0', MEDIA_HOST: '127.0.0.1', ...env }),
     storage,
     queue,
+    events: bus,
     registry: createMetricsRegistry(),
     log: createLogger({ level: 'silent' }),
     ...(signResizerPath && { signResizerPath }),
@@ -45,6 +56,7 @@ export async function startMediaInProcess(
     media,
     queue,
     published,
+    events,
     url: `http://127.0.0.1:${port}`,
     admin: `http://127.0.0.1:${adminPort}`,
     stop: async () => {

@@ -11,8 +11,9 @@
 #  - Only immutable outputs may be served stale: a short-lived answer (a
 #    photo still converting, an AVIF stand-in, an error) is never served
 #    past its max-age.
-#  - Every object is tagged with its photo, so one PURGE drops every output
-#    of a photo in every class.
+#  - Every object is tagged with its photo (the resizer's Surrogate-Key), so
+#    one PURGE drops every output and error of a photo in every class;
+#    examples/purge-hook.ts sends it on photo.deleted and photo.updated.
 vcl 4.1;
 
 import std;
@@ -69,7 +70,14 @@ sub enlarger_normalise_accept {
 
 sub vcl_backend_response {
   if (bereq.url ~ "^/v1/photos/") {
-    set beresp.http.xkey = "photo-" + regsub(bereq.url, "^/v1/photos/([^/?]+).*$", "\1");
+    # The resizer's own tags (Surrogate-Key, space-separated: `photo-<id>`),
+    # so a purge hook purges what the origin names; from the URL for an
+    # origin too old to send them.
+    if (beresp.http.Surrogate-Key) {
+      set beresp.http.xkey = beresp.http.Surrogate-Key;
+    } else {
+      set beresp.http.xkey = "photo-" + regsub(bereq.url, "^/v1/photos/([^/?]+).*$", "\1");
+    }
     if ((beresp.status == 400 || beresp.status == 403 || beresp.status == 422) &&
         beresp.http.Cache-Control ~ "(?i)(^|[ ,])max-age=[0-9]+" &&
         beresp.http.Cache-Control !~ "(?i)no-store|private") {
@@ -85,8 +93,9 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
-  # The tag is for this cache only.
+  # The tags are for this cache only.
   unset resp.http.xkey;
+  unset resp.http.Surrogate-Key;
   if (obj.hits > 0) {
     set resp.http.X-Cache = "HIT";
   } else {

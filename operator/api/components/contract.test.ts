@@ -26,13 +26,19 @@ function podEnv(cr: ImagePlatform, name: Component): Record<string, string> {
 
 /**
  * A config with what legitimately differs between a pod and a bare process
- * left out: the pod's ports and the broker's URL. Media's prefetch goes too:
+ * left out: the pod's ports and the broker's URL (the resizer's events' too). Media's prefetch goes too:
  * it only publishes, so the converter's prefetch in the shared ConfigMap
  * means nothing to it. Storage (region, path style, timeouts) and the queue's
  * name stay, so a default changed on one side only fails.
  */
 function comparable(config: object, name: Component): unknown {
-  const { queue, port: _p, adminPort: _a, ...rest } = config as Record<string, unknown>;
+  const { queue, port: _p, adminPort: _a, ...withEvents } = config as Record<string, unknown>;
+  // The resizer's photo-event subscription rides the broker too: its URL differs, its exchange may not.
+  const { events, ...rest } = withEvents;
+  if (events !== undefined) {
+    const { url: _eu, ...sharedEvents } = events as Record<string, unknown>;
+    Object.assign(rest, { events: sharedEvents });
+  }
   if (queue === undefined) return rest;
   const { url: _u, prefetch, ...sharedQueue } = queue as Record<string, unknown>;
   return { ...rest, queue: name === 'media' ? sharedQueue : { ...sharedQueue, prefetch } };

@@ -40,6 +40,11 @@ export function media(cr: ImagePlatform): ComponentRow {
     media.uploadKeysSecretRef,
     'spec.media.uploadKeysSecretRef',
   );
+  const adminKeys = secretKeyEnv(
+    'MEDIA_ADMIN_KEYS' satisfies keyof MediaEnv,
+    media.adminKeysSecretRef,
+    'spec.media.adminKeysSecretRef',
+  );
   return {
     name: 'media',
     args: ['media'],
@@ -52,6 +57,7 @@ export function media(cr: ImagePlatform): ComponentRow {
       ...tracingSecrets(cr),
       ...queueSecrets(cr),
       ...uploadKeys,
+      ...adminKeys,
       ...webhookSecrets(cr),
     ],
     replicas: media.replicas,

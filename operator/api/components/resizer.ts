@@ -4,7 +4,15 @@ import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
 import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
-import { storageEnv, storageSecrets, tracingEnv, tracingSecrets } from './shared-env.js';
+import {
+  eventsEnv,
+  queueEnv,
+  queueSecrets,
+  storageEnv,
+  storageSecrets,
+  tracingEnv,
+  tracingSecrets,
+} from './shared-env.js';
 
 /** The CDN origin: public behind a Service, scaled on latency, queue and shedding when autoscaling is on. */
 export function resizer(cr: ImagePlatform): ComponentRow {
@@ -15,6 +23,9 @@ export function resizer(cr: ImagePlatform): ComponentRow {
   const env = {
     ...storageEnv(cr),
     ...tracingEnv(cr),
+    // The broker and exchange only: every pod hears photo.deleted and photo.updated and drops the photo from its caches.
+    ...queueEnv(cr),
+    ...eventsEnv(cr),
     RESIZER_PORT: String(POD_PORTS.public),
     RESIZER_ADMIN_PORT: String(POD_PORTS.admin),
     // The autoscaler's queue target is a share of these, so they are always set, never left to defaults.
@@ -57,8 +68,8 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     service: resizer.service,
     probes: PROBES,
     env,
-    // The resizer serves from storage and never touches the queue.
-    secretEnv: [...storageSecrets(cr), ...tracingSecrets(cr), ...signing],
+    // The resizer takes no tasks; it reads the broker's credentials to hear photo events.
+    secretEnv: [...storageSecrets(cr), ...tracingSecrets(cr), ...queueSecrets(cr), ...signing],
     replicas: resizer.autoscaling.enabled ? resizer.autoscaling.minReplicas : resizer.replicas,
     maxReplicas: resizer.autoscaling.enabled ? resizer.autoscaling.maxReplicas : resizer.replicas,
     scaling: resizer.autoscaling.enabled

@@ -25,7 +25,7 @@ export function storageEnv({ spec: { storage } }: ImagePlatform) {
   } satisfies StorageEnv;
 }
 
-/** Queue settings of media and converter (lib/queue/config.ts owns the names). */
+/** Queue settings of media, converter and resizer (lib/queue/config.ts owns the names). */
 export function queueEnv({ metadata, spec: { queue } }: ImagePlatform) {
   const env = { QUEUE_KIND: 'amqp', QUEUE_NAME: queue.name, QUEUE_TYPE: queue.type } satisfies QueueEnv;
   const cluster = queue.rabbitmqClusterRef;
@@ -34,7 +34,7 @@ export function queueEnv({ metadata, spec: { queue } }: ImagePlatform) {
   return { ...env, AMQP_URL: rabbitmqClusterUrl(metadata.namespace, cluster.name) } satisfies QueueEnv;
 }
 
-/** Where media and converter publish photo events (lib/events/config.ts owns the name). */
+/** Where media and converter publish photo events, and the resizer hears them (lib/events/config.ts owns the name). */
 export function eventsEnv({ spec: { events } }: ImagePlatform) {
   return { EVENTS_EXCHANGE: events.exchange } satisfies EventsEnv;
 }

@@ -7,7 +7,7 @@ const photoExists = (id: string) =>
 
 /**
  * Guards ids chosen by the site (a token's `photo_id`): an id that already
- * has a photo, or an upload in progress in this pod, is refused with 409
+ * has a photo, had one that was deleted, or has an upload in progress in this pod, is refused with 409
  * before a byte is stored, so a token used twice can never replace a
  * photo. The check and the write are not one atomic step across pods: two
  * uploads with one token racing on two pods can both pass it. Only the
@@ -22,7 +22,12 @@ export function photoIdClaims(storage: Storage) {
     const release = () => void inProgress.delete(id);
     try {
       const keys = photoKeys(id);
-      const stored = await Promise.all([storage.head(keys.manifest), storage.head(keys.original)]);
+      // A deleted photo's id stays taken: a token minted before the takedown must not bring it back.
+      const stored = await Promise.all([
+        storage.head(keys.manifest),
+        storage.head(keys.original),
+        storage.head(keys.tombstone),
+      ]);
       if (stored.some(Boolean)) throw photoExists(id);
     } catch (err) {
       release();

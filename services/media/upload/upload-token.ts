@@ -26,7 +26,16 @@ export interface UploadGrant {
   photographer?: string;
   /** The id the photo must get; a photo already stored under it is never replaced. */
   photoId?: string;
+  /**
+   * What else the token lets its holder do to photos of its `owner`
+   * (`DELETE`, `PATCH /v1/photos/{id}`); none unless the site says so.
+   */
+  scopes?: PhotoScope[];
 }
+
+/** Scopes a token may carry beyond uploading, in its space-separated `scope` claim (RFC 8693's form). */
+export const PHOTO_SCOPES = ['photos:delete', 'photos:update'] as const;
+export type PhotoScope = (typeof PHOTO_SCOPES)[number];
 
 /** The claims of an upload token, besides `exp`, which jose checks. Unknown claims are ignored. */
 const uploadClaims = z.object({
@@ -35,6 +44,8 @@ const uploadClaims = z.object({
   owner: z.string().min(1).max(MAX_OWNER).optional(),
   photographer: z.string().optional(),
   photo_id: z.string().refine(isPhotoId, { message: 'must be 22 characters of base64url' }).optional(),
+  // Unknown scopes are ignored, as unknown claims are: a newer site may mint some.
+  scope: z.string().max(1000).optional(),
 });
 
 type UploadClaims = z.input<typeof uploadClaims>;
@@ -60,6 +71,7 @@ export async function signUploadToken(
     ...(grant.owner !== undefined && { owner: grant.owner }),
     ...(photographer !== undefined && { photographer }),
     ...(grant.photoId !== undefined && { photo_id: grant.photoId }),
+    ...(grant.scopes?.length && { scope: grant.scopes.join(' ') }),
   };
   const checked = uploadClaims.safeParse(claims);
   if (!checked.success) throw new Error(`cannot sign these claims: ${problemsOf(checked.error)}`);
@@ -119,7 +131,12 @@ function grantOf(payload: JWTPayload): UploadGrant {
     ...(claims.owner !== undefined && { owner: claims.owner }),
     ...(photographer !== undefined && { photographer }),
     ...(claims.photo_id !== undefined && { photoId: claims.photo_id }),
+    ...(claims.scope !== undefined && { scopes: scopesOf(claims.scope) }),
   };
+}
+
+function scopesOf(claim: string): PhotoScope[] {
+  return claim.split(/\s+/).filter((s): s is PhotoScope => (PHOTO_SCOPES as readonly string[]).includes(s));
 }
 
 /** The site minted a credit no header could carry: the token is at fault, not the client. */

@@ -28,6 +28,12 @@ export class ByteCache<V extends object> {
     this.lru?.set(key, value);
   }
 
+  /** Drops every entry whose key starts with `prefix` (one photo's): a scan, fine at the rate photos are deleted. */
+  deletePrefix(prefix: string): void {
+    if (!this.lru) return;
+    for (const key of [...this.lru.keys()]) if (key.startsWith(prefix)) this.lru.delete(key);
+  }
+
   /** Bytes held now. */
   get bytes(): number {
     return this.lru?.calculatedSize ?? 0;

@@ -33,3 +33,65 @@ describe('PhotoStore.manifest', () => {
     expect(err).toMatchObject({ status: 404, code: 'photo_failed', loud: false });
   });
 });
+
+describe('PhotoStore.forget', () => {
+  let dir: string;
+  let storage: FsStorage;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'photo-store-forget-'));
+    storage = new FsStorage(dir);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const record = (id: string) =>
+    JSON.stringify({
+      id,
+      status: 'ready',
+      createdAt: '2026-12-07T00:00:00.000Z',
+      updatedAt: '2026-12-07T00:00:00.000Z',
+      original: { format: 'jpeg', width: 10, height: 10, bytes: 1 },
+    });
+
+  it('drops the manifest and source files of a deleted photo at once, where the TTL would keep them', async () => {
+    const id = newPhotoId();
+    const keys = photoKeys(id);
+    await storage.put(keys.manifest, record(id));
+    await storage.put(keys.size('thumb', 'jpeg'), 'bytes');
+    const store = new PhotoStore(storage, { sourceCacheBytes: 1024, manifestTtlMs: 60_000 });
+    await store.manifest(id);
+    await store.source(keys.size('thumb', 'jpeg'));
+    await storage.delete(keys.manifest);
+    await storage.delete(keys.size('thumb', 'jpeg'));
+    // Still cached: without the event, the TTL is the bound.
+    await expect(store.manifest(id)).resolves.toMatchObject({ id });
+    expect(store.sourceCacheBytes).toBe(5);
+
+    store.forget(id);
+    await expect(store.manifest(id)).rejects.toMatchObject({ status: 404, code: 'photo_not_found' });
+    expect(store.sourceCacheBytes).toBe(0);
+  });
+
+  it('does not cache a manifest read that was in flight when the photo was forgotten', async () => {
+    const id = newPhotoId();
+    await storage.put(photoKeys(id).manifest, record(id));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: FsStorage = Object.create(storage) as FsStorage;
+    // Read before the takedown, answered after it.
+    slow.getBuffer = async (key) => {
+      const bytes = await storage.getBuffer(key);
+      await gate;
+      return bytes;
+    };
+    const store = new PhotoStore(slow, { sourceCacheBytes: 1024, manifestTtlMs: 60_000 });
+    const inFlight = store.manifest(id);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    store.forget(id);
+    await storage.delete(photoKeys(id).manifest);
+    release();
+    // The read that started before answers with what it read, once; it is not kept.
+    await expect(inFlight).resolves.toMatchObject({ id });
+    await expect(store.manifest(id)).rejects.toMatchObject({ status: 404 });
+  });
+});

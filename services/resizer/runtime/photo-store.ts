@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { HttpError, notFound } from '../../../lib/errors.js';
+import { photoKeys } from '../../../lib/photos/keys.js';
 import type { PhotoManifest } from '../../../lib/photos/manifest.js';
 import { ManifestUnreadableError, readManifest } from '../../../lib/photos/records.js';
 import { ObjectNotFoundError, type Storage } from '../../../lib/storage/storage.js';
@@ -22,6 +23,10 @@ export class PhotoStore {
   private readonly sources: ByteCache<Buffer>;
   private readonly manifestReads = new Coalescer<PhotoManifest>();
   private readonly sourceReads = new Coalescer<Buffer>();
+  /** Bumped by {@link forget}: a manifest read that started before it is not cached. */
+  private generation = 0;
+  private readonly forgottenAt = new Map<string, number>();
+  private allForgottenAt = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -36,6 +41,7 @@ export class PhotoStore {
     const cached = this.manifests.get(id);
     if (cached) return cached;
     return this.manifestReads.run(id, async () => {
+      const started = this.generation;
       let manifest: PhotoManifest | undefined;
       try {
         manifest = await readManifest(this.storage, id);
@@ -49,7 +55,9 @@ export class PhotoStore {
         throw err;
       }
       if (!manifest) throw notFound('photo_not_found', 'no such photo');
-      this.manifests.set(id, manifest);
+      // Read before a takedown or an update of this photo was heard: answer with it once, keep it not.
+      const forgotten = Math.max(this.forgottenAt.get(id) ?? 0, this.allForgottenAt);
+      if (forgotten <= started) this.manifests.set(id, manifest);
       return manifest;
     });
   }
@@ -72,6 +80,25 @@ export class PhotoStore {
       this.sources.set(key, bytes);
       return bytes;
     });
+  }
+
+  /**
+   * Forgets what is cached of photo `id` (its manifest and source files),
+   * when it was deleted or its record changed; the next request reads storage.
+   */
+  forget(id: string): void {
+    this.generation++;
+    this.forgottenAt.set(id, this.generation);
+    // Only reads in flight need the mark: a bounded map, oldest dropped first.
+    if (this.forgottenAt.size > 1_000) this.forgottenAt.delete(this.forgottenAt.keys().next().value!);
+    this.manifests.delete(id);
+    this.sources.deletePrefix(photoKeys(id).prefix);
+  }
+
+  /** Forgets every manifest, after events may have been missed; sources are keyed by immutable files. */
+  forgetManifests(): void {
+    this.allForgottenAt = ++this.generation;
+    this.manifests.clear();
   }
 
   /** Bytes held by the source cache. */
