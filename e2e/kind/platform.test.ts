@@ -268,7 +268,7 @@ describe('ImagePlatform on kind', () => {
     expect(standInRes.headers.get('cache-control')).toBe('public, max-age=60');
     expect((await image(standInRes)).meta).toMatchObject({ format: 'webp', width: 600 });
     let avifRes = standInRes;
-    for (const until = Date.now() + 60_000; Date.now() < until; ) {
+    for (const until = Date.now() + 60_000; Date.now() < until;) {
       avifRes = await get(autoUrl, 'image/avif,image/webp,*/*');
       if (avifRes.headers.get('content-type') === 'image/avif') break;
       await avifRes.arrayBuffer();

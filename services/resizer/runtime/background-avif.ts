@@ -58,11 +58,7 @@ export class BackgroundAvif {
       );
   }
 
-  private async render(
-    key: string,
-    manifest: PhotoManifest,
-    request: ResizeRequest,
-  ): Promise<Rendered> {
+  private async render(key: string, manifest: PhotoManifest, request: ResizeRequest): Promise<Rendered> {
     const deadline = new Deadline(this.deadlineMs);
     try {
       // Off the request path the AVIF pixel cap does not apply: the asked size comes back as AVIF.
