@@ -141,6 +141,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
+const LABEL: Record<string, string> = { avif: 'AVIF', webp: 'WebP', jpeg: 'JPEG' };
 const geo = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 process.stdout.write(
   `\n| photo (${WIDTH} px) | SSIMULACRA2 | ${CODECS.map((c) => `${c} KiB`).join(' | ')} | JXL e7 / AVIF | JXL e7 / WebP | JXL e7 / JPEG |\n` +
@@ -148,6 +149,6 @@ process.stdout.write(
 );
 process.stdout.write(
   `\nGeometric mean of JXL e7's bytes at equal score: ${['avif', 'webp', 'jpeg']
-    .map((c) => `${geo(ratios[c] ?? [NaN]).toFixed(2)}× ${c.toUpperCase()}'s`)
+    .map((c) => `${geo(ratios[c] ?? [NaN]).toFixed(2)}× ${LABEL[c]}'s`)
     .join(', ')}\n`,
 );
