@@ -179,6 +179,10 @@ bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_
 bench-watermark: node_modules ## Watermark cost in process: renders/s and CPU ms per render, off vs each way of stamping, interleaved.
 	npx tsx bench/watermark.ts
 
+.PHONY: bench-jxl
+bench-jxl: node_modules ## JPEG XL (Debian's cjxl) vs the resizer's AVIF/WebP/JPEG: bytes at equal SSIMULACRA2 on real photos, a side measurement.
+	scripts/bench-jxl.sh
+
 ##@ Operator
 
 .PHONY: manifests

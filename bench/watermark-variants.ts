@@ -2,8 +2,9 @@
  * Ways of stamping the watermark that the resizer does not use, kept so
  * `make bench-watermark` can price them beside the one it does.
  */
-import type { Sharp } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Dimensions } from '../services/resizer/render/resize.js';
+import { unreadableSource } from '../services/resizer/render/load.js';
 import {
   placeOverlay,
   throughRawPixels,
@@ -100,4 +101,37 @@ export function compositeOfNothing(image: Sharp): Sharp {
   return image.composite([
     { input: Buffer.alloc(4), raw: { width: 1, height: 1, channels: 4 }, left: 0, top: 0 },
   ]);
+}
+
+/**
+ * The raw round trip, then libvips' composite of the cached overlays in the
+ * encode run. No resize runs there, so sharp adds the alpha band and
+ * premultiplies after the resize instead of before it: what composite costs
+ * by itself, on the output frame.
+ */
+export async function compositeAfterRoundTrip(
+  image: Sharp,
+  output: Dimensions,
+  photographer: string,
+  overlays: OverlaySource,
+  settings: WatermarkSettings,
+): Promise<Sharp> {
+  const list = await placed(output, photographer, overlays, settings);
+  let frame: { data: Buffer; info: { width: number; height: number; channels: number } };
+  try {
+    frame = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw unreadableSource(err);
+  }
+  const { width, height, channels } = frame.info;
+  const raw = sharp(frame.data, { raw: { width, height, channels: channels as 3 | 4 } });
+  if (list.length === 0) return raw;
+  return raw.composite(
+    list.map(({ overlay, left, top }) => ({
+      input: overlay.rgba,
+      raw: { width: overlay.width, height: overlay.height, channels: 4 as const },
+      left,
+      top,
+    })),
+  );
 }

@@ -9,7 +9,13 @@
  * (libvips threads included) over the round. Overlays are warmed first for
  * every width, as a running service has them.
  *
- *   npx tsx bench/watermark.ts [rounds=6] [seconds-per-variant-per-round=3] [in-flight=2]
+ *   npx tsx bench/watermark.ts [rounds=6] [seconds-per-variant-per-round=3] [in-flight=2] [variants]
+ *
+ * `variants`, comma-separated, keeps only the variants whose names start
+ * with one of them ("off" is always kept: the others are priced against it).
+ * FORMAT=webp (or avif) encodes that format at the resizer's default quality
+ * instead: browsers get WebP and AVIF, and the stamp's cost is a smaller
+ * share of their slower encodes.
  *
  * Prints one JSON line per photo and variant, then a Markdown table.
  */
@@ -30,13 +36,15 @@ import { parseRequest } from '../services/resizer/request/parse.js';
 import { Overlays } from '../services/resizer/runtime/overlays.js';
 import { PhotoStore } from '../services/resizer/runtime/photo-store.js';
 import {
+  compositeAfterRoundTrip,
   compositeOfNothing,
   legacyFullFrameStamp,
   rawRoundTripOnly,
   sharpComposite,
 } from './watermark-variants.js';
 
-const [rounds = '6', seconds = '3', inFlight = '2'] = process.argv.slice(2);
+const [rounds = '6', seconds = '3', inFlight = '2', only] = process.argv.slice(2);
+const FORMAT = (process.env.FORMAT ?? 'jpeg') as 'jpeg' | 'webp' | 'avif';
 const IN_FLIGHT = Number(inFlight);
 const DATA = path.resolve('.run/bench/watermark-data');
 const PHOTOS = ['LadyBird.jpg', 'Elephants_5640x3172.jpg'];
@@ -77,30 +85,40 @@ const VARIANTS: Record<string, Stamp> = {
   'sharp composite of one transparent pixel': (image) => Promise.resolve(compositeOfNothing(image)),
   'sharp composite, cached overlays': (image, output, who, overlays) =>
     sharpComposite(image, output, who, overlays, wm),
+  'sharp composite after the raw round trip': (image, output, who, overlays) =>
+    compositeAfterRoundTrip(image, output, who, overlays, wm),
   'new: integer blend (watermark())': (image, output, who, overlays) =>
     watermark(image, output, true, who, overlays, wm),
 };
 
 async function renderOnce(id: string, width: number, stamp: Stamp): Promise<void> {
-  const request = parseRequest(id, new URLSearchParams({ w: String(width), fmt: 'jpeg', q: '80' }), {
-    ...config.handler.parse,
-  });
-  const prepared = planRender(await photos.manifest(id), request, 'jpeg', config.render);
+  const quality = FORMAT === 'jpeg' ? 80 : config.render.encode.quality[FORMAT];
+  const request = parseRequest(
+    id,
+    new URLSearchParams({ w: String(width), fmt: FORMAT, q: String(quality) }),
+    {
+      ...config.handler.parse,
+    },
+  );
+  const prepared = planRender(await photos.manifest(id), request, FORMAT, config.render);
   const loaded = await load(await photos.source(prepared.source.key), prepared.source, config.render.load);
   const upright = orient(loaded);
   const { width: ow, height: oh } = prepared.manifest.original;
   const plan = planResize(originalSize(upright.upright, Math.max(ow, oh)), request, prepared.limits);
   const sized = resize(upright.image, plan);
   const marked = await stamp(sized, plan, prepared.manifest.photographer ?? 'Bench Photographer', overlays);
-  await encode(marked, 'jpeg', 80, config.render.encode);
+  await encode(marked, FORMAT, quality, config.render.encode);
 }
 
-const names = Object.keys(VARIANTS);
+const wanted = only?.split(',').map((v) => v.trim());
+const names = Object.keys(VARIANTS).filter(
+  (name) => name === 'off' || !wanted || wanted.some((prefix) => name.startsWith(prefix)),
+);
 const rows: Array<{ photo: string; variant: string; perSecond: number; cpuMsPerRender: number }> = [];
 for (const photo of PHOTOS) {
   const id = ids[photo]!;
   // Warm source bytes and overlays for every width, as a running service has them.
-  for (const stamp of Object.values(VARIANTS)) for (const w of WIDTHS) await renderOnce(id, w, stamp);
+  for (const name of names) for (const w of WIDTHS) await renderOnce(id, w, VARIANTS[name]!);
   const tally = Object.fromEntries(names.map((n) => [n, { renders: 0, wallMs: 0, cpuMs: 0 }]));
   for (let r = 0; r < Number(rounds); r++) {
     for (let k = 0; k < names.length; k++) {
@@ -136,7 +154,8 @@ for (const photo of PHOTOS) {
 const pct = (v: number, base: number) =>
   `${v >= base ? '+' : ''}${Math.round(((v - base) / base) * 1000) / 10} %`;
 process.stdout.write(
-  '\n| photo | variant | renders/s | CPU ms/render | throughput vs off | CPU vs off |\n|---|---|---|---|---|---|\n',
+  `\n${FORMAT}:\n` +
+    '\n| photo | variant | renders/s | CPU ms/render | throughput vs off | CPU vs off |\n|---|---|---|---|---|---|\n',
 );
 for (const row of rows) {
   const off = rows.find((r) => r.photo === row.photo && r.variant === 'off')!;

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largeProgressivePhoto, realPhotosDir } from '../test/support/photos.js';
+import { eventually } from '../test/support/wait.js';
 import { launchChromium, screenshotDir, startDev, type DevProcess } from './support/dev-page.js';
 
 /** The photos media already holds when the page opens: the gallery must list them. */
@@ -85,7 +86,7 @@ describe('the dev page in a real browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const resizerResponses: { url: string; status: number; type: string }[] = [];
+  const resizerResponses: { url: string; status: number; type: string; cacheControl: string }[] = [];
 
   beforeAll(async () => {
     execFileSync('make', ['--no-print-directory', 'build'], { stdio: 'inherit' });
@@ -107,6 +108,7 @@ describe('the dev page in a real browser', () => {
           url: res.url(),
           status: res.status(),
           type: res.headers()['content-type'] ?? '',
+          cacheControl: res.headers()['cache-control'] ?? '',
         });
     });
   });
@@ -154,7 +156,7 @@ describe('the dev page in a real browser', () => {
     expect(await page.locator('#gallery li.card').first().getAttribute('data-id')).toBe(id);
   });
 
-  it("loads every gallery image at the srcset width for the page's DPR, signed, as AVIF", async () => {
+  it("loads every gallery image at the srcset width for the page's DPR, signed, as WebP at once, then AVIF", async () => {
     await page.waitForFunction(
       () => document.querySelectorAll('#gallery li.card[data-status="ready"]').length === 4,
       undefined,
@@ -175,8 +177,25 @@ describe('the dev page in a real browser', () => {
     const gallery = resizerResponses.filter((r) => new URL(r.url).searchParams.has('h'));
     // One file per tile: the browser fetched only the candidate it chose.
     expect(gallery.map((r) => new URL(r.url).searchParams.get('w'))).toEqual(images.map(() => '480'));
-    expect(gallery.map((r) => [r.status, r.type])).toEqual(images.map(() => [200, 'image/avif']));
+    // AVIF renders off the request path by default: a short-lived WebP now, the AVIF once rendered.
+    expect(gallery.map((r) => [r.status, r.type, r.cacheControl])).toEqual(
+      images.map(() => [200, 'image/webp', 'public, max-age=60']),
+    );
     await saveScreenshot(page, 'dev-page.png');
+    const accept = 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8';
+    for (const { url } of gallery) {
+      await eventually(
+        async () => {
+          const res = await fetch(url, { headers: { accept } });
+          await res.arrayBuffer();
+          return (
+            res.headers.get('content-type') === 'image/avif' &&
+            res.headers.get('cache-control') === 'public, max-age=31536000, immutable'
+          );
+        },
+        { timeoutMs: 60_000, what: `the AVIF of ${url}` },
+      );
+    }
   });
 
   it('shows the detail view: metadata, the master, each size and a watermarked render', async () => {

@@ -7,12 +7,15 @@
 #
 #   IMGPROXY_URL=http://127.0.0.1:8080 THUMBOR_URL=http://127.0.0.1:8888 bench/peers/run.sh
 #
+# With IMGPROXY_URL, imgproxy is driven twice: bare, and as imgproxy-wm with its
+# watermark on (it must be started with IMGPROXY_WATERMARK_PATH, README).
 # Env: PEERS_DATA_DIR (the store the peers read, default .run/bench/peers-data),
 # SECONDS_PER_RUN (15), ROUNDS (1: how many times every row is driven, round after
 # round, so the table's medians outlast the machine's noise), VARIANTS (Enlarger rows, default "sharp floor enlarger enlarger-wm
 # browsers browsers-bg"; floor is the render pipeline in process one at a time, with 1 and
 # 2 libvips threads; browsers-bg is the browser mix against a second resizer
-# with RESIZER_AVIF_BACKGROUND on, at PORT+1, at the browsers row's open-loop rate), PEER_SOURCES ("picked", or "picked original"),
+# with RESIZER_AVIF_BACKGROUND on, at PORT+1, at the browsers row's open-loop rate; the browsers row's
+# resizer has it off), PEER_SOURCES ("picked", or "picked original"),
 # IMGPROXY_PIDS / THUMBOR_PIDS (comma-separated, for CPU per request; found
 # from the listening port when unset), PORT / ADMIN_PORT of Enlarger's resizer,
 # BEFORE (a git ref: that commit's resizer also runs, at PORT+2, and each
@@ -57,7 +60,8 @@ resizer() { # <main.js> <port> <admin port> [VAR=value…]
     RESIZER_OUTPUT_CACHE_BYTES=0 RESIZER_PORT="$2" RESIZER_ADMIN_PORT="$3" RESIZER_HOST=127.0.0.1 \
     LOG_LEVEL=warn "${@:4}" node "$1" resizer &
 }
-resizer "$DIST/cli/main.js" "$PORT" "$ADMIN_PORT"
+# AVIF on the request path here (the `browsers` row: what RESIZER_AVIF_BACKGROUND=true is compared with).
+resizer "$DIST/cli/main.js" "$PORT" "$ADMIN_PORT" RESIZER_AVIF_BACKGROUND=false
 server=$!
 # Idle while the others are driven: one resizer is loaded at a time.
 resizer "$DIST/cli/main.js" "$((PORT + 1))" "$((ADMIN_PORT + 1))" RESIZER_AVIF_BACKGROUND=true
@@ -118,8 +122,10 @@ for round in $(seq "$ROUNDS"); do
         *) drive "$variant" "$enlarger" "$DATA" "$id" "$photo" "$SECONDS_PER_RUN" "$server" ;;
       esac
     done
-    for peer in imgproxy thumbor; do
-      url_var="${peer^^}_URL" pids_var="${peer^^}_PIDS"
+    # imgproxy-wm is the same imgproxy asked for its watermark (IMGPROXY_WATERMARK_PATH, README).
+    for peer in imgproxy imgproxy-wm thumbor; do
+      url_var="${peer%-wm}_URL" pids_var="${peer%-wm}_PIDS"
+      url_var="${url_var^^}" pids_var="${pids_var^^}"
       url="${!url_var:-}"
       [[ -n "$url" ]] || continue
       pids="${!pids_var:-$(pids_of "$url")}"

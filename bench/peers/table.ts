@@ -13,6 +13,7 @@ const NAMES: Record<string, string> = {
   enlarger: 'Enlarger, no watermark',
   'enlarger-wm': 'Enlarger, watermark + attribution',
   imgproxy: 'imgproxy',
+  'imgproxy-wm': 'imgproxy, watermark (logo, wm:0.6:soea)',
   thumbor: 'thumbor',
   browsers: 'Enlarger, watermark, browser mix (fmt=auto)',
   'browsers-bg': 'Enlarger, watermark, browser mix (fmt=auto), AVIF in the background',
@@ -63,5 +64,28 @@ if (mix.length > 0) {
       lines.push(`| ${r.photo} | ${name(r)} | ${load} | ${format} | ${f.n} | ${f.p50} | ${f.p95} |`);
     }
   }
+}
+// What each server's watermark costs it, on the same files and load: its own rows with and without.
+const costs = [...new Set(rows.map((r) => r.photo))].flatMap((photo) => {
+  const at = (server: string) =>
+    rows.find((r) => r.photo === photo && r.server === server && r.source === 'picked');
+  return (['enlarger', 'imgproxy'] as const).flatMap((peer) => {
+    const [bare, marked] = [at(peer), at(`${peer}-wm`)];
+    if (!bare || !marked) return [];
+    const cost = `${(((marked.rps - bare.rps) / bare.rps) * 100).toFixed(1)} %`;
+    const cpu =
+      bare.cpuMsPerRequest && marked.cpuMsPerRequest
+        ? `${(((marked.cpuMsPerRequest - bare.cpuMsPerRequest) / bare.cpuMsPerRequest) * 100).toFixed(1)} %`
+        : '–';
+    return [`| ${photo} | ${peer} | ${bare.rps} | ${marked.rps} | ${cost} | ${cpu} |`];
+  });
+});
+if (costs.length > 0) {
+  lines.push(
+    '',
+    '| photo | server | req/s, no watermark | req/s, watermark | throughput | CPU ms/req |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...costs,
+  );
 }
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -15,6 +15,9 @@ describe('peerPath', () => {
     expect(peerPath('imgproxy', r)).toBe(
       '/insecure/rs:fit:640:0/q:80/plain/local:///photos/p_abc/master.jpg@jpg',
     );
+    expect(peerPath('imgproxy-wm', r)).toBe(
+      '/insecure/rs:fit:640:0/q:80/wm:0.6:soea:0:0:0.15/plain/local:///photos/p_abc/master.jpg@jpg',
+    );
     expect(peerPath('thumbor', r)).toBe(
       '/unsafe/640x0/filters:quality(80):format(jpeg)/photos/p_abc/master.jpg',
     );

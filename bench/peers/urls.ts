@@ -6,7 +6,7 @@
 import { missWidth } from '../../test/support/miss-mix.js';
 
 /** Which servers the peers benchmark knows how to ask. */
-export const SERVERS = ['enlarger', 'enlarger-wm', 'imgproxy', 'thumbor'] as const;
+export const SERVERS = ['enlarger', 'enlarger-wm', 'imgproxy', 'imgproxy-wm', 'thumbor'] as const;
 export type Server = (typeof SERVERS)[number];
 
 /** One request of the mix, server-neutral. */
@@ -25,7 +25,10 @@ export interface PeerRequest {
  * - Enlarger: its public URL; `enlarger` drops the watermark (`wm=0`, with
  *   RESIZER_WATERMARK_OPT_OUT on), `enlarger-wm` keeps logo and attribution.
  * - imgproxy: unsigned (`insecure`), `rs:fit:W:0` and `local://` from
- *   IMGPROXY_LOCAL_FILESYSTEM_ROOT.
+ *   IMGPROXY_LOCAL_FILESYSTEM_ROOT. `imgproxy-wm` adds its watermark (the
+ *   image at IMGPROXY_WATERMARK_PATH, Enlarger's logo in the README's
+ *   setup) as Enlarger draws its logo by default: opacity 0.6, southeast,
+ *   15 % of the output's width (`wm:0.6:soea:0:0:0.15`).
  * - thumbor: unsigned, `W x 0` and the file loader's root.
  */
 export function peerPath(server: Server, r: PeerRequest): string {
@@ -36,6 +39,8 @@ export function peerPath(server: Server, r: PeerRequest): string {
       return `/v1/photos/${r.photoId}?w=${r.width}&fmt=jpeg&q=${r.quality}`;
     case 'imgproxy':
       return `/insecure/rs:fit:${r.width}:0/q:${r.quality}/plain/local:///${r.sourceKey}@jpg`;
+    case 'imgproxy-wm':
+      return `/insecure/rs:fit:${r.width}:0/q:${r.quality}/wm:0.6:soea:0:0:0.15/plain/local:///${r.sourceKey}@jpg`;
     case 'thumbor':
       return `/unsafe/${r.width}x0/filters:quality(${r.quality}):format(jpeg)/${r.sourceKey}`;
   }

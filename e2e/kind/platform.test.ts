@@ -261,8 +261,20 @@ describe('ImagePlatform on kind', () => {
     const webp = await image(await get(signed(signingKey, photoPath, { w: '640', h: '640', fmt: 'webp' })));
     expect(webp.meta).toMatchObject({ format: 'webp', width: 640, height: 640 });
 
-    const avifRes = await get(signed(signingKey, photoPath, { w: '600' }), 'image/avif,image/webp,*/*');
-    expect(avifRes.headers.get('vary')).toMatch(/accept/i);
+    // AVIF renders off the request path by default: WebP at once under a short max-age, then the AVIF.
+    const autoUrl = signed(signingKey, photoPath, { w: '600' });
+    const standInRes = await get(autoUrl, 'image/avif,image/webp,*/*');
+    expect(standInRes.headers.get('vary')).toMatch(/accept/i);
+    expect(standInRes.headers.get('cache-control')).toBe('public, max-age=60');
+    expect((await image(standInRes)).meta).toMatchObject({ format: 'webp', width: 600 });
+    let avifRes = standInRes;
+    for (const until = Date.now() + 60_000; Date.now() < until;) {
+      avifRes = await get(autoUrl, 'image/avif,image/webp,*/*');
+      if (avifRes.headers.get('content-type') === 'image/avif') break;
+      await avifRes.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(avifRes.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const avif = await image(avifRes);
     expect(avif.meta).toMatchObject({ format: 'heif', compression: 'av1', width: 600 });
     const negotiatedWebp = await image(

@@ -15,6 +15,11 @@ describe('loadResizerConfig', () => {
     ]);
   });
 
+  it('renders fmt=auto AVIF in the background unless RESIZER_AVIF_BACKGROUND=false', () => {
+    expect(loadResizerConfig({}).handler.avifBackground).toBe(true);
+    expect(loadResizerConfig({ RESIZER_AVIF_BACKGROUND: 'false' }).handler.avifBackground).toBe(false);
+  });
+
   it('reads rotating keys in order', () => {
     expect(loadResizerConfig({ SIGNING_KEYS: 'new, old' }).handler.signingKeys).toEqual(['new', 'old']);
   });

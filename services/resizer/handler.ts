@@ -100,7 +100,7 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
         // Short-lived, so the CDN and browser come back for the AVIF once it is rendered.
         const rendered = await fetchOrRender(manifest, request, standIn, true);
         send(req, res, rendered, `public, max-age=${options.avifFallbackMaxAgeSeconds}`);
-        deps.background.offer(key, manifest, request, rendered);
+        deps.background.offer(key, manifest, request);
       } else {
         send(req, res, await fetchOrRender(manifest, request, negotiated, true), IMMUTABLE);
       }

@@ -62,7 +62,6 @@ beforeAll(async () => {
     RESIZER_PROCESSING_MAX_AGE_SECONDS: String(SHORT),
     RESIZER_ERROR_MAX_AGE_SECONDS: String(SHORT),
     RESIZER_MANIFEST_TTL_MS: String(MANIFEST_TTL_MS),
-    RESIZER_AVIF_BACKGROUND: 'true',
     RESIZER_AVIF_FALLBACK_MAX_AGE_SECONDS: String(STAND_IN_MAX_AGE),
   });
   const port = Number(new URL(resizer.url('/')).port);

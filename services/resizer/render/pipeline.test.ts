@@ -42,3 +42,21 @@ describe('plan: the AVIF pixel cap of fmt=auto', () => {
     expect(formatAt(manifest(3840, 2160), 1000)).toBe('avif');
   });
 });
+
+describe('plan: background renders keep the asked size', () => {
+  const landscape = manifest(5640, 3172, { width: 2048, height: 1152 });
+  const request = parseRequest(ID, new URLSearchParams({ w: '2048' }), PARSE);
+
+  it('scales a request-path AVIF down to the cap, and turns fmt=auto past it into WebP', () => {
+    const explicit = parseRequest(ID, new URLSearchParams({ w: '2048', fmt: 'avif' }), PARSE);
+    expect(plan(landscape, explicit, 'avif', settings).limits.maxOutputPixels).toBe(settings.avifMaxPixels);
+    expect(plan(landscape, request, 'avif', settings).format).toBe('webp');
+  });
+
+  it('plans a background AVIF at 2048×1152 (2.36 MP, past the 2.1 MP cap), bounded by the general limits', () => {
+    const prepared = plan(landscape, request, 'avif', settings, 'background');
+    expect(prepared.format).toBe('avif');
+    expect(prepared.limits.maxOutputPixels).toBeGreaterThan(2048 * 1152);
+    expect(prepared.limits.maxOutputPixels).toBeLessThanOrEqual(settings.resize.maxOutputPixels);
+  });
+});

@@ -28,9 +28,10 @@ export interface RenderSettings {
   /** The limiter's memory budget: outputs are kept to what fits it, per format. */
   memoryBytes: number;
   /**
-   * Largest AVIF output in pixels. libvips cannot stop an AVIF encode once
-   * it starts (the deadline's timeout only reaches pixel generation), so
-   * AVIF is kept to a size whose worst-case encode fits the deadline.
+   * Largest AVIF output rendered on a request's path. libvips cannot stop an
+   * AVIF encode once it starts (the deadline's timeout only reaches pixel
+   * generation), so AVIF there is kept to a size whose worst-case encode
+   * fits the deadline. Background renders are not held to it.
    */
   avifMaxPixels: number;
   watermark: WatermarkSettings;
@@ -65,19 +66,26 @@ export async function prepare(
   return plan(manifest, request, negotiated, deps.settings);
 }
 
+/** Where a render runs: on a request's path, or in the background after its stand-in was answered. */
+export type RenderPath = 'request' | 'background';
+
 /**
  * Settle the format ({@link resolveFormat}), pick the source and size the
- * work, from the manifest alone. An AVIF output is scaled down to the AVIF
- * pixel cap, as the general pixel cap does. Every output is also kept to the
- * pixels whose working set fits the memory budget in its format, so no
- * single render can be refused for size unless its decode alone is too big.
+ * work, from the manifest alone. On the request path an AVIF output is
+ * scaled down to the AVIF pixel cap, as the general pixel cap does; in the
+ * background no request waits for the encode, so the cap does not apply and
+ * the asked size comes back. Every output is also kept to the pixels whose
+ * working set fits the memory budget in its format, so no single render can
+ * be refused for size unless its decode alone is too big.
  */
 export function plan(
   manifest: PhotoManifest,
   request: ResizeRequest,
   negotiated: NegotiatedFormat,
   settings: RenderSettings,
+  path: RenderPath = 'request',
 ): Prepared {
+  const avifCap = path === 'request' ? settings.avifMaxPixels : Infinity;
   const format = resolveFormat(
     negotiated,
     request.format,
@@ -85,11 +93,11 @@ export function plan(
       hasAlpha: manifest.original.hasAlpha,
       outputPixels: () => outputPixels(manifest, request, settings.resize),
     },
-    settings.avifMaxPixels,
+    avifCap,
   );
   // A JPEG of an Ultra HDR photo keeps its gain map, so it is cut from a source that has one.
   const source = pickSource(manifest, request, format === 'jpeg' && manifest.master?.gainMap === true);
-  const formatCap = format === 'avif' ? settings.avifMaxPixels : Infinity;
+  const formatCap = format === 'avif' ? avifCap : Infinity;
   const budgetCap = maxPixelsWithin(settings.memoryBytes, source, format);
   // A source whose decode alone exceeds the budget: the limiter refuses it with 422.
   const limits = {

@@ -37,9 +37,9 @@ export class BackgroundAvif {
   /**
    * Starts rendering `key` (fmt=auto negotiated to AVIF, of a `ready` photo
    * at the version of `manifest`) unless it is already under way or the
-   * limiter is busy. `standIn` is what the request got.
+   * limiter is busy.
    */
-  offer(key: string, manifest: PhotoManifest, request: ResizeRequest, standIn: Rendered): void {
+  offer(key: string, manifest: PhotoManifest, request: ResizeRequest): void {
     const { renders, limiter, metrics } = this.deps;
     if (renders.has(key)) return;
     if (!limiter.idleForBackground) {
@@ -47,7 +47,7 @@ export class BackgroundAvif {
       return;
     }
     renders
-      .run(key, () => this.render(key, manifest, request, standIn))
+      .run(key, () => this.render(key, manifest, request))
       .then(
         () => metrics.backgroundRenders.inc({ outcome: 'rendered' }),
         (err: unknown) => {
@@ -58,23 +58,15 @@ export class BackgroundAvif {
       );
   }
 
-  private async render(
-    key: string,
-    manifest: PhotoManifest,
-    request: ResizeRequest,
-    standIn: Rendered,
-  ): Promise<Rendered> {
+  private async render(key: string, manifest: PhotoManifest, request: ResizeRequest): Promise<Rendered> {
     const deadline = new Deadline(this.deadlineMs);
     try {
-      const prepared = plan(manifest, request, 'avif', this.deps.settings);
-      // Past the AVIF pixel cap fmt=auto answers WebP for good; that is the stand-in already.
-      const output =
-        prepared.format === standIn.format
-          ? standIn
-          : await this.deps.limiter.runInBackground(
-              () => renderPrepared(prepared, request, deadline, this.deps),
-              prepared.workingSetBytes,
-            );
+      // Off the request path the AVIF pixel cap does not apply: the asked size comes back as AVIF.
+      const prepared = plan(manifest, request, 'avif', this.deps.settings, 'background');
+      const output = await this.deps.limiter.runInBackground(
+        () => renderPrepared(prepared, request, deadline, this.deps),
+        prepared.workingSetBytes,
+      );
       if (!output) throw new SkippedError();
       this.deps.outputs.set(key, output);
       return output;
