@@ -212,6 +212,10 @@ bench-operator: build ## CR applied → all children present (median, p95) and 1
 
 # The operator's image; the chart and `helm-install` take it apart at the last ':'. Tagged with VERSION.
 IMG ?= ghcr.io/enlarger/enlarger:$(VERSION)
+# The image's platform: empty is this machine's (linux/amd64); linux/arm64 builds the arm64 image here (`make image`).
+PLATFORM ?=
+# The arm64 image image-arm64-check builds and runs beside IMG.
+IMG_ARM64 ?= enlarger.local/enlarger:arm64
 RELEASE ?= enlarger
 RELEASE_NAMESPACE ?= enlarger-system
 # helm on PATH, else the one `make tools` built.
@@ -237,8 +241,15 @@ docker-build: ## Build the one image (`enlarger <component>`) as IMG (ghcr.io/en
 	docker build --build-arg ENLARGER_COMMIT=$(COMMIT) -t $(IMG) .
 
 .PHONY: image
-image: node_modules ## Build IMG with no registry: the Dockerfile's `prebuilt` target on a local Debian + Node base.
-	test/infra/kind/image.sh $(IMG)
+image: node_modules ## Build IMG with no registry: the Dockerfile's `prebuilt` target on a local Debian + Node base; PLATFORM=linux/arm64 for arm64.
+	PLATFORM=$(PLATFORM) test/infra/kind/image.sh $(IMG)
+
+.PHONY: image-arm64-check
+image-arm64-check: node_modules ## Not in `test` (slow under qemu): IMG and IMG_ARM64 built, each running one upload's conversion and two renders; arm64 under qemu (BENCHMARKS.md).
+	test/infra/kind/binfmt.sh arm64
+	$(MAKE) --no-print-directory image IMG=$(IMG) PLATFORM=
+	$(MAKE) --no-print-directory image IMG=$(IMG_ARM64) PLATFORM=linux/arm64
+	npx tsx bench/image-arch.ts $(IMG) $(IMG_ARM64)
 
 .PHONY: helm-install
 helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONFIG (default: the local control plane).
@@ -262,10 +273,20 @@ kind-install: node_modules kind-check image ## Build IMG, load it into the kind 
 	$(MAKE) --no-print-directory helm-install IMG=$(IMG) KUBECONFIG=$(KIND_KUBECONFIG) \
 	  IMAGE_ID="$$(docker image inspect -f '{{.Id}}' $(IMG) | cut -d: -f2 | cut -c1-12)"
 
+# The release the upgrade test (e2e/kind/upgrade.test.ts) starts from: a git ref, built by its own scripts.
+PREVIOUS_REF ?= v0.1.0
+PREVIOUS_ENV := $(CURDIR)/.run/kind/previous.env
+
+.PHONY: kind-previous
+kind-previous: kind-check ## PREVIOUS_REF's (v0.1.0) image, built by that tree's own `make image` (cached by commit) and loaded into kind.
+	@mkdir -p $(dir $(PREVIOUS_ENV))
+	KIND_CLUSTER=$(KIND_CLUSTER) test/infra/kind/previous.sh $(PREVIOUS_REF) > $(PREVIOUS_ENV).tmp
+	@mv $(PREVIOUS_ENV).tmp $(PREVIOUS_ENV)
+
 .PHONY: test-e2e-kind
-test-e2e-kind: kind-install ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, autoscaling, failover, GC, a drain.
-	set -a; source $(KIND_ENV); set +a; IMG=$(IMG) RELEASE=$(RELEASE) RELEASE_NAMESPACE=$(RELEASE_NAMESPACE) \
-	  npx vitest run --project e2e-kind $(E2E_KIND_FILES)
+test-e2e-kind: kind-install kind-previous ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, autoscaling, failover, GC, a drain, an upgrade from PREVIOUS_REF.
+	set -a; source $(KIND_ENV); source $(PREVIOUS_ENV); set +a; IMG=$(IMG) RELEASE=$(RELEASE) RELEASE_NAMESPACE=$(RELEASE_NAMESPACE) \
+	  HELM=$(HELM) npx vitest run --project e2e-kind $(E2E_KIND_FILES)
 
 .PHONY: kind-egress-check
 kind-egress-check: ## The offline lab's own check, after its suites: its egress guard dropped no packet (nothing tried to leave the machine).
@@ -276,6 +297,10 @@ kind-egress-check: ## The offline lab's own check, after its suites: its egress 
 .PHONY: test-e2e-drain
 test-e2e-drain: ## The drain alone (also in test-e2e-kind): a node drained under load, 0 failed requests, uploads ready, PDB held.
 	$(MAKE) --no-print-directory test-e2e-kind E2E_KIND_FILES=e2e/kind/drain.test.ts
+
+.PHONY: test-e2e-upgrade
+test-e2e-upgrade: ## The operator upgrade alone (also in test-e2e-kind): PREVIOUS_REF's chart under load, helm upgrade to this tree, 0 failed requests.
+	$(MAKE) --no-print-directory test-e2e-kind E2E_KIND_FILES=e2e/kind/upgrade.test.ts
 
 .PHONY: kind-public
 kind-public: ## Laptop with Docker and internet, after `kind create cluster`: public RabbitMQ and MinIO, IMG built and loaded, chart and sample installed.

@@ -20,6 +20,8 @@ const schema = z.object({
   IMG: z.string().regex(/^[^:]+:[^:]+$/, 'IMG must be repository:tag'),
   RELEASE: z.string().default('enlarger'),
   RELEASE_NAMESPACE: z.string().default('enlarger-system'),
+  /** helm on PATH, or the one `make tools` built (the Makefile's HELM). */
+  HELM: z.string().min(1).default('helm'),
 });
 
 export type KindEnv = z.infer<typeof schema>;
@@ -35,6 +37,32 @@ export function kindEnv(): KindEnv {
   }
   cached = parsed.data;
   return cached;
+}
+
+/**
+ * The previous release the upgrade test starts from, as test/infra/kind/previous.sh
+ * printed it and `make test-e2e-kind` exports it: its ref and commit, its source tree
+ * (chart and sample) and its image, loaded into the cluster.
+ */
+const previousSchema = z.object({
+  PREVIOUS_REF: z.string().min(1),
+  PREVIOUS_COMMIT: z.string().regex(/^[0-9a-f]{40}$/, 'PREVIOUS_COMMIT must be a full commit id'),
+  PREVIOUS_SRC: z.string().min(1),
+  PREVIOUS_IMG: z.string().regex(/^[^:]+:[^:]+$/, 'PREVIOUS_IMG must be repository:tag'),
+});
+
+export type PreviousRelease = z.infer<typeof previousSchema>;
+
+/** {@link previousSchema}, read when the upgrade test asks, so the other suites run without it. */
+export function previousRelease(): PreviousRelease {
+  const parsed = previousSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new Error(
+      `the upgrade test needs ${names}: run it with \`make test-e2e-kind\` (test/infra/kind/previous.sh)`,
+    );
+  }
+  return parsed.data;
 }
 
 /** The environment for kubectl and other children: this one, with the kind cluster's kubeconfig. */

