@@ -6,7 +6,8 @@
  * own (bench/soak/infra.ts). For MINUTES they get mixed traffic:
  *  - the fuzz campaign of test/fuzz (seeded, format-aware hostile uploads,
  *    every accepted one followed and its renders signed and fetched);
- *  - a real photo uploaded every few seconds and rendered at random sizes;
+ *  - a real photo uploaded every few seconds, and renders of those at random
+ *    sizes and qualities, two at a time, mostly cache misses;
  *  - hostile resizer requests: bad or missing signatures, absurd sizes,
  *    unknown ids and formats.
  * Each process samples its own RSS, V8 heap, `external` and libvips' tracked
@@ -68,7 +69,13 @@ const load = () =>
     .join(' ');
 
 await mkdir(RUN_DIR, { recursive: true });
-const infra = new SoakInfra(REPO, RUN_DIR);
+// Ports and node name of its own, away from `make soak`'s, so the two can run at once.
+const infra = new SoakInfra(
+  REPO,
+  RUN_DIR,
+  { amqp: 5793, rabbitDist: 25793, management: 15793, minio: 9320, minioConsole: 9321 },
+  'enlarger-soak-memory',
+);
 const signingKey = randomBytes(24).toString('base64url');
 const suffix = Math.random().toString(36).slice(2, 8);
 const pods = defaultPods(infra, `soak-memory-${suffix}`, `soak-memory.convert.${suffix}`, signingKey);
@@ -136,6 +143,7 @@ try {
       const settled = id ? await settle(media, id, 120_000) : undefined;
       count(`valid upload then ${settled?.status ?? (id ? 'lost' : 'refused')}`);
       if (settled?.status === 'ready') {
+        realIds.push(id!);
         for (let i = 0; i < 3; i++) {
           const query = `w=${rng.int(2400) + 100}&fmt=${rng.pick(['jpeg', 'webp', 'avif'])}`;
           await (
@@ -147,6 +155,20 @@ try {
         }
       }
       await sleep(UPLOAD_EVERY_MS);
+    }
+  };
+  // Renders of the real photos, mostly cache misses, two at a time: they fill the resizer's caches to
+  // their caps within the warm-up, so what follows it is the steady state, not caches still filling.
+  const realIds: string[] = [];
+  const validRenders = async () => {
+    while (Date.now() < deadline && !death()) {
+      if (!realIds.length) {
+        await sleep(1000);
+        continue;
+      }
+      const query = `w=${rng.int(2500) + 100}&fmt=${rng.pick(['jpeg', 'webp'])}&q=${rng.int(46) + 50}`;
+      const url = signPath(signingKey, `/v1/photos/${rng.pick(realIds)}?${query}`);
+      await (await fetchCounted('valid render', `${resizer}${url}`))?.arrayBuffer();
     }
   };
   const hostileRenders = async () => {
@@ -187,6 +209,8 @@ try {
       { seed: Number(args.seed), cases: 1e9, minutes: MINUTES, concurrency: 2, settleMs: 120_000 },
     ),
     validLoop(),
+    validRenders(),
+    validRenders(),
     hostileRenders(),
   ]);
   clearInterval(peaks);

@@ -115,6 +115,8 @@ describe('Deployment builder', () => {
                 ],
                 envFrom: [{ configMapRef: { name: 'photos-config' } }],
                 env: [
+                  { name: 'MALLOC_ARENA_MAX', value: '2' },
+                  { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
                   { name: 'SIGNING_KEYS', valueFrom: { secretKeyRef: { name: 'signing', key: 'keys' } } },
                 ],
                 resources: { requests: { cpu: '1' } },
@@ -160,9 +162,16 @@ describe('Deployment builder', () => {
     ]);
   });
 
-  it("keeps the converter's malloc settings out of the ConfigMap the other components load", () => {
+  it("keeps the malloc settings on each container, out of the ConfigMap's settings that services parse", () => {
     const config = buildConfigMap(samplePlatform());
     expect(Object.keys(config.data ?? {}).filter((name) => name.startsWith('MALLOC_'))).toEqual([]);
+    for (const component of ['media', 'converter', 'resizer'] as const) {
+      const env = build(samplePlatform(), sampleSecrets, component).spec.template.spec!.containers[0]!.env;
+      expect(env?.slice(0, 2)).toEqual([
+        { name: 'MALLOC_ARENA_MAX', value: '2' },
+        { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      ]);
+    }
   });
 
   it('leaves the converter replicas to the autoscaler when its autoscaling is on', () => {
@@ -265,7 +274,11 @@ describe('Deployment builder', () => {
     const pod = deployment.spec.template.spec!;
     expect(pod.containers.map((c) => c.name)).toEqual(['resizer', 'log-shipper']);
     const [resizer, sidecar] = pod.containers;
-    expect(resizer?.env).toEqual([{ name: 'NODE_OPTIONS', value: '--max-semi-space-size=64' }]);
+    expect(resizer?.env).toEqual([
+      { name: 'MALLOC_ARENA_MAX', value: '2' },
+      { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      { name: 'NODE_OPTIONS', value: '--max-semi-space-size=64' },
+    ]);
     expect(resizer?.volumeMounts).toEqual([
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'fonts', mountPath: '/usr/share/fonts/extra', readOnly: true },

@@ -1,3 +1,4 @@
+import { MALLOC_ENV } from '../../../lib/process/malloc.js';
 import { HTTP_DRAIN_TIMEOUT_MS } from '../../../lib/lifecycle/drain.js';
 import type { MediaEnv } from '../../../services/media/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
@@ -25,6 +26,7 @@ export function media(cr: ImagePlatform): ComponentRow {
     probes: PROBES,
     env,
     secretEnv: [...storageSecrets(cr), ...queueSecrets(cr)],
+    processEnv: MALLOC_ENV,
     replicas: media.replicas,
     maxReplicas: media.replicas,
     autoscaled: false,

@@ -1,3 +1,4 @@
+import { MALLOC_ENV } from '../../../lib/process/malloc.js';
 import { boolEnv } from '../../../lib/config/parse-env.js';
 import { RESIZER_DEFAULTS, renderMemoryBudget, type ResizerEnv } from '../../../services/resizer/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
@@ -60,6 +61,7 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     env,
     // The resizer serves from storage and never touches the queue.
     secretEnv: [...storageSecrets(cr), ...signing],
+    processEnv: MALLOC_ENV,
     replicas: resizer.autoscaling.enabled ? resizer.autoscaling.minReplicas : resizer.replicas,
     maxReplicas: resizer.autoscaling.enabled ? resizer.autoscaling.maxReplicas : resizer.replicas,
     autoscaled: resizer.autoscaling.enabled,
