@@ -16,7 +16,6 @@ import { buildCli } from '../../test/support/processes.js';
 import { runCampaign } from '../../test/fuzz/campaign.js';
 import { RAM_DIR, startDevTarget } from '../../test/fuzz/dev-target.js';
 import { makeSeeds } from '../../test/fuzz/seeds.js';
-import { JEMALLOC_PATHS } from '../../cli/allocator.js';
 import { existsSync } from 'node:fs';
 import { probeEnv, readSamples } from './probe.js';
 import { MEMORY_TABLE_HEADER, memoryRow } from './report.js';
@@ -32,7 +31,11 @@ const { values } = parseArgs({
 });
 const minutes = Number(values.minutes);
 const warmUpSeconds = Number(values['warm-up']) * 60;
-const jemalloc = JEMALLOC_PATHS.find((p) => existsSync(p));
+// Debian's libjemalloc2 (scripts/debian-packages.tsv, bench tier), where it puts the library per architecture.
+const jemalloc = [
+  '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2',
+  '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2',
+].find((p) => existsSync(p));
 
 // An empty LD_PRELOAD or a MALLOC_ARENA_MAX counts as a choice, so `enlarger dev` keeps each as given.
 const VARIANTS: Record<string, Record<string, string>> = {
