@@ -163,6 +163,21 @@ MINUTES ?= 30
 fuzz: node_modules ## Seeded format-aware mutation campaign against `enlarger dev` (SEED, CASES, MINUTES); findings kept in .run/fuzz.
 	npx tsx test/fuzz/run.ts --seed $(SEED) --cases $(CASES) --minutes $(MINUTES) --out .run/fuzz
 
+# bench-allocators' and soak-memory's length, and the part of it that counts as warm-up (minutes).
+ALLOC_MINUTES ?= 12
+ALLOC_WARM_UP ?= 4
+MEMORY_MINUTES ?= 30
+MEMORY_WARM_UP ?= 12
+
+.PHONY: bench-allocators
+bench-allocators: node_modules ## Same fuzz traffic into one `enlarger dev` per malloc (glibc defaults, MALLOC_ARENA_MAX, jemalloc) at once: RSS vs heap, external, libvips.
+	scripts/packages.sh ensure libjemalloc2
+	npx tsx bench/memory/allocators.ts --minutes $(ALLOC_MINUTES) --warm-up $(ALLOC_WARM_UP) --seed $(SEED)
+
+.PHONY: soak-memory
+soak-memory: node_modules ## Media, converter, resizer as their pods run (own RabbitMQ/MinIO), fuzz + real traffic for MEMORY_MINUTES: RSS slope MiB/h per service.
+	npx tsx bench/memory/soak.ts --minutes $(MEMORY_MINUTES) --warm-up $(MEMORY_WARM_UP) --seed $(SEED)
+
 .PHONY: bench-peers
 bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS=N (README).
 	bench/peers/run.sh

@@ -29,5 +29,5 @@ export async function readSamples(file: string): Promise<MemorySample[]> {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as MemorySample)
-    .map((s) => ({ ...s, native: s.rss - (s.heapTotal ?? 0) - (s.external ?? 0) }));
+    .map((s) => ({ ...s, native: (s.rss ?? 0) - (s.heapTotal ?? 0) - (s.external ?? 0) }));
 }

@@ -39,7 +39,7 @@ import { defaultPods, type ServiceName } from '../soak/platform.js';
 import { loadPhotos } from '../soak/traffic.js';
 import { probeEnv, readSamples } from './probe.js';
 import { MEMORY_TABLE_HEADER, memoryRow } from './report.js';
-import { summarise } from './stats.js';
+import { summarise, type MemorySample } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -108,6 +108,20 @@ try {
     await d.start();
   }
   const peaks = setInterval(() => void Promise.all([...deployments.values()].map((d) => d.sample())), 1000);
+  // The resizer's caches by its own gauge: RSS that follows them is the caches filling to their caps, not a leak.
+  const resizerAdmin = `http://127.0.0.1:${await deployments.get('resizer')!.adminPort}`;
+  const cacheSamples: MemorySample[] = [];
+  const caches = setInterval(() => {
+    fetch(`${resizerAdmin}/metrics`)
+      .then((res) => res.text())
+      .then((text) => {
+        const bytes = [...text.matchAll(/^enlarger_resizer_cache_bytes\{[^}]*\} (\d+)$/gm)].map((m) =>
+          Number(m[1]),
+        );
+        cacheSamples.push({ t: elapsed(), caches: bytes.reduce((a, b) => a + b, 0) / 1024 ** 2 });
+      })
+      .catch(() => undefined);
+  }, 5000);
   const media = await deployments.get('media')!.url();
   const resizer = await deployments.get('resizer')!.url();
   const deadline = started + MINUTES * 60_000;
@@ -214,6 +228,7 @@ try {
     hostileRenders(),
   ]);
   clearInterval(peaks);
+  clearInterval(caches);
   const endLoad = load();
 
   const rows = [];
@@ -235,6 +250,7 @@ try {
       row: memoryRow(pod.name, samples, WARM_UP_SECONDS),
     });
   }
+  const cacheFigures = cacheSamples.length ? summarise(cacheSamples, 'caches', WARM_UP_SECONDS) : undefined;
   const report = {
     minutes: MINUTES,
     warmUpSeconds: WARM_UP_SECONDS,
@@ -242,6 +258,7 @@ try {
     counts,
     campaign: summary(campaign),
     rows,
+    resizerCachesMiB: cacheFigures,
   };
   await writeFile(path.join(RUN_DIR, 'soak-memory.json'), JSON.stringify(report, null, 2));
   failed ||= campaign.lost.length > 0 || campaign.serverErrors.length > 0 || !!campaign.death;
@@ -261,6 +278,14 @@ try {
     console.log(
       `${r.service}: peak (VmHWM) ${r.peakMiB} MiB of its pod's ${r.limitMiB ?? 'unlimited'} MiB` +
         `${r.underLimit ? '' : ' (OVER)'}; RSS slope ${r.rss.slopePerHour} MiB/h${r.flat ? '' : ` (over --max-slope ${MAX_SLOPE})`}`,
+    );
+  }
+  if (cacheFigures) {
+    const c = cacheFigures;
+    const rss = rows.find((r) => r.service === 'resizer')!.rss;
+    console.log(
+      `resizer's output + source caches: ${c.start} → ${c.atWarmUp} → ${c.peak} → ${c.end} MiB, ` +
+        `slope ${c.slopePerHour} MiB/h; its RSS less the caches: ${rss.slopePerHour - c.slopePerHour} MiB/h`,
     );
   }
   console.log(failed ? '\nFAIL' : '\nPASS');

@@ -1,7 +1,6 @@
-/** One reading of a process's memory, `t` seconds into the run; every other field in MiB. */
+/** One reading of a process's memory, `t` seconds into the run; every other field (rss, heapUsed, …) in MiB. */
 export interface MemorySample {
   t: number;
-  rss: number;
   [field: string]: number;
 }
 
