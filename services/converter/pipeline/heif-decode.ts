@@ -26,6 +26,9 @@ const HEIF_DECODE_TIMEOUT_MS = 60_000;
  * the 130 MiB the converter allows it, and a limit too small aborts instead
  * of hanging.
  */
+// The child inherits this process's environment (PATH, locale) as any child does, with one setting changed;
+// nothing here reads configuration from it.
+// eslint-disable-next-line no-restricted-properties
 const heifEnv = () => ({ ...process.env, MALLOC_ARENA_MAX: '1' });
 
 /** The Debian package that ships `heif-convert` (libheif with libde265 for HEVC). */
