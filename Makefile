@@ -163,11 +163,12 @@ MINUTES ?= 30
 fuzz: node_modules ## Seeded format-aware mutation campaign against `enlarger dev` (SEED, CASES, MINUTES); findings kept in .run/fuzz.
 	npx tsx test/fuzz/run.ts --seed $(SEED) --cases $(CASES) --minutes $(MINUTES) --out .run/fuzz
 
-# bench-allocators' and soak-memory's length, and the part of it that counts as warm-up (minutes).
+# bench-allocators' and soak-memory's length, and the part of it that counts as warm-up (minutes): the
+# resizer's caches took 13 minutes to fill in soak-memory's second run (BENCHMARKS.md).
 ALLOC_MINUTES ?= 12
 ALLOC_WARM_UP ?= 4
-MEMORY_MINUTES ?= 30
-MEMORY_WARM_UP ?= 12
+MEMORY_MINUTES ?= 40
+MEMORY_WARM_UP ?= 20
 
 .PHONY: bench-allocators
 bench-allocators: node_modules ## Same fuzz traffic into one `enlarger dev` per malloc (glibc defaults, MALLOC_ARENA_MAX, jemalloc) at once: RSS vs heap, external, libvips.
