@@ -3,11 +3,11 @@
 #
 #   docker build -t IMG .                  compiles in the image (needs the npm registry)
 #   docker build --target prebuilt ...     takes dist/ and production node_modules from
-#                                          the build context (scripts/kind/image.sh), for
+#                                          the build context (test/infra/kind/image.sh), for
 #                                          builders without network
 #
 # BASE_IMAGE is any Debian-based image with `node` (>= 20) on PATH; the kind
-# e2e uses a local one (scripts/kind/base-image.sh) because public registries
+# e2e uses a local one (test/infra/kind/base-image.sh) because public registries
 # are out of reach there.
 ARG BASE_IMAGE=node:24-bookworm-slim
 

@@ -55,7 +55,7 @@ check: node_modules ## Lint, typecheck (tests included), circular imports, and t
 ##@ Test
 
 .PHONY: test
-test: node_modules check test-unit deps test-integration test-e2e kind-up test-e2e-kind ## Everything: check, unit, integration and e2e on infrastructure it starts, then e2e on real pods in kind.
+test: node_modules check test-unit deps test-integration test-e2e kind-up test-e2e-kind kind-egress-check ## Everything: check, unit, integration and e2e on infrastructure it starts, then e2e on real pods in kind.
 
 .PHONY: test-unit
 test-unit: node_modules ## Unit tests (no infrastructure; installs the unit tier's Debian packages, scripts/debian-packages.tsv).
@@ -90,6 +90,13 @@ test-e2e: node_modules browser ## e2e: kubectl and the `enlarger` binary against
 browser: ## Install Debian's chromium for the dev page's browser test (idempotent; playwright-core drives it, no download).
 	scripts/chromium.sh >/dev/null
 
+# The soak's length in seconds; `make soak SOAK_SECONDS=120` for a short look.
+SOAK_SECONDS ?= 600
+
+.PHONY: soak
+soak: node_modules ## Pass/fail system test (test/soak), not in `test`: load-and-fault soak, 2× resizer capacity + uploads for SOAK_SECONDS (600), RabbitMQ/MinIO/converter faults, on its own RabbitMQ and MinIO.
+	npx tsx test/soak/run.ts --seconds $(SOAK_SECONDS)
+
 ##@ Infrastructure
 
 .PHONY: tools
@@ -113,12 +120,12 @@ cluster-down: ## Stop the local control plane and remove its state.
 	scripts/cluster.sh down
 
 .PHONY: kind-up
-kind-up: ## Real-pod cluster, offline: dockerd, egress guard, kind node image, cluster, RabbitMQ and MinIO pods (docs/kind.md).
-	KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh up
+kind-up: ## Real-pod cluster, offline (test/infra/kind): dockerd, egress guard, node image, three nodes in two zones, RabbitMQ and MinIO pods.
+	KIND_CLUSTER=$(KIND_CLUSTER) test/infra/kind/cluster.sh up
 
 .PHONY: kind-down
 kind-down: ## Delete the kind cluster and undo kind-up on the host (dockerd it started, bridges, iptables, route).
-	KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh down
+	KIND_CLUSTER=$(KIND_CLUSTER) test/infra/kind/cluster.sh down
 
 ##@ Benchmarks
 
@@ -140,13 +147,6 @@ bench-gif-canvas: node_modules ## Peak RSS of two decodes of issue 31's 35-byte 
 .PHONY: bench-resizer
 bench-resizer: node_modules ## Resizer req/s and p50/p95/p99, cache misses and hits, on real photos, with sharp calibration.
 	bench/resizer/run.sh
-
-# The soak's length in seconds; `make soak SOAK_SECONDS=120` for a short look.
-SOAK_SECONDS ?= 600
-
-.PHONY: soak
-soak: node_modules ## Load-and-fault soak: 2× resizer capacity + uploads for SOAK_SECONDS (600), RabbitMQ/MinIO/converter faults, on its own RabbitMQ and MinIO.
-	npx tsx bench/soak/run.ts --seconds $(SOAK_SECONDS)
 
 # Requests in each replay of bench-cdn.
 CDN_REQUESTS ?= 2000
@@ -198,7 +198,7 @@ manifests: node_modules ## Regenerate crds/ from operator/api/ (a unit test fail
 .PHONY: install
 install: ## Install the CRDs into the cluster in KUBECONFIG (default: the local control plane).
 	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl apply --server-side --force-conflicts -f crds/
-	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl wait --for=condition=Established --timeout=30s crd/imageplatforms.enlarger.dev
+	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} scripts/wait-crd.sh crd/imageplatforms.enlarger.dev
 
 .PHONY: run
 run: node_modules install ## Run the operator locally against KUBECONFIG (default: the local control plane).
@@ -222,6 +222,13 @@ RELEASE_NAMESPACE ?= enlarger-system
 HELM ?= $(or $(shell command -v helm 2>/dev/null),$(lastword $(wildcard $(HOME)/.cache/enlarger/bin/helm-*/helm)),helm)
 KIND_CLUSTER ?= enlarger-e2e
 KIND_KUBECONFIG = $(CURDIR)/.run/kind-$(KIND_CLUSTER).kubeconfig
+# The offline cluster's kind config, and where `kind-up` writes its endpoints.
+KIND_CONFIG ?= $(CURDIR)/test/infra/kind/cluster.yaml
+KIND_ENV ?= $(CURDIR)/.run/kind.env
+export KIND_CONFIG KIND_ENV
+# The drain scenario's cluster (docs/kind.md): its own name, config and endpoints file.
+# The e2e-kind files test-e2e-kind runs; empty runs them all.
+E2E_KIND_FILES ?=
 # offline: the lab this machine assembles with no registry (CI); public: a laptop's own
 # `kind create cluster`, with public images (docs/kind.md). The kind scripts read it.
 KIND_SOURCE ?= offline
@@ -235,25 +242,25 @@ docker-build: ## Build the one image (`enlarger <component>`) as IMG (ghcr.io/en
 
 .PHONY: image
 image: node_modules ## Build IMG with no registry: the Dockerfile's `prebuilt` target on a local Debian + Node base.
-	scripts/kind/image.sh $(IMG)
+	test/infra/kind/image.sh $(IMG)
 
 .PHONY: helm-install
 helm-install: ## Install or upgrade charts/enlarger with image IMG into KUBECONFIG (default: the local control plane).
 	@# Helm never upgrades a CRD it installed, so apply the chart's copy first and skip it in Helm.
 	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl apply --server-side --force-conflicts -f charts/enlarger/crds/
-	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} kubectl wait --for=condition=Established --timeout=30s crd/imageplatforms.enlarger.dev
+	KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} scripts/wait-crd.sh crd/imageplatforms.enlarger.dev
 	img='$(IMG)'; KUBECONFIG=$${KUBECONFIG:-$(KUBECONFIG_LOCAL)} $(HELM) upgrade --install $(RELEASE) charts/enlarger \
 	  --namespace $(RELEASE_NAMESPACE) --create-namespace --skip-crds \
 	  --set image.repository="$${img%:*}" --set image.tag="$${img##*:}" $(if $(IMAGE_ID),--set-string 'podAnnotations.enlarger\.dev/image-id=$(IMAGE_ID)') --wait --timeout 180s
 
 # Before the image build: a missing engine or cluster says so at once.
 .PHONY: kind-check
-kind-check: ## Whether the kind cluster answers (engine, .run/kind.env, apiserver); says "run make kind-up" when not.
-	@KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh check
+kind-check: ## Whether the kind cluster answers (engine, KIND_ENV, apiserver); says "run make kind-up" when not.
+	@KIND_CLUSTER=$(KIND_CLUSTER) test/infra/kind/cluster.sh check
 
 .PHONY: kind-install
 kind-install: node_modules kind-check image ## Build IMG, load it into the kind cluster and install the chart with it (KIND_SOURCE, KIND_CLUSTER).
-	KIND_CLUSTER=$(KIND_CLUSTER) scripts/kind/cluster.sh load $(IMG)
+	KIND_CLUSTER=$(KIND_CLUSTER) test/infra/kind/cluster.sh load $(IMG)
 	$(if $(filter public,$(KIND_SOURCE)),command -v helm >/dev/null || scripts/build-tools.sh helm,scripts/build-tools.sh helm)
 	@# The tag stays the same across builds, so a reused cluster would keep running the
 	@# operator pods of the last build: the image's ID in a pod annotation rolls them.
@@ -261,11 +268,21 @@ kind-install: node_modules kind-check image ## Build IMG, load it into the kind 
 	  IMAGE_ID="$$(docker image inspect -f '{{.Id}}' $(IMG) | cut -d: -f2 | cut -c1-12)"
 
 .PHONY: test-e2e-kind
-test-e2e-kind: kind-install ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, autoscaling, failover, GC, no egress.
-	set -a; source .run/kind.env; set +a; IMG=$(IMG) RELEASE=$(RELEASE) RELEASE_NAMESPACE=$(RELEASE_NAMESPACE) \
-	  npx vitest run --project e2e-kind
+test-e2e-kind: kind-install ## e2e on real pods in the `make kind-up` cluster: chart, sample, real photos, autoscaling, failover, GC, a drain.
+	set -a; source $(KIND_ENV); set +a; IMG=$(IMG) RELEASE=$(RELEASE) RELEASE_NAMESPACE=$(RELEASE_NAMESPACE) \
+	  npx vitest run --project e2e-kind $(E2E_KIND_FILES)
+
+.PHONY: kind-egress-check
+kind-egress-check: ## The offline lab's own check, after its suites: its egress guard dropped no packet (nothing tried to leave the machine).
+	@drops="$$(test/infra/kind/docker.sh drops)"; \
+	  if [ "$$drops" = 0 ]; then echo "egress guard: 0 packets dropped"; \
+	  else echo "egress guard dropped $$drops packets: something in the kind lab tried to reach outside (iptables -L ENLARGER-EGRESS -v)"; exit 1; fi
+
+.PHONY: test-e2e-drain
+test-e2e-drain: ## The drain alone (also in test-e2e-kind): a node drained under load, 0 failed requests, uploads ready, PDB held.
+	$(MAKE) --no-print-directory test-e2e-kind E2E_KIND_FILES=e2e/kind/drain.test.ts
 
 .PHONY: kind-public
 kind-public: ## Laptop with Docker and internet, after `kind create cluster`: public RabbitMQ and MinIO, IMG built and loaded, chart and sample installed.
 	$(MAKE) --no-print-directory kind-up kind-install KIND_SOURCE=public KIND_CLUSTER=$(KIND_PUBLIC_CLUSTER)
-	KIND_SOURCE=public KIND_CLUSTER=$(KIND_PUBLIC_CLUSTER) scripts/kind/sample.sh $(IMG)
+	KIND_SOURCE=public KIND_CLUSTER=$(KIND_PUBLIC_CLUSTER) test/infra/kind/sample.sh $(IMG)

@@ -29,7 +29,15 @@ export default tseslint.config(
   },
   {
     // The places allowed to read process.env: config parsers, the CLI entry and test support.
-    files: ['**/config.ts', 'cli/**', 'test/support/**', 'e2e/support/**', 'bench/**', 'vitest.config.ts'],
+    files: [
+      '**/config.ts',
+      'cli/**',
+      'test/support/**',
+      'test/soak/**',
+      'e2e/support/**',
+      'bench/**',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   ...layerRules,

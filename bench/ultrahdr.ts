@@ -7,19 +7,21 @@
 import sharp from 'sharp';
 import { keepGainMap } from '../lib/photos/gain-map.js';
 import { ultraHdrJpeg } from '../test/support/ultrahdr.js';
+import { median } from '../test/support/stats.js';
 
 const ROUNDS = 9;
 sharp.concurrency(1);
 sharp.cache(false);
 
-async function median(run: () => Promise<unknown>): Promise<number> {
+/** Median wall time of ROUNDS runs, in ms. */
+async function medianTime(run: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const start = process.hrtime.bigint();
     await run();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  return times.sort((a, b) => a - b)[ROUNDS >> 1]!;
+  return median(times);
 }
 
 const original = await ultraHdrJpeg(4000, 3000);
@@ -43,11 +45,19 @@ const render = (hdr: boolean, width: number) => () => {
 const rows: [string, number, number][] = [
   [
     'master 2048 px from a 12 MP original',
-    await median(() => master(false)),
-    await median(() => master(true)),
+    await medianTime(() => master(false)),
+    await medianTime(() => master(true)),
   ],
-  ['render 640 px from the master', await median(render(false, 640)), await median(render(true, 640))],
-  ['render 1600 px from the master', await median(render(false, 1600)), await median(render(true, 1600))],
+  [
+    'render 640 px from the master',
+    await medianTime(render(false, 640)),
+    await medianTime(render(true, 640)),
+  ],
+  [
+    'render 1600 px from the master',
+    await medianTime(render(false, 1600)),
+    await medianTime(render(true, 1600)),
+  ],
 ];
 console.log('| step | SDR only | gain map kept |\n| --- | --- | --- |');
 for (const [step, sdr, hdr] of rows) console.log(`| ${step} | ${sdr.toFixed(0)} ms | ${hdr.toFixed(0)} ms |`);

@@ -16,16 +16,19 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Sharp } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
+import { FsStorage } from '../lib/storage/fs-storage.js';
+import { loadResizerConfig } from '../services/resizer/config.js';
 import { realPhotosDir } from '../test/support/photos.js';
 import { encode } from '../services/resizer/render/encode.js';
 import { load } from '../services/resizer/render/load.js';
 import { orient } from '../services/resizer/render/orient.js';
-import { prepare } from '../services/resizer/render/pipeline.js';
+import { plan as planRender } from '../services/resizer/render/pipeline.js';
 import { originalSize, planResize, resize, type Dimensions } from '../services/resizer/render/resize.js';
 import { watermark, type OverlaySource } from '../services/resizer/render/watermark.js';
 import { parseRequest } from '../services/resizer/request/parse.js';
-import { inProcessRenderer } from './resizer/render-deps.js';
+import { Overlays } from '../services/resizer/runtime/overlays.js';
+import { PhotoStore } from '../services/resizer/runtime/photo-store.js';
 import {
   compositeOfNothing,
   legacyFullFrameStamp,
@@ -46,7 +49,18 @@ if (!existsSync(path.join(DATA, 'ids.json'))) {
 }
 const ids = JSON.parse(readFileSync(path.join(DATA, 'ids.json'), 'utf8')) as Record<string, string>;
 
-const { config, deps } = inProcessRenderer(DATA);
+// The steps' own inputs, as the service sets them up: its config, libvips
+// settings, and the photo and overlay stores (logo and attribution on).
+const config = loadResizerConfig({
+  STORAGE_KIND: 'fs',
+  DATA_DIR: DATA,
+  RESIZER_WATERMARK_LOGO_KEY: 'branding/logo.png',
+});
+sharp.concurrency(config.vipsThreads);
+sharp.cache(false);
+const storage = new FsStorage(DATA);
+const photos = new PhotoStore(storage, config.photos);
+const overlays = new Overlays(storage, config.overlays);
 
 type Stamp = (
   image: Sharp,
@@ -71,22 +85,13 @@ async function renderOnce(id: string, width: number, stamp: Stamp): Promise<void
   const request = parseRequest(id, new URLSearchParams({ w: String(width), fmt: 'jpeg', q: '80' }), {
     ...config.handler.parse,
   });
-  const prepared = await prepare(request, 'jpeg', deps);
-  const loaded = await load(
-    await deps.photos.source(prepared.source.key),
-    prepared.source,
-    config.render.load,
-  );
+  const prepared = planRender(await photos.manifest(id), request, 'jpeg', config.render);
+  const loaded = await load(await photos.source(prepared.source.key), prepared.source, config.render.load);
   const upright = orient(loaded);
   const { width: ow, height: oh } = prepared.manifest.original;
   const plan = planResize(originalSize(upright.upright, Math.max(ow, oh)), request, prepared.limits);
   const sized = resize(upright.image, plan);
-  const marked = await stamp(
-    sized,
-    plan,
-    prepared.manifest.photographer ?? 'Bench Photographer',
-    deps.overlays,
-  );
+  const marked = await stamp(sized, plan, prepared.manifest.photographer ?? 'Bench Photographer', overlays);
   await encode(marked, 'jpeg', 80, config.render.encode);
 }
 

@@ -5,6 +5,7 @@ import { devCommand } from './commands/dev.js';
 import { mediaCommand } from './commands/media.js';
 import { operatorCommand } from './commands/operator.js';
 import { resizerCommand } from './commands/resizer.js';
+import { signUploadCommand } from './commands/sign-upload.js';
 import { signUrlCommand } from './commands/sign-url.js';
 import { uploadCommand } from './commands/upload.js';
 
@@ -23,6 +24,7 @@ for (const command of [
   devCommand(),
   uploadCommand(),
   signUrlCommand(),
+  signUploadCommand(),
   operatorCommand(),
 ]) {
   program.addCommand(command);

@@ -1,6 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectl, startOperator, type OperatorProcess } from '../test/support/kube-operator.js';
+import {
+  crdEstablished,
+  kubectl,
+  startOperator,
+  type OperatorProcess,
+} from '../test/support/kube-operator.js';
 import { uniqueName } from '../test/support/env.js';
 import { eventually } from '../test/support/wait.js';
 
@@ -14,7 +19,7 @@ describe('ImagePlatform through kubectl', () => {
   beforeAll(async () => {
     execFileSync('make', ['--no-print-directory', 'build'], { stdio: 'inherit' });
     kubectl('apply', '--server-side', '--force-conflicts', '-f', 'crds/');
-    kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/imageplatforms.enlarger.dev');
+    await crdEstablished('crd/imageplatforms.enlarger.dev', 60_000);
     kubectl('create', 'namespace', ns);
     kubectl(
       '-n',

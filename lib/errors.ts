@@ -58,7 +58,6 @@ export const notFound = (code: string, message: string) => new HttpError(404, co
 export const payloadTooLarge = (code: string, message: string) => new HttpError(413, code, message);
 export const unsupportedMediaType = (code: string, message: string) => new HttpError(415, code, message);
 export const unprocessable = (code: string, message: string) => new HttpError(422, code, message);
-export const tooManyRequests = (code: string, message: string) => new HttpError(429, code, message, false);
 export const serviceUnavailable = (code: string, message: string, cause?: unknown) =>
   new HttpError(503, code, message, true, { cause });
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MemorySample } from './stats.js';
+import type { MemorySample } from '../../test/support/stats.js';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'probe.js');
 

@@ -1,4 +1,4 @@
-import { summarise, type MemorySample } from './stats.js';
+import { summarise, type MemorySample } from '../../test/support/stats.js';
 
 const FIELDS = ['rss', 'heapUsed', 'external', 'native', 'vipsMemory'] as const;
 

@@ -3,7 +3,7 @@
  * converter and the resizer run as separate processes, each with the
  * environment the operator renders for its pod (process settings such as the
  * allocator included), on a RabbitMQ node and a MinIO server of the soak's
- * own (bench/soak/infra.ts). For MINUTES they get mixed traffic:
+ * own (test/soak/infra.ts). For MINUTES they get mixed traffic:
  *  - the fuzz campaign of test/fuzz (seeded, format-aware hostile uploads,
  *    every accepted one followed and its renders signed and fetched);
  *  - a real photo uploaded every few seconds, and renders of those at random
@@ -33,13 +33,13 @@ import { makeSeeds } from '../../test/fuzz/seeds.js';
 import { realPhotosDir } from '../../test/support/photos.js';
 import { buildCli } from '../../test/support/processes.js';
 import { Rng } from '../../test/fuzz/rng.js';
-import { Deployment } from '../soak/deployment.js';
-import { SoakInfra } from '../soak/infra.js';
-import { defaultPods, type ServiceName } from '../soak/platform.js';
-import { loadPhotos } from '../soak/traffic.js';
+import { Deployment } from '../../test/soak/deployment.js';
+import { SoakInfra } from '../../test/soak/infra.js';
+import { defaultPods, type ServiceName } from '../../test/soak/platform.js';
+import { loadPhotos } from '../../test/soak/traffic.js';
 import { probeEnv, readSamples } from './probe.js';
 import { MEMORY_TABLE_HEADER, memoryRow } from './report.js';
-import { summarise, type MemorySample } from './stats.js';
+import { summarise, type MemorySample } from '../../test/support/stats.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -13,6 +13,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withNamespace } from '../../test/support/cluster.js';
+import { ascending, percentile } from '../../test/support/stats.js';
 import { uniqueName } from '../../test/support/env.js';
 import {
   installCrds,
@@ -44,10 +45,6 @@ const childNames = (name: string) => [
 ];
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 const print = (record: object) => process.stdout.write(`${JSON.stringify(record)}\n`);
 
 /** A namespace with the sample's Secrets and an operator watching only it. */
@@ -93,8 +90,8 @@ async function latency() {
     print({
       phase: 'latency',
       platforms: latencyCount,
-      medianMs: round(percentile(samples, 50)),
-      p95Ms: round(percentile(samples, 95)),
+      medianMs: round(percentile(ascending(samples), 50)),
+      p95Ms: round(percentile(ascending(samples), 95)),
       maxMs: round(Math.max(...samples)),
       samplesMs: samples.map((s) => round(s)),
       ...(await metrics(operator)),
@@ -143,7 +140,7 @@ async function scale() {
       allReadySeconds: round(allReadySeconds, 1),
       idleRssMB: round(idle, 1),
       peakRssMB: round(peakRssMB(pid), 1),
-      steadyRssMB: round(percentile(steady, 50), 1),
+      steadyRssMB: round(percentile(ascending(steady), 50), 1),
       ...(await metrics(operator)),
     });
   } finally {

@@ -41,8 +41,8 @@ import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { parseRequest } from '../../services/resizer/request/parse.js';
 import { pickSource } from '../../services/resizer/render/pick-source.js';
 import { measure } from '../resizer/measure.js';
-import { inProcessRenderer, urlRenderer, warmUp } from '../resizer/render-deps.js';
-import { percentile } from '../resizer/urls.js';
+import { inProcessResizer, warmUp } from '../resizer/in-process-service.js';
+import { percentile } from '../../test/support/stats.js';
 import { browserRequest, sniffFormat } from './browsers.js';
 import { cpuSeconds } from './cpu.js';
 import { checkAnswer, mixWidth, peerPath, SERVERS, type PeerRequest, type Server } from './urls.js';
@@ -216,9 +216,8 @@ if (server === 'sharp') {
   const rps = round(flat.latencies.length / flat.elapsed);
   process.stdout.write(`${JSON.stringify({ ...label, rps, flat: summary(flat.latencies) })}\n`);
 } else if (server === 'floor') {
-  const { config, deps } = inProcessRenderer(dataDir);
-  const renderUrl = urlRenderer(config, deps);
-  const renderNth = (n: number) => renderUrl(photoId, peerPath('enlarger-wm', request(n)));
+  const { config, renderUrl } = inProcessResizer(dataDir);
+  const renderNth = (n: number) => renderUrl(peerPath('enlarger-wm', request(n)));
   await warmUp(renderNth);
   const lone = await measure(seconds, 1, renderNth);
   const threads = `${config.vipsThreads} libvips thread${config.vipsThreads === 1 ? '' : 's'}`;

@@ -3,6 +3,7 @@
  * per server with the median of each figure, so one noisy round on a shared
  * machine does not decide a ratio.
  */
+import { median as middle } from '../../test/support/stats.js';
 
 /** A row as `drive.ts` prints it (JSON line). */
 export interface PeerRow {
@@ -29,11 +30,8 @@ export interface PeerRow {
 
 /** Median of the defined values (the mean of the middle two for an even count); undefined if none. */
 export function median(values: readonly (number | undefined)[]): number | undefined {
-  const sorted = values.filter((v): v is number => v !== undefined).sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const mid = sorted.length >> 1;
-  const m = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return Math.round(m * 10) / 10;
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length === 0 ? undefined : Math.round(middle(defined) * 10) / 10;
 }
 
 const sum = (values: readonly (number | undefined)[]) =>

@@ -3,7 +3,7 @@
  * same request (a photo's stored file, an output width, JPEG quality) into
  * the path that server understands, so every server does the same work.
  */
-import { missWidth } from '../resizer/urls.js';
+import { missWidth } from '../../test/support/miss-mix.js';
 
 /** Which servers the peers benchmark knows how to ask. */
 export const SERVERS = ['enlarger', 'enlarger-wm', 'imgproxy', 'thumbor'] as const;

@@ -10,6 +10,7 @@
 import { LRUCache } from 'lru-cache';
 import { ByteCache } from '../../services/resizer/runtime/byte-cache.js';
 import { Coalescer } from '../../services/resizer/runtime/coalescer.js';
+import { median } from '../../test/support/stats.js';
 
 const BUDGET = 256 * 1024 ** 2;
 const VALUE = Buffer.alloc(40_000);
@@ -60,7 +61,6 @@ async function round(get: Get): Promise<{ hitNs: number; missUs: number; loads: 
   return { hitNs, missUs: ((performance.now() - t) / 2000) * 1e3, loads };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const results = new Map<string, { hit: number[]; miss: number[] }>();
 for (let r = 0; r < 7; r++) {
   for (const [name, make] of Object.entries(candidates)) {

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { measure } from './measure.js';
-import { missRequest } from './urls.js';
+import { missRequest } from '../../test/support/miss-mix.js';
 
 const [file, seconds = '10'] = process.argv.slice(2);
 if (!file) throw new Error('usage: calibrate.js <master.jpg> [seconds]');

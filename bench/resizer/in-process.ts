@@ -1,7 +1,7 @@
 /**
- * Calibration: the resizer's own render pipeline (pick source → load → orient
- * → resize → watermark → encode, logo and attribution on) in process, no
- * HTTP, on the JPEG-only miss run's URLs with two in flight. Beside
+ * Calibration: the resizer as its factory builds it (pick source → load →
+ * orient → resize → watermark → encode, logo and attribution on) in process,
+ * no socket, on the JPEG-only miss run's URLs with two in flight. Beside
  * `sharp-in-process` it prices the pipeline's own work; beside the HTTP miss
  * run, the request path's. Prints a line like calibrate.js, plus the mean
  * time of each step in ms.
@@ -13,23 +13,28 @@
  */
 import { Registry } from 'prom-client';
 import { measure } from './measure.js';
-import { inProcessRenderer, urlRenderer, warmUp } from './render-deps.js';
-import { missUrl } from './urls.js';
+import { inProcessResizer, warmUp } from './in-process-service.js';
+import { missUrl } from '../../test/support/miss-mix.js';
 
 const [dataDir, photoId, seconds = '10', inFlight = '2'] = process.argv.slice(2);
 if (!dataDir || !photoId) throw new Error('usage: in-process.js <data-dir> <photo-id> [seconds] [in-flight]');
 const registry = new Registry();
-const { config, deps } = inProcessRenderer(dataDir, registry);
-
-const renderUrl = urlRenderer(config, deps);
-const renderNth = (n: number) => renderUrl(photoId, missUrl(photoId, n, 1, ['jpeg']));
+const { renderUrl } = inProcessResizer(dataDir, registry);
+const renderNth = (n: number) => renderUrl(missUrl(photoId, n, 1, ['jpeg']));
 
 // Warm, as the HTTP runs find the service after their first seconds.
 await warmUp(renderNth);
 registry.resetMetrics();
 const result = await measure(Number(seconds), Number(inFlight), renderNth);
 const steps: Record<string, { sum?: number; count?: number }> = {};
-for (const { metricName, labels, value } of (await deps.metrics.stepDuration.get()).values) {
+const stepDuration = registry.getSingleMetric('enlarger_resizer_step_duration_seconds');
+if (!stepDuration) throw new Error('the resizer registered no step duration histogram');
+const values = (await stepDuration.get()).values as Array<{
+  metricName?: string;
+  labels: Record<string, string | number>;
+  value: number;
+}>;
+for (const { metricName, labels, value } of values) {
   const step = (steps[String(labels.step)] ??= {});
   if (metricName?.endsWith('_sum')) step.sum = value;
   if (metricName?.endsWith('_count')) step.count = value;

@@ -10,7 +10,9 @@
  * popular sizes (warm them first).
  */
 import autocannon from 'autocannon';
-import { hitUrls, missUrl, percentile } from './urls.js';
+import { percentile } from '../../test/support/stats.js';
+import { missUrl } from '../../test/support/miss-mix.js';
+import { hitUrls } from './urls.js';
 
 const [base, photoId, mode, seconds, connections, formatsArg, saltArg] = process.argv.slice(2);
 if (!base || !photoId || (mode !== 'miss' && mode !== 'hit')) {

@@ -1,4 +1,4 @@
-import { percentile } from './urls.js';
+import { percentile } from '../../test/support/stats.js';
 
 /** Throughput and latency of in-process work, as the calibrations report it. */
 export interface Measured {

@@ -8,7 +8,8 @@
  *   node paced.js <base-url> <photo-id> <seconds> <rate> [formats] [salt]
  */
 import http from 'node:http';
-import { missUrl, percentile } from './urls.js';
+import { percentile } from '../../test/support/stats.js';
+import { missUrl } from '../../test/support/miss-mix.js';
 
 const [base, photoId, seconds, rateArg, formatsArg, saltArg] = process.argv.slice(2);
 if (!base || !photoId || !seconds || !rateArg) {

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { MemoryEventBus } from '../../lib/events/memory-events.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import { writeManifest } from '../../lib/photos/records.js';
@@ -54,7 +55,8 @@ for (const file of files) {
     },
     conversions: [],
   });
-  await convertPhoto({ photoId: id }, { storage, config, log, admission });
+  // Nobody listens for events here: the bench only needs the converted files.
+  await convertPhoto({ photoId: id }, { storage, config, log, admission, events: new MemoryEventBus() });
   ids[path.basename(file)] = id;
 }
 process.stdout.write(`${JSON.stringify(ids)}\n`);

@@ -1,4 +1,6 @@
 import type { Registry } from 'prom-client';
+import { createWebhookQueue } from '../../lib/events/create-events.js';
+import type { MemoryEventBus } from '../../lib/events/memory-events.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
 import type { TaskQueue } from '../../lib/queue/queue.js';
@@ -11,11 +13,12 @@ import { loadResizerConfig } from '../../services/resizer/config.js';
 import { signPath } from '../../services/resizer/request/signature.js';
 import { createResizerService } from '../../services/resizer/service.js';
 
-/** What every component of `enlarger dev` shares: one store, one in-process queue, one registry. */
+/** What every component of `enlarger dev` shares: one store, one in-process queue and event bus, one registry. */
 export interface DevContext {
   env: Record<string, string | undefined>;
   storage: Storage;
   queue: TaskQueue<ConversionTask>;
+  events: MemoryEventBus;
   registry: Registry;
   log: Logger;
 }
@@ -31,14 +34,24 @@ const media: DevComponent = {
   async start(ctx) {
     // The dev page's images come from this process's resizer: sign them as it expects.
     const [signingKey] = loadResizerConfig(ctx.env).handler.signingKeys;
+    const config = loadMediaConfig(ctx.env);
+    // EVENTS_WEBHOOK_URL works in dev too: the relay hears the converter on the in-process bus.
+    const webhookQueue =
+      config.webhook &&
+      createWebhookQueue(config.queue, config.webhook, { exchange: config.eventsExchange, bus: ctx.events });
     const service = createMediaService({
       ...ctx,
-      config: loadMediaConfig(ctx.env),
+      config,
+      webhookQueue,
       log: ctx.log.child({ component: 'media' }),
       ...(signingKey && { signResizerPath: (path: string) => signPath(signingKey, path) }),
     });
     const { port } = await service.start();
-    return { stop: () => service.stop(), url: `http://localhost:${port}` };
+    const stop = async () => {
+      await service.stop();
+      await webhookQueue?.close();
+    };
+    return { stop, url: `http://localhost:${port}` };
   },
 };
 

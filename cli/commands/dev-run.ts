@@ -1,3 +1,4 @@
+import { MemoryEventBus } from '../../lib/events/memory-events.js';
 import { handleShutdown, type ShutdownStep } from '../../lib/lifecycle/shutdown.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
@@ -35,7 +36,8 @@ export async function runDev(baseEnv: Record<string, string | undefined>): Promi
   const ctx: DevContext = {
     env,
     storage: await createStorage(converterConfig.storage, { log }),
-    queue: await createQueue<ConversionTask>(converterConfig.queue),
+    queue: createQueue<ConversionTask>(converterConfig.queue),
+    events: new MemoryEventBus(),
     registry: createMetricsRegistry({ service: 'dev' }),
     log,
   };

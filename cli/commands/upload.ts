@@ -8,6 +8,7 @@ import { Command } from 'commander';
 interface UploadOptions {
   url: string;
   photographer?: string;
+  token?: string;
   wait: boolean;
 }
 
@@ -22,6 +23,7 @@ export const uploadCommand = () =>
     .argument('<file>', 'image file to upload')
     .option('--url <url>', 'media service base URL', process.env.ENLARGER_URL ?? 'http://localhost:8080')
     .option('--photographer <name>', 'credit the photo to this photographer')
+    .option('--token <token>', 'upload token, when media has MEDIA_UPLOAD_KEYS (see sign-upload)')
     .option('--wait', 'wait until the photo is converted', false)
     .action(async (file: string, options: UploadOptions) => {
       const size = (await stat(file)).size;
@@ -46,6 +48,7 @@ export const uploadCommand = () =>
       // Header values go out one byte per character: send the name's UTF-8 bytes, which media decodes.
       if (options.photographer)
         headers['x-photographer'] = Buffer.from(options.photographer, 'utf8').toString('latin1');
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
       const res = await fetch(new URL('/v1/photos', options.url), {
         method: 'POST',
         body,

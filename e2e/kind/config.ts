@@ -10,8 +10,6 @@ const schema = z.object({
   KIND_KUBECONFIG: z.string().min(1),
   /** offline: the lab this machine assembles; public: a user's own kind cluster (docs/kind.md). */
   KIND_SOURCE: z.enum(['offline', 'public']).default('offline'),
-  /** The offline lab's egress guard; empty on a public cluster, which has none. */
-  KIND_EGRESS_CHAIN: z.string().default(''),
   KIND_AMQP_URL: z.string().url(),
   KIND_AMQP_HOST_URL: z.string().url(),
   KIND_S3_ENDPOINT: z.string().url(),

@@ -3,6 +3,7 @@ import { connect } from 'amqplib';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
+import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
 import { topology } from '../../lib/queue/amqp-topology.js';
 import { defaultRetryPolicy } from '../../lib/queue/queue.js';
@@ -34,14 +35,45 @@ export function kubectlJson<T>(...args: string[]): T {
   return JSON.parse(kubectl(...args, '-o', 'json')) as T;
 }
 
-/** Packets the egress guard dropped: anything forwarded from the docker or kind networks to the outside. */
-export function egressDrops(): number {
-  const out = execFileSync('iptables', ['-L', kindEnv().KIND_EGRESS_CHAIN, '-v', '-x', '-n'], {
-    encoding: 'utf8',
-  });
-  const drop = out.split('\n').find((line) => line.trim().split(/\s+/)[2] === 'DROP');
-  if (!drop) throw new Error(`no DROP rule in ${kindEnv().KIND_EGRESS_CHAIN}:\n${out}`);
-  return Number(drop.trim().split(/\s+/)[0]);
+/**
+ * What examples/imageplatform.yaml expects to find before it is applied: its
+ * bucket in the cluster's MinIO holding the watermark logo (`brand/logo.png`,
+ * 400×200 magenta), and the suite's namespace with the Secrets it names:
+ * `photos-s3` and `photos-amqp` for that MinIO and RabbitMQ (.run/kind.env),
+ * and `photos-signing` holding `signingKey`.
+ */
+export async function prepareSample(namespace: string, bucket: string, signingKey: string): Promise<void> {
+  const env = kindEnv();
+  const storage = kindStorage(bucket);
+  try {
+    const logo = await sharp({
+      create: { width: 400, height: 200, channels: 4, background: { r: 255, g: 0, b: 255, alpha: 1 } },
+    })
+      .png()
+      .toBuffer();
+    await storage.ensureBucket();
+    await storage.put('brand/logo.png', logo, { contentType: 'image/png' });
+  } finally {
+    storage.destroy();
+  }
+  kubectl('create', 'namespace', namespace);
+  const secret = (name: string, ...literals: string[]) =>
+    kubectl(
+      '-n',
+      namespace,
+      'create',
+      'secret',
+      'generic',
+      name,
+      ...literals.map((l) => `--from-literal=${l}`),
+    );
+  secret(
+    'photos-s3',
+    `accessKeyId=${env.KIND_S3_ACCESS_KEY_ID}`,
+    `secretAccessKey=${env.KIND_S3_SECRET_ACCESS_KEY}`,
+  );
+  secret('photos-amqp', `url=${env.KIND_AMQP_URL}`);
+  secret('photos-signing', `keys=${signingKey}`);
 }
 
 /**

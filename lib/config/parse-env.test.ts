@@ -4,6 +4,7 @@ import {
   ConfigError,
   envBool,
   envBytes,
+  envKeys,
   envList,
   envPositiveInt,
   parseBytes,
@@ -56,6 +57,17 @@ describe('parseEnv', () => {
       'RESIZER_MAX_WIDTH must be a positive integer, got "abc"',
       'ENABLE_AVIF must be true or false, got "yes"',
     ]);
+  });
+
+  it('never repeats the value of a secret in its message', () => {
+    const keys = z.object({ KEYS: envKeys(8) });
+    expect(parseEnv(keys, { KEYS: ' 12345678 , abcdefghij,' }).KEYS).toEqual(['12345678', 'abcdefghij']);
+    expect(parseEnv(keys, {}).KEYS).toEqual([]);
+    expect(() => parseEnv(keys, { KEYS: '12345678,short' })).toThrow(
+      new ConfigError([
+        'KEYS.1 must be comma-separated keys of at least 8 characters each, got a value not shown',
+      ]),
+    );
   });
 });
 

@@ -19,10 +19,18 @@ export function parseEnv<S extends z.ZodObject>(
 ): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
+  const shape = schema.shape as Record<string, z.ZodType | undefined>;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
-    const raw = env[String(issue.path[0])];
-    const got = raw === undefined ? 'nothing' : JSON.stringify(raw);
+    const variable = String(issue.path[0]);
+    const raw = env[variable];
+    const field = shape[variable];
+    const got =
+      raw === undefined
+        ? 'nothing'
+        : field && secretSchemas.has(field)
+          ? 'a value not shown'
+          : JSON.stringify(raw);
     return `${name} ${issue.message}, got ${got}`;
   });
   throw new ConfigError(problems);
@@ -76,6 +84,32 @@ export const envList = () =>
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s.length > 0),
+  );
+
+/** Schemas of secrets: a message about one never repeats its value, which would end up in logs. */
+const secretSchemas = new WeakSet<z.ZodType>();
+
+/**
+ * Marks `schema`, as it stands in the env schema's shape (after `.optional()`
+ * or `.default()`), as a secret: {@link parseEnv} reports its problems without the value.
+ */
+export function envSecret<T extends z.ZodType>(schema: T): T {
+  secretSchemas.add(schema);
+  return schema;
+}
+
+/** Comma-separated secret keys (the first signs, all verify), each at least `minLength` characters; none by default. */
+export const envKeys = (minLength: number) =>
+  envSecret(
+    envList()
+      .pipe(
+        z.array(
+          z.string().min(minLength, {
+            message: `must be comma-separated keys of at least ${minLength} characters each`,
+          }),
+        ),
+      )
+      .default([]),
   );
 
 export const envUrl = () => z.string().trim().url({ message: 'must be a URL' });

@@ -104,3 +104,67 @@ describe('createHttpService', () => {
     expect(answers).toEqual([404, 404, 404]);
   });
 });
+
+describe('draining', () => {
+  it('closes keep-alive connections after their response, so a closed-loop client loses no request', async () => {
+    const { url } = await start(() => undefined);
+    let loading = true;
+    let closingAt = Infinity;
+    const failed: string[] = [];
+    let closeHeaders = 0;
+    const client = async () => {
+      while (loading) {
+        const started = Date.now();
+        try {
+          const res = await fetch(`${url}/teapot`);
+          if (res.headers.get('connection') === 'close') closeHeaders += 1;
+          await res.arrayBuffer();
+        } catch (err) {
+          // Refused once the server has stopped listening: the Service would send those elsewhere.
+          if (started < closingAt) failed.push(String((err as Error).cause ?? err));
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+    };
+    const clients = Array.from({ length: 4 }, client);
+    await new Promise((r) => setTimeout(r, 200));
+    closingAt = Date.now();
+    await service.close();
+    loading = false;
+    await Promise.all(clients);
+    expect(failed).toEqual([]);
+    expect(closeHeaders).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('draining on SIGTERM (idle connections expire)', () => {
+  it('leaves idle keep-alive connections to their clients, and loses no request on them', async () => {
+    const { url } = await start(() => undefined);
+    // Pooled sockets: a burst opens several, then single requests reuse them at odd
+    // moments, until a Connection: close says this server is leaving (a Service would
+    // send the next request to another pod).
+    await Promise.all(Array.from({ length: 6 }, () => fetch(`${url}/teapot`).then((r) => r.arrayBuffer())));
+    let leaving = false;
+    const failed: string[] = [];
+    const client = (async () => {
+      while (!leaving) {
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+        await fetch(`${url}/teapot`)
+          .then(async (r) => {
+            leaving = r.headers.get('connection') === 'close';
+            await r.arrayBuffer();
+          })
+          .catch((err: Error) => failed.push(String((err.cause as Error | undefined)?.message ?? err)));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 150));
+    const began = Date.now();
+    await service.close('expire');
+    const took = Date.now() - began;
+    await client;
+    expect(failed).toEqual([]);
+    // The client retired its idle sockets itself, before the 5 s it was told (Keep-Alive: timeout=5).
+    expect(took).toBeGreaterThan(500);
+    expect(took).toBeLessThan(6500);
+  });
+});

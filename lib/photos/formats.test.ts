@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORMATS, OUTPUT_FORMATS, formatOfLoader, formatOfMime } from './formats.js';
+import { FORMATS, MASTER_FORMATS, OUTPUT_FORMATS, formatOfLoader, formatOfMime } from './formats.js';
 
 describe('formats', () => {
   it('maps media types, aliases included, and nothing else', () => {
@@ -26,5 +26,9 @@ describe('formats', () => {
       'image/webp',
       'image/avif',
     ]);
+  });
+
+  it('stores masters in JPEG or WebP only', () => {
+    expect(MASTER_FORMATS).toEqual(['jpeg', 'webp']);
   });
 });

@@ -2,33 +2,50 @@ import { z } from 'zod';
 
 /**
  * The one table of image formats: what media accepts, what storage is told,
- * what file names end in, which libvips loader reads each, and which the
- * services write. Adding a format is one row here.
+ * what file names end in, which libvips loader reads each, which the
+ * services write (`output`: the converter's sizes, the resizer's `fmt=`)
+ * and which the converter may store its master in (`master`). Media's
+ * allowed list, the resizer's requested formats, the master formats of the
+ * CRD and the converter, and every Content-Type come from here. Adding a
+ * format is one row here.
  */
 export const FORMATS = {
-  jpeg: { mime: 'image/jpeg', extension: 'jpg', loader: 'jpeg', output: true },
-  png: { mime: 'image/png', extension: 'png', loader: 'png', output: true },
-  webp: { mime: 'image/webp', extension: 'webp', loader: 'webp', output: true },
+  jpeg: { mime: 'image/jpeg', extension: 'jpg', loader: 'jpeg', output: true, master: true },
+  png: { mime: 'image/png', extension: 'png', loader: 'png', output: true, master: false },
+  webp: { mime: 'image/webp', extension: 'webp', loader: 'webp', output: true, master: true },
   // libvips reads AVIF with its HEIF loader, and reports it under that name.
-  avif: { mime: 'image/avif', extension: 'avif', loader: 'heif', output: true },
-  gif: { mime: 'image/gif', extension: 'gif', loader: 'gif', output: false },
-  tiff: { mime: 'image/tiff', extension: 'tiff', loader: 'tiff', output: false },
+  // Not a master: every size is cut from the master, and an AVIF decode costs several times a WebP one.
+  avif: { mime: 'image/avif', extension: 'avif', loader: 'heif', output: true, master: false },
+  gif: { mime: 'image/gif', extension: 'gif', loader: 'gif', output: false, master: false },
+  tiff: { mime: 'image/tiff', extension: 'tiff', loader: 'tiff', output: false, master: false },
   // iPhones' HEVC stills. sharp's libvips has no HEVC decoder, so the converter
   // decodes them with libheif in a child process (converter/pipeline/heif-decode.ts);
   // nothing ever hands a HEIC to libvips, so its loader name is only a label.
-  heic: { mime: 'image/heic', extension: 'heic', loader: 'heif', output: false },
-} as const satisfies Record<string, { mime: string; extension: string; loader: string; output: boolean }>;
+  heic: { mime: 'image/heic', extension: 'heic', loader: 'heif', output: false, master: false },
+} as const satisfies Record<
+  string,
+  { mime: string; extension: string; loader: string; output: boolean; master: boolean }
+>;
 
 /** Formats Enlarger stores (uploads are one of these). */
 export type ImageFormat = keyof typeof FORMATS;
 export const IMAGE_FORMATS = Object.keys(FORMATS) as [ImageFormat, ...ImageFormat[]];
 export const imageFormat = z.enum(IMAGE_FORMATS);
 
-/** Formats the converter and the resizer write. */
-export type OutputFormat = {
-  [F in ImageFormat]: (typeof FORMATS)[F]['output'] extends true ? F : never;
+/** The formats of the table whose `column` is true, in table order. */
+type Having<C extends 'output' | 'master'> = {
+  [F in ImageFormat]: (typeof FORMATS)[F][C] extends true ? F : never;
 }[ImageFormat];
-export const OUTPUT_FORMATS = IMAGE_FORMATS.filter((f) => FORMATS[f].output) as OutputFormat[];
+const having = <C extends 'output' | 'master'>(column: C) =>
+  IMAGE_FORMATS.filter((f) => FORMATS[f][column]) as [Having<C>, ...Having<C>[]];
+
+/** Formats the converter and the resizer write. */
+export type OutputFormat = Having<'output'>;
+export const OUTPUT_FORMATS = having('output');
+
+/** Formats the converter may store a master in: cheap to decode for every size derived from it. */
+export type MasterFormat = Having<'master'>;
+export const MASTER_FORMATS = having('master');
 
 /** Media types that name a stored format without being its own row: APNG is stored as PNG, HEIF as HEIC. */
 const MIME_ALIASES: Record<string, ImageFormat> = {

@@ -33,6 +33,8 @@ export const photoManifest = z.object({
   id: z.string(),
   status: photoStatus,
   photographer: z.string().optional(),
+  /** Who the site says uploaded it, from the upload token; opaque to the platform. */
+  owner: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   original: z.object({

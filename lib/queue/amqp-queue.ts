@@ -27,6 +27,8 @@ import {
   type Topology,
 } from './amqp-topology.js';
 import {
+  DEFAULT_PREFETCH,
+  DEFAULT_PUBLISH_TIMEOUT_MS,
   defaultRetryPolicy,
   QueueUnavailableError,
   type ConsumeOptions,
@@ -49,18 +51,29 @@ export interface AmqpQueueOptions {
   queue: string;
   /** Default `quorum`. */
   type?: QueueType;
-  /** Unacked deliveries per consumer, i.e. handlers running at once. Default 1. */
+  /** Unacked deliveries per consumer, i.e. handlers running at once. Default {@link DEFAULT_PREFETCH}. */
   prefetch?: number;
   retry?: RetryPolicy;
-  /** How long `publish` keeps trying (reconnects, unconfirmed sends) before it rejects. Default 10 s. */
+  /** How long `publish` keeps trying before it rejects. Default {@link DEFAULT_PUBLISH_TIMEOUT_MS}. */
   publishTimeoutMs?: number;
   /** Reconnect backoff: first delay, doubling up to the max. Defaults 200 ms and 10 s. */
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
-  /** Connection attempts at startup before `connect` rejects; afterwards it retries forever. Default 5. */
+  /**
+   * Connection attempts before the first connection gives up; afterwards it
+   * retries forever. Default: forever, as a pod started before its broker
+   * should (the converter stays up and not ready meanwhile). A queue of
+   * another type on the broker ends startup at once whatever this says.
+   */
   startupRetries?: number;
   /** Shown in the RabbitMQ management UI; handy for telling pods apart. */
   connectionName?: string;
+  /**
+   * A durable topic exchange declared at every connect, so that
+   * {@link AmqpTaskQueue.publishTo} finds it; with `bindingKeys`, the main
+   * queue is bound to it and receives what is published there under those keys.
+   */
+  exchange?: { name: string; bindingKeys?: readonly string[] };
   logger?: Logger;
 }
 
@@ -83,7 +96,8 @@ interface Consumer {
  * number in the `x-attempt` header; unrecoverable and exhausted ones go to
  * `<queue>.dlq` with the error in `x-last-error`.
  *
- * The connection recovers by itself with exponential backoff. Any error on
+ * The connection is made in the background, and retried with exponential
+ * backoff for as long as it takes, at startup as after a drop. Any error on
  * one of its channels closes the whole connection so that there is a single
  * recovery path: reconnect, re-declare, re-consume. Unacked deliveries of a
  * lost channel are redelivered by the broker, so handlers must be idempotent.
@@ -98,7 +112,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
   private readonly log: Logger;
   private readonly events = new EventEmitter();
   private readonly inFlight = new Set<Promise<void>>();
-  private connection?: RecoveringChannelModel;
+  private connection?: Promise<RecoveringChannelModel>;
   private session?: Session;
   private handler?: TaskHandler<T>;
   private onPoison?: ConsumeOptions<T>['onPoison'];
@@ -106,7 +120,12 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
   private readonly endpoints: AmqpEndpoints;
   /** Why the last connection attempt failed in setup, when redeclaring cannot fix it. */
   private mismatch?: QueueMismatchError;
+  /** Why connecting was given up for good, before any connection. */
+  private failure?: Error;
   private connectedOnce = false;
+  /** Settles with the first connection, or with the reason it will never come; see {@link connected}. */
+  private readonly firstConnection: Promise<void>;
+  private settleFirst!: { resolve: () => void; reject: (err: Error) => void };
   /** Since start: connections opened (1 + reconnects) and deliveries counted as lost by a redelivery. */
   readonly stats = { connections: 0, redeliveries: 0 };
 
@@ -117,40 +136,88 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     this.type = options.type ?? 'quorum';
     this.topology = topology(this.name, this.retry.delaysMs, this.type);
     this.endpoints = new AmqpEndpoints(splitAmqpUrls(options.url));
-    this.prefetch = options.prefetch ?? 1;
-    this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
+    this.prefetch = options.prefetch ?? DEFAULT_PREFETCH;
+    this.publishTimeoutMs = options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     this.log = (options.logger ?? createLogger({ level: 'silent' })).child({
       component: 'amqp-queue',
       queue: this.name,
     });
     // Waiters for the next session; many publishes may wait at once during an outage.
     this.events.setMaxListeners(0);
+    this.firstConnection = new Promise<void>((resolve, reject) => (this.settleFirst = { resolve, reject }));
+    // Nobody need be waiting for it (media takes uploads without the broker).
+    this.firstConnection.catch(() => {});
   }
 
-  /** Connects, declares the queues and resolves once the first connection is up. */
-  static async connect<T>(options: AmqpQueueOptions): Promise<AmqpTaskQueue<T>> {
+  /**
+   * Starts connecting in the background and returns at once: `publish` and
+   * `consume` wait for the connection, `healthy()` is false until it is up,
+   * and {@link connected} says when it is.
+   */
+  static open<T>(options: AmqpQueueOptions): AmqpTaskQueue<T> {
     const queue = new AmqpTaskQueue<T>(options);
-    await queue.open();
+    queue.connection = queue.openConnection();
     return queue;
   }
 
+  /** {@link open}, resolving once the first connection is up and the queues are declared. */
+  static async connect<T>(options: AmqpQueueOptions): Promise<AmqpTaskQueue<T>> {
+    const queue = AmqpTaskQueue.open<T>(options);
+    try {
+      await queue.connected();
+    } catch (err) {
+      await queue.close();
+      throw err;
+    }
+    return queue;
+  }
+
+  connected(): Promise<void> {
+    return this.firstConnection;
+  }
+
   async publish(task: T): Promise<void> {
+    await this.send('', this.name, task, randomUUID());
+  }
+
+  /**
+   * Publishes `message` to the topic exchange of {@link AmqpQueueOptions.exchange}
+   * under `routingKey`, with the same confirms, reconnects and deadline as
+   * {@link publish}. The message reaches the queues bound to that key when it is
+   * published; `messageId` is the one a consumer dedupes on.
+   */
+  async publishTo(routingKey: string, message: unknown, messageId: string): Promise<void> {
+    const exchange = this.options.exchange?.name;
+    if (!exchange) throw new Error(`queue ${this.name} declares no exchange to publish to`);
+    await this.send(exchange, routingKey, message, messageId);
+  }
+
+  private async send(
+    exchange: string,
+    routingKey: string,
+    message: unknown,
+    messageId: string,
+  ): Promise<void> {
     if (this.closing) throw new Error(`queue ${this.name} is closed`);
-    const body = encodeTask(task);
-    const properties = { headers: { [ATTEMPT_HEADER]: 1 }, messageId: randomUUID() };
+    const body = encodeTask(message);
+    const properties = { headers: { [ATTEMPT_HEADER]: 1 }, messageId };
     const deadline = Date.now() + this.publishTimeoutMs;
     let backoffMs = 50;
     // An unconfirmed send is sent again on the next connection; the broker may
     // then hold two copies, which at-least-once delivery allows.
     for (;;) {
+      let session: Session | undefined;
       try {
-        const session = await this.nextSession(deadline);
+        session = await this.nextSession(deadline);
         // A blocked broker (memory alarm) takes the message but never confirms.
-        await beforeDeadline(sendConfirmed(session.publisher, this.name, body, properties), deadline);
+        const sent = sendConfirmed(session.publisher, exchange, routingKey, body, properties);
+        await beforeDeadline(sent, deadline);
         return;
       } catch (err) {
+        if (session && err instanceof PublishNackedError) this.dropNacked(session);
         if (Date.now() + backoffMs >= deadline || this.closing) {
-          throw new QueueUnavailableError(`could not publish to ${this.name}: ${messageOf(err)}`, {
+          const target = exchange || this.name;
+          throw new QueueUnavailableError(`could not publish to ${target}: ${messageOf(err)}`, {
             cause: err,
           });
         }
@@ -167,7 +234,12 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     this.handler = handler;
     this.onPoison = options.onPoison;
     // A session opened from now on starts its consumer itself; the current one needs telling.
-    const session = await this.nextSession(Infinity);
+    const session = await this.nextSession(Infinity).catch((err: unknown) => {
+      // Closed (shutdown) before the broker ever answered: there is nothing to consume.
+      if (this.closing && !this.failure) return undefined;
+      throw err;
+    });
+    if (!session) return;
     session.consumer ??= this.startConsumer(session, handler);
     await session.consumer;
   }
@@ -205,18 +277,20 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     await Promise.allSettled([...this.inFlight]);
     this.session = undefined;
     this.events.emit('closed');
-    await this.connection?.close();
+    await (await this.connection)?.close();
   }
 
-  private async open(): Promise<void> {
+  private async openConnection(): Promise<RecoveringChannelModel> {
     const options = this.options;
     const initialDelay = options.reconnectInitialDelayMs ?? 200;
     const maxDelay = options.reconnectMaxDelayMs ?? 10_000;
-    this.connection = await connect(this.endpoints.address(), {
+    const connection = await connect(this.endpoints.address(), {
       ...options.tls,
       clientProperties: options.connectionName ? { connection_name: options.connectionName } : {},
       recovery: {
-        initialMaxRetries: options.startupRetries ?? 5,
+        // The first attempt starts after this resolves, so every event below is heard.
+        waitForConnect: false,
+        initialMaxRetries: options.startupRetries ?? Infinity,
         setup: (model: ChannelModel) => this.setup(model),
         // Called once per failed or dropped connection: the next attempt goes
         // to the next broker of the list, which is how a publisher leaves a
@@ -232,18 +306,25 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
       },
     });
     // Forwarded copies of errors the per-connection listener in setup() already logged.
-    this.connection.on('error', () => {});
-    this.connection.on('connect-failed', (err: Error) =>
-      this.log.warn({ err: err.message }, 'connect failed'),
+    connection.on('error', () => {});
+    connection.on('connect-failed', (err: Error) =>
+      this.log.warn({ err: err.message, broker: this.endpoints.label }, 'connect failed'),
     );
-    this.connection.on('disconnect', (err: Error) => this.log.warn({ err: err.message }, 'disconnected'));
-    this.connection.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) =>
+    connection.on('disconnect', (err: Error) => this.log.warn({ err: err.message }, 'disconnected'));
+    connection.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) =>
       this.log.info({ attempt, delayMs: delay }, 'reconnecting'),
     );
-    this.connection.on('reconnect-failed', (err: Error) =>
-      this.log.error({ err: err.message }, 'gave up reconnecting'),
-    );
-    this.connection.on('blocked', (reason: string) => this.log.warn({ reason }, 'broker blocked publishing'));
+    connection.on('reconnect-failed', (err: Error) => this.giveUp(err));
+    connection.on('blocked', (reason: string) => this.log.warn({ reason }, 'broker blocked publishing'));
+    return connection;
+  }
+
+  /** Recovery is over for good (only ever before the first connection): everyone waiting hears why. */
+  private giveUp(err: Error): void {
+    this.log.error({ err: err.message }, 'gave up connecting');
+    this.failure = err;
+    this.settleFirst.reject(err);
+    this.events.emit('failed', err);
   }
 
   /** Runs after every (re)connect, before the connection counts as up; a throw makes it reconnect. */
@@ -259,6 +340,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     await session.consumer;
     this.session = session;
     this.connectedOnce = true;
+    this.settleFirst.resolve();
     this.stats.connections++;
     this.log.info({ broker: this.endpoints.label, type: this.type }, 'connected');
     this.events.emit('session', session);
@@ -285,6 +367,10 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         throw failure;
       }
     }
+    const exchange = this.options.exchange;
+    if (!exchange) return;
+    await channel.assertExchange(exchange.name, 'topic', { durable: true });
+    for (const key of exchange.bindingKeys ?? []) await channel.bindQueue(main.name, exchange.name, key);
   }
 
   private async startConsumer(session: Session, handler: TaskHandler<T>): Promise<Consumer> {
@@ -325,6 +411,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
       // The channel is gone or the broker refused the copy; either way the
       // original stays unacked and the broker will deliver it again.
       this.log.warn({ err: messageOf(err) }, 'could not settle task, it will be redelivered');
+      if (err instanceof PublishNackedError) this.dropNacked(session);
       try {
         channel.nack(msg, false, true);
       } catch {
@@ -371,7 +458,7 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     };
     // Bounded so a blocked broker cannot hold a prefetch slot (and close()) forever.
     await beforeDeadline(
-      sendConfirmed(session.publisher, queue, msg.content, properties),
+      sendConfirmed(session.publisher, '', queue, msg.content, properties),
       Date.now() + this.publishTimeoutMs,
     );
   }
@@ -395,9 +482,24 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
     });
   }
 
+  /**
+   * A nack is the broker refusing a message it could not store, and on a
+   * channel opened while a quorum queue's leader was moving it can be every
+   * message: RabbitMQ 3.10 was seen nacking one publisher's channel for
+   * minutes after the leader's node died, while new channels published at
+   * once. So a nack ends the session and the next try gets fresh channels
+   * (on the next broker of the list).
+   */
+  private dropNacked(session: Session): void {
+    if (this.session !== session) return;
+    this.log.warn('broker nacked a message; reopening the connection');
+    this.drop(session);
+  }
+
   /** The current session, or the next one to open before `deadline`. */
   private nextSession(deadline: number): Promise<Session> {
     if (this.session) return Promise.resolve(this.session);
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       const onSession = (session: Session) => {
         cleanup();
@@ -408,6 +510,10 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         reject(new QueueUnavailableError(`${why} (queue ${this.name})`));
       };
       const onClosed = fail('queue closed');
+      const onFailed = (err: Error) => {
+        cleanup();
+        reject(err);
+      };
       const timer = Number.isFinite(deadline)
         ? setTimeout(fail('not connected to the broker'), Math.max(deadline - Date.now(), 0))
         : undefined;
@@ -415,9 +521,11 @@ export class AmqpTaskQueue<T> implements TaskQueue<T> {
         clearTimeout(timer);
         this.events.off('session', onSession);
         this.events.off('closed', onClosed);
+        this.events.off('failed', onFailed);
       };
       this.events.on('session', onSession);
       this.events.on('closed', onClosed);
+      this.events.on('failed', onFailed);
     });
   }
 }
@@ -435,19 +543,37 @@ function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Publishes and waits for the broker's confirm (or nack, or channel loss). */
+/** The broker nacked a publish: it did not take the message. */
+class PublishNackedError extends Error {
+  constructor() {
+    super('message nacked by the broker');
+    this.name = 'PublishNackedError';
+  }
+}
+
+/**
+ * Publishes and waits for the broker's confirm (or nack, or channel loss).
+ * Exchange `''` is the default one, which routes by queue name.
+ */
 function sendConfirmed(
   channel: ConfirmChannel,
-  queue: string,
+  exchange: string,
+  routingKey: string,
   body: Buffer,
   properties: Options.Publish,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    channel.sendToQueue(
-      queue,
+    channel.publish(
+      exchange,
+      routingKey,
       body,
       { ...properties, persistent: true, contentType: 'application/json' },
-      (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(messageOf(err))) : resolve()),
+      (err: unknown) => {
+        if (!err) resolve();
+        // amqplib's confirm callback gets this error for a basic.nack.
+        else if (err instanceof Error && err.message === 'message nacked') reject(new PublishNackedError());
+        else reject(err instanceof Error ? err : new Error(messageOf(err)));
+      },
     );
   });
 }

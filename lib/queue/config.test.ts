@@ -85,7 +85,7 @@ describe('queue config', () => {
   });
 
   it('builds an in-process queue for kind memory', async () => {
-    const queue = await createQueue({ kind: 'memory', prefetch: 2, retry: { maxAttempts: 1, delaysMs: [] } });
+    const queue = createQueue({ kind: 'memory', prefetch: 2, retry: { maxAttempts: 1, delaysMs: [] } });
     expect(queue).toBeInstanceOf(MemoryTaskQueue);
     await queue.close();
   });

@@ -2,10 +2,15 @@ import { z } from 'zod';
 import { envPositiveInt } from '../config/parse-env.js';
 import { amqpUrlProblem, splitAmqpUrls } from './amqp-endpoints.js';
 import { QUEUE_TYPES, type QueueType } from './amqp-topology.js';
-import { defaultRetryPolicy } from './queue.js';
+import {
+  DEFAULT_PREFETCH,
+  DEFAULT_PUBLISH_TIMEOUT_MS,
+  defaultRetryPolicy,
+  QUEUE_NAME_PATTERN,
+} from './queue.js';
 
 /** A comma-separated list of millisecond delays, `1000,5000,30000`. */
-const envDelays = () =>
+export const envDelays = () =>
   z
     .string()
     .trim()
@@ -31,7 +36,7 @@ const envPem = (what: string) =>
 export const QUEUE_DEFAULTS = {
   name: 'enlarger.convert',
   /** One task at a time unless the consumer says otherwise (the converter does: CONVERTER_DEFAULTS.prefetch). */
-  prefetch: 1,
+  prefetch: DEFAULT_PREFETCH,
   /** Replicated over the broker's nodes; `classic` for a single node or a broker older than 3.10. */
   type: 'quorum' as QueueType,
 } as const;
@@ -56,12 +61,12 @@ export const queueEnvSchema = z.object({
   QUEUE_NAME: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9._-]{1,200}$/, { message: 'must be 1-200 letters, digits, ".", "_" or "-"' })
+    .regex(QUEUE_NAME_PATTERN, { message: 'must be 1-200 letters, digits, ".", "_" or "-"' })
     .default(QUEUE_DEFAULTS.name),
   QUEUE_PREFETCH: envPositiveInt().default(QUEUE_DEFAULTS.prefetch),
   QUEUE_MAX_ATTEMPTS: envPositiveInt().default(defaultRetryPolicy.maxAttempts),
   QUEUE_RETRY_DELAYS_MS: envDelays().default(defaultRetryPolicy.delaysMs),
-  QUEUE_PUBLISH_TIMEOUT_MS: envPositiveInt().default(10_000),
+  QUEUE_PUBLISH_TIMEOUT_MS: envPositiveInt().default(DEFAULT_PUBLISH_TIMEOUT_MS),
 });
 
 export type QueueEnv = z.infer<typeof queueEnvSchema>;

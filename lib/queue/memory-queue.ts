@@ -1,8 +1,14 @@
-import { defaultRetryPolicy, type RetryPolicy, type TaskHandler, type TaskQueue } from './queue.js';
+import {
+  DEFAULT_PREFETCH,
+  defaultRetryPolicy,
+  type RetryPolicy,
+  type TaskHandler,
+  type TaskQueue,
+} from './queue.js';
 import { assertRetryPolicy, onFailure } from './retry.js';
 
 export interface MemoryQueueOptions {
-  /** Handlers running at once, like AMQP prefetch. Default 1. */
+  /** Handlers running at once, like AMQP prefetch. Default {@link DEFAULT_PREFETCH}. */
   prefetch?: number;
   retry?: RetryPolicy;
 }
@@ -38,7 +44,7 @@ export class MemoryTaskQueue<T> implements TaskQueue<T> {
   private closed = false;
 
   constructor(options: MemoryQueueOptions = {}) {
-    this.prefetch = options.prefetch ?? 1;
+    this.prefetch = options.prefetch ?? DEFAULT_PREFETCH;
     this.retry = options.retry ?? defaultRetryPolicy;
     assertRetryPolicy(this.retry);
   }
@@ -47,6 +53,10 @@ export class MemoryTaskQueue<T> implements TaskQueue<T> {
     if (this.closed) return Promise.reject(new Error('queue is closed'));
     // Serialising now catches tasks that could not cross a real broker.
     this.enqueue({ body: JSON.stringify(task), attempt: 1 });
+    return Promise.resolve();
+  }
+
+  connected(): Promise<void> {
     return Promise.resolve();
   }
 

@@ -11,7 +11,16 @@ import { HttpError } from '../errors.js';
 export interface TaskQueue<T> {
   /** Resolves once the broker has confirmed the task is stored. */
   publish(task: T): Promise<void>;
-  /** Starts consuming; resolves when the consumer is registered. */
+  /**
+   * Resolves once the queue has first reached its broker. Rejects only when
+   * it never will, whatever the retries: a queue of that name exists with
+   * another type (`QueueMismatchError`). Stays pending when closed first.
+   */
+  connected(): Promise<void>;
+  /**
+   * Starts consuming; resolves when the consumer is registered (waiting for
+   * the broker as long as it takes), or when the queue is closed first.
+   */
   consume(handler: TaskHandler<T>, options?: ConsumeOptions<T>): Promise<void>;
   /** Messages waiting (not yet delivered) in the main queue. */
   depth(): Promise<number>;
@@ -46,6 +55,15 @@ export interface RetryPolicy {
   /** Delays before attempt 2, 3, ... ; the last one repeats. */
   delaysMs: number[];
 }
+
+/** What a queue may be called: its retry and dead-letter queues append `.retry.<ms>ms` and `.dlq` to it. */
+export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
+
+/** Handlers running at once (AMQP prefetch) for a consumer that sets none; the converter sets its own. */
+export const DEFAULT_PREFETCH = 1;
+
+/** How long a publish keeps trying (reconnects, unconfirmed sends) before it rejects. */
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
 
 export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, delaysMs: [1_000, 5_000, 30_000, 120_000] };
 

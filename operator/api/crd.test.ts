@@ -39,6 +39,8 @@ describe('ImagePlatform CRD', () => {
       metadata: { ...sample.metadata, namespace: 'ns', uid: 'u' },
     });
     expect(platform.spec.storage.bucket).toBe('photos');
+    // The webhook stays off until a site sets one: it needs a Secret the sample cannot create.
+    expect(platform.spec.events).toEqual({ exchange: 'enlarger.events' });
     expect(platform.spec.media.resources).toEqual({
       requests: { cpu: '100m', memory: '128Mi' },
       limits: { memory: '512Mi' },

@@ -1,13 +1,15 @@
 import { stringify } from 'yaml';
 import { GROUP, KIND, PLURAL, VERSION } from './imageplatform.js';
 import { toStructuralSchema, type JsonSchema } from './openapi.js';
+import { COMPONENTS, type Component } from './names.js';
 import { imagePlatformSpec } from './spec.js';
 import { imagePlatformStatus } from './status.js';
 
 /** Where `make manifests` writes the CRD, relative to the repository root. */
 export const CRD_PATH = 'crds/enlarger.dev_imageplatforms.yaml';
 
-const componentColumn = (name: string) => ({
+/** A `kubectl get` column per component: its ready/desired pods. */
+const componentColumn = (name: Component) => ({
   name: name[0]!.toUpperCase() + name.slice(1),
   type: 'string',
   description: `Ready/desired ${name} pods.`,
@@ -55,9 +57,7 @@ export function imagePlatformCrd(): CrdManifest {
               description: 'Whether every component has all its pods ready.',
               jsonPath: '.status.conditions[?(@.type=="Ready")].status',
             },
-            componentColumn('media'),
-            componentColumn('converter'),
-            componentColumn('resizer'),
+            ...COMPONENTS.map(componentColumn),
             {
               name: 'P95',
               type: 'integer',

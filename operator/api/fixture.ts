@@ -18,4 +18,5 @@ export const sampleSecrets = {
   amqp: { uid: 'secret-uid-amqp', data: { url: b64('amqp://user:pass@rabbitmq:5672') } },
   s3: { uid: 'secret-uid-s3', data: { accessKeyId: b64('key'), secretAccessKey: b64('secret') } },
   signing: { uid: 'secret-uid-signing', data: { keys: b64('k1,k2') } },
+  uploads: { uid: 'secret-uid-uploads', data: { keys: b64('upload-key-1,upload-key-2') } },
 } as const;

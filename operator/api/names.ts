@@ -1,4 +1,5 @@
 import type { KubernetesObject, V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import type { Component } from './component-list.js';
 import { API_VERSION, KIND, type ImagePlatform } from './imageplatform.js';
 
 /**
@@ -6,9 +7,7 @@ import { API_VERSION, KIND, type ImagePlatform } from './imageplatform.js';
  * types because every layer above reads them and none may own them.
  */
 
-/** The three workloads an ImagePlatform runs. */
-export type Component = 'media' | 'converter' | 'resizer';
-export const COMPONENTS: readonly Component[] = ['media', 'converter', 'resizer'];
+export { ALL_COMPONENTS, COMPONENTS, type Component } from './component-list.js';
 
 /** The field manager of every write the operator's reconciler makes. */
 export const FIELD_MANAGER = 'enlarger-operator';

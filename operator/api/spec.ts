@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { MASTER_FORMATS } from '../../lib/photos/formats.js';
+import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
+import { EVENTS_DEFAULTS } from '../../lib/events/config.js';
 import { QUEUE_TYPES } from '../../lib/queue/amqp-topology.js';
 import { QUEUE_DEFAULTS } from '../../lib/queue/config.js';
+import { QUEUE_NAME_PATTERN } from '../../lib/queue/queue.js';
 import { STORAGE_DEFAULTS } from '../../lib/storage/config.js';
 import { CONVERTER_DEFAULTS } from '../../services/converter/config.js';
 import { sizeSpec } from '../../services/converter/sizes.js';
 import { MEDIA_DEFAULTS } from '../../services/media/config.js';
 import { RESIZER_DEFAULTS } from '../../services/resizer/config.js';
+import { PLACEMENTS } from '../../services/resizer/render/placement.js';
 import {
   disruptionBudgetSpec,
   networkPolicySpec,
@@ -143,7 +148,7 @@ export const queueSpec = z
       ),
     name: z
       .string()
-      .regex(/^[A-Za-z0-9._-]{1,200}$/)
+      .regex(QUEUE_NAME_PATTERN)
       .default(QUEUE_DEFAULTS.name)
       .describe('Queue of conversion tasks: letters, digits, ".", "_" or "-".'),
     type: z
@@ -161,6 +166,55 @@ export const queueSpec = z
   })
   .describe('RabbitMQ queue from media to converter.');
 
+export const eventsSpec = z
+  .object({
+    exchange: z
+      .string()
+      .regex(QUEUE_NAME_PATTERN)
+      .default(EVENTS_DEFAULTS.exchange)
+      .describe(
+        "Durable topic exchange on the queue's broker that photo.ready, photo.failed and photo.deleted are published to; routing key = event type.",
+      ),
+    webhook: z
+      .object({
+        url: z
+          .string()
+          .regex(/^https?:\/\/\S+$/)
+          .describe(
+            'Where each event is POSTed, as CloudEvents JSON signed in the Enlarger-Signature header.',
+          ),
+        secretRef: secretKeyRef('secret', 'the HMAC-SHA256 signing key, at least 16 characters').describe(
+          'Secret key holding the key that signs every POST; the site verifies with the same key.',
+        ),
+      })
+      .optional()
+      .describe(
+        'Relay every event to the site: media pods consume a durable queue bound to the exchange, retry with backoff and park what never got through on its dead-letter queue.',
+      ),
+  })
+  .prefault({})
+  .describe('Photo events: where they are published, and an optional signed webhook.');
+
+export const limitsSpec = z
+  .object({
+    maxPixels: z
+      .int()
+      .min(1)
+      .default(IMAGE_LIMITS.maxPixels)
+      .describe(
+        'Largest image, width × height of one frame: media refuses larger uploads (422), the converter and the resizer refuse to decode them.',
+      ),
+    maxDimension: z
+      .int()
+      .min(1)
+      .default(IMAGE_LIMITS.maxDimension)
+      .describe('Largest width or height of an upload, in pixels; media refuses larger (422).'),
+  })
+  .prefault({})
+  .describe(
+    'How large an image the platform takes: one policy media, converter and resizer all apply, so no upload is accepted that the converter would refuse.',
+  );
+
 export const mediaSpec = z
   .object({
     replicas: replicas(2),
@@ -176,6 +230,14 @@ export const mediaSpec = z
       .default(MEDIA_DEFAULTS.maxUploads)
       .describe(
         'Uploads a media pod takes at once; past it, 503 with Retry-After. Each can hold ~30 MiB on S3: keep it near limit/64Mi.',
+      ),
+    uploadKeysSecretRef: secretKeyRef(
+      'keys',
+      'comma-separated upload token keys: the first signs, all verify',
+    )
+      .optional()
+      .describe(
+        'Secret key holding the upload token keys (MEDIA_UPLOAD_KEYS): POST /v1/photos then needs a token signed with one. Unset: anyone who reaches media can upload, so run it only behind the site.',
       ),
     resources: resources({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
     ...placementSpec,
@@ -284,9 +346,8 @@ export const converterSpec = z
           .max(16384)
           .default(CONVERTER_DEFAULTS.master.maxEdge)
           .describe('Longest edge of the stored master, in pixels.'),
-        // Masters must stay cheap to decode for every size derived from them.
         format: z
-          .enum(['jpeg', 'webp'])
+          .enum(MASTER_FORMATS)
           .default(CONVERTER_DEFAULTS.master.format)
           .describe('Format of the master.'),
         quality: quality()
@@ -336,7 +397,7 @@ export const watermarkSpec = z
   .object({
     logoKey: z.string().min(1).optional().describe('Storage key of a PNG logo drawn on each image.'),
     position: z
-      .enum(['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest', 'center'])
+      .enum(PLACEMENTS)
       .default(RESIZER_DEFAULTS.watermark.position)
       .describe('Where the watermark sits.'),
     opacity: z
@@ -425,6 +486,8 @@ export const imagePlatformSpec = z
     image: imageSpec,
     storage: storageSpec,
     queue: queueSpec,
+    events: eventsSpec,
+    limits: limitsSpec,
     media: mediaSpec,
     converter: converterSpec,
     resizer: resizerSpec,

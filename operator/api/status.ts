@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALL_COMPONENTS, COMPONENTS, type Component } from './component-list.js';
 
 /**
  * The ImagePlatform status, written only by the operator. Defined in zod for
@@ -84,6 +85,12 @@ export const autoscalingTargetStatus = z
   })
   .describe("The operator's autoscaler, for one component.");
 
+/** An object with an optional `schema` under each of `names`: status keys follow the component list. */
+function perComponent<N extends Component, S extends z.ZodType>(names: readonly N[], schema: S) {
+  const shape = Object.fromEntries(names.map((name) => [name, schema.optional()]));
+  return z.object(shape as Record<N, z.ZodOptional<S>>);
+}
+
 export const imagePlatformStatus = z
   .object({
     observedGeneration: z.int().min(0).optional().describe('The .metadata.generation this status describes.'),
@@ -93,14 +100,9 @@ export const imagePlatformStatus = z
       .optional()
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
       .describe('Ready, Progressing and Degraded.'),
-    components: z
-      .object({
-        media: componentStatusSchema.optional(),
-        converter: componentStatusSchema.optional(),
-        resizer: componentStatusSchema.optional(),
-      })
+    components: perComponent(COMPONENTS, componentStatusSchema)
       .optional()
-      .describe('Replicas of media, converter and resizer.'),
+      .describe(`Replicas of ${ALL_COMPONENTS}.`),
     placement: z
       .object({
         budgets: z

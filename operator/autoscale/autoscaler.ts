@@ -1,5 +1,6 @@
 import { messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log/logger.js';
+import { CONVERTER_TASKS_IN_FLIGHT } from '../../services/converter/metrics.js';
 import { components, type ComponentRow } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import { childName, selectorLabels, type Component } from '../api/names.js';
@@ -85,7 +86,7 @@ export class Autoscaler {
       if (cr.spec.paused) continue;
       // The table says what scales on what; a row without a signal is left to the reconciler.
       for (const row of components(cr)) {
-        if (!row.autoscaled || row.scaling.signal === 'none') continue;
+        if (row.scaling.signal === 'none') continue;
         const { name } = row;
         const key = `${cr.metadata.uid}/${name}`;
         seen.add(key);
@@ -257,10 +258,11 @@ export class Autoscaler {
     const { namespace, name } = cr.metadata;
     let backlog: number | undefined;
     try {
-      const access = await brokerAccess(cr, (ns, secret, key) => this.cluster.secretValue(ns, secret, key));
+      const access = await brokerAccess(namespace, row, (ns, secret, key) =>
+        this.cluster.secretValue(ns, secret, key),
+      );
       if (access) {
-        backlog = (await this.backlog.read(cr.metadata.uid, access.url, cr.spec.queue.name, access.tls))
-          .messages;
+        backlog = (await this.backlog.read(cr.metadata.uid, access.url, access.queue, access.tls)).messages;
       }
     } catch (err) {
       this.metrics.scrapeFailures.inc(state.labels);
@@ -272,7 +274,7 @@ export class Autoscaler {
     // Unready pods may be starting or finishing a task: only a fully answered scrape proves nothing is in flight.
     const complete = failed.length === 0 && pods.every((p) => p.ready);
     const inFlight = complete
-      ? [...samples.values()].reduce((sum, s) => sum + total(s, 'enlarger_converter_tasks_in_flight'), 0)
+      ? [...samples.values()].reduce((sum, s) => sum + total(s, CONVERTER_TASKS_IN_FLIGHT), 0)
       : undefined;
     const idle = backlog === 0 && inFlight === 0;
     if (!idle) state.idleSince = undefined;

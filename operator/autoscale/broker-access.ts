@@ -1,39 +1,38 @@
-import { CLIENT_CERT_KEYS, rabbitmqClusterUrl } from '../api/components/shared-env.js';
-import type { ImagePlatform } from '../api/imageplatform.js';
-import { rabbitmqClusterChildren } from '../api/names.js';
+import { queueConfigFromEnv, queueEnvSchema } from '../../lib/queue/config.js';
+import type { ComponentRow } from '../api/components/index.js';
 import type { BrokerTls } from './queue-backlog.js';
 
 /** Reads one key of a Secret in the platform's namespace. */
 export type SecretValue = (namespace: string, name: string, key: string) => Promise<string | undefined>;
 
+/** What the backlog check connects to: the broker's URLs with credentials, TLS material, and the queue. */
+export interface BrokerAccess {
+  url: string;
+  tls: BrokerTls;
+  queue: string;
+}
+
 /**
- * The URL (with credentials) and TLS material the platform's pods connect
- * with, read from the same Secrets, so the backlog check sees the broker they
- * see. Undefined while a Secret or key is missing: the reconciler reports that.
+ * The broker and queue a row's pods connect to: the queue variables of its
+ * env and its Secret-backed env, parsed by the queue's own schema, so the
+ * backlog check sees the broker the pods see and reads no Secret the row does
+ * not name. Undefined while a Secret or key is missing: the reconciler
+ * reports that.
  */
 export async function brokerAccess(
-  cr: ImagePlatform,
+  namespace: string,
+  row: ComponentRow,
   secretValue: SecretValue,
-): Promise<{ url: string; tls: BrokerTls } | undefined> {
-  const { namespace } = cr.metadata;
-  const { urlSecretRef, rabbitmqClusterRef, caSecretRef: ca, clientCertSecretRef: client } = cr.spec.queue;
-  const read = (name: string | undefined, key: string) =>
-    name ? secretValue(namespace, name, key) : Promise.resolve(undefined);
-  const tls: BrokerTls = {
-    ca: await read(ca?.name, ca?.key ?? ''),
-    cert: await read(client?.name, CLIENT_CERT_KEYS.cert),
-    key: await read(client?.name, CLIENT_CERT_KEYS.key),
+): Promise<BrokerAccess | undefined> {
+  const isQueueVar = (name: string) => name in queueEnvSchema.shape;
+  const secrets = row.secretEnv.filter((s) => isQueueVar(s.name));
+  const values = await Promise.all(secrets.map((s) => secretValue(namespace, s.secret, s.key)));
+  if (values.some((v) => v === undefined)) return undefined;
+  const env = {
+    ...Object.fromEntries(Object.entries(row.env).filter(([name]) => isQueueVar(name))),
+    ...Object.fromEntries(secrets.map((s, i) => [s.name, values[i]])),
   };
-  if (urlSecretRef) {
-    const url = await read(urlSecretRef.name, urlSecretRef.key);
-    return url ? { url, tls } : undefined;
-  }
-  if (!rabbitmqClusterRef) return undefined;
-  const { secret, keys } = rabbitmqClusterChildren(rabbitmqClusterRef.name);
-  const [username, password] = [await read(secret, keys.username), await read(secret, keys.password)];
-  if (!username || !password) return undefined;
-  const url = new URL(rabbitmqClusterUrl(namespace, rabbitmqClusterRef.name));
-  url.username = encodeURIComponent(username);
-  url.password = encodeURIComponent(password);
-  return { url: url.toString(), tls };
+  const config = queueConfigFromEnv(queueEnvSchema.parse(env));
+  if (config.kind !== 'amqp') return undefined;
+  return { url: config.url, tls: config.tls ?? {}, queue: config.queue };
 }

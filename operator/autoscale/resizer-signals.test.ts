@@ -1,4 +1,6 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { createResizerMetrics } from '../../services/resizer/metrics.js';
 import { parseSamples } from './exposition.js';
 import { resizerPodSample, resizerSignals, type ResizerPodSample } from './resizer-signals.js';
 
@@ -125,5 +127,24 @@ describe('resizerSignals', () => {
     const before = new Map([['a', pod([0, 100, 100])]]);
     const now = new Map([['a', pod([4, 4, 4])]]);
     expect(resizerSignals(1, now, before).p95Ms).toBeCloseTo(95, 5);
+  });
+});
+
+describe("resizerPodSample on the resizer's own registry", () => {
+  it('reads every signal the resizer exposes, under the names it registers them by', async () => {
+    const registry = new Registry();
+    const metrics = createResizerMetrics(registry, {
+      queued: () => 3,
+      rendering: () => 2,
+      slots: 4,
+      renderMemoryBytes: () => 0,
+      outputCacheBytes: () => 0,
+      sourceCacheBytes: () => 0,
+    });
+    metrics.requestDuration.observe({ cache: 'miss', status: '200' }, 0.1);
+    metrics.shed.inc(5);
+    const sample = resizerPodSample(parseSamples(await registry.metrics()));
+    expect(sample).toMatchObject({ queued: 3, rendering: 2, slots: 4, shedTotal: 5 });
+    expect(sample.buckets.at(-1)).toEqual({ le: Infinity, count: 1 });
   });
 });

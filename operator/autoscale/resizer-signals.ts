@@ -1,3 +1,4 @@
+import { RESIZER_SIGNAL_METRICS as NAMES } from '../../services/resizer/metrics.js';
 import type { ResizerSignals } from './decide-resizer.js';
 import type { Sample } from './exposition.js';
 import { deltaBuckets, quantile, sumBuckets, type Bucket } from './histogram.js';
@@ -14,9 +15,9 @@ export interface ResizerPodSample {
   shedTotal: number;
 }
 
-const DURATION = 'enlarger_resizer_request_duration_seconds_bucket';
+const DURATION = `${NAMES.requestDuration}_bucket`;
 
-/** Reduces one pod's scrape to what the decision reads. Metric names are the resizer's (services/resizer/metrics.ts). */
+/** Reduces one pod's scrape to what the decision reads. */
 export function resizerPodSample(samples: Sample[]): ResizerPodSample {
   const rendered = samples.filter(
     (s) =>
@@ -31,10 +32,10 @@ export function resizerPodSample(samples: Sample[]): ResizerPodSample {
   }
   return {
     buckets: [...byBound.entries()].sort(([a], [b]) => a - b).map(([le, count]) => ({ le, count })),
-    queued: total(samples, 'enlarger_resizer_queue_depth'),
-    rendering: total(samples, 'enlarger_resizer_renders_in_flight'),
-    slots: total(samples, 'enlarger_resizer_slots'),
-    shedTotal: total(samples, 'enlarger_resizer_shed_total'),
+    queued: total(samples, NAMES.queueDepth),
+    rendering: total(samples, NAMES.rendersInFlight),
+    slots: total(samples, NAMES.slots),
+    shedTotal: total(samples, NAMES.shed),
   };
 }
 

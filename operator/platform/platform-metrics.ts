@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
+import { components } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
-import { COMPONENTS, type Component } from '../api/names.js';
 
 /** One series of the platform gauges: its labels and value. */
 export interface PlatformSeries<L extends string> {
@@ -13,12 +13,6 @@ export interface PlatformState {
   conditions: PlatformSeries<'namespace' | 'platform' | 'condition'>[];
   replicas: PlatformSeries<'namespace' | 'platform' | 'component' | 'state'>[];
   maxReplicas: PlatformSeries<'namespace' | 'platform' | 'component'>[];
-}
-
-/** The most replicas a component may get: the autoscaler's maximum, else the fixed count. */
-function maxReplicasOf(cr: ImagePlatform, component: Component): number {
-  const spec = cr.spec[component];
-  return 'autoscaling' in spec && spec.autoscaling.enabled ? spec.autoscaling.maxReplicas : spec.replicas;
 }
 
 /**
@@ -36,8 +30,9 @@ export function platformState(platforms: ImagePlatform[]): PlatformState {
       if (c.status === 'Unknown') continue;
       state.conditions.push({ labels: { ...base, condition: c.type }, value: c.status === 'True' ? 1 : 0 });
     }
-    for (const component of COMPONENTS) {
-      state.maxReplicas.push({ labels: { ...base, component }, value: maxReplicasOf(cr, component) });
+    // The rows own each component's ceiling: the autoscaler's maximum, else the fixed count.
+    for (const { name: component, maxReplicas } of components(cr)) {
+      state.maxReplicas.push({ labels: { ...base, component }, value: maxReplicas });
       const replicas = cr.status?.components?.[component];
       if (!replicas) continue;
       for (const s of ['desired', 'ready', 'updated'] as const)

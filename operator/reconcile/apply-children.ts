@@ -1,8 +1,9 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { components } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
+import type { ChildObject } from '../api/names.js';
 import type { ReferencedSecrets } from '../resources/checksum.js';
-import { OPTIONAL_KINDS, desiredChildren, type DesiredChild } from '../resources/children.js';
+import { OPTIONAL_KINDS, desiredChildren } from '../resources/children.js';
 import { unknownFields } from '../resources/unknown-fields.js';
 import type { ReconcileContext, UserProblem } from './context.js';
 import { findForeignChild, ownedBy } from './foreign-children.js';
@@ -50,7 +51,7 @@ export async function applyChildren(
     await settleAll(stale.map((child) => ctx.cluster.apply(child, { dryRun: true })));
   }
   const events: Array<Promise<void>> = [];
-  const apply = (children: DesiredChild[]) =>
+  const apply = (children: ChildObject[]) =>
     settleAll(children.filter((c) => stale.includes(c)).map((child) => applyOne(ctx, cr, child, events)));
   try {
     // Pods read the ConfigMap once, when they start, and need their ServiceAccount to be created at all:
@@ -63,7 +64,7 @@ export async function applyChildren(
   return undefined;
 }
 
-function isUpToDate(ctx: ReconcileContext, child: DesiredChild): boolean {
+function isUpToDate(ctx: ReconcileContext, child: ChildObject): boolean {
   const before = ctx.cache.child(child.kind, child.metadata.namespace, child.metadata.name);
   return before !== undefined && upToDate(child, before);
 }
@@ -73,7 +74,7 @@ function isUpToDate(ctx: ReconcileContext, child: DesiredChild): boolean {
  * field newer than the operator's client). The client would drop it unseen,
  * so it is reported rather than ignored.
  */
-function overrideProblem(children: DesiredChild[]): UserProblem | undefined {
+function overrideProblem(children: ChildObject[]): UserProblem | undefined {
   for (const child of children) {
     if (child.kind !== 'Deployment' && child.kind !== 'Service') continue;
     const unknown = unknownFields(child);
@@ -92,7 +93,7 @@ function overrideProblem(children: DesiredChild[]): UserProblem | undefined {
  * its spec no longer asks for. Only objects it controls: a ServiceAccount the
  * user named is never the operator's to delete.
  */
-async function prune(ctx: ReconcileContext, cr: ImagePlatform, desired: DesiredChild[]): Promise<void> {
+async function prune(ctx: ReconcileContext, cr: ImagePlatform, desired: ChildObject[]): Promise<void> {
   const wanted = new Set(desired.map((c) => `${c.kind}/${c.metadata.name}`));
   // Listed objects carry no kind or apiVersion: the kind they were listed as supplies both.
   const unwanted = Object.entries(OPTIONAL_KINDS).flatMap(([kind, apiVersion]) =>
@@ -119,7 +120,7 @@ async function prune(ctx: ReconcileContext, cr: ImagePlatform, desired: DesiredC
 async function applyOne(
   ctx: ReconcileContext,
   cr: ImagePlatform,
-  child: DesiredChild,
+  child: ChildObject,
   events: Array<Promise<void>>,
 ): Promise<void> {
   const before = ctx.cache.child(child.kind, child.metadata.namespace, child.metadata.name);
@@ -142,7 +143,7 @@ async function settleAll(promises: Array<Promise<unknown>>): Promise<void> {
 async function recordChange(
   ctx: ReconcileContext,
   cr: ImagePlatform,
-  child: DesiredChild,
+  child: ChildObject,
   change: 'Created' | 'Updated',
 ) {
   const what = `${child.kind} ${child.metadata.name}`;

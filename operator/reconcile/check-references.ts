@@ -1,52 +1,11 @@
 import type { V1Secret } from '@kubernetes/client-node';
-import { CLIENT_CERT_KEYS } from '../api/components/shared-env.js';
+import { secretReferences, type SecretReference } from '../api/components/secret-references.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
-import { rabbitmqClusterChildren } from '../api/names.js';
 import type { ReferencedSecrets, SecretData } from '../resources/checksum.js';
 import type { ReconcileContext, UserProblem } from './context.js';
 
-interface SecretReference {
-  field: string;
-  name: string;
-  keys: string[];
-}
-
 /** Either what is wrong with the references, or the data of every referenced Secret. */
 export type ReferenceCheck = { problem: UserProblem } | { secrets: ReferencedSecrets };
-
-function references({ spec }: ImagePlatform): SecretReference[] {
-  const refs: SecretReference[] = [];
-  const { urlSecretRef, rabbitmqClusterRef } = spec.queue;
-  if (urlSecretRef) {
-    refs.push({ field: 'spec.queue.urlSecretRef', name: urlSecretRef.name, keys: [urlSecretRef.key] });
-  }
-  if (rabbitmqClusterRef) {
-    const { secret, keys } = rabbitmqClusterChildren(rabbitmqClusterRef.name);
-    refs.push({ field: 'spec.queue.rabbitmqClusterRef', name: secret, keys: [keys.username, keys.password] });
-  }
-  const { caSecretRef, clientCertSecretRef } = spec.queue;
-  if (caSecretRef)
-    refs.push({ field: 'spec.queue.caSecretRef', name: caSecretRef.name, keys: [caSecretRef.key] });
-  if (clientCertSecretRef) {
-    refs.push({
-      field: 'spec.queue.clientCertSecretRef',
-      name: clientCertSecretRef.name,
-      keys: [CLIENT_CERT_KEYS.cert, CLIENT_CERT_KEYS.key],
-    });
-  }
-  if (spec.storage.credentialsSecretRef) {
-    refs.push({
-      field: 'spec.storage.credentialsSecretRef',
-      name: spec.storage.credentialsSecretRef.name,
-      keys: ['accessKeyId', 'secretAccessKey'],
-    });
-  }
-  if (spec.resizer.signingSecretRef) {
-    const ref = spec.resizer.signingSecretRef;
-    refs.push({ field: 'spec.resizer.signingSecretRef', name: ref.name, keys: [ref.key] });
-  }
-  return refs;
-}
 
 function problemWith(cr: ImagePlatform, ref: SecretReference, secret: V1Secret | undefined) {
   if (!secret) {
@@ -71,7 +30,7 @@ function problemWith(cr: ImagePlatform, ref: SecretReference, secret: V1Secret |
  * pod-template checksum, so rotating a Secret rolls the pods that read it.
  */
 export async function checkReferences(ctx: ReconcileContext, cr: ImagePlatform): Promise<ReferenceCheck> {
-  const refs = references(cr);
+  const refs = secretReferences(cr);
   const [account, secrets] = await Promise.all([
     serviceAccountProblem(ctx, cr),
     Promise.all(refs.map((ref) => ctx.cluster.readSecret(cr.metadata.namespace, ref.name))),

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ImagePlatform } from '../api/imageplatform.js';
-import type { DesiredChild } from '../resources/children.js';
+import type { ChildObject } from '../api/names.js';
 import type { ReconcileContext, UserProblem } from './context.js';
 
 /** Whether `obj` is controlled by this platform (its controller owner reference). */
@@ -18,7 +18,7 @@ export const ownedBy = (obj: KubernetesObject, cr: ImagePlatform) =>
 export async function findForeignChild(
   ctx: ReconcileContext,
   cr: ImagePlatform,
-  children: DesiredChild[],
+  children: ChildObject[],
 ): Promise<UserProblem | undefined> {
   const live = await Promise.all(
     children.map(

@@ -9,7 +9,7 @@ import { createLogger } from '../../lib/log/logger.js';
 import { samplePlatform } from '../api/fixture.js';
 import type { ImagePlatformStatus } from '../api/status.js';
 import type { ClusterClient, PlatformEvent } from '../platform/cluster-client.js';
-import type { DesiredChild } from '../resources/children.js';
+import type { ChildObject } from '../api/names.js';
 import type { ReconcileContext } from './context.js';
 import { USER_PROBLEM_RECHECK_MS, reconcile } from './reconcile.js';
 
@@ -37,7 +37,7 @@ function fakeWorld(
     readSecret: (_ns, name) => Promise.resolve(secrets[name]),
     readRabbitmqCluster: () => Promise.resolve({ found: 'no-crd' }),
     read: (child) => Promise.resolve(objects.get(id(child.kind, child.metadata.name))),
-    async apply(child: DesiredChild, options) {
+    async apply(child: ChildObject, options) {
       if (failApply) throw failApply;
       if (options?.dryRun) {
         timeline.push(`dry-run ${id(child.kind, child.metadata.name)}`);

@@ -8,6 +8,7 @@ import { configChecksum, type ReferencedSecrets } from './checksum.js';
 describe('configChecksum', () => {
   const base = samplePlatform({
     storage: { bucket: 'photos', credentialsSecretRef: { name: 's3' } },
+    media: { uploadKeysSecretRef: { name: 'uploads' } },
     resizer: { signingSecretRef: { name: 'signing' } },
   });
   const sum = (
@@ -51,6 +52,7 @@ describe('configChecksum', () => {
     expect(changedFor(rotated('s3', 'secretAccessKey'))).toEqual(['media', 'converter', 'resizer']);
     expect(changedFor(rotated('amqp', 'url'))).toEqual(['media', 'converter']);
     expect(changedFor(rotated('signing', 'keys'))).toEqual(['resizer']);
+    expect(changedFor(rotated('uploads', 'keys'))).toEqual(['media']);
   });
 
   it('ignores keys of a referenced Secret that no container reads', () => {

@@ -11,9 +11,6 @@ import { buildPodDisruptionBudget } from './pod-disruption-budget.js';
 import { buildServiceAccount } from './service-account.js';
 import { buildService } from './service.js';
 
-/** A child object as applied: kind and name always set. */
-export type DesiredChild = ChildObject;
-
 /**
  * Kinds of child a platform may have or not have depending on its spec. The
  * reconciler deletes a live one of these kinds that the spec no longer asks
@@ -28,18 +25,18 @@ export const OPTIONAL_KINDS = {
 /** Every child of an ImagePlatform, grouped by what they depend on when applied. */
 export interface DesiredChildren {
   /** What pods need before they start: the config they load with `envFrom`, the ServiceAccount they run as. */
-  podInputs: DesiredChild[];
+  podInputs: ChildObject[];
   /** One per component; their pods read the ConfigMap. */
-  deployments: DesiredChild[];
+  deployments: ChildObject[];
   /** Services, disruption budgets and network policies: they depend on nothing. */
-  independent: DesiredChild[];
+  independent: ChildObject[];
 }
 
 const defined = <T>(items: Array<T | undefined>): T[] => items.filter((i): i is T => i !== undefined);
 
 /** Builds every child from the component table, each stamped with its desired-hash annotation. */
 export function desiredChildren(cr: ImagePlatform, secrets: ReferencedSecrets): DesiredChildren {
-  const stamp = (child: KubernetesObject) => withDesiredHash(child) as DesiredChild;
+  const stamp = (child: KubernetesObject) => withDesiredHash(child) as ChildObject;
   const rows = components(cr);
   return {
     podInputs: defined([configMap.build(cr), buildServiceAccount(cr)]).map(stamp),

@@ -16,6 +16,10 @@ describe('ConfigMap builder', () => {
     const cr = samplePlatform({
       storage: { bucket: 'photos', endpoint: 'http://minio:9000', forcePathStyle: true },
       queue: { urlSecretRef: { name: 'amqp' }, name: 'convert', prefetch: 2 },
+      events: {
+        exchange: 'site.events',
+        webhook: { url: 'https://site.example/hooks/enlarger', secretRef: { name: 'webhook' } },
+      },
       media: { maxUploadBytes: 1000 },
       converter: {
         master: { maxEdge: 2000, format: 'webp', quality: 85 },
@@ -45,10 +49,16 @@ describe('ConfigMap builder', () => {
         QUEUE_KIND: 'amqp',
         QUEUE_NAME: 'convert',
         QUEUE_TYPE: 'quorum',
+        EVENTS_EXCHANGE: 'site.events',
+        // Its signing key is not here: media reads it from the Secret (deployment.test.ts).
+        EVENTS_WEBHOOK_URL: 'https://site.example/hooks/enlarger',
         MEDIA_PORT: '8080',
         MEDIA_ADMIN_PORT: '9090',
         MEDIA_MAX_BYTES: '1000',
         MEDIA_MAX_UPLOADS: '8',
+        MEDIA_MAX_PIXELS: '150000000',
+        MEDIA_MAX_WIDTH: '16384',
+        MEDIA_MAX_HEIGHT: '16384',
         CONVERTER_ADMIN_PORT: '9090',
         QUEUE_PREFETCH: '2',
         CONVERTER_MASTER_MAX_EDGE: '2000',
@@ -56,12 +66,14 @@ describe('ConfigMap builder', () => {
         CONVERTER_MASTER_QUALITY: '85',
         CONVERTER_SIZES:
           '[{"name":"thumb","width":200,"height":200,"fit":"cover","format":"jpeg","quality":80}]',
+        CONVERTER_MAX_PIXELS: '150000000',
         CONVERTER_MEMORY_BUDGET: String(Math.floor(1024 ** 3 * 0.6)),
         RESIZER_PORT: '8080',
         RESIZER_ADMIN_PORT: '9090',
         RESIZER_SLOTS: '2',
         RESIZER_QUEUE_SIZE: '16',
         RESIZER_OUTPUT_CACHE_BYTES: '64MiB',
+        RESIZER_MAX_SOURCE_PIXELS: '150000000',
         // 1 GiB - 64 MiB output - 256 MiB source - 64 MiB overlay cache - 128 MiB runtime.
         RESIZER_RENDER_MEMORY_BYTES: String(512 * 1024 ** 2),
         RESIZER_WATERMARK_OPT_OUT: 'false',

@@ -3,6 +3,7 @@ import { samplePlatform, sampleSecrets } from '../api/fixture.js';
 import { component } from '../api/components/index.js';
 import type { ImagePlatform } from '../api/imageplatform.js';
 import { build as buildConfigMap } from './configmap.js';
+import { CONFIG_CHECKSUM_ANNOTATION } from './checksum.js';
 import { buildDeployment } from './deployment.js';
 
 const build = (
@@ -70,7 +71,7 @@ describe('Deployment builder', () => {
             },
             annotations: {
               'enlarger.dev/config-checksum':
-                'b49b4482b6b1b6566d7199ea7f838415b8fd1368ec56c92262bbd3914ac00808',
+                '5d41b905876109e0c954db6fa5cee4d5c09e6477a6b065e1de428a04d49caa1a',
               'prometheus.io/scrape': 'true',
               'prometheus.io/port': '9090',
               'prometheus.io/path': '/metrics',
@@ -148,6 +149,31 @@ describe('Deployment builder', () => {
     });
   });
 
+  it("gives media MEDIA_UPLOAD_KEYS from spec.media.uploadKeysSecretRef's Secret, and rolls it when the keys rotate", () => {
+    const cr = samplePlatform({ media: { uploadKeysSecretRef: { name: 'uploads' } } });
+    const media = build(cr, sampleSecrets, 'media');
+    expect(media.spec.template.spec!.containers[0]!.env).toEqual([
+      { name: 'MALLOC_ARENA_MAX', value: '2' },
+      { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
+      { name: 'MEDIA_UPLOAD_KEYS', valueFrom: { secretKeyRef: { name: 'uploads', key: 'keys' } } },
+    ]);
+    const rotated = {
+      ...sampleSecrets,
+      uploads: {
+        ...sampleSecrets.uploads,
+        data: { keys: Buffer.from('upload-key-3,upload-key-1').toString('base64') },
+      },
+    };
+    const checksum = (secrets: typeof rotated | typeof sampleSecrets, name: 'media' | 'resizer') =>
+      build(cr, secrets, name).spec.template.metadata!.annotations![CONFIG_CHECKSUM_ANNOTATION];
+    expect(checksum(rotated, 'media')).not.toBe(checksum(sampleSecrets, 'media'));
+    expect(checksum(rotated, 'resizer')).toBe(checksum(sampleSecrets, 'resizer'));
+    // Without the field, media reads no keys: uploads are open.
+    const open = build(samplePlatform(), sampleSecrets, 'media').spec.template.spec!.containers[0]!.env;
+    expect(open?.map((e) => e.name)).not.toContain('MEDIA_UPLOAD_KEYS');
+  });
+
   it('sets replicas when autoscaling is disabled', () => {
     expect(build(samplePlatform({ resizer: { replicas: 4 } }), sampleSecrets).spec.replicas).toBe(4);
   });
@@ -160,6 +186,21 @@ describe('Deployment builder', () => {
       { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
     ]);
+  });
+
+  it("reads the webhook's signing key from its Secret in media alone, the one component that relays events", () => {
+    const cr = samplePlatform({
+      events: { webhook: { url: 'https://site.example/hooks', secretRef: { name: 'webhook', key: 'hmac' } } },
+    });
+    const env = (name: 'media' | 'converter') =>
+      build(cr, sampleSecrets, name).spec.template.spec!.containers[0]!.env ?? [];
+    expect(env('media')).toEqual([
+      { name: 'MALLOC_ARENA_MAX', value: '2' },
+      { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
+      { name: 'EVENTS_WEBHOOK_SECRET', valueFrom: { secretKeyRef: { name: 'webhook', key: 'hmac' } } },
+    ]);
+    expect(env('converter').map((e) => e.name)).not.toContain('EVENTS_WEBHOOK_SECRET');
   });
 
   it("keeps the malloc settings on each container, out of the ConfigMap's settings that services parse", () => {

@@ -59,7 +59,7 @@ export function buildDeployment(
     spec: {
       // With autoscaling on, the autoscaler owns spec.replicas: leaving the field out
       // of our apply releases our ownership instead of fighting over it.
-      ...(row.autoscaled ? {} : { replicas: row.replicas }),
+      ...(row.scaling.signal === 'none' ? { replicas: row.replicas } : {}),
       revisionHistoryLimit: 3,
       selector: { matchLabels: selectorLabels(cr, row.name) },
       // Surge before stopping an old pod, so a rollout never lowers capacity.

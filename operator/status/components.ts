@@ -1,4 +1,6 @@
 import type { V1Deployment } from '@kubernetes/client-node';
+import type { ComponentRow } from '../api/components/index.js';
+import type { Component } from '../api/names.js';
 import type { ComponentStatus } from '../api/status.js';
 
 /**
@@ -26,4 +28,18 @@ export function isRolledOut(deployment: V1Deployment | undefined): boolean {
     (status.replicas ?? 0) === desired &&
     (status.availableReplicas ?? 0) === desired
   );
+}
+
+/**
+ * The components not rolled out yet with their ready pods, "converter 0/1
+ * ready, resizer 1/2 ready"; undefined when every one is rolled out.
+ */
+export function waitingFor(
+  rows: readonly ComponentRow[],
+  deployments: Partial<Record<Component, V1Deployment>>,
+): string | undefined {
+  const waiting = rows
+    .filter((row) => !isRolledOut(deployments[row.name]))
+    .map((row) => `${row.name} ${componentStatus(deployments[row.name], row.replicas).display} ready`);
+  return waiting.length > 0 ? waiting.join(', ') : undefined;
 }

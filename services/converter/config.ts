@@ -1,9 +1,12 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { envBytes, envInt, envPositiveInt, parseEnv } from '../../lib/config/parse-env.js';
+import { eventsEnvSchema } from '../../lib/events/config.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { MASTER_FORMATS, type MasterFormat } from '../../lib/photos/formats.js';
+import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
 
 export type { SizeSpec } from './sizes.js';
@@ -65,6 +68,7 @@ const sizesJson = z
 export const converterEnvSchema = z.object({
   ...storageEnvSchema.shape,
   ...queueEnvSchema.shape,
+  ...eventsEnvSchema.shape,
   QUEUE_PREFETCH: envPositiveInt().default(CONVERTER_DEFAULTS.prefetch),
   /** Port of /healthz, /readyz and /metrics; the converter has no public API. */
   CONVERTER_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(CONVERTER_DEFAULTS.adminPort),
@@ -72,13 +76,13 @@ export const converterEnvSchema = z.object({
   CONVERTER_SIZES: sizesJson.default(CONVERTER_DEFAULTS.sizes),
   CONVERTER_MASTER_MAX_EDGE: envPositiveInt().default(CONVERTER_DEFAULTS.master.maxEdge),
   CONVERTER_MASTER_FORMAT: z
-    .enum(['jpeg', 'webp'], { message: 'must be jpeg or webp' })
+    .enum(MASTER_FORMATS, { message: `must be ${MASTER_FORMATS.join(' or ')}` })
     .default(CONVERTER_DEFAULTS.master.format),
   CONVERTER_MASTER_QUALITY: envInt({ min: 1, max: 100 }).default(CONVERTER_DEFAULTS.master.quality),
   /** libvips worker threads per image. With one task per core, one thread each wastes nothing on hand-offs. */
   CONVERTER_VIPS_THREADS: envPositiveInt().default(1),
-  /** Refuse to decode more pixels than this (a guard behind media's limits). */
-  CONVERTER_MAX_PIXELS: envPositiveInt().default(150_000_000),
+  /** Refuse to decode more pixels than this: the platform's `spec.limits`, which media applies first. */
+  CONVERTER_MAX_PIXELS: envPositiveInt().default(IMAGE_LIMITS.maxPixels),
   /** Estimated decode memory of the tasks converted at once; a task that would exceed it waits. */
   CONVERTER_MEMORY_BUDGET: envBytes().default(CONVERTER_DEFAULTS.memoryBudgetBytes),
   CONVERTER_TMP_DIR: z.string().default(os.tmpdir()),
@@ -91,7 +95,7 @@ export type ConverterEnv = z.input<typeof converterEnvSchema>;
 
 export interface MasterSpec {
   maxEdge: number;
-  format: 'jpeg' | 'webp';
+  format: MasterFormat;
   quality: number;
 }
 
@@ -103,6 +107,8 @@ export interface ConverterConfig {
   storage: StorageConfig;
   /** Its prefetch is the most tasks converted at once; the memory budget may admit fewer. */
   queue: QueueConfig;
+  /** The topic exchange `photo.ready` and `photo.failed` go to, on the queue's broker. */
+  eventsExchange: string;
   vipsThreads: number;
   maxPixels: number;
   memoryBudgetBytes: number;
@@ -125,6 +131,7 @@ export function loadConverterConfig(env: Record<string, string | undefined> = pr
     },
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),
+    eventsExchange: e.EVENTS_EXCHANGE,
     vipsThreads: e.CONVERTER_VIPS_THREADS,
     maxPixels: e.CONVERTER_MAX_PIXELS,
     memoryBudgetBytes: e.CONVERTER_MEMORY_BUDGET,

@@ -4,6 +4,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UnrecoverableError } from '../../lib/errors.js';
+import { MemoryEventBus } from '../../lib/events/memory-events.js';
+import { photoOutcomeEvent, type PhotoEvent } from '../../lib/events/photo-event.js';
+import { QueueUnavailableError } from '../../lib/queue/queue.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import type { ImageFormat } from '../../lib/photos/manifest.js';
@@ -17,7 +20,7 @@ import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { awkwardImages, meanColour } from '../../test/support/photos.js';
 import { DecodeAdmission } from './admission.js';
 import { loadConverterConfig } from './config.js';
-import { convertPhoto } from './convert-photo.js';
+import { convertPhoto, type ConvertDeps } from './convert-photo.js';
 import { noise } from '../../test/support/noise.js';
 import { gifWithFrames, gifWithScreen } from '../../test/support/lying-headers.js';
 import type { PhotoManifest } from '../../lib/photos/manifest.js';
@@ -40,10 +43,13 @@ describe('convertPhoto', () => {
   let storage: FsStorage;
   const config = loadConverterConfig({});
   const admission = new DecodeAdmission(config.memoryBudgetBytes);
+  const events = new MemoryEventBus();
+  let deps: ConvertDeps;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'converter-test-'));
     storage = new FsStorage(dir);
+    deps = { storage, config, log, admission, events };
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -74,7 +80,7 @@ describe('convertPhoto', () => {
     for (const image of await awkwardImages()) {
       const format = (await sharp(image.data).metadata()).format as ImageFormat;
       const id = await seed(image.data, format);
-      expect(await convertPhoto({ photoId: id }, { storage, config, log, admission })).toBe('converted');
+      expect(await convertPhoto({ photoId: id }, deps)).toBe('converted');
       const manifest = (await readManifest(storage, id))!;
       expect(manifest.status, image.name).toBe('ready');
       expect(manifest.master).toMatchObject({ width: image.width, height: image.height });
@@ -113,7 +119,7 @@ describe('convertPhoto', () => {
       .jpeg()
       .toBuffer();
     const id = await seed(big);
-    await convertPhoto({ photoId: id }, { storage, config, log, admission });
+    await convertPhoto({ photoId: id }, deps);
     const manifest = (await readManifest(storage, id))!;
     expect(manifest.master).toMatchObject({ format: 'jpeg', width: 2048, height: 1536 });
     const byName = Object.fromEntries(manifest.conversions.map((c) => [c.name, [c.width, c.height]]));
@@ -133,7 +139,7 @@ describe('convertPhoto', () => {
       .toBuffer();
     const id = await seed(progressive);
     vi.mocked(decodeMaster).mockClear();
-    await convertPhoto({ photoId: id }, { storage, config, log, admission });
+    await convertPhoto({ photoId: id }, deps);
     expect(vi.mocked(decodeMaster)).toHaveBeenCalledTimes(1);
     const manifest = (await readManifest(storage, id))!;
     const stored = await Promise.all(
@@ -157,7 +163,7 @@ describe('convertPhoto', () => {
       .jpeg()
       .toBuffer();
     const id = await seed(withExif);
-    await convertPhoto({ photoId: id }, { storage, config, log, admission });
+    await convertPhoto({ photoId: id }, deps);
     const master = await storage.getBuffer((await readManifest(storage, id))!.master!.key);
     const exif = (await sharp(master).metadata()).exif?.toString('latin1') ?? '';
     expect(exif).toContain('Ann Example');
@@ -171,9 +177,7 @@ describe('convertPhoto', () => {
     const id = await seed(good, 'png');
     // Corrupt the stored original after the manifest was written.
     await storage.put(photoKeys(id).original, Buffer.concat([good.subarray(0, 40), Buffer.alloc(200, 7)]));
-    await expect(convertPhoto({ photoId: id }, { storage, config, log, admission })).rejects.toBeInstanceOf(
-      UnrecoverableError,
-    );
+    await expect(convertPhoto({ photoId: id }, deps)).rejects.toBeInstanceOf(UnrecoverableError);
     expect(await readManifest(storage, id)).toMatchObject({
       status: 'failed',
       error: expect.any(String) as unknown,
@@ -185,9 +189,7 @@ describe('convertPhoto', () => {
     const full = await noise(900, 600).jpeg({ quality: 90 }).toBuffer();
     const cut = Buffer.concat([full.subarray(0, Math.floor(full.length * 0.6)), Buffer.from([0xff, 0xd9])]);
     const id = await seed(cut);
-    await expect(convertPhoto({ photoId: id }, { storage, config, log, admission })).rejects.toBeInstanceOf(
-      UnrecoverableError,
-    );
+    await expect(convertPhoto({ photoId: id }, deps)).rejects.toBeInstanceOf(UnrecoverableError);
     expect(await readManifest(storage, id)).toMatchObject({
       status: 'failed',
       error: expect.stringContaining('premature end') as unknown,
@@ -200,9 +202,9 @@ describe('convertPhoto', () => {
         .jpeg()
         .toBuffer(),
     );
-    await convertPhoto({ photoId: id }, { storage, config, log, admission });
+    await convertPhoto({ photoId: id }, deps);
     const first = await readManifest(storage, id);
-    expect(await convertPhoto({ photoId: id }, { storage, config, log, admission })).toBe('already-done');
+    expect(await convertPhoto({ photoId: id }, deps)).toBe('already-done');
     expect(await readManifest(storage, id)).toEqual(first);
   });
 
@@ -210,7 +212,7 @@ describe('convertPhoto', () => {
     const original = await ultraHdrJpeg(2400, 1600);
     const source = (await gainMapOf(original))!;
     const id = await seed(original);
-    await convertPhoto({ photoId: id }, { storage, config, log, admission });
+    await convertPhoto({ photoId: id }, deps);
     const manifest = (await readManifest(storage, id))!;
     expect(manifest.master).toMatchObject({ width: 2048, height: 1365, gainMap: true });
     const found = [];
@@ -243,9 +245,7 @@ describe('convertPhoto', () => {
     const bare = await mkdtemp(path.join(os.tmpdir(), 'no-decoder-'));
     vi.stubEnv('PATH', bare);
     try {
-      const err = await convertPhoto({ photoId: id }, { storage, config, log, admission }).catch(
-        (e: unknown) => e,
-      );
+      const err = await convertPhoto({ photoId: id }, deps).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HeifDecoderMissingError);
       expect(err).not.toBeInstanceOf(UnrecoverableError);
     } finally {
@@ -256,7 +256,7 @@ describe('convertPhoto', () => {
     expect([waiting.status, waiting.error]).toEqual(['processing', undefined]);
     expect(await storage.head(photoKeys(id).pending)).toBeDefined();
     // Once the decoder is back, the same task converts it.
-    expect(await convertPhoto({ photoId: id }, { storage, config, log, admission })).toBe('converted');
+    expect(await convertPhoto({ photoId: id }, deps)).toBe('converted');
     expect(await readManifest(storage, id)).toMatchObject({
       status: 'ready',
       master: { width: 64, height: 48 },
@@ -271,7 +271,7 @@ describe('convertPhoto', () => {
     );
     const broken = Object.create(storage) as FsStorage;
     broken.get = () => Promise.reject(new Error('connection refused'));
-    await expect(convertPhoto({ photoId: id }, { storage: broken, config, log, admission })).rejects.toThrow(
+    await expect(convertPhoto({ photoId: id }, { ...deps, storage: broken })).rejects.toThrow(
       'connection refused',
     );
     expect(await readManifest(storage, id)).toMatchObject({ status: 'processing' });
@@ -283,9 +283,7 @@ describe('convertPhoto', () => {
     const record = (await readManifest(storage, id))!;
     await writeManifest(storage, { ...record, original: { ...record.original, width: 8, height: 16_383 } });
     vi.mocked(decodeMaster).mockClear();
-    await expect(convertPhoto({ photoId: id }, { storage, config, log, admission })).rejects.toBeInstanceOf(
-      UnrecoverableError,
-    );
+    await expect(convertPhoto({ photoId: id }, deps)).rejects.toBeInstanceOf(UnrecoverableError);
     expect(await readManifest(storage, id)).toMatchObject({
       status: 'failed',
       error: expect.stringContaining('decodes to 320×213, not the 8×16383 recorded') as unknown,
@@ -300,7 +298,7 @@ describe('convertPhoto', () => {
     expect((await readManifest(storage, id))!.original).toMatchObject({ width: 3016, height: 2016 });
     const watched = new DecodeAdmission(config.memoryBudgetBytes);
     const run = vi.spyOn(watched, 'run');
-    await convertPhoto({ photoId: id }, { storage, config, log, admission: watched });
+    await convertPhoto({ photoId: id }, { ...deps, admission: watched });
     expect(run).toHaveBeenCalledWith(3016 * 2016 * 10, expect.any(Function));
   });
 
@@ -315,9 +313,78 @@ describe('convertPhoto', () => {
     const unreadable: PhotoManifest = { ...record, original: { ...record.original, height: 0 } };
     await storage.put(photoKeys(id).manifest, JSON.stringify(unreadable));
     await expect(readManifest(storage, id)).rejects.toBeInstanceOf(ManifestUnreadableError);
-    const converting = convertPhoto({ photoId: id }, { storage, config, log, admission });
+    const converting = convertPhoto({ photoId: id }, deps);
     await expect(converting).rejects.toBeInstanceOf(UnrecoverableError);
     await expect(converting).rejects.toThrow(/original.height/);
     expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
+  });
+
+  describe('events', () => {
+    const white = () =>
+      sharp({ create: { width: 60, height: 40, channels: 3, background: '#fff' } })
+        .jpeg()
+        .toBuffer();
+
+    /** Events heard by `events` while `work` runs. */
+    async function heard(work: () => Promise<unknown>): Promise<PhotoEvent[]> {
+      const got: PhotoEvent[] = [];
+      const stop = events.subscribe((e) => Promise.resolve(void got.push(e)));
+      try {
+        await work().catch(() => undefined);
+      } finally {
+        stop();
+      }
+      return got;
+    }
+
+    it("announces photo.ready with the manifest's keys and dimensions, then clears the marker", async () => {
+      const id = await seed(await white());
+      const got = await heard(() => convertPhoto({ photoId: id }, deps));
+      const manifest = (await readManifest(storage, id))!;
+      expect(got).toEqual([photoOutcomeEvent(manifest)]);
+      expect(got[0]!.data.photo.sizes!.map((s) => s.key)).toEqual(manifest.conversions.map((c) => c.key));
+      expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
+    });
+
+    it('announces photo.failed with the reason for an undecodable original', async () => {
+      const id = await seed(await white());
+      await storage.put(photoKeys(id).original, Buffer.alloc(300, 7));
+      const got = await heard(() => convertPhoto({ photoId: id }, deps));
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({
+        type: 'photo.failed',
+        id: `photo.failed/${id}`,
+        data: { photo: { id, status: 'failed', error: expect.stringContaining('cannot decode') as unknown } },
+      });
+    });
+
+    it('keeps the marker and fails the task (transiently) when the event is not confirmed; the retry announces it', async () => {
+      const id = await seed(await white());
+      const down = { publish: () => Promise.reject(new QueueUnavailableError('broker down')) };
+      const first = convertPhoto({ photoId: id }, { ...deps, events: down });
+      await expect(first).rejects.toBeInstanceOf(QueueUnavailableError);
+      await expect(first).rejects.not.toBeInstanceOf(UnrecoverableError);
+      // The outcome is recorded once; only its announcement is pending.
+      expect(await readManifest(storage, id)).toMatchObject({ status: 'ready' });
+      expect(await storage.head(photoKeys(id).pending)).toBeDefined();
+      const got = await heard(async () =>
+        expect(await convertPhoto({ photoId: id }, deps)).toBe('already-done'),
+      );
+      expect(got.map((e) => e.id)).toEqual([`photo.ready/${id}`]);
+      expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
+    });
+
+    it('keeps the marker of a failed photo whose photo.failed was not confirmed; the retry announces it', async () => {
+      const id = await seed(await white());
+      await storage.put(photoKeys(id).original, Buffer.alloc(300, 7));
+      const down = { publish: () => Promise.reject(new QueueUnavailableError('broker down')) };
+      await expect(convertPhoto({ photoId: id }, { ...deps, events: down })).rejects.toBeInstanceOf(
+        QueueUnavailableError,
+      );
+      expect(await storage.head(photoKeys(id).pending)).toBeDefined();
+      const got = await heard(() => convertPhoto({ photoId: id }, deps));
+      expect(got.map((e) => e.type)).toEqual(['photo.failed']);
+      expect(await storage.head(photoKeys(id).pending)).toBeUndefined();
+    });
   });
 });

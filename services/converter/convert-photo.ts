@@ -1,5 +1,8 @@
 import { isUnrecoverable, messageOf, UnrecoverableError } from '../../lib/errors.js';
+import { photoOutcomeEvent } from '../../lib/events/photo-event.js';
+import type { EventPublisher } from '../../lib/events/publisher.js';
 import type { Logger } from '../../lib/log/logger.js';
+import { FORMATS } from '../../lib/photos/formats.js';
 import { isPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import type { Conversion, ConversionTask, PhotoManifest } from '../../lib/photos/manifest.js';
 import {
@@ -23,6 +26,8 @@ export interface ConvertDeps {
   config: Pick<ConverterConfig, 'master' | 'sizes' | 'maxPixels' | 'tmpDir'>;
   /** Decodes wait here until their estimated working set fits the memory budget. */
   admission: DecodeAdmission;
+  /** Hears `photo.ready` and `photo.failed` once the manifest says so. */
+  events: EventPublisher;
   log: Logger;
 }
 
@@ -38,6 +43,12 @@ export type ConvertOutcome = 'converted' | 'already-done';
  * decoded marks the photo `failed` and throws {@link UnrecoverableError} (dead
  * letter); storage errors and a HEIC decoder missing from the host
  * propagate unchanged and are retried.
+ *
+ * A photo's end is announced in this order: manifest, event, pending marker.
+ * The marker goes only once the broker has confirmed the event, so an event
+ * that could not be published fails the task (retried) and leaves the marker
+ * for the sweep; either way the photo comes back here as already done and its
+ * event, built from the manifest alone, is published again with the same id.
  */
 export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Promise<ConvertOutcome> {
   const { storage, config, log } = deps;
@@ -47,7 +58,9 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
   if (!manifest) throw new UnrecoverableError(`photo ${task.photoId} has no manifest`);
   const keys = photoKeys(manifest.id);
   if (manifest.status !== 'processing') {
-    await clearPending(storage, manifest.id);
+    // This may be the retry of a task whose event was not confirmed: announcing
+    // it again costs a duplicate (same id) at worst, never a lost event.
+    await finish(deps, manifest);
     return 'already-done';
   }
 
@@ -85,7 +98,7 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
 
   const stored = await Promise.all(rendered.map((r) => store(storage, manifest.id, r)));
   const [masterRendition, ...conversions] = stored;
-  await writeManifest(storage, {
+  const ready = await writeManifest(storage, {
     ...manifest,
     status: 'ready',
     original: { ...manifest.original, hasAlpha: master.hasAlpha },
@@ -93,7 +106,7 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
     conversions,
     error: undefined,
   });
-  await clearPending(storage, manifest.id);
+  await finish(deps, ready);
   log.info(
     { photoId: manifest.id, master: `${master.width}x${master.height}`, sizes: conversions.length },
     'converted',
@@ -101,10 +114,16 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
   return 'converted';
 
   async function fail(photo: PhotoManifest, reason: string, cause: unknown): Promise<never> {
-    await writeManifest(storage, { ...photo, status: 'failed', error: reason });
-    await clearPending(storage, photo.id);
+    // An event that cannot be published throws its own (transient) error first: the task is retried.
+    await finish(deps, await writeManifest(storage, { ...photo, status: 'failed', error: reason }));
     throw new UnrecoverableError(reason, { cause });
   }
+}
+
+/** Announces a photo's recorded outcome, then lets it leave the sweep; see {@link convertPhoto}. */
+async function finish(deps: Pick<ConvertDeps, 'storage' | 'events'>, manifest: PhotoManifest): Promise<void> {
+  await deps.events.publish(photoOutcomeEvent(manifest));
+  await clearPending(deps.storage, manifest.id);
 }
 
 /**
@@ -115,7 +134,7 @@ export async function convertPhoto(task: ConversionTask, deps: ConvertDeps): Pro
 export async function markCrashed(
   task: ConversionTask,
   reason: string,
-  deps: Pick<ConvertDeps, 'storage' | 'log'>,
+  deps: Pick<ConvertDeps, 'storage' | 'events' | 'log'>,
 ) {
   const { storage, log } = deps;
   if (!isPhotoId(task.photoId)) return;
@@ -125,12 +144,13 @@ export async function markCrashed(
     throw err;
   });
   if (manifest?.status !== 'processing') return;
-  await writeManifest(storage, {
+  const failed = await writeManifest(storage, {
     ...manifest,
     status: 'failed',
     error: `converting it crashed the converter: ${reason}`,
   });
-  await clearPending(storage, manifest.id);
+  // Should the event not go out, the marker stays and the sweep's next task announces it.
+  await finish(deps, failed);
   log.error({ photoId: manifest.id, reason }, 'photo failed: it kept crashing the converter');
 }
 
@@ -151,7 +171,7 @@ async function readRecord(storage: Storage, id: string): Promise<PhotoManifest |
 async function store(storage: Storage, id: string, r: Rendered): Promise<Conversion> {
   const keys = photoKeys(id);
   const key = r.name === 'master' ? keys.master(r.format) : keys.size(r.name, r.format);
-  await storage.put(key, r.data, { contentType: `image/${r.format}` });
+  await storage.put(key, r.data, { contentType: FORMATS[r.format].mime });
   return {
     name: r.name,
     key,

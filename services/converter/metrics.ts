@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+/** The series the operator's autoscaler reads from every converter pod (operator/autoscale/autoscaler.ts). */
+export const CONVERTER_TASKS_IN_FLIGHT = 'enlarger_converter_tasks_in_flight';
+
 /** The converter's metrics, registered on the process registry. */
 export function converterMetrics(registry: Registry) {
   const metrics = {
@@ -22,7 +25,7 @@ export function converterMetrics(registry: Registry) {
       registers: [registry],
     }),
     inFlight: new Gauge({
-      name: 'enlarger_converter_tasks_in_flight',
+      name: CONVERTER_TASKS_IN_FLIGHT,
       help: 'Tasks being converted right now.',
       registers: [registry],
     }),

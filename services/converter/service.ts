@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import sharp from 'sharp';
 import { messageOf } from '../../lib/errors.js';
+import type { EventPublisher } from '../../lib/events/publisher.js';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
 import { createHttpService } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
@@ -25,6 +26,8 @@ export interface ConverterDeps {
   storage: Storage;
   /** Built from `config.queue`; its prefetch bounds the tasks in flight. */
   queue: TaskQueue<ConversionTask>;
+  /** Where `photo.ready` and `photo.failed` go. */
+  events: EventPublisher;
   registry: Registry;
   log: Logger;
 }
@@ -32,14 +35,17 @@ export interface ConverterDeps {
 /** The converter: a queue consumer, plus probes and metrics on its own port when run alone. */
 export interface ConverterService {
   readiness: ReadinessMonitor;
-  /** Starts consuming; with `listen`, also serves /healthz, /readyz and /metrics on the admin port. */
+  /**
+   * With `listen`, serves /healthz, /readyz and /metrics on the admin port; then starts consuming,
+   * resolving once the consumer is registered (however long the broker takes to answer).
+   */
   start(options?: { listen?: boolean }): Promise<AddressInfo | undefined>;
   /** Stops the HTTP server and probes. The caller closes the queue (which waits for in-flight tasks) and storage. */
   stop(): Promise<void>;
 }
 
 export function createConverterService(deps: ConverterDeps): ConverterService {
-  const { config, storage, queue, registry, log } = deps;
+  const { config, storage, queue, events, registry, log } = deps;
   // Throughput comes from converting `prefetch` photos side by side, one
   // libvips thread each; more threads per image only add hand-offs on 2 cores.
   sharp.concurrency(config.vipsThreads);
@@ -76,16 +82,19 @@ export function createConverterService(deps: ConverterDeps): ConverterService {
       const swept = await sweepStaleOriginals(config.tmpDir, STALE_DOWNLOAD_MS);
       if (swept > 0) log.info({ files: swept, dir: config.tmpDir }, 'removed downloads left by a crash');
       await readiness.start();
-      await queue.consume(conversionHandler({ storage, config, log, admission }, metrics), {
-        onPoison: (task, reason) => markCrashed(task, reason, { storage, log }),
+      // Probes answer before the broker does: a converter started while RabbitMQ is down stays
+      // alive and not ready (the queue check) until it connects, instead of failing its liveness probe.
+      const address = options.listen
+        ? await http.listenAdmin({ adminPort: config.adminPort, host: config.host })
+        : undefined;
+      await queue.consume(conversionHandler({ storage, config, log, admission, events }, metrics), {
+        onPoison: (task, reason) => markCrashed(task, reason, { storage, events, log }),
       });
       log.info(
         { prefetch: config.queue.prefetch, sizes: config.sizes.map((s) => s.name) },
         'converter consuming',
       );
-      return options.listen
-        ? http.listenAdmin({ adminPort: config.adminPort, host: config.host })
-        : undefined;
+      return address;
     },
     async stop() {
       await http.close();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OUTPUT_FORMATS, type OutputFormat } from '../../lib/photos/formats.js';
+import { FITS } from '../../lib/photos/fit.js';
+import { OUTPUT_FORMATS } from '../../lib/photos/formats.js';
 
 /**
  * One rendition made ahead of time from the master. Defined once: the
@@ -14,14 +15,8 @@ export const sizeSpec = z.object({
     .describe('Name of the size, used in keys and URLs: lowercase letters, digits and dashes.'),
   width: z.int().min(1).max(8192).describe('Width in pixels.'),
   height: z.int().min(1).max(8192).optional().describe('Height in pixels. Empty keeps the aspect ratio.'),
-  fit: z
-    .enum(['cover', 'contain', 'fill', 'inside', 'outside'])
-    .default('inside')
-    .describe('How the image fits width x height (sharp semantics).'),
-  format: z
-    .enum(OUTPUT_FORMATS as [OutputFormat, ...OutputFormat[]])
-    .default('jpeg')
-    .describe('Output format.'),
+  fit: z.enum(FITS).default('inside').describe('How the image fits width x height (sharp semantics).'),
+  format: z.enum(OUTPUT_FORMATS).default('jpeg').describe('Output format.'),
   quality: z.int().min(1).max(100).default(80).describe('Encoder quality, 1-100.'),
 });
 export type SizeSpec = z.output<typeof sizeSpec>;

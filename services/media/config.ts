@@ -1,6 +1,21 @@
 import { z } from 'zod';
-import { envBool, envBytes, envInt, envPositiveInt, envUrl, parseEnv } from '../../lib/config/parse-env.js';
-import { imageFormat, type ImageFormat } from '../../lib/photos/manifest.js';
+import {
+  envBool,
+  envBytes,
+  envInt,
+  envKeys,
+  envPositiveInt,
+  envUrl,
+  parseEnv,
+} from '../../lib/config/parse-env.js';
+import { IMAGE_FORMATS, imageFormat, type ImageFormat } from '../../lib/photos/formats.js';
+import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
+import {
+  eventsEnvSchema,
+  webhookConfigFromEnv,
+  webhookEnvSchema,
+  type WebhookConfig,
+} from '../../lib/events/config.js';
 import { queueConfigFromEnv, queueEnvSchema, type QueueConfig } from '../../lib/queue/config.js';
 import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../../lib/storage/config.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
@@ -10,9 +25,15 @@ const formatList = z
   .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()))
   .pipe(
     z.array(imageFormat, {
-      message: 'must be a comma-separated list of jpeg, png, webp, avif, gif, tiff, heic',
+      message: `must be a comma-separated list of ${IMAGE_FORMATS.join(', ')}`,
     }),
   );
+
+/**
+ * HS256 keys shorter than the hash (32 bytes) weaken it (RFC 7518 3.2);
+ * `openssl rand -base64 32` makes one of 44 characters.
+ */
+export const MIN_UPLOAD_KEY_LENGTH = 32;
 
 /** Media's defaults, in their own units; the env schema and the CRD both read them. */
 export const MEDIA_DEFAULTS = {
@@ -33,17 +54,24 @@ export const mediaEnvSchema = z
   .object({
     ...storageEnvSchema.shape,
     ...queueEnvSchema.shape,
+    ...eventsEnvSchema.shape,
+    ...webhookEnvSchema.shape,
     MEDIA_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.port),
     /** Port of /healthz, /readyz and /metrics, kept off the public API port. */
     MEDIA_ADMIN_PORT: envInt({ min: 0, max: 65535 }).default(MEDIA_DEFAULTS.adminPort),
     MEDIA_HOST: z.string().default('0.0.0.0'),
     /** Largest upload accepted; larger answers 413 (at once when Content-Length says so). */
     MEDIA_MAX_BYTES: envBytes().default(MEDIA_DEFAULTS.maxBytes),
-    /** Largest decoded image, width × height of one frame; larger answers 422. */
-    MEDIA_MAX_PIXELS: envPositiveInt().default(150_000_000),
-    MEDIA_MAX_WIDTH: envPositiveInt().default(16_384),
-    MEDIA_MAX_HEIGHT: envPositiveInt().default(16_384),
-    MEDIA_ALLOWED_FORMATS: formatList.default(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic']),
+    /** Largest decoded image, width × height of one frame; larger answers 422. The platform's `spec.limits`. */
+    MEDIA_MAX_PIXELS: envPositiveInt().default(IMAGE_LIMITS.maxPixels),
+    MEDIA_MAX_WIDTH: envPositiveInt().default(IMAGE_LIMITS.maxDimension),
+    MEDIA_MAX_HEIGHT: envPositiveInt().default(IMAGE_LIMITS.maxDimension),
+    MEDIA_ALLOWED_FORMATS: formatList.default(IMAGE_FORMATS),
+    /**
+     * Keys of the upload tokens `POST /v1/photos` then requires: the first
+     * signs (`enlarger sign-upload`), all verify, so a key rotates. Empty: uploads are open.
+     */
+    MEDIA_UPLOAD_KEYS: envKeys(MIN_UPLOAD_KEY_LENGTH),
     /**
      * Leading bytes read before deciding. JPEG headers with big EXIF/ICC/XMP
      * segments need more than a few KiB; the rest of the upload is never held.
@@ -60,7 +88,7 @@ export const mediaEnvSchema = z
     MEDIA_SWEEP_INTERVAL_SECONDS: envPositiveInt().default(60),
     LOG_LEVEL: logLevel,
     LOG_FORMAT: logFormat,
-    // hardening (issue 10)
+    // Hardening: bounds on work in progress, so overload is refused rather than taken.
     /**
      * Uploads in progress at once; past it, 503 with Retry-After at once. On S3
      * each can hold up to (queue size + 1) parts of 8 MiB: 16 stalled uploads
@@ -87,6 +115,11 @@ export const mediaEnvSchema = z
   .refine((e) => !e.MEDIA_DEV_PAGE || e.MEDIA_DEV_RESIZER_URL !== undefined, {
     path: ['MEDIA_DEV_RESIZER_URL'],
     message: 'is required when MEDIA_DEV_PAGE is true',
+  })
+  // A URL without a key would POST events the site cannot trust.
+  .refine((e) => !e.EVENTS_WEBHOOK_URL || e.EVENTS_WEBHOOK_SECRET !== undefined, {
+    path: ['EVENTS_WEBHOOK_SECRET'],
+    message: 'is required when EVENTS_WEBHOOK_URL is set',
   });
 
 /** Media's environment as the operator writes it: every value a string, every name checked. */
@@ -120,9 +153,15 @@ export interface MediaConfig {
   host: string;
   limits: MediaLimits;
   uploads: UploadPolicy;
+  /** MEDIA_UPLOAD_KEYS; empty when uploads need no token. */
+  uploadKeys: string[];
   sweep: { afterMs: number; intervalMs: number };
   storage: StorageConfig;
   queue: QueueConfig;
+  /** The exchange photo events go to (media publishes `photo.deleted`). */
+  eventsExchange: string;
+  /** The webhook relay media runs, when EVENTS_WEBHOOK_URL is set. */
+  webhook: WebhookConfig | undefined;
   logLevel: z.infer<typeof mediaEnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof mediaEnvSchema>['LOG_FORMAT'];
   /** The dev page, when MEDIA_DEV_PAGE is on: where its images come from. */
@@ -146,9 +185,12 @@ export function loadMediaConfig(env: Record<string, string | undefined> = proces
       metadataBytes: Math.max(e.MEDIA_HEAD_BYTES, e.MEDIA_METADATA_BYTES),
     },
     uploads: uploadPolicy(e),
+    uploadKeys: e.MEDIA_UPLOAD_KEYS,
     sweep: { afterMs: e.MEDIA_SWEEP_AFTER_SECONDS * 1000, intervalMs: e.MEDIA_SWEEP_INTERVAL_SECONDS * 1000 },
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),
+    eventsExchange: e.EVENTS_EXCHANGE,
+    webhook: webhookConfigFromEnv(e),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     devPage:

@@ -7,12 +7,14 @@ import type { Storage } from '../../lib/storage/storage.js';
 
 /** A photo as the API shows it: the manifest without storage internals (`hasAlpha`). */
 export function photoStatusBody(manifest: PhotoManifest) {
-  const { id, status, photographer, createdAt, updatedAt, original, master, conversions, error } = manifest;
+  const { id, status, photographer, owner, createdAt, updatedAt, original, master, conversions, error } =
+    manifest;
   const { format, width, height, bytes } = original;
   return {
     id,
     status,
     photographer,
+    owner,
     createdAt,
     updatedAt,
     original: { format, width, height, bytes },

@@ -16,6 +16,7 @@ import type { PhotoStoreOptions } from './runtime/photo-store.js';
 import type { RenderSettings } from './render/pipeline.js';
 import { PLACEMENTS } from './render/placement.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });
@@ -89,7 +90,8 @@ export const resizerEnvSchema = z.object({
   /** Largest w or h (after dpr) a URL may ask for. */
   RESIZER_MAX_DIMENSION: envPositiveInt().default(8192),
   RESIZER_MAX_OUTPUT_PIXELS: envPositiveInt().default(40_000_000),
-  RESIZER_MAX_SOURCE_PIXELS: envPositiveInt().default(150_000_000),
+  /** Largest source decoded (an original while its photo converts): the platform's `spec.limits`. */
+  RESIZER_MAX_SOURCE_PIXELS: envPositiveInt().default(IMAGE_LIMITS.maxPixels),
   RESIZER_ALLOW_ENLARGE: envBool().default(false),
 
   RESIZER_AVIF: envBool().default(true),
@@ -141,7 +143,7 @@ export const resizerEnvSchema = z.object({
   LOG_LEVEL: logLevel,
   LOG_FORMAT: logFormat,
 
-  // hardening (issue 10)
+  // Hardening: bounds on work in progress, so overload is refused rather than taken.
   /**
    * Estimated bytes the renders running at once may hold together; a render
    * waits until it fits. Sized so the process baseline (~100 MiB), full

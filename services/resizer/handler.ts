@@ -9,7 +9,7 @@ import { Deadline, DeadlineExceededError } from './runtime/deadline.js';
 import { HttpError, notFound } from '../../lib/errors.js';
 import type { PhotoManifest } from '../../lib/photos/manifest.js';
 import { OverloadedError, type Limiter } from './runtime/limiter.js';
-import { avifStandIn, negotiateFormat, type NegotiatedFormat } from './request/negotiate.js';
+import { negotiate, type NegotiatedFormat } from './request/negotiate.js';
 import { plan, renderPrepared, type RenderDeps } from './render/pipeline.js';
 import type { Rendered } from './render/encode.js';
 import { parseRequest, type ParseLimits, type ResizeRequest } from './request/parse.js';
@@ -68,7 +68,10 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
       const url = new URL(req.originalUrl, 'http://resizer.invalid');
       const request = parseRequest(req.params.id, url.searchParams, options.parse);
       verifySignature(options.signingKeys, url, `/v1/photos/${request.id}`, request.signature);
-      const negotiated = negotiateFormat(request.format, req.get('accept'), { avif: options.avif });
+      const { negotiated, standIn } = negotiate(request.format, req.get('accept'), {
+        avif: options.avif,
+        background: options.avifBackground,
+      });
       // Only `fmt=auto` answers depend on Accept; fixed formats stay one CDN object.
       if (request.format === 'auto') res.vary('Accept');
 
@@ -79,9 +82,6 @@ export function imageHandler(options: HandlerOptions, deps: HandlerDeps): Reques
         deadline.signal(() => new DeadlineExceededError('storage')),
       );
       if (manifest.status === 'failed') throw notFound('photo_not_found', 'no such photo');
-      const standIn = avifStandIn(request.format, negotiated, req.get('accept'), {
-        background: options.avifBackground,
-      });
       if (manifest.status !== 'ready') {
         // The stand-in, when there is one, is also the cheaper render for an answer kept only briefly.
         const rendered = await fetchOrRender(manifest, request, standIn ?? negotiated, false);

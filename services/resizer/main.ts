@@ -20,6 +20,6 @@ export async function runResizer(env: Record<string, string | undefined>): Promi
     registry: createMetricsRegistry({ service: 'resizer' }),
     log,
   });
-  handleShutdown(log, [{ name: 'http', close: () => resizer.stop() }]);
+  handleShutdown(log, [{ name: 'http', close: () => resizer.stop('expire') }]);
   await resizer.start();
 }

@@ -9,6 +9,20 @@ export const LATENCY_BUCKETS = [
   0.002, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.3, 0.4, 0.5, 1, 2.5, 5,
 ];
 
+/**
+ * Names of the series the operator's autoscaler reads from every resizer pod
+ * (operator/autoscale/resizer-signals.ts imports them): renaming one here
+ * renames it there.
+ */
+export const RESIZER_SIGNAL_METRICS = {
+  queueDepth: 'enlarger_resizer_queue_depth',
+  rendersInFlight: 'enlarger_resizer_renders_in_flight',
+  slots: 'enlarger_resizer_slots',
+  /** A histogram: the autoscaler reads its `_bucket` series. */
+  requestDuration: 'enlarger_resizer_request_duration_seconds',
+  shed: 'enlarger_resizer_shed_total',
+} as const;
+
 /** What the gauges read at scrape time, so they are exact rather than sampled. */
 export interface LiveState {
   queued: () => number;
@@ -20,11 +34,7 @@ export interface LiveState {
   sourceCacheBytes: () => number;
 }
 
-/**
- * The resizer's metrics. The operator's autoscaler reads the queue depth,
- * renders in flight, slots, request duration and shed counter by name
- * (operator/autoscale/resizer-signals.ts): keep those stable.
- */
+/** The resizer's metrics; the autoscaler reads those named in {@link RESIZER_SIGNAL_METRICS}. */
 export function createResizerMetrics(registry: Registry, live: LiveState) {
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
@@ -35,9 +45,9 @@ export function createResizerMetrics(registry: Registry, live: LiveState) {
         this.set(read());
       },
     });
-  gauge('enlarger_resizer_queue_depth', 'Requests waiting for a processing slot.', live.queued);
-  gauge('enlarger_resizer_renders_in_flight', 'Renders holding a processing slot.', live.rendering);
-  gauge('enlarger_resizer_slots', 'Processing slots (renders that may run at once).', () => live.slots);
+  gauge(RESIZER_SIGNAL_METRICS.queueDepth, 'Requests waiting for a processing slot.', live.queued);
+  gauge(RESIZER_SIGNAL_METRICS.rendersInFlight, 'Renders holding a processing slot.', live.rendering);
+  gauge(RESIZER_SIGNAL_METRICS.slots, 'Processing slots (renders that may run at once).', () => live.slots);
   gauge(
     'enlarger_resizer_render_memory_bytes',
     'Estimated working set of the renders running now (admission is by this against RESIZER_RENDER_MEMORY_BYTES).',
@@ -62,7 +72,7 @@ export function createResizerMetrics(registry: Registry, live: LiveState) {
       registers: [registry],
     }),
     requestDuration: new Histogram({
-      name: 'enlarger_resizer_request_duration_seconds',
+      name: RESIZER_SIGNAL_METRICS.requestDuration,
       help: 'Image request latency, from arrival to the last byte handed to the socket.',
       labelNames: ['cache', 'status'] as const,
       buckets: LATENCY_BUCKETS,
@@ -88,7 +98,7 @@ export function createResizerMetrics(registry: Registry, live: LiveState) {
       registers: [registry],
     }),
     shed: new Counter({
-      name: 'enlarger_resizer_shed_total',
+      name: RESIZER_SIGNAL_METRICS.shed,
       help: 'Requests answered 503 because every slot and the wait queue were full.',
       registers: [registry],
     }),

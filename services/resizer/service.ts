@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import sharp from 'sharp';
 import { ReadinessMonitor } from '../../lib/http/readiness.js';
-import { createHttpService, type Listening } from '../../lib/http/server.js';
+import { createHttpService, type IdleConnections, type Listening } from '../../lib/http/server.js';
 import type { Logger } from '../../lib/log/logger.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { ByteCache } from './runtime/byte-cache.js';
@@ -30,7 +30,7 @@ export interface ResizerService {
   /** Probes storage and listens. */
   start(): Promise<Listening>;
   /** Stops accepting and lets in-flight renders finish. The caller closes storage. */
-  stop(): Promise<void>;
+  stop(idle?: IdleConnections): Promise<void>;
 }
 
 export function createResizerService(deps: ResizerDeps): ResizerService {
@@ -83,8 +83,8 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
       await readiness.start();
       return http.listen({ port: config.port, adminPort: config.adminPort, host: config.host });
     },
-    async stop() {
-      await http.close();
+    async stop(idle) {
+      await http.close(idle);
       readiness.stop();
     },
   };

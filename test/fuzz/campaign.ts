@@ -1,4 +1,4 @@
-import { slopePerHour } from '../../bench/memory/stats.js';
+import { slopePerHour } from '../support/stats.js';
 import { settle } from './dev-target.js';
 import { mutatorsFor } from './mutators.js';
 import { Rng } from './rng.js';

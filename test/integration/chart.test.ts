@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { testEnv, uniqueName } from '../support/env.js';
-import { kubectl } from '../support/kube-operator.js';
+import { crdEstablished, kubectl } from '../support/kube-operator.js';
 import { eventually } from '../support/wait.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -184,7 +184,7 @@ describe.skipIf(!helmPath)('helm chart', () => {
         '--set',
         'logLevel=debug',
       );
-      kubectl('wait', '--for=condition=Established', '--timeout=30s', 'crd/imageplatforms.enlarger.dev');
+      await crdEstablished('crd/imageplatforms.enlarger.dev');
 
       const deployment = JSON.parse(
         kubectl('-n', ns, 'get', 'deployment', fullname, '-o', 'json'),

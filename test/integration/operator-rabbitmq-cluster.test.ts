@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withNamespace } from '../support/cluster.js';
 import { uniqueName } from '../support/env.js';
 import {
+  crdEstablished,
   installCrds,
   kubeClients,
   kubectl,
@@ -68,7 +69,7 @@ describe('spec.queue.rabbitmqClusterRef against the apiserver', () => {
 
   it("with the CRD: a missing cluster is reported, then a ready one's Service and default user are rendered", async () => {
     kubectl('apply', '--server-side', '-f', CRD);
-    kubectl('wait', '--for=condition=Established', '--timeout=30s', CRD_NAME);
+    await crdEstablished(CRD_NAME);
 
     await platforms.create(minimal('by-ref', { queue: { rabbitmqClusterRef: { name: 'rabbit' } } }));
     expect(await degradedReason(platforms, 'by-ref')).toBe('RabbitmqClusterNotFound');

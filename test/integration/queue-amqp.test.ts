@@ -5,6 +5,7 @@ import { UnrecoverableError } from '../../lib/errors.js';
 import { AmqpTaskQueue, type AmqpQueueOptions } from '../../lib/queue/amqp-queue.js';
 import { deadLetterQueueName, topology } from '../../lib/queue/amqp-topology.js';
 import { QueueUnavailableError, type TaskContext } from '../../lib/queue/queue.js';
+import { describeTaskQueue, type ConformanceTask } from '../support/conformance/task-queue.js';
 import { testEnv, uniqueName } from '../support/env.js';
 import { brokerConnections, management } from '../support/processes.js';
 
@@ -90,6 +91,23 @@ async function killConnection(connectionName: string): Promise<void> {
   expect(res.status).toBe(204);
 }
 
+describeTaskQueue('AMQP (RabbitMQ)', async ({ prefetch, retry }) => {
+  const name = uniqueName('it-conformance');
+  const queue = await AmqpTaskQueue.connect<ConformanceTask>({
+    url: testEnv().AMQP_URL,
+    queue: name,
+    retry,
+    prefetch,
+    connectionName: name,
+  });
+  const dispose = async () => {
+    const { main, deadLetter, retries } = topology(name, retry.delaysMs);
+    for (const q of [main, deadLetter, ...retries.values()]) await adminChannel.deleteQueue(q.name);
+  };
+  return { queue, dispose };
+});
+
+// What only a broker shows: the dead-letter headers, connection drops, redelivery, startup and publish timeouts.
 describe('AmqpTaskQueue', () => {
   it('publishes with confirms and consumes with manual acks', async () => {
     const queue = await openQueue({ prefetch: 4 });
@@ -114,24 +132,6 @@ describe('AmqpTaskQueue', () => {
     expect(queue.healthy()).toBe(false);
     expect(await messageCount(name)).toBe(0);
     await expect(queue.publish({ id: 99 })).rejects.toThrow('closed');
-  });
-
-  it('retries a failing task after a delay, then succeeds', async () => {
-    const queue = await openQueue();
-    const attempts: Array<{ attempt: number; at: number }> = [];
-    await queue.consume((_task, { attempt }) => {
-      attempts.push({ attempt, at: Date.now() });
-      return attempt < 3 ? Promise.reject(new Error('S3 is down')) : Promise.resolve();
-    });
-    await queue.publish({ id: 1 });
-    await waitFor('the third attempt', () => attempts.length === 3);
-    expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
-    // TTLs are lower bounds: the retry never comes back early.
-    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(190);
-    expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(390);
-    await sleep(300);
-    expect(attempts).toHaveLength(3);
-    expect(await messageCount(deadLetterQueueName(opened[0]!.name))).toBe(0);
   });
 
   it('dead-letters an UnrecoverableError at once, with the reason', async () => {
@@ -218,7 +218,7 @@ describe('AmqpTaskQueue', () => {
     expect(await messageCount(deadLetterQueueName(name))).toBe(0);
   });
 
-  it('fails fast at startup when the broker is unreachable', async () => {
+  it('gives up at startup on an unreachable broker only when startupRetries says so', async () => {
     const url = new URL(testEnv().AMQP_URL);
     url.port = '1'; // nothing listens there
     await expect(

@@ -107,6 +107,46 @@ describe('quorum queues on the real broker', () => {
     expect(await queue.depth()).toBe(0);
   });
 
+  it('reopens its connection when the broker nacks a publish, and publishes once the broker takes messages again', async () => {
+    const name = uniqueName('it-nack');
+    forget(name, [200]);
+    const queue = await open(name);
+    // A policy capping the queue's length: with the topology's reject-publish
+    // overflow, the broker nacks every publish past it.
+    const policy = `/policies/%2F/${name}`;
+    const put = await management(policy.slice(1), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pattern: `^${name}$`, 'apply-to': 'queues', definition: { 'max-length': 1 } }),
+    });
+    expect(put.ok).toBe(true);
+    cleanup.push(() => management(policy.slice(1), { method: 'DELETE' }));
+    await eventually(
+      async () => {
+        const res = await management(`queues/%2F/${encodeURIComponent(name)}`);
+        return (
+          ((await res.json()) as { effective_policy_definition?: Record<string, unknown> })
+            .effective_policy_definition?.['max-length'] === 1
+        );
+      },
+      { what: 'the policy to apply' },
+    );
+    // A quorum queue checks its length before taking a message, so it holds two.
+    await queue.publish({ id: 1 });
+    await queue.publish({ id: 2 });
+    expect(queue.stats.connections).toBe(1);
+
+    const third = queue.publish({ id: 3 });
+    await eventually(() => queue.stats.connections >= 2, {
+      what: 'a new connection after the nack',
+      intervalMs: 20,
+    });
+    // The broker takes messages again: the retried publish lands on the new connection.
+    await channel.purgeQueue(name);
+    await third;
+    expect((await channel.checkQueue(name)).messageCount).toBe(1);
+  });
+
   it('counts only ready messages in a passive declare: what the autoscaler and depth() read', async () => {
     const name = uniqueName('it-backlog');
     forget(name, [200]);

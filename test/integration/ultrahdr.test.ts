@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryEventBus } from '../../lib/events/memory-events.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import { markPending, readManifest, writeManifest } from '../../lib/photos/records.js';
@@ -50,7 +51,7 @@ describe('an Ultra HDR JPEG through converter and resizer', () => {
     const admission = new DecodeAdmission(config.memoryBudgetBytes);
     await convertPhoto(
       { photoId: id },
-      { storage, config, log: createLogger({ level: 'silent' }), admission },
+      { storage, config, log: createLogger({ level: 'silent' }), admission, events: new MemoryEventBus() },
     );
     await storage.put(
       LOGO_KEY,

@@ -1,5 +1,6 @@
 import { DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { connect, type ChannelModel } from 'amqplib';
+import { createWebhookQueue, eventPublisherFor } from '../../lib/events/create-events.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics/registry.js';
 import type { ConversionTask } from '../../lib/photos/manifest.js';
@@ -33,6 +34,8 @@ export interface PhotoStatus {
 export class Constellation {
   readonly bucket = uniqueName('it-photos');
   readonly queueName = uniqueName('it-convert');
+  /** The converter declares its events exchange: one per test, so runs sharing a broker stay apart. */
+  readonly eventsExchange = uniqueName('it-events');
   readonly env: Record<string, string>;
   readonly storage: S3Storage;
   private readonly stops: Array<() => Promise<void>> = [];
@@ -51,6 +54,7 @@ export class Constellation {
       QUEUE_KIND: 'amqp',
       AMQP_URL: t.AMQP_URL,
       QUEUE_NAME: this.queueName,
+      EVENTS_EXCHANGE: this.eventsExchange,
       // Fast retries so outages heal within a test's patience.
       QUEUE_RETRY_DELAYS_MS: '250,500,1000,2000',
       QUEUE_MAX_ATTEMPTS: '30',
@@ -75,18 +79,26 @@ export class Constellation {
     await this.storage.ensureBucket();
   }
 
-  /** Starts media in this process; returns its base URL. */
-  async startMedia(): Promise<string> {
-    const config = loadMediaConfig(this.env);
+  /** Starts media in this process, with `overrides` over {@link env}; returns its base URL. */
+  async startMedia(overrides: Record<string, string> = {}): Promise<string> {
+    const config = loadMediaConfig({ ...this.env, ...overrides });
     const log = createLogger({ level: config.logLevel, name: 'media' });
-    const queue = await createQueue<ConversionTask>(config.queue, {
+    const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-media`,
     });
+    const webhookQueue =
+      config.webhook &&
+      createWebhookQueue(config.queue, config.webhook, {
+        exchange: config.eventsExchange,
+        logger: log,
+        connectionName: `${this.queueName}-media-webhook`,
+      });
     const media = createMediaService({
       config,
       storage: this.storage,
       queue,
+      webhookQueue,
       registry: createMetricsRegistry(),
       log,
     });
@@ -94,7 +106,10 @@ export class Constellation {
     this.stops.push(async () => {
       await media.stop();
       await queue.close();
+      await webhookQueue?.close();
     });
+    // As `enlarger media` does: up without the broker, but not past a queue it can never use.
+    await queue.connected();
     const url = `http://127.0.0.1:${port}`;
     this.adminUrls.set(url, `http://127.0.0.1:${adminPort}`);
     return url;
@@ -107,18 +122,20 @@ export class Constellation {
     return admin;
   }
 
-  /** Starts the converter in this process. */
-  async startConverter(): Promise<TaskQueue<ConversionTask>> {
-    const config = loadConverterConfig(this.env);
+  /** Starts the converter in this process, with `overrides` over {@link env}. */
+  async startConverter(overrides: Record<string, string> = {}): Promise<TaskQueue<ConversionTask>> {
+    const config = loadConverterConfig({ ...this.env, ...overrides });
     const log = createLogger({ level: config.logLevel, name: 'converter' });
-    const queue = await createQueue<ConversionTask>(config.queue, {
+    const queue = createQueue<ConversionTask>(config.queue, {
       logger: log,
       connectionName: `${this.queueName}-converter`,
+      exchange: { name: config.eventsExchange },
     });
     const converter = createConverterService({
       config,
       storage: this.storage,
       queue,
+      events: eventPublisherFor(queue),
       registry: createMetricsRegistry(),
       log,
     });
@@ -168,6 +185,7 @@ export class Constellation {
     const type = (this.env.QUEUE_TYPE ?? 'quorum') as QueueType;
     const { main, deadLetter, retries: retryQueues } = topology(this.queueName, retries, type);
     for (const q of [main, deadLetter, ...retryQueues.values()]) await channel.deleteQueue(q.name);
+    await channel.deleteExchange(this.env.EVENTS_EXCHANGE!);
     await amqp.close();
   }
 }

@@ -202,7 +202,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
 }
 
 /**
- * A TCP proxy in front of the apiserver whose traffic can be stalled: bytes
+ * A TCP proxy (in front of the apiserver, or a broker that comes up late) whose traffic can be stalled: bytes
  * stop flowing both ways while the connections stay open, as through a hung
  * network path. New connections are accepted and stalled too.
  */
@@ -213,7 +213,8 @@ export interface StallableProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(targetPort: number): Promise<StallableProxy> {
+/** A proxy to 127.0.0.1:`targetPort`, listening on `port` (default: a free one). */
+export async function startProxy(targetPort: number, port?: number): Promise<StallableProxy> {
   const sockets = new Set<Socket>();
   let stalled = false;
   const server: Server = createServer((client) => {
@@ -230,7 +231,7 @@ export async function startProxy(targetPort: number): Promise<StallableProxy> {
       upstream.pause();
     }
   });
-  const port = await freePort();
+  port ??= await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `https://127.0.0.1:${port}`,

@@ -32,13 +32,21 @@ export function kubectl(...args: string[]): string {
 /** Installs (or updates) the CRDs and waits until they are served. */
 export async function installCrds(): Promise<void> {
   kubectl('apply', '--server-side', '--force-conflicts', '-f', 'crds/');
-  // Polled rather than `kubectl wait`: that fails at once ("accessor error")
-  // on a CRD created so recently that the apiserver has written no status yet.
+  await crdEstablished('crd/imageplatforms.enlarger.dev');
+}
+
+/**
+ * Waits until the CRD `name` (`crd/<plural>.<group>`) is served. Polled
+ * rather than `kubectl wait`: that fails at once ("accessor error") on a CRD
+ * created so recently that the apiserver has written no status yet.
+ */
+export async function crdEstablished(name: string, timeoutMs = 30_000): Promise<void> {
   const established = '{.status.conditions[?(@.type=="Established")].status}';
-  await eventually(
-    () => kubectl('get', 'crd/imageplatforms.enlarger.dev', '-o', `jsonpath=${established}`) === 'True',
-    { timeoutMs: 30_000, intervalMs: 200, what: 'crd/imageplatforms.enlarger.dev to be Established' },
-  );
+  await eventually(() => kubectl('get', name, '-o', `jsonpath=${established}`) === 'True', {
+    timeoutMs,
+    intervalMs: 200,
+    what: `${name} to be Established`,
+  });
 }
 
 /** An operator process, as `make run` starts it. */

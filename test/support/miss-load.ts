@@ -8,8 +8,17 @@ export type UrlOf = (pathname: string, params: Record<string, string>) => string
 
 const unsigned: UrlOf = (pathname, params) => `${pathname}?${new URLSearchParams(params).toString()}`;
 
-/** One answer of the load: when it finished, how long it took, and whether it was a 2xx. */
-export type AnswerListener = (finishedAt: number, ms: number, ok: boolean) => void;
+/**
+ * One answer of the load: when it finished, how long it took, whether it was a
+ * 2xx, and what came back: the status, or the error's code when none did.
+ */
+export type AnswerListener = (finishedAt: number, ms: number, ok: boolean, outcome: string) => void;
+
+/** fetch's failure by its cause's code (ECONNRESET, UND_ERR_SOCKET), else its message. */
+const errorCode = (err: Error): string => {
+  const cause = err.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? err.message;
+};
 
 /**
  * Resizer cache misses spread round-robin over every live pod, as a Service
@@ -38,9 +47,17 @@ export function missLoad(
       const q = 50 + Math.floor(Math.random() * 45);
       const started = performance.now();
       const url = urlOf(`/v1/photos/${photoId}`, { w: String(w), q: String(q), fmt: 'jpeg' });
-      const res = await fetch(`http://${pod.ip}:${pod.port ?? 8080}${url}`).catch(() => undefined);
-      await res?.arrayBuffer();
-      onAnswer(Date.now(), performance.now() - started, res?.ok ?? false);
+      let outcome = '';
+      const res = await fetch(`http://${pod.ip}:${pod.port ?? 8080}${url}`).catch((err: Error) => {
+        outcome = errorCode(err);
+        return undefined;
+      });
+      // A body cut short fails here, after the status.
+      const body = await res?.arrayBuffer().catch((err: Error) => {
+        outcome = `${res.status}, body: ${errorCode(err)}`;
+      });
+      const ok = (res?.ok ?? false) && body !== undefined;
+      onAnswer(Date.now(), performance.now() - started, ok, outcome || String(res?.status));
       if (res?.ok) served.set(pod.name, (served.get(pod.name) ?? 0) + 1);
     }
   };

@@ -27,6 +27,22 @@ export function spawnCli(command: string, env: Record<string, string>): ChildPro
   return child;
 }
 
+/** Runs `enlarger <command>` with `env` added to ours until it exits; its exit code and stderr. */
+export async function runCliToExit(
+  command: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(REPO, 'dist/cli/main.js'), command], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stderr };
+}
+
 /** Sends `signal` and resolves when the child has exited. */
 export async function killAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -114,6 +114,19 @@ describe('contract between the operator and the services', () => {
     });
   });
 
+  // Raising media's limit alone once let it accept uploads the converter then marked failed.
+  it('gives media, converter and resizer the one size limit of spec.limits', () => {
+    const limited = samplePlatform({ limits: { maxPixels: 200_000_000, maxDimension: 20_000 } });
+    const media = loadMediaConfig(podEnv(limited, 'media')).limits;
+    const converter = loadConverterConfig(podEnv(limited, 'converter'));
+    const resizer = loadResizerConfig(podEnv(limited, 'resizer'));
+    expect({
+      media: [media.maxPixels, media.maxWidth, media.maxHeight],
+      converter: converter.maxPixels,
+      resizer: resizer.render.load.maxSourcePixels,
+    }).toEqual({ media: [200_000_000, 20_000, 20_000], converter: 200_000_000, resizer: 200_000_000 });
+  });
+
   // A default changed on one side only fails here: a default platform's pods
   // behave exactly like `enlarger <service>` started with no settings.
   // The converter's and resizer's memory budgets are compared too: the pod's

@@ -4,15 +4,16 @@ import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
 import { POD_PORTS, PROBES, workerDrain, type ComponentRow } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
-import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
+import { eventsEnv, queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
 
 /** The queue worker: no Service, scaled on the RabbitMQ backlog when autoscaling is on. */
 export function converter(cr: ImagePlatform): ComponentRow {
-  const { converter, queue } = cr.spec;
+  const { converter, queue, limits } = cr.spec;
   const limit = memoryLimitBytes(converter.resources);
   const env = {
     ...storageEnv(cr),
     ...queueEnv(cr),
+    ...eventsEnv(cr),
     CONVERTER_ADMIN_PORT: String(POD_PORTS.admin),
     // Prefetch only matters to the consumer, so media does not restart when it changes.
     QUEUE_PREFETCH: String(queue.prefetch),
@@ -20,6 +21,8 @@ export function converter(cr: ImagePlatform): ComponentRow {
     CONVERTER_MASTER_FORMAT: converter.master.format,
     CONVERTER_MASTER_QUALITY: String(converter.master.quality),
     CONVERTER_SIZES: JSON.stringify(converter.sizes),
+    // Media's limit, so nothing it accepts is refused here.
+    CONVERTER_MAX_PIXELS: String(limits.maxPixels),
     // Decodes are admitted against a share of the pod's own limit, so a bigger pod converts more at once.
     ...(limit
       ? ({
@@ -38,7 +41,6 @@ export function converter(cr: ImagePlatform): ComponentRow {
     processEnv: MALLOC_ENV,
     replicas: converter.autoscaling.enabled ? converter.autoscaling.minReplicas : converter.replicas,
     maxReplicas: converter.autoscaling.enabled ? converter.autoscaling.maxReplicas : converter.replicas,
-    autoscaled: converter.autoscaling.enabled,
     scaling: converter.autoscaling.enabled
       ? { signal: 'queue-backlog', autoscaling: converter.autoscaling }
       : { signal: 'none' },

@@ -3,21 +3,35 @@ import { HTTP_DRAIN_TIMEOUT_MS } from '../../../lib/lifecycle/drain.js';
 import type { MediaEnv } from '../../../services/media/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
-import { POD_PORTS, PROBES, httpDrain, type ComponentRow } from './row.js';
+import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv, type SecretEnv } from './row.js';
 import { quantitiesAsStrings } from './resources.js';
-import { queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
+import { eventsEnv, queueEnv, queueSecrets, storageEnv, storageSecrets } from './shared-env.js';
 
 /** The upload API: public behind a Service, fixed replicas. */
 export function media(cr: ImagePlatform): ComponentRow {
-  const { media } = cr.spec;
+  const { media, limits } = cr.spec;
   const env = {
     ...storageEnv(cr),
     ...queueEnv(cr),
+    ...eventsEnv(cr),
+    // The relay's URL alone; its key comes from the Secret (webhookSecrets).
+    ...(cr.spec.events.webhook
+      ? ({ EVENTS_WEBHOOK_URL: cr.spec.events.webhook.url } satisfies Partial<MediaEnv>)
+      : {}),
     MEDIA_PORT: String(POD_PORTS.public),
     MEDIA_ADMIN_PORT: String(POD_PORTS.admin),
     MEDIA_MAX_BYTES: String(media.maxUploadBytes),
     MEDIA_MAX_UPLOADS: String(media.maxConcurrentUploads),
+    // The platform's one size policy, which the converter and resizer are given too.
+    MEDIA_MAX_PIXELS: String(limits.maxPixels),
+    MEDIA_MAX_WIDTH: String(limits.maxDimension),
+    MEDIA_MAX_HEIGHT: String(limits.maxDimension),
   } satisfies MediaEnv;
+  const uploadKeys = secretKeyEnv(
+    'MEDIA_UPLOAD_KEYS' satisfies keyof MediaEnv,
+    media.uploadKeysSecretRef,
+    'spec.media.uploadKeysSecretRef',
+  );
   return {
     name: 'media',
     args: ['media'],
@@ -25,11 +39,10 @@ export function media(cr: ImagePlatform): ComponentRow {
     service: media.service,
     probes: PROBES,
     env,
-    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr)],
+    secretEnv: [...storageSecrets(cr), ...queueSecrets(cr), ...uploadKeys, ...webhookSecrets(cr)],
     processEnv: MALLOC_ENV,
     replicas: media.replicas,
     maxReplicas: media.replicas,
-    autoscaled: false,
     scaling: { signal: 'none' },
     resources: quantitiesAsStrings(media.resources),
     // An upload in flight gets what the HTTP bootstrap lets any request finish in; a longer one is cut, and retried by the client.
@@ -39,4 +52,12 @@ export function media(cr: ImagePlatform): ComponentRow {
     podDisruptionBudget: media.podDisruptionBudget,
     override: media.override,
   };
+}
+
+/** The webhook's signing key, read by media from the user's Secret (lib/events/config.ts owns the name). */
+function webhookSecrets({ spec: { events } }: ImagePlatform): SecretEnv[] {
+  const ref = events.webhook?.secretRef;
+  if (!ref) return [];
+  const name = 'EVENTS_WEBHOOK_SECRET' satisfies keyof MediaEnv;
+  return [{ name, secret: ref.name, key: ref.key, field: 'spec.events.webhook.secretRef' }];
 }

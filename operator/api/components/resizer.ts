@@ -3,13 +3,13 @@ import { boolEnv } from '../../../lib/config/parse-env.js';
 import { RESIZER_DEFAULTS, renderMemoryBudget, type ResizerEnv } from '../../../services/resizer/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
-import { POD_PORTS, PROBES, httpDrain, type ComponentRow, type SecretEnv } from './row.js';
+import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv } from './row.js';
 import { memoryLimitBytes, quantitiesAsStrings } from './resources.js';
 import { storageEnv, storageSecrets } from './shared-env.js';
 
 /** The CDN origin: public behind a Service, scaled on latency, queue and shedding when autoscaling is on. */
 export function resizer(cr: ImagePlatform): ComponentRow {
-  const { resizer } = cr.spec;
+  const { resizer, limits } = cr.spec;
   const { watermark } = resizer;
   const limit = memoryLimitBytes(resizer.resources);
   // `satisfies ResizerEnv` checks no names inside a conditional spread, so each spread object is checked on its own.
@@ -21,6 +21,8 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     RESIZER_SLOTS: String(resizer.slots),
     RESIZER_QUEUE_SIZE: String(resizer.queueSize),
     RESIZER_OUTPUT_CACHE_BYTES: `${resizer.cacheMegabytes}MiB`,
+    // Media's limit, so a photo still converting renders from any original media accepted.
+    RESIZER_MAX_SOURCE_PIXELS: String(limits.maxPixels),
     // Renders are admitted against what the pod's limit leaves after the caches, so a bigger cache means fewer renders at once.
     ...(limit
       ? ({
@@ -43,15 +45,11 @@ export function resizer(cr: ImagePlatform): ComponentRow {
         } satisfies Partial<ResizerEnv>)
       : {}),
   } satisfies ResizerEnv;
-  const signing: SecretEnv[] = resizer.signingSecretRef
-    ? [
-        {
-          name: 'SIGNING_KEYS' satisfies keyof ResizerEnv,
-          secret: resizer.signingSecretRef.name,
-          key: resizer.signingSecretRef.key,
-        },
-      ]
-    : [];
+  const signing = secretKeyEnv(
+    'SIGNING_KEYS' satisfies keyof ResizerEnv,
+    resizer.signingSecretRef,
+    'spec.resizer.signingSecretRef',
+  );
   return {
     name: 'resizer',
     args: ['resizer'],
@@ -64,7 +62,6 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     processEnv: MALLOC_ENV,
     replicas: resizer.autoscaling.enabled ? resizer.autoscaling.minReplicas : resizer.replicas,
     maxReplicas: resizer.autoscaling.enabled ? resizer.autoscaling.maxReplicas : resizer.replicas,
-    autoscaled: resizer.autoscaling.enabled,
     scaling: resizer.autoscaling.enabled
       ? { signal: 'http', autoscaling: resizer.autoscaling }
       : { signal: 'none' },

@@ -2,14 +2,25 @@ import type { V1ResourceRequirements } from '@kubernetes/client-node';
 import { SHUTDOWN_TIMEOUT_MS } from '../../../lib/lifecycle/drain.js';
 import type { Component } from '../names.js';
 import type { DisruptionBudget, Override, Placement, ServiceSettings } from '../placement-spec.js';
-import type { ConverterAutoscaling, ResizerAutoscaling } from '../spec.js';
+import type { ConverterAutoscaling, ResizerAutoscaling, SecretKeyRef } from '../spec.js';
 
-/** A container env var read from a key of a user's Secret; the value is never copied. */
+/**
+ * A container env var read from a key of a user's Secret; the value is never
+ * copied. The reference check and the config checksum read these and nothing
+ * else, so a variable listed here is checked for existence and rolls the pods
+ * when its Secret changes.
+ */
 export interface SecretEnv {
   name: string;
   secret: string;
   key: string;
+  /** The spec field that names the Secret, for the message when it or its key is missing. */
+  field: string;
 }
+
+/** Variable `name` read from the Secret key that `ref` (the spec's `field`) names, or nothing while it is unset. */
+export const secretKeyEnv = (name: string, ref: SecretKeyRef | undefined, field: string): SecretEnv[] =>
+  ref ? [{ name, secret: ref.name, key: ref.key, field }] : [];
 
 /** What drives a component's replica count. */
 export type Scaling =
@@ -47,8 +58,7 @@ export interface ComponentRow {
   replicas: number;
   /** The most pods it may run: the replicas, or the autoscaler's ceiling. A disruption budget needs two. */
   maxReplicas: number;
-  /** True when the autoscaler, not the reconciler, owns `spec.replicas`. */
-  autoscaled: boolean;
+  /** What scales it; anything but `none` means the autoscaler, not the reconciler, owns `spec.replicas`. */
   scaling: Scaling;
   resources: V1ResourceRequirements;
   /** How a pod stops; see {@link httpDrain} and {@link workerDrain}. */

@@ -10,7 +10,9 @@ describe('queue settings of media and converter', () => {
       QUEUE_NAME: 'enlarger.convert',
       QUEUE_TYPE: 'quorum',
     });
-    expect(queueSecrets(cr)).toEqual([{ name: 'AMQP_URL', secret: 'amqp', key: 'url' }]);
+    expect(queueSecrets(cr)).toEqual([
+      { name: 'AMQP_URL', secret: 'amqp', key: 'url', field: 'spec.queue.urlSecretRef' },
+    ]);
   });
 
   it('adds the CA and the client certificate and key from their Secrets', () => {
@@ -28,10 +30,20 @@ describe('queue settings of media and converter', () => {
       QUEUE_TYPE: 'classic',
     });
     expect(queueSecrets(cr)).toEqual([
-      { name: 'AMQP_URL', secret: 'amqp', key: 'url' },
-      { name: 'AMQP_TLS_CA', secret: 'rabbit-ca', key: 'ca.crt' },
-      { name: 'AMQP_TLS_CERT', secret: 'converter-client', key: 'tls.crt' },
-      { name: 'AMQP_TLS_KEY', secret: 'converter-client', key: 'tls.key' },
+      { name: 'AMQP_URL', secret: 'amqp', key: 'url', field: 'spec.queue.urlSecretRef' },
+      { name: 'AMQP_TLS_CA', secret: 'rabbit-ca', key: 'ca.crt', field: 'spec.queue.caSecretRef' },
+      {
+        name: 'AMQP_TLS_CERT',
+        secret: 'converter-client',
+        key: 'tls.crt',
+        field: 'spec.queue.clientCertSecretRef',
+      },
+      {
+        name: 'AMQP_TLS_KEY',
+        secret: 'converter-client',
+        key: 'tls.key',
+        field: 'spec.queue.clientCertSecretRef',
+      },
     ]);
   });
 
@@ -44,8 +56,18 @@ describe('queue settings of media and converter', () => {
       AMQP_URL: 'amqp://rabbit.media-team.svc:5672',
     });
     expect(queueSecrets(cr)).toEqual([
-      { name: 'AMQP_USERNAME', secret: 'rabbit-default-user', key: 'username' },
-      { name: 'AMQP_PASSWORD', secret: 'rabbit-default-user', key: 'password' },
+      {
+        name: 'AMQP_USERNAME',
+        secret: 'rabbit-default-user',
+        key: 'username',
+        field: 'spec.queue.rabbitmqClusterRef',
+      },
+      {
+        name: 'AMQP_PASSWORD',
+        secret: 'rabbit-default-user',
+        key: 'password',
+        field: 'spec.queue.rabbitmqClusterRef',
+      },
     ]);
   });
 });

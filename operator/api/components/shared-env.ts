@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { boolEnv } from '../../../lib/config/parse-env.js';
+import type { eventsEnvSchema } from '../../../lib/events/config.js';
 import type { queueEnvSchema } from '../../../lib/queue/config.js';
 import type { storageEnvSchema } from '../../../lib/storage/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
@@ -8,6 +9,7 @@ import type { SecretEnv } from './row.js';
 
 type StorageEnv = z.input<typeof storageEnvSchema>;
 type QueueEnv = z.input<typeof queueEnvSchema>;
+type EventsEnv = z.input<typeof eventsEnvSchema>;
 
 /** Storage settings every component reads (lib/storage/config.ts owns the names). */
 export function storageEnv({ spec: { storage } }: ImagePlatform) {
@@ -30,6 +32,11 @@ export function queueEnv({ metadata, spec: { queue } }: ImagePlatform) {
   return { ...env, AMQP_URL: rabbitmqClusterUrl(metadata.namespace, cluster.name) } satisfies QueueEnv;
 }
 
+/** Where media and converter publish photo events (lib/events/config.ts owns the name). */
+export function eventsEnv({ spec: { events } }: ImagePlatform) {
+  return { EVENTS_EXCHANGE: events.exchange } satisfies EventsEnv;
+}
+
 /** The in-cluster AMQP URL, without credentials, of RabbitmqCluster `name`'s Service. */
 export function rabbitmqClusterUrl(namespace: string, name: string): string {
   return `amqp://${rabbitmqClusterChildren(name).service}.${namespace}.svc:${RABBITMQ_AMQP_PORT}`;
@@ -38,31 +45,35 @@ export function rabbitmqClusterUrl(namespace: string, name: string): string {
 export function storageSecrets({ spec: { storage } }: ImagePlatform): SecretEnv[] {
   const ref = storage.credentialsSecretRef;
   if (!ref) return [];
+  const field = 'spec.storage.credentialsSecretRef';
   return [
-    { name: 'S3_ACCESS_KEY_ID' satisfies keyof StorageEnv, secret: ref.name, key: 'accessKeyId' },
-    { name: 'S3_SECRET_ACCESS_KEY' satisfies keyof StorageEnv, secret: ref.name, key: 'secretAccessKey' },
+    { name: 'S3_ACCESS_KEY_ID' satisfies keyof StorageEnv, secret: ref.name, key: 'accessKeyId', field },
+    {
+      name: 'S3_SECRET_ACCESS_KEY' satisfies keyof StorageEnv,
+      secret: ref.name,
+      key: 'secretAccessKey',
+      field,
+    },
   ];
 }
 
 export function queueSecrets({ spec: { queue } }: ImagePlatform): SecretEnv[] {
   const env: SecretEnv[] = [];
+  const add = (name: keyof QueueEnv, secret: string, key: string, field: string) =>
+    env.push({ name, secret, key, field: `spec.queue.${field}` });
   const url = queue.urlSecretRef;
-  if (url) env.push({ name: 'AMQP_URL' satisfies keyof QueueEnv, secret: url.name, key: url.key });
+  if (url) add('AMQP_URL', url.name, url.key, 'urlSecretRef');
   if (queue.rabbitmqClusterRef) {
     const { secret, keys } = rabbitmqClusterChildren(queue.rabbitmqClusterRef.name);
-    env.push(
-      { name: 'AMQP_USERNAME' satisfies keyof QueueEnv, secret, key: keys.username },
-      { name: 'AMQP_PASSWORD' satisfies keyof QueueEnv, secret, key: keys.password },
-    );
+    add('AMQP_USERNAME', secret, keys.username, 'rabbitmqClusterRef');
+    add('AMQP_PASSWORD', secret, keys.password, 'rabbitmqClusterRef');
   }
   const ca = queue.caSecretRef;
-  if (ca) env.push({ name: 'AMQP_TLS_CA' satisfies keyof QueueEnv, secret: ca.name, key: ca.key });
+  if (ca) add('AMQP_TLS_CA', ca.name, ca.key, 'caSecretRef');
   const client = queue.clientCertSecretRef;
   if (client) {
-    env.push(
-      { name: 'AMQP_TLS_CERT' satisfies keyof QueueEnv, secret: client.name, key: CLIENT_CERT_KEYS.cert },
-      { name: 'AMQP_TLS_KEY' satisfies keyof QueueEnv, secret: client.name, key: CLIENT_CERT_KEYS.key },
-    );
+    add('AMQP_TLS_CERT', client.name, CLIENT_CERT_KEYS.cert, 'clientCertSecretRef');
+    add('AMQP_TLS_KEY', client.name, CLIENT_CERT_KEYS.key, 'clientCertSecretRef');
   }
   return env;
 }

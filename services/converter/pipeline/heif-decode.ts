@@ -24,12 +24,10 @@ const HEIF_DECODE_TIMEOUT_MS = 60_000;
  * started. Measured on a 2×2 grid HEIC under 200 MiB: 7 of 15 decodes hung
  * and 6 aborted with glibc's default; with one arena, 100 of 100 passed under
  * the 130 MiB the converter allows it, and a limit too small aborts instead
- * of hanging.
+ * of hanging. `env` (coreutils, always present) sets it for the decoder
+ * alone, after `prlimit`.
  */
-// The child inherits this process's environment (PATH, locale) as any child does, with one setting changed;
-// nothing here reads configuration from it.
-// eslint-disable-next-line no-restricted-properties
-const heifEnv = () => ({ ...process.env, MALLOC_ARENA_MAX: '1' });
+const ONE_ARENA = ['/usr/bin/env', 'MALLOC_ARENA_MAX=1'];
 
 /** The Debian package that ships `heif-convert` (libheif with libde265 for HEVC). */
 export const HEIF_DECODER_PACKAGE = 'libheif-examples';
@@ -72,10 +70,9 @@ export async function decodeHeif(file: string, declaredPixels: number): Promise<
   const dispose = () => rm(png, { force: true });
   const limit = HEIF_ADDRESS_BASE_BYTES + declaredPixels * HEIF_ADDRESS_BYTES_PER_PIXEL;
   try {
-    await run('prlimit', [`--as=${limit}`, '--', 'heif-convert', '--quiet', file, png], {
+    await run('prlimit', [`--as=${limit}`, '--', ...ONE_ARENA, 'heif-convert', '--quiet', file, png], {
       timeout: HEIF_DECODE_TIMEOUT_MS,
       killSignal: 'SIGKILL',
-      env: heifEnv(),
     });
   } catch (err) {
     await dispose();
@@ -93,8 +90,8 @@ export async function checkHeifDecoder(): Promise<void> {
   try {
     ({ stdout } = await run(
       'prlimit',
-      [`--as=${HEIF_ADDRESS_BASE_BYTES}`, '--', 'heif-convert', '--list-decoders'],
-      { timeout: 10_000, env: heifEnv() },
+      [`--as=${HEIF_ADDRESS_BASE_BYTES}`, '--', ...ONE_ARENA, 'heif-convert', '--list-decoders'],
+      { timeout: 10_000 },
     ));
   } catch (err) {
     throw notInstalled(err) ?? new HeifDecoderMissingError(decoderMessage(err), { cause: err });
@@ -107,7 +104,7 @@ export async function checkHeifDecoder(): Promise<void> {
 
 /**
  * The error when the decoder could not be started at all: `prlimit` itself
- * missing (ENOENT), or `prlimit` unable to exec `heif-convert` (127/126, as
+ * missing (ENOENT), or `env` unable to exec `heif-convert` (127/126, as
  * a shell reports a command not found or not executable). A decoder that
  * ran and failed exits 1 or dies by a signal, so neither is taken for this.
  */

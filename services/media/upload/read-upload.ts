@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { badRequest } from '../../../lib/errors.js';
+import { badRequest, HttpError } from '../../../lib/errors.js';
 import { decodeHeader, normalisePhotographer } from './photographer.js';
 
 /** The image stream of a request and, once the request has been read, who took it. */
@@ -14,15 +14,35 @@ export interface UploadSource {
 /**
  * A request body is either the raw image (any Content-Type) or a
  * multipart/form-data form with the image in field `file`. The photographer
- * comes from header `X-Photographer` or form field `photographer`.
+ * comes from header `X-Photographer` or form field `photographer`, or from
+ * the upload token (`granted`), which the client may repeat but not contradict.
  */
-export async function readUpload(req: Request): Promise<UploadSource> {
-  const header = normalisePhotographer(decodeHeader(req.get('x-photographer')));
+export async function readUpload(req: Request, granted?: string): Promise<UploadSource> {
+  const header = credited(normalisePhotographer(decodeHeader(req.get('x-photographer'))), granted);
   if (!req.is('multipart/form-data')) return { file: req, photographer: () => Promise.resolve(header) };
-  return readMultipart(req, header);
+  return readMultipart(req, header, granted);
 }
 
-function readMultipart(req: Request, header: string | undefined): Promise<UploadSource> {
+/**
+ * The credit stored: the client's, or the token's. A client naming someone
+ * else than its token does is refused rather than silently overruled; the
+ * header is checked before a byte is stored, a form field once the form is read.
+ */
+function credited(given: string | undefined, granted: string | undefined): string | undefined {
+  if (granted !== undefined && given !== undefined && given !== granted) throw notGranted();
+  return given ?? granted;
+}
+
+const notGranted = () =>
+  new HttpError(403, 'photographer_not_granted', 'the upload token credits another photographer', false, {
+    caching: 'no-store',
+  });
+
+function readMultipart(
+  req: Request,
+  header: string | undefined,
+  granted: string | undefined,
+): Promise<UploadSource> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -59,7 +79,9 @@ function readMultipart(req: Request, header: string | undefined): Promise<Upload
         photographer: async () => {
           await finished;
           if (fieldError) throw fieldError;
-          return header ?? field;
+          // Checked even when the header credits the token's photographer: the form must not contradict it either.
+          const fromField = credited(field, granted);
+          return header ?? fromField;
         },
       });
     });

@@ -1,6 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { unsupportedMediaType } from '../../../lib/errors.js';
-import { formatOfMime, type ImageFormat } from '../../../lib/photos/formats.js';
+import { FORMATS, formatOfMime, type ImageFormat } from '../../../lib/photos/formats.js';
 
 /**
  * Decides the format from magic bytes alone; the client's Content-Type and
@@ -28,7 +28,7 @@ const TIFF_SIGNATURES = [Buffer.from('II*\0', 'latin1'), Buffer.from('MM\0*', 'l
  * only a corrupt one: the header check then answers 422 `corrupt`, not 415.
  */
 function signatureMime(head: Buffer): string | undefined {
-  if (head.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png';
-  if (TIFF_SIGNATURES.some((s) => head.subarray(0, 4).equals(s))) return 'image/tiff';
+  if (head.subarray(0, 8).equals(PNG_SIGNATURE)) return FORMATS.png.mime;
+  if (TIFF_SIGNATURES.some((s) => head.subarray(0, 4).equals(s))) return FORMATS.tiff.mime;
   return undefined;
 }

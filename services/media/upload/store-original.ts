@@ -2,6 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import { FORMATS, type ImageFormat } from '../../../lib/photos/formats.js';
 import type { Storage } from '../../../lib/storage/storage.js';
 import type { MediaLimits } from '../config.js';
+import type { ByteLimit } from './byte-limit.js';
 import type { HeaderInfo } from './header-dimensions.js';
 import { rejoin, type Head } from './read-head.js';
 import { UploadGuard } from './upload-guard.js';
@@ -23,10 +24,11 @@ export async function storeOriginal(args: {
   head: Head;
   rest: Readable;
   limits: MediaLimits;
+  byteLimit: ByteLimit;
   info: HeaderInfo | undefined;
 }): Promise<StoredOriginal> {
   const { storage, key, format, head, rest, limits } = args;
-  const guard = new UploadGuard(format, head.bytes, limits, args.info);
+  const guard = new UploadGuard(format, head.bytes, limits, args.info, args.byteLimit);
   let refusal: unknown;
   guard.on('error', (err) => (refusal ??= err));
   // pipeline() forwards a client abort on the source into the guard, which fails the put.

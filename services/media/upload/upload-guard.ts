@@ -1,7 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { payloadTooLarge, unprocessable } from '../../../lib/errors.js';
+import { unprocessable } from '../../../lib/errors.js';
 import type { ImageFormat } from '../../../lib/photos/manifest.js';
 import type { MediaLimits } from '../config.js';
+import type { ByteLimit } from './byte-limit.js';
 import type { HeaderInfo } from './header-dimensions.js';
 import { GifFrameScanner } from './gif-frames.js';
 import { checkDimensions, checkWithinLimits } from './limits.js';
@@ -29,6 +30,8 @@ export class UploadGuard extends Transform {
     private readonly limits: MediaLimits,
     /** Known from the head; for TIFF it is filled in at the end. */
     public info: HeaderInfo | undefined,
+    /** Media's limit or the upload token's, whichever is smaller. */
+    private readonly byteLimit: ByteLimit,
   ) {
     super();
     this.tiff = info ? undefined : new TiffDirectoryReader(head);
@@ -46,8 +49,8 @@ export class UploadGuard extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.limits.maxBytes) {
-      callback(payloadTooLarge('too_large', `upload exceeds ${this.limits.maxBytes} bytes`));
+    if (this.bytes > this.byteLimit.bytes) {
+      callback(this.byteLimit.refusal());
       return;
     }
     this.tiff?.push(chunk);

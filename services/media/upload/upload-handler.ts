@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { HttpError, payloadTooLarge, serviceUnavailable } from '../../../lib/errors.js';
+import { HttpError, serviceUnavailable } from '../../../lib/errors.js';
 import type { ReadinessMonitor } from '../../../lib/http/readiness.js';
 import type { Logger } from '../../../lib/log/logger.js';
 import { newPhotoId, photoKeys } from '../../../lib/photos/keys.js';
@@ -9,10 +9,14 @@ import type { TaskQueue } from '../../../lib/queue/queue.js';
 import { StorageUnavailableError, type Storage } from '../../../lib/storage/storage.js';
 import type { MediaLimits, UploadPolicy } from '../config.js';
 import type { MediaMetrics } from '../metrics.js';
+import { byteLimit, type ByteLimit } from './byte-limit.js';
 import { inspectHead } from './inspect.js';
 import { readHeadPastMetadata } from './leading-metadata.js';
+import { photoIdClaims } from './photo-id-claims.js';
 import { readUpload } from './read-upload.js';
 import { storeOriginal } from './store-original.js';
+import { grantOf } from './upload-auth.js';
+import type { UploadGrant } from './upload-token.js';
 import { watchUpload } from './upload-watchdog.js';
 
 export interface UploadDeps {
@@ -27,16 +31,18 @@ export interface UploadDeps {
 
 /**
  * `POST /v1/photos`. Order matters for "nothing lost, nothing left behind":
- * judge the head, stream the original (refusals abort the write), write the
- * manifest and pending marker, and only then publish. A failed publish is
- * logged, not returned: the original is safe and the sweep re-enqueues it.
+ * check what the token grants (uploadAuthentication verified it), judge the
+ * head, stream the original (refusals abort the write), write the manifest
+ * and pending marker, and only then publish. A failed publish is logged, not
+ * returned: the original is safe and the sweep re-enqueues it.
  */
 export function uploadHandler(deps: UploadDeps) {
   const { storage, queue, readiness, limits, policy, metrics, log } = deps;
+  const claimPhotoId = photoIdClaims(storage);
   return async (req: Request, res: Response): Promise<void> => {
     const stopWatching = watchUpload(req, policy);
     try {
-      const { id, status, original } = await acceptUpload(req);
+      const { id, status, original } = await acceptUpload(req, grantOf(res));
       metrics.uploads.inc({ result: 'accepted' });
       metrics.uploadBytes.inc(original.bytes);
       const { format, width, height, bytes } = original;
@@ -55,17 +61,29 @@ export function uploadHandler(deps: UploadDeps) {
     }
   };
 
-  async function acceptUpload(req: Request): Promise<PhotoManifest> {
+  async function acceptUpload(req: Request, grant: UploadGrant | undefined): Promise<PhotoManifest> {
     // Fail fast from the last probe rather than wait for the SDK's retries against a dead server.
     if (!readiness.ready('storage'))
       throw serviceUnavailable('storage_unavailable', 'storage is unavailable');
+    const limit = byteLimit(limits.maxBytes, grant);
     const declared = Number(req.get('content-length') ?? NaN);
-    if (declared > limits.maxBytes)
-      throw payloadTooLarge('too_large', `upload exceeds ${limits.maxBytes} bytes`);
-    const source = await readUpload(req);
+    if (declared > limit.bytes) throw limit.refusal();
+    if (!grant?.photoId) return storeUpload(req, { id: newPhotoId(), grant, limit });
+    const release = await claimPhotoId(grant.photoId);
+    try {
+      return await storeUpload(req, { id: grant.photoId, grant, limit });
+    } finally {
+      release();
+    }
+  }
+
+  async function storeUpload(
+    req: Request,
+    { id, grant, limit }: { id: string; grant: UploadGrant | undefined; limit: ByteLimit },
+  ): Promise<PhotoManifest> {
+    const source = await readUpload(req, grant?.photographer);
     const head = await readHeadPastMetadata(source.file, limits);
     const { format, info } = await inspectHead(head, limits);
-    const id = newPhotoId();
     const keys = photoKeys(id);
     const stored = await storeOriginal({
       storage,
@@ -74,6 +92,7 @@ export function uploadHandler(deps: UploadDeps) {
       head,
       rest: source.file,
       limits,
+      byteLimit: limit,
       info,
     });
     // From here on something is stored: a failure removes it all, or a photo
@@ -86,6 +105,7 @@ export function uploadHandler(deps: UploadDeps) {
         id,
         status: 'processing',
         photographer,
+        ...(grant?.owner !== undefined && { owner: grant.owner }),
         createdAt: now,
         updatedAt: now,
         original: {

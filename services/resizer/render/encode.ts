@@ -23,7 +23,7 @@ export interface Rendered {
 }
 
 /**
- * Step 8: encodes, running whatever of the libvips pipeline is still pending
+ * The `encode` render step: encodes, running whatever of the libvips pipeline is still pending
  * (decode with shrink-on-load, orient, resize, unless the watermark step
  * already rendered the pixels). sRGB out whatever came in (CMYK, Display P3,
  * grey); metadata is stripped because sharp keeps none unless asked.

@@ -20,7 +20,7 @@ export interface LoadLimits {
 }
 
 /**
- * Step 4: opens the source bytes. Decoding waits for the step that renders
+ * The `load` render step: opens the source bytes. Decoding waits for the step that renders
  * (watermark or encode), in one libvips pipeline with the resize, which is
  * what lets JPEG and WebP shrink on load: a JPEG bound for a quarter of its
  * width is decoded straight at that scale.

@@ -28,7 +28,7 @@ const decodeCost = (source: Source): number =>
   source.width * source.height * (source.format === 'jpeg' ? 1 : 2);
 
 /**
- * Step 3: the stored rendition cheapest to decode that still holds enough
+ * The stored rendition cheapest to decode that still holds enough
  * pixels for the request (a configured size or the master), else the
  * original. Within a format that is the smallest; a JPEG beats a WebP unless
  * it has at least twice the WebP's pixels. Decoding a 640 px size instead of an 18 MP

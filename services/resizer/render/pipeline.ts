@@ -1,3 +1,4 @@
+import type { Sharp } from 'sharp';
 import type { OutputFormat } from '../../../lib/photos/formats.js';
 import type { PhotoManifest } from '../../../lib/photos/manifest.js';
 import type { ResizerMetrics } from '../metrics.js';
@@ -7,10 +8,17 @@ import type { Deadline } from '../runtime/deadline.js';
 import type { PhotoStore } from '../runtime/photo-store.js';
 import { maxPixelsWithin, workingSetBytes } from './cost.js';
 import { encode, type EncodeSettings, type Rendered } from './encode.js';
-import { load, type LoadLimits } from './load.js';
+import { load, type LoadedImage, type LoadLimits } from './load.js';
 import { orient } from './orient.js';
 import { pickSource, type Source } from './pick-source.js';
-import { originalSize, planResize, resize, type Dimensions, type ResizeLimits } from './resize.js';
+import {
+  originalSize,
+  planResize,
+  resize,
+  type Dimensions,
+  type ResizeLimits,
+  type ResizePlan,
+} from './resize.js';
 import { watermark, type OverlaySource, type WatermarkSettings } from './watermark.js';
 
 export interface RenderSettings {
@@ -57,13 +65,11 @@ export async function prepare(
 }
 
 /**
- * Pick source, settle the format and size the work, from the manifest alone.
- * `fmt=auto` falls back from AVIF to WebP past the AVIF pixel cap (the
- * browser accepts both; WebP can be cut at the deadline); an explicit
- * `fmt=avif` is scaled down to the cap instead, as the general pixel cap
- * does. Every output is also kept to the pixels whose working set fits the
- * memory budget in its format, so no single render can be refused for size
- * unless its decode alone is too big.
+ * Settle the format ({@link resolveFormat}), pick the source and size the
+ * work, from the manifest alone. An AVIF output is scaled down to the AVIF
+ * pixel cap, as the general pixel cap does. Every output is also kept to the
+ * pixels whose working set fits the memory budget in its format, so no
+ * single render can be refused for size unless its decode alone is too big.
  */
 export function plan(
   manifest: PhotoManifest,
@@ -71,16 +77,17 @@ export function plan(
   negotiated: NegotiatedFormat,
   settings: RenderSettings,
 ): Prepared {
-  let format = resolveFormat(negotiated, manifest.original.hasAlpha);
+  const format = resolveFormat(
+    negotiated,
+    request.format,
+    {
+      hasAlpha: manifest.original.hasAlpha,
+      outputPixels: () => outputPixels(manifest, request, settings.resize),
+    },
+    settings.avifMaxPixels,
+  );
   // A JPEG of an Ultra HDR photo keeps its gain map, so it is cut from a source that has one.
   const source = pickSource(manifest, request, format === 'jpeg' && manifest.master?.gainMap === true);
-  if (
-    format === 'avif' &&
-    request.format === 'auto' &&
-    outputPixels(manifest, request, settings.resize) > settings.avifMaxPixels
-  ) {
-    format = 'webp';
-  }
   const formatCap = format === 'avif' ? settings.avifMaxPixels : Infinity;
   const budgetCap = maxPixelsWithin(settings.memoryBytes, source, format);
   // A source whose decode alone exceeds the budget: the limiter refuses it with 422.
@@ -123,11 +130,97 @@ function uprightCandidates(manifest: PhotoManifest): Dimensions[] {
   return master.width > master.height === width > height ? [{ width, height }] : [turned];
 }
 
+/** What the render steps hand on to each other; each sets what the next one reads. */
+interface RenderWork {
+  readonly prepared: Prepared;
+  readonly request: ResizeRequest;
+  readonly deadline: Deadline;
+  readonly deps: RenderDeps;
+  loaded?: LoadedImage;
+  /** The libvips pipeline built so far; nothing is decoded until a step renders it. */
+  image?: Sharp;
+  sizing?: ResizePlan;
+  rendered?: Rendered;
+}
+
+interface RenderStep {
+  /** The `step` label of `enlarger_resizer_step_duration_seconds`, and the deadline's. */
+  readonly name: string;
+  run(work: RenderWork): void | Promise<void>;
+}
+
+/** A value an earlier step sets; missing only if the list below is misordered. */
+function after<T>(value: T | undefined, step: string): T {
+  if (value === undefined) throw new Error(`render step run before ${step}`);
+  return value;
+}
+
 /**
- * The render half of the pipeline, after parse, verify and {@link prepare}:
- * load → orient → resize → watermark → encode. Each step is timed, the
- * deadline is checked before each one, and the steps that run libvips carry
- * the time left as sharp's timeout, which kills the libvips work itself.
+ * The render half of the pipeline, in order (imgproxy's `mainPipeline` is
+ * the model): the request half (parse → canonical → verify → negotiate →
+ * manifest → output cache → {@link plan}) is the handler's.
+ */
+export const RENDER_STEPS: readonly RenderStep[] = [
+  {
+    name: 'load',
+    async run(work) {
+      const { source } = work.prepared;
+      work.loaded = await load(await work.deps.photos.source(source.key), source, work.deps.settings.load);
+    },
+  },
+  {
+    name: 'orient',
+    run(work) {
+      const { image, upright } = orient(after(work.loaded, 'load'));
+      const { width, height } = work.prepared.manifest.original;
+      work.image = image;
+      work.sizing = planResize(
+        originalSize(upright, Math.max(width, height)),
+        work.request,
+        work.prepared.limits,
+      );
+    },
+  },
+  {
+    name: 'resize',
+    run(work) {
+      work.image = resize(after(work.image, 'orient'), after(work.sizing, 'orient'));
+    },
+  },
+  {
+    name: 'watermark',
+    async run(work) {
+      const { request, prepared, deps, deadline } = work;
+      work.image = await watermark(
+        deadline.bound(after(work.image, 'resize')),
+        after(work.sizing, 'orient'),
+        request.watermark,
+        prepared.manifest.photographer,
+        deps.overlays,
+        deps.settings.watermark,
+      );
+    },
+  },
+  {
+    name: 'encode',
+    async run(work) {
+      const { request, prepared, deps, deadline } = work;
+      work.rendered = await encode(
+        deadline.bound(after(work.image, 'watermark')),
+        prepared.format,
+        request.quality,
+        deps.settings.encode,
+        prepared.source.gainMap,
+      );
+    },
+  },
+];
+
+/**
+ * Runs {@link RENDER_STEPS} for a {@link prepare}d request. Each step is
+ * timed, the deadline is checked before each one, and the steps that run
+ * libvips carry the time left as sharp's timeout, which kills the libvips
+ * work itself.
  */
 export async function renderPrepared(
   prepared: Prepared,
@@ -135,47 +228,16 @@ export async function renderPrepared(
   deadline: Deadline,
   deps: RenderDeps,
 ): Promise<Rendered> {
-  const { photos, overlays, settings, metrics } = deps;
-  const { manifest, source, format } = prepared;
-  const step = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
-    deadline.check(name);
-    const done = metrics.stepDuration.startTimer({ step: name });
+  const work: RenderWork = { prepared, request, deadline, deps };
+  for (const step of RENDER_STEPS) {
+    deadline.check(step.name);
+    const done = deps.metrics.stepDuration.startTimer({ step: step.name });
     try {
-      return await run();
+      await step.run(work);
     } finally {
       done();
     }
-  };
-
-  const loaded = await step('load', async () => load(await photos.source(source.key), source, settings.load));
-  const upright = await step('orient', () => orient(loaded));
-  const { width, height } = manifest.original;
-  const sizing = planResize(originalSize(upright.upright, Math.max(width, height)), request, prepared.limits);
-  const sized = await step('resize', () => resize(upright.image, sizing));
-  const marked = await step('watermark', () =>
-    watermark(
-      deadline.bound(sized),
-      sizing,
-      request.watermark,
-      manifest.photographer,
-      overlays,
-      settings.watermark,
-    ),
-  );
-  const rendered = await step('encode', () =>
-    encode(deadline.bound(marked), format, request.quality, settings.encode, source.gainMap),
-  );
-  metrics.renders.inc({ format });
-  return rendered;
-}
-
-/** The whole render in one call (the in-process benchmark uses it). */
-export async function render(
-  request: ResizeRequest,
-  negotiated: NegotiatedFormat,
-  deadline: Deadline,
-  deps: RenderDeps,
-): Promise<Rendered> {
-  deadline.check('pick-source');
-  return renderPrepared(await prepare(request, negotiated, deps), request, deadline, deps);
+  }
+  deps.metrics.renders.inc({ format: prepared.format });
+  return after(work.rendered, 'encode');
 }

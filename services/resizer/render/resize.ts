@@ -1,5 +1,6 @@
 import type { Region, Sharp } from 'sharp';
-import type { Fit, Gravity, ResizeRequest } from '../request/parse.js';
+import type { Fit } from '../../../lib/photos/fit.js';
+import type { Gravity, ResizeRequest } from '../request/parse.js';
 
 export interface Dimensions {
   width: number;
@@ -103,7 +104,7 @@ function focalCrop(source: Dimensions, out: Dimensions, focal: { x: number; y: n
 /** Transparent white: letterbox bars stay see-through in PNG/WebP/AVIF and turn white in JPEG. */
 const LETTERBOX = { r: 255, g: 255, b: 255, alpha: 0 };
 
-/** Step 6: adds the planned resize to the libvips pipeline (shrink-on-load happens here, at decode). */
+/** The `resize` render step: adds the planned resize to the libvips pipeline (shrink-on-load happens here, at decode). */
 export function resize(image: Sharp, plan: ResizePlan): Sharp {
   if (plan.focalCrop) {
     return image.resize({ ...plan.focalCrop.resizeTo, fit: 'fill' }).extract(plan.focalCrop.extract);

@@ -33,7 +33,7 @@ export interface PlacedOverlay {
 }
 
 /**
- * Step 7: the platform's logo and the photographer's "© Name". Skipped for
+ * The `watermark` render step: the platform's logo and the photographer's "© Name". Skipped for
  * small outputs and for `wm=0` (which parse only lets through where
  * allowed); otherwise the picture is rendered here and the overlays stamped
  * onto it (see {@link stamp}).

@@ -15,7 +15,7 @@ const DEFAULTS: Record<string, string> = { fmt: 'auto', dpr: '1', fit: 'cover', 
 const NUMBERS = ['w', 'h', 'q', 'dpr', 'fx', 'fy'];
 
 /**
- * Step 1b: one URL per output. A CDN stores each URL it sees as its own
+ * One URL per output. A CDN stores each URL it sees as its own
  * object, so a URL that renders what a shorter spelling renders is refused
  * with 400, naming what to leave out or how to write it: a parameter at its
  * default (`fmt=auto`, `dpr=1`, `fit=cover`, `g=center`, `wm=1`), a number

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { avifStandIn, negotiateFormat, resolveFormat } from './negotiate.js';
+import { negotiate, negotiateFormat, resolveFormat } from './negotiate.js';
 
 const CHROME = 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8';
 
@@ -19,31 +19,43 @@ describe('negotiateFormat', () => {
   it('leaves an explicit format alone', () => {
     expect(negotiateFormat('png', CHROME, { avif: true })).toBe('png');
   });
+});
+
+describe('resolveFormat', () => {
+  const photo = (hasAlpha: boolean, pixels = 1) => ({ hasAlpha, outputPixels: () => pixels });
 
   it('settles legacy by alpha', () => {
     expect([
-      resolveFormat('legacy', false),
-      resolveFormat('legacy', true),
-      resolveFormat('webp', true),
+      resolveFormat('legacy', 'auto', photo(false), 100),
+      resolveFormat('legacy', 'auto', photo(true), 100),
+      resolveFormat('webp', 'auto', photo(true), 100),
     ]).toEqual(['jpeg', 'png', 'webp']);
+  });
+
+  it('serves WebP for fmt=auto past the AVIF cap, and keeps an explicit fmt=avif', () => {
+    expect([
+      resolveFormat('avif', 'auto', photo(false, 100), 100),
+      resolveFormat('avif', 'auto', photo(false, 101), 100),
+      resolveFormat('avif', 'avif', photo(false, 101), 100),
+    ]).toEqual(['avif', 'webp', 'avif']);
   });
 });
 
-describe('avifStandIn', () => {
-  const on = { background: true };
+describe('negotiate: the stand-in of a background AVIF', () => {
+  const on = { avif: true, background: true };
   it.each([
     [CHROME, 'webp'],
     ['image/avif,*/*', 'legacy'],
   ])('fmt=auto negotiated AVIF with Accept %j stands in %s', (accept, expected) => {
-    expect(avifStandIn('auto', 'avif', accept, on)).toBe(expected);
+    expect(negotiate('auto', accept, on)).toEqual({ negotiated: 'avif', standIn: expected });
   });
 
   it('leaves other negotiations, explicit AVIF and the feature off alone', () => {
     expect([
-      avifStandIn('auto', 'webp', 'image/webp', on),
-      avifStandIn('auto', 'legacy', '*/*', on),
-      avifStandIn('avif', 'avif', CHROME, on),
-      avifStandIn('auto', 'avif', CHROME, { background: false }),
+      negotiate('auto', 'image/webp', on).standIn,
+      negotiate('auto', '*/*', on).standIn,
+      negotiate('avif', CHROME, on).standIn,
+      negotiate('auto', CHROME, { avif: true, background: false }).standIn,
     ]).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

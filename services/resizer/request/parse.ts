@@ -1,16 +1,16 @@
 import { badRequest, notFound } from '../../../lib/errors.js';
+import { FITS, type Fit } from '../../../lib/photos/fit.js';
+import { OUTPUT_FORMATS } from '../../../lib/photos/formats.js';
 import { isPhotoId } from '../../../lib/photos/keys.js';
 import { PLACEMENTS } from '../render/placement.js';
 import { assertCanonical } from './canonical.js';
-
-export const FITS = ['cover', 'contain', 'inside', 'outside', 'fill'] as const;
-export type Fit = (typeof FITS)[number];
 
 /** Where a cover crop keeps its focus: a side or corner, or libvips' smart crops. */
 export const GRAVITIES = [...PLACEMENTS, 'attention', 'entropy'] as const;
 export type Gravity = (typeof GRAVITIES)[number];
 
-export const REQUESTED_FORMATS = ['auto', 'jpeg', 'webp', 'avif', 'png'] as const;
+/** `fmt=`: any format the services write, or `auto` to negotiate one from Accept. */
+export const REQUESTED_FORMATS = ['auto', ...OUTPUT_FORMATS] as const;
 export type RequestedFormat = (typeof REQUESTED_FORMATS)[number];
 
 /** A focal point as fractions of the upright source, 0..1 from the top-left corner. */
@@ -44,7 +44,7 @@ export interface ParseLimits {
 const KNOWN = new Set(['w', 'h', 'fit', 'g', 'fx', 'fy', 'dpr', 'fmt', 'q', 'wm', 's']);
 
 /**
- * Step 1: turns `/v1/photos/{id}?…` into a {@link ResizeRequest}, or a 400
+ * Turns `/v1/photos/{id}?…` into a {@link ResizeRequest}, or a 400
  * naming the parameter. Unknown and repeated parameters are refused too, so
  * junk cannot multiply cache entries or hide a typo, and so is any other
  * spelling of an output that has a shorter one ({@link assertCanonical}).

@@ -2,7 +2,7 @@ import { badRequest, forbidden } from '../../../lib/errors.js';
 import { canonicalSearch, isValidSignature } from './signature.js';
 
 /**
- * Step 2: with signing keys configured, only URLs signed by one of them are
+ * With signing keys configured, only URLs signed by one of them are
  * served (403 otherwise), and only in their canonical spelling (400
  * otherwise, naming it), so one signature fits exactly one URL and the CDN
  * caches each picture once. `url` is the request's URL as sent: path and
