@@ -169,6 +169,8 @@ ALLOC_MINUTES ?= 12
 ALLOC_WARM_UP ?= 4
 MEMORY_MINUTES ?= 40
 MEMORY_WARM_UP ?= 20
+# soak-memory's RabbitMQ and MinIO listen on this port and the four after it.
+MEMORY_PORT_BASE ?= 5793
 
 .PHONY: bench-allocators
 bench-allocators: node_modules ## Same fuzz traffic into one `enlarger dev` per malloc (glibc defaults, MALLOC_ARENA_MAX, jemalloc) at once: RSS vs heap, external, libvips.
@@ -177,7 +179,7 @@ bench-allocators: node_modules ## Same fuzz traffic into one `enlarger dev` per 
 
 .PHONY: soak-memory
 soak-memory: node_modules ## Media, converter, resizer as their pods run (own RabbitMQ/MinIO), fuzz + real traffic for MEMORY_MINUTES: RSS slope MiB/h per service.
-	npx tsx bench/memory/soak.ts --minutes $(MEMORY_MINUTES) --warm-up $(MEMORY_WARM_UP) --seed $(SEED)
+	npx tsx bench/memory/soak.ts --minutes $(MEMORY_MINUTES) --warm-up $(MEMORY_WARM_UP) --seed $(SEED) --port-base $(MEMORY_PORT_BASE)
 
 .PHONY: bench-peers
 bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS=N (README).

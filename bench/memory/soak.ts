@@ -17,7 +17,7 @@
  * a peak is over the limit, a process died, an upload was lost or a
  * non-overload 5xx came back.
  *
- *   npx tsx bench/memory/soak.ts --minutes 30 --warm-up 10 [--seed 31] [--max-slope 50]
+ *   npx tsx bench/memory/soak.ts --minutes 30 --warm-up 10 [--seed 31] [--max-slope 50] [--port-base 5793]
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -48,12 +48,15 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '31' },
     'max-slope': { type: 'string', default: '50' },
     'upload-every': { type: 'string', default: '5' },
+    // First of five ports for its RabbitMQ and MinIO, away from `make deps` (5672, 9000) and `make soak`.
+    'port-base': { type: 'string', default: '5793' },
   },
 });
 const MINUTES = Number(args.minutes);
 const WARM_UP_SECONDS = Number(args['warm-up']) * 60;
 const MAX_SLOPE = Number(args['max-slope']);
 const UPLOAD_EVERY_MS = Number(args['upload-every']) * 1000;
+const PORT_BASE = Number(args['port-base']);
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RUN_DIR = path.join(REPO, '.run/soak-memory');
@@ -73,7 +76,13 @@ await mkdir(RUN_DIR, { recursive: true });
 const infra = new SoakInfra(
   REPO,
   RUN_DIR,
-  { amqp: 5793, rabbitDist: 25793, management: 15793, minio: 9320, minioConsole: 9321 },
+  {
+    amqp: PORT_BASE,
+    rabbitDist: PORT_BASE + 1,
+    management: PORT_BASE + 2,
+    minio: PORT_BASE + 3,
+    minioConsole: PORT_BASE + 4,
+  },
   'enlarger-soak-memory',
 );
 const signingKey = randomBytes(24).toString('base64url');
