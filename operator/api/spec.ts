@@ -453,10 +453,8 @@ export const resizerSpec = z
     cacheMegabytes: z
       .int()
       .min(0)
-      .optional()
-      .describe(
-        'In-memory cache of rendered images per pod, in MiB. Unset: a share of the memory limit (120 MiB of 1Gi); a bigger cache leaves renders less.',
-      ),
+      .default(RESIZER_DEFAULTS.outputCacheBytes / 1024 ** 2)
+      .describe('In-memory cache of rendered images per pod, in MiB.'),
     watermark: watermarkSpec.optional(),
     allowWatermarkOptOut: z
       .boolean()

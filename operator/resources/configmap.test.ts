@@ -72,10 +72,10 @@ describe('ConfigMap builder', () => {
         RESIZER_ADMIN_PORT: '9090',
         RESIZER_SLOTS: '2',
         RESIZER_QUEUE_SIZE: '16',
-        RESIZER_MAX_SOURCE_PIXELS: '150000000',
-        // The default 1 GiB limit, which the resizer shares out itself; the spec's output cache.
-        RESIZER_MEMORY_LIMIT_BYTES: '1073741824',
         RESIZER_OUTPUT_CACHE_BYTES: '64MiB',
+        RESIZER_MAX_SOURCE_PIXELS: '150000000',
+        // 1 GiB - 64 MiB output - 256 MiB source - 64 MiB overlay cache - 128 MiB runtime.
+        RESIZER_RENDER_MEMORY_BYTES: String(512 * 1024 ** 2),
         RESIZER_WATERMARK_OPT_OUT: 'false',
         RESIZER_WATERMARK_POSITION: 'southeast',
         RESIZER_WATERMARK_OPACITY: '0.6',

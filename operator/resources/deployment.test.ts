@@ -71,7 +71,7 @@ describe('Deployment builder', () => {
             },
             annotations: {
               'enlarger.dev/config-checksum':
-                'fe8585fe3f46d180acf802672e5dd02a398d382c938f6d94ebc09ae5eebdf36d',
+                '5d41b905876109e0c954db6fa5cee4d5c09e6477a6b065e1de428a04d49caa1a',
               'prometheus.io/scrape': 'true',
               'prometheus.io/port': '9090',
               'prometheus.io/path': '/metrics',

@@ -14,29 +14,6 @@ describe('loadResizerConfig', () => {
     ]);
   });
 
-  it('shares a 1 GiB limit out when nothing is set: the same plan in `enlarger dev` as in the default pod', () => {
-    const sizes = (c: ReturnType<typeof loadResizerConfig>) => [
-      c.outputCacheBytes,
-      c.photos.sourceCacheBytes,
-      c.overlays.cacheBytes,
-      c.limiter.memoryBytes,
-      c.render.memoryBytes,
-    ];
-    const MiB = 1024 ** 2;
-    expect(sizes(loadResizerConfig({}))).toEqual([120 * MiB, 120 * MiB, 48 * MiB, 192 * MiB, 192 * MiB]);
-    // A cache set by hand is taken from the renders; a render budget set by hand is kept as it is.
-    expect(
-      sizes(loadResizerConfig({ RESIZER_MEMORY_LIMIT_BYTES: '1GiB', RESIZER_SOURCE_CACHE_BYTES: '64MiB' })),
-    ).toEqual([120 * MiB, 64 * MiB, 48 * MiB, 248 * MiB, 248 * MiB]);
-    expect(sizes(loadResizerConfig({ RESIZER_RENDER_MEMORY_BYTES: '100MiB' }))).toEqual([
-      120 * MiB,
-      120 * MiB,
-      48 * MiB,
-      100 * MiB,
-      100 * MiB,
-    ]);
-  });
-
   it('reads rotating keys in order', () => {
     expect(loadResizerConfig({ SIGNING_KEYS: 'new, old' }).handler.signingKeys).toEqual(['new', 'old']);
   });

@@ -17,7 +17,6 @@ import type { RenderSettings } from './render/pipeline.js';
 import { PLACEMENTS } from './render/placement.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
-import { resizerMemoryPlan } from './memory-plan.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });
@@ -33,7 +32,12 @@ export const RESIZER_DEFAULTS = {
    * of this, so the operator always sets both.
    */
   queueSize: 16,
-  /** The pod's memory limit the CRD defaults to; caches and the render budget are shares of it (memory-plan.ts). */
+  outputCacheBytes: 256 * 1024 ** 2,
+  sourceCacheBytes: 256 * 1024 ** 2,
+  overlayCacheBytes: 64 * 1024 ** 2,
+  /** What the process holds besides caches and renders: runtime, libvips, buffers in flight. */
+  runtimeBytes: 128 * 1024 ** 2,
+  /** The pod's memory limit the CRD defaults to; the render budget is what it leaves. */
   memoryLimitBytes: 1024 ** 3,
   /** Budget of one request, queueing included; the operator sizes the pod's drain from it. */
   deadlineMs: 10_000,
@@ -41,6 +45,21 @@ export const RESIZER_DEFAULTS = {
   /** `wm=0` is refused unless the platform allows it: the watermark is the photographer's credit. */
   watermarkOptOut: false,
 } as const;
+
+/**
+ * The render memory budget a pod of `limitBytes` can afford with an output
+ * cache of `outputCacheBytes`: what the caches at their full size and the
+ * runtime leave, and never less than 64 MiB. The operator derives
+ * RESIZER_RENDER_MEMORY_BYTES from the pod's limit with it; for the default
+ * 1 GiB pod it is 320 MiB, the budget the render-bomb test measured.
+ */
+export function renderMemoryBudget(limitBytes: number, outputCacheBytes: number): number {
+  const { sourceCacheBytes, overlayCacheBytes, runtimeBytes } = RESIZER_DEFAULTS;
+  return Math.max(
+    64 * 1024 ** 2,
+    limitBytes - outputCacheBytes - sourceCacheBytes - overlayCacheBytes - runtimeBytes,
+  );
+}
 
 /** Every variable the resizer reads: names, formats and defaults. The operator renders into its input type. */
 export const resizerEnvSchema = z.object({
@@ -62,17 +81,10 @@ export const resizerEnvSchema = z.object({
   /** Budget of one request, queueing included, checked between pipeline steps. */
   RESIZER_DEADLINE_MS: envPositiveInt().default(RESIZER_DEFAULTS.deadlineMs),
 
-  /**
-   * The memory the process may use (its pod's limit). The caches and the
-   * render budget not set below are shares of it, after the runtime, the
-   * memory the allocator keeps and headroom (memory-plan.ts): 120, 120 and
-   * 48 MiB of caches and 192 MiB of renders for 1 GiB.
-   */
-  RESIZER_MEMORY_LIMIT_BYTES: envBytes().default(RESIZER_DEFAULTS.memoryLimitBytes),
-  RESIZER_OUTPUT_CACHE_BYTES: envBytes().optional(),
-  RESIZER_SOURCE_CACHE_BYTES: envBytes().optional(),
+  RESIZER_OUTPUT_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.outputCacheBytes),
+  RESIZER_SOURCE_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.sourceCacheBytes),
   /** Rendered watermark overlays, kept as raw pixels so stamping one costs no decode. */
-  RESIZER_OVERLAY_CACHE_BYTES: envBytes().optional(),
+  RESIZER_OVERLAY_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.overlayCacheBytes),
   RESIZER_MANIFEST_TTL_MS: envPositiveInt().default(30_000),
 
   /** Largest w or h (after dpr) a URL may ask for. */
@@ -134,10 +146,12 @@ export const resizerEnvSchema = z.object({
   // Hardening: bounds on work in progress, so overload is refused rather than taken.
   /**
    * Estimated bytes the renders running at once may hold together; a render
-   * waits until it fits. Unset: what RESIZER_MEMORY_LIMIT_BYTES leaves after
-   * the caches (memory-plan.ts).
+   * waits until it fits. Sized so the process baseline (~100 MiB), full
+   * caches (output, source, overlay) and this stay under a 1 GiB pod limit.
    */
-  RESIZER_RENDER_MEMORY_BYTES: envBytes().optional(),
+  RESIZER_RENDER_MEMORY_BYTES: envBytes().default(
+    renderMemoryBudget(RESIZER_DEFAULTS.memoryLimitBytes, RESIZER_DEFAULTS.outputCacheBytes),
+  ),
   /**
    * Largest AVIF output in pixels. An AVIF encode cannot be stopped at the
    * deadline; 2.1 MP (1920×1080) of noise takes about 4.5 s at effort 2 on
@@ -170,12 +184,6 @@ export interface ResizerConfig {
 /** Parses the resizer's env vars; throws a ConfigError naming each bad variable. */
 export function loadResizerConfig(env: Record<string, string | undefined> = process.env): ResizerConfig {
   const e = parseEnv(resizerEnvSchema, env);
-  const memory = resizerMemoryPlan(e.RESIZER_MEMORY_LIMIT_BYTES, {
-    outputCacheBytes: e.RESIZER_OUTPUT_CACHE_BYTES,
-    sourceCacheBytes: e.RESIZER_SOURCE_CACHE_BYTES,
-    overlayCacheBytes: e.RESIZER_OVERLAY_CACHE_BYTES,
-  });
-  const renderMemoryBytes = e.RESIZER_RENDER_MEMORY_BYTES ?? memory.renderBytes;
   return {
     port: e.RESIZER_PORT,
     adminPort: e.RESIZER_ADMIN_PORT,
@@ -194,17 +202,17 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       slots: e.RESIZER_SLOTS,
       queueSize: e.RESIZER_QUEUE_SIZE,
       retryAfterSeconds: e.RESIZER_RETRY_AFTER_SECONDS,
-      memoryBytes: renderMemoryBytes,
+      memoryBytes: e.RESIZER_RENDER_MEMORY_BYTES,
     },
-    outputCacheBytes: memory.outputCacheBytes,
+    outputCacheBytes: e.RESIZER_OUTPUT_CACHE_BYTES,
     errorMaxAgeSeconds: e.RESIZER_ERROR_MAX_AGE_SECONDS,
     vipsThreads: e.RESIZER_VIPS_THREADS,
-    photos: { sourceCacheBytes: memory.sourceCacheBytes, manifestTtlMs: e.RESIZER_MANIFEST_TTL_MS },
+    photos: { sourceCacheBytes: e.RESIZER_SOURCE_CACHE_BYTES, manifestTtlMs: e.RESIZER_MANIFEST_TTL_MS },
     render: {
       load: { maxSourcePixels: e.RESIZER_MAX_SOURCE_PIXELS },
       resize: { allowEnlarge: e.RESIZER_ALLOW_ENLARGE, maxOutputPixels: e.RESIZER_MAX_OUTPUT_PIXELS },
       avifMaxPixels: e.RESIZER_AVIF_MAX_PIXELS,
-      memoryBytes: renderMemoryBytes,
+      memoryBytes: e.RESIZER_RENDER_MEMORY_BYTES,
       watermark: {
         minWidth: e.RESIZER_WATERMARK_MIN_WIDTH,
         logoPosition: e.RESIZER_WATERMARK_POSITION,
@@ -222,7 +230,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       logoScale: e.RESIZER_WATERMARK_SCALE,
       logoOpacity: e.RESIZER_WATERMARK_OPACITY,
       textScale: e.RESIZER_ATTRIBUTION_SCALE,
-      cacheBytes: memory.overlayCacheBytes,
+      cacheBytes: e.RESIZER_OVERLAY_CACHE_BYTES,
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

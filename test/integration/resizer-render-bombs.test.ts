@@ -41,8 +41,8 @@ async function startResizerProcess(env: Record<string, string> = {}) {
     RESIZER_ADMIN_PORT: String(adminPort),
     RESIZER_HOST: '127.0.0.1',
     RESIZER_DEADLINE_MS: String(DEADLINE_MS),
-    // What the operator renders for the CRD's default 1 GiB limit; the caches and render budget follow from it.
-    RESIZER_MEMORY_LIMIT_BYTES: String(MEMORY_LIMIT),
+    // What the operator renders from the CRD default (cacheMegabytes: 256).
+    RESIZER_OUTPUT_CACHE_BYTES: '256MiB',
     LOG_LEVEL: 'warn',
     ...env,
   });

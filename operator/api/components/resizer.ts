@@ -1,6 +1,6 @@
 import { MALLOC_ENV } from '../../../lib/process/malloc.js';
 import { boolEnv } from '../../../lib/config/parse-env.js';
-import { RESIZER_DEFAULTS, type ResizerEnv } from '../../../services/resizer/config.js';
+import { RESIZER_DEFAULTS, renderMemoryBudget, type ResizerEnv } from '../../../services/resizer/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
 import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv } from './row.js';
@@ -20,13 +20,14 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     // The autoscaler's queue target is a share of these, so they are always set, never left to defaults.
     RESIZER_SLOTS: String(resizer.slots),
     RESIZER_QUEUE_SIZE: String(resizer.queueSize),
+    RESIZER_OUTPUT_CACHE_BYTES: `${resizer.cacheMegabytes}MiB`,
     // Media's limit, so a photo still converting renders from any original media accepted.
     RESIZER_MAX_SOURCE_PIXELS: String(limits.maxPixels),
-    // The resizer shares the pod's limit between its caches and renders (services/resizer/memory-plan.ts);
-    // an output cache sized in the spec leaves the renders less.
-    ...(limit ? ({ RESIZER_MEMORY_LIMIT_BYTES: String(limit) } satisfies Partial<ResizerEnv>) : {}),
-    ...(resizer.cacheMegabytes !== undefined
-      ? ({ RESIZER_OUTPUT_CACHE_BYTES: `${resizer.cacheMegabytes}MiB` } satisfies Partial<ResizerEnv>)
+    // Renders are admitted against what the pod's limit leaves after the caches, so a bigger cache means fewer renders at once.
+    ...(limit
+      ? ({
+          RESIZER_RENDER_MEMORY_BYTES: String(renderMemoryBudget(limit, resizer.cacheMegabytes * 1024 ** 2)),
+        } satisfies Partial<ResizerEnv>)
       : {}),
     RESIZER_WATERMARK_OPT_OUT: boolEnv(resizer.allowWatermarkOptOut),
     ...(watermark
