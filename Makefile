@@ -171,6 +171,24 @@ MINUTES ?= 30
 fuzz: node_modules ## Seeded format-aware mutation campaign against `enlarger dev` (SEED, CASES, MINUTES); findings kept in .run/fuzz.
 	npx tsx test/fuzz/run.ts --seed $(SEED) --cases $(CASES) --minutes $(MINUTES) --out .run/fuzz
 
+# bench-allocators' and soak-memory's length, and the part of it that counts as warm-up (minutes): the
+# resizer's caches took 13 minutes to fill in soak-memory's second run (BENCHMARKS.md).
+ALLOC_MINUTES ?= 12
+ALLOC_WARM_UP ?= 4
+MEMORY_MINUTES ?= 40
+MEMORY_WARM_UP ?= 20
+# soak-memory's RabbitMQ and MinIO listen on this port and the four after it.
+MEMORY_PORT_BASE ?= 5793
+
+.PHONY: bench-allocators
+bench-allocators: node_modules ## Same fuzz traffic into one `enlarger dev` per malloc (glibc defaults, MALLOC_ARENA_MAX, jemalloc) at once: RSS vs heap, external, libvips.
+	scripts/packages.sh ensure libjemalloc2
+	npx tsx bench/memory/allocators.ts --minutes $(ALLOC_MINUTES) --warm-up $(ALLOC_WARM_UP) --seed $(SEED)
+
+.PHONY: soak-memory
+soak-memory: node_modules ## Media, converter, resizer as their pods run (own RabbitMQ/MinIO on MEMORY_PORT_BASE..+4), fuzz + real traffic for MEMORY_MINUTES: RSS slope MiB/h per service.
+	npx tsx bench/memory/soak.ts --minutes $(MEMORY_MINUTES) --warm-up $(MEMORY_WARM_UP) --seed $(SEED) --port-base $(MEMORY_PORT_BASE)
+
 .PHONY: bench-peers
 bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS=N (README).
 	bench/peers/run.sh

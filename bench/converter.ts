@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CONVERTER_DEFAULTS, CONVERTER_PROCESS_ENV } from '../services/converter/config.js';
+import { MALLOC_ENV } from '../lib/process/malloc.js';
+import { CONVERTER_DEFAULTS } from '../services/converter/config.js';
 import { benchPhotos } from './fixtures.js';
 
 const run = promisify(execFile);
@@ -93,7 +94,7 @@ const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => !name.startsWith('MALLOC_')),
 );
 // This tree's converter runs as its pod does: with the process settings the operator puts on its container.
-const nowEnv = { ...cleanEnv, ...CONVERTER_PROCESS_ENV };
+const nowEnv = { ...cleanEnv, ...MALLOC_ENV };
 const before = beforeRef ? await checkout(beforeRef) : undefined;
 // The pod's default memory limit, which the sharp process (default prefetch, default budget) must stay under.
 const limitMiB = Math.round(CONVERTER_DEFAULTS.memoryLimitBytes / 1024 ** 2);

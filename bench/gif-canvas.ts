@@ -13,11 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DecodeAdmission, decodeWorkingSet } from '../services/converter/admission.js';
 import sharp from 'sharp';
-import {
-  CONVERTER_DEFAULTS,
-  CONVERTER_PROCESS_ENV,
-  loadConverterConfig,
-} from '../services/converter/config.js';
+import { MALLOC_ENV } from '../lib/process/malloc.js';
+import { CONVERTER_DEFAULTS, loadConverterConfig } from '../services/converter/config.js';
 import { decodeMaster } from '../services/converter/pipeline/decode-master.js';
 import { offsetFrameGif } from '../test/support/lying-headers.js';
 
@@ -51,8 +48,8 @@ if (mode) {
     `| two decodes of the ${offsetFrameGif().length}-byte GIF | malloc | RSS at start | peak RSS | time |`,
   );
   console.log('| --- | --- | --- | --- | --- |');
-  // glibc's defaults, and the settings the converter's pods (not yet `enlarger dev`) run with.
-  const mallocs = { default: {}, 'converter pods': CONVERTER_PROCESS_ENV };
+  // glibc's defaults, and the settings every pod and `enlarger dev` run with.
+  const mallocs = { default: {}, pods: MALLOC_ENV };
   for (const [malloc, env] of Object.entries(mallocs)) {
     for (const m of ['bare', 'admitted']) {
       const out = execFileSync('npx', ['tsx', self, m, gif], {

@@ -117,6 +117,8 @@ describe('Deployment builder', () => {
                 ],
                 envFrom: [{ configMapRef: { name: 'photos-config' } }],
                 env: [
+                  { name: 'MALLOC_ARENA_MAX', value: '2' },
+                  { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
                   { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
                   { name: 'SIGNING_KEYS', valueFrom: { secretKeyRef: { name: 'signing', key: 'keys' } } },
                 ],
@@ -153,6 +155,8 @@ describe('Deployment builder', () => {
     const cr = samplePlatform({ media: { uploadKeysSecretRef: { name: 'uploads' } } });
     const media = build(cr, sampleSecrets, 'media');
     expect(media.spec.template.spec!.containers[0]!.env).toEqual([
+      { name: 'MALLOC_ARENA_MAX', value: '2' },
+      { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
       { name: 'MEDIA_UPLOAD_KEYS', valueFrom: { secretKeyRef: { name: 'uploads', key: 'keys' } } },
     ]);
@@ -177,6 +181,8 @@ describe('Deployment builder', () => {
     const env = (name: 'media' | 'converter' | 'resizer') =>
       build(cr, sampleSecrets, name).spec.template.spec!.containers[0]!.env ?? [];
     expect(env('media')).toEqual([
+      { name: 'MALLOC_ARENA_MAX', value: '2' },
+      { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
       { name: 'MEDIA_ADMIN_KEYS', valueFrom: { secretKeyRef: { name: 'admins', key: 'keys' } } },
     ]);
@@ -204,15 +210,24 @@ describe('Deployment builder', () => {
     const env = (name: 'media' | 'converter') =>
       build(cr, sampleSecrets, name).spec.template.spec!.containers[0]!.env ?? [];
     expect(env('media')).toEqual([
+      { name: 'MALLOC_ARENA_MAX', value: '2' },
+      { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
       { name: 'EVENTS_WEBHOOK_SECRET', valueFrom: { secretKeyRef: { name: 'webhook', key: 'hmac' } } },
     ]);
     expect(env('converter').map((e) => e.name)).not.toContain('EVENTS_WEBHOOK_SECRET');
   });
 
-  it("keeps the converter's malloc settings out of the ConfigMap the other components load", () => {
+  it("keeps the malloc settings on each container, out of the ConfigMap's settings that services parse", () => {
     const config = buildConfigMap(samplePlatform());
     expect(Object.keys(config.data ?? {}).filter((name) => name.startsWith('MALLOC_'))).toEqual([]);
+    for (const component of ['media', 'converter', 'resizer'] as const) {
+      const env = build(samplePlatform(), sampleSecrets, component).spec.template.spec!.containers[0]!.env;
+      expect(env?.slice(0, 2)).toEqual([
+        { name: 'MALLOC_ARENA_MAX', value: '2' },
+        { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      ]);
+    }
   });
 
   it('leaves the converter replicas to the autoscaler when its autoscaling is on', () => {
@@ -316,6 +331,8 @@ describe('Deployment builder', () => {
     expect(pod.containers.map((c) => c.name)).toEqual(['resizer', 'log-shipper']);
     const [resizer, sidecar] = pod.containers;
     expect(resizer?.env).toEqual([
+      { name: 'MALLOC_ARENA_MAX', value: '2' },
+      { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
       { name: 'NODE_OPTIONS', value: '--max-semi-space-size=64' },
     ]);

@@ -7,7 +7,7 @@ import type { ImageFormat } from '../../lib/photos/formats.js';
  * benchmark measures, a progressive 18 MP JPEG: its decoder holds every DCT
  * coefficient of the whole image (2 B per sample: 4 B/px at 4:2:2, 6 B/px at
  * 4:4:4) before the first scanline comes out. With the converter's malloc
- * settings (`CONVERTER_PROCESS_ENV`), two in flight added ~125-150 MB each
+ * settings (`MALLOC_ENV`), two in flight added ~125-150 MB each
  * (4:2:2, 7-8 B/px) and ~160 MB each re-encoded 4:4:4 (9 B/px); 10 keeps a
  * margin. Baseline files cost about a third of that.
  */

@@ -50,23 +50,6 @@ export function decodeMemoryBudget(limitBytes: number, fraction: number): number
   return Math.floor(limitBytes * fraction);
 }
 
-/**
- * The converter process's glibc malloc settings: read by the C library when
- * the process starts, never by this code, so the operator sets them on the
- * converter's container (not the shared ConfigMap) and the benchmark on its
- * process. glibc's defaults gave every libvips and libuv thread its own arena
- * and raised the mmap threshold to 32 MiB after the first big free, so a
- * decode's freed buffers stayed in one thread's arena while the next decode
- * allocated fresh ones in another: 2 progressive 18 MP photos in flight
- * peaked at 475-515 MB RSS instead of ~345 MB (BENCHMARKS.md). Two arenas
- * let freed memory be reused; a fixed 4 MiB threshold sends the coefficient
- * buffers and raw masters back to the kernel when they are freed.
- */
-export const CONVERTER_PROCESS_ENV = {
-  MALLOC_ARENA_MAX: '2',
-  MALLOC_MMAP_THRESHOLD_: String(4 * 1024 ** 2),
-} as const;
-
 const sizesJson = z
   .string()
   .transform((raw, ctx) => {

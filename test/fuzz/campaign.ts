@@ -1,3 +1,4 @@
+import { slopePerHour } from '../support/stats.js';
 import { settle } from './dev-target.js';
 import { mutatorsFor } from './mutators.js';
 import { Rng } from './rng.js';
@@ -9,6 +10,8 @@ export interface FuzzTarget {
   resizer: string;
   rss: () => Promise<number>;
   death: () => string | undefined;
+  /** Path and query that render photo `id` at `width`; unsigned unless the resizer checks signatures. */
+  renderPath?: (id: string, width: number) => string;
 }
 
 export interface CampaignOptions {
@@ -134,7 +137,8 @@ export async function runCampaign(
     }
     if (settled.status !== 'ready') return;
     for (const w of input.widths) {
-      const render = await fetch(`${target.resizer}/v1/photos/${body.id}?w=${w}`);
+      const renderPath = target.renderPath?.(body.id, w) ?? `/v1/photos/${body.id}?w=${w}`;
+      const render = await fetch(`${target.resizer}${renderPath}`);
       await render.arrayBuffer();
       const renderKey = `${render.status}`;
       count(report.renders, renderKey);
@@ -185,24 +189,10 @@ export function summary(report: CampaignReport) {
       peak: round(report.rssMiB.peak),
       end: round(report.rssMiB.end),
       perMinute: report.rssMiB.samples.filter((_, i) => i % 60 === 0),
+      // Samples come once a second; the second half of the run counts as after warm-up.
       slopeAfterWarmUpMiBPerHour: round(
-        slopePerHour(report.rssMiB.samples.slice(report.rssMiB.samples.length / 2)),
+        slopePerHour(report.rssMiB.samples.map((y, t) => ({ t, y })).slice(report.rssMiB.samples.length / 2)),
       ),
     },
   };
-}
-
-/** Least-squares slope of samples taken once a second, in MiB per hour: the second half is "after warm-up". */
-function slopePerHour(samples: number[]): number {
-  const n = samples.length;
-  if (n < 2) return 0;
-  const meanX = (n - 1) / 2;
-  const meanY = samples.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  samples.forEach((y, x) => {
-    num += (x - meanX) * (y - meanY);
-    den += (x - meanX) ** 2;
-  });
-  return (num / den) * 3600;
 }

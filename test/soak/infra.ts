@@ -36,28 +36,33 @@ function listening(port: number): Promise<boolean> {
  * infrastructure of `make deps` that other runs use.
  */
 export class SoakInfra {
-  readonly amqpUrl = `amqp://guest:guest@127.0.0.1:${SOAK_PORTS.amqp}`;
-  readonly s3 = {
-    endpoint: `http://127.0.0.1:${SOAK_PORTS.minio}`,
-    accessKeyId: S3_USER,
-    secretAccessKey: S3_PASSWORD,
-  };
+  readonly amqpUrl: string;
+  readonly s3: { endpoint: string; accessKeyId: string; secretAccessKey: string };
   private readonly env: NodeJS.ProcessEnv;
 
+  /** `ports` and `node` differ per harness, so `make soak` and `make soak-memory` can run at once. */
   constructor(
     private readonly repo: string,
     private readonly runDir: string,
+    private readonly ports = SOAK_PORTS,
+    node = 'enlarger-soak',
   ) {
+    this.amqpUrl = `amqp://guest:guest@127.0.0.1:${ports.amqp}`;
+    this.s3 = {
+      endpoint: `http://127.0.0.1:${ports.minio}`,
+      accessKeyId: S3_USER,
+      secretAccessKey: S3_PASSWORD,
+    };
     this.env = {
       ...process.env,
       // Pid and log files of the scripts' daemons go here, not into the worktree's .run/ next to `make deps`'.
       ENLARGER_RUN_DIR: runDir,
-      RABBITMQ_NODENAME: 'enlarger-soak@localhost',
-      RABBITMQ_NODE_PORT: String(SOAK_PORTS.amqp),
-      RABBITMQ_DIST_PORT: String(SOAK_PORTS.rabbitDist),
-      RABBITMQ_MGMT_PORT: String(SOAK_PORTS.management),
+      RABBITMQ_NODENAME: `${node}@localhost`,
+      RABBITMQ_NODE_PORT: String(ports.amqp),
+      RABBITMQ_DIST_PORT: String(ports.rabbitDist),
+      RABBITMQ_MGMT_PORT: String(ports.management),
       RABBITMQ_DIR: path.join(runDir, 'rabbitmq'),
-      MINIO_PORT: String(SOAK_PORTS.minio),
+      MINIO_PORT: String(ports.minio),
       MINIO_DATA: path.join(runDir, 'minio'),
       MINIO_ROOT_USER: S3_USER,
       MINIO_ROOT_PASSWORD: S3_PASSWORD,
@@ -70,7 +75,7 @@ export class SoakInfra {
 
   /** Starts both from empty data dirs; refuses if another process already holds one of the ports. */
   async up(): Promise<void> {
-    for (const [what, port] of Object.entries(SOAK_PORTS)) {
+    for (const [what, port] of Object.entries(this.ports)) {
       if (await listening(port)) throw new Error(`port ${port} (${what}) is taken: is another soak running?`);
     }
     await rm(path.join(this.runDir, 'rabbitmq'), { recursive: true, force: true });
@@ -89,7 +94,7 @@ export class SoakInfra {
     let watching = true;
     const watch = (async () => {
       while (watching && openedAt === undefined) {
-        const open = await listening(SOAK_PORTS.amqp);
+        const open = await listening(this.ports.amqp);
         if (!open) closedAt ??= Date.now();
         else if (closedAt !== undefined) openedAt = Date.now();
         await new Promise((r) => setTimeout(r, 250));

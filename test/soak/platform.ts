@@ -41,7 +41,8 @@ export function defaultPods(infra: SoakInfra, bucket: string, queue: string, sig
   };
   return components(cr).map((row) => {
     const { name } = row;
-    const env: Record<string, string> = { ...row.env };
+    // processEnv too: the container gets it beside the ConfigMap's settings (malloc's, read at exec).
+    const env: Record<string, string> = { ...row.env, ...row.processEnv };
     for (const s of row.secretEnv) {
       const value = secrets[s.secret]?.[s.key];
       if (value === undefined) throw new Error(`no Secret ${s.secret} key ${s.key} for ${name}`);

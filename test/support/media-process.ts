@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { mallocReexecEnv } from '../../cli/allocator.js';
 import { freePort, killAndWait } from './processes.js';
 import { eventually } from './wait.js';
 
@@ -35,15 +36,18 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const [port, adminPort] = [await freePort(), await freePort()];
   const adminVariable = portVariable.replace(/_PORT$/, '_ADMIN_PORT');
+  const childEnv = {
+    ...process.env,
+    ...env,
+    [portVariable]: String(port),
+    [adminVariable]: String(adminPort),
+    LOG_LEVEL: env.LOG_LEVEL ?? 'debug',
+  };
   const child = spawn(process.execPath, [path.join(REPO, 'dist/cli/main.js'), command], {
     cwd: REPO,
-    env: {
-      ...process.env,
-      ...env,
-      [portVariable]: String(port),
-      [adminVariable]: String(adminPort),
-      LOG_LEVEL: env.LOG_LEVEL ?? 'debug',
-    },
+    // The malloc settings `enlarger dev` would run itself again with, given here: so the child is the
+    // service itself, and its pid is the one whose RSS is read and that signals reach.
+    env: mallocReexecEnv(childEnv) ?? childEnv,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const logs: LogLine[] = [];

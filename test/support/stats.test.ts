@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ascending, median, percentile } from './stats.js';
+import { ascending, median, percentile, slopePerHour, summarise, type MemorySample } from './stats.js';
 
 describe('bench statistics', () => {
   it('takes the nearest-rank percentile', () => {
@@ -17,5 +17,57 @@ describe('bench statistics', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
+  });
+});
+
+describe('slopePerHour', () => {
+  it('is the rate of a straight line, per hour', () => {
+    // 1 MiB a minute.
+    const points = Array.from({ length: 31 }, (_, i) => ({ t: i * 60, y: 100 + i }));
+    expect(slopePerHour(points)).toBeCloseTo(60);
+  });
+
+  it('is 0 for a flat series, one point, or every point at the same time', () => {
+    expect(slopePerHour([10, 10, 10].map((y, t) => ({ t, y })))).toBe(0);
+    expect(slopePerHour([{ t: 5, y: 1 }])).toBe(0);
+    expect(
+      slopePerHour([
+        { t: 5, y: 1 },
+        { t: 5, y: 9 },
+      ]),
+    ).toBe(0);
+  });
+
+  it('fits least squares through noise: an hour of ±20 MiB around a level has next to no slope', () => {
+    const points = Array.from({ length: 60 }, (_, i) => ({ t: i * 60, y: 500 + (i % 2 ? 20 : -20) }));
+    expect(Math.abs(slopePerHour(points))).toBeLessThan(5);
+  });
+});
+
+describe('summarise', () => {
+  // Warm-up to 300 MiB in the first 10 minutes, then flat.
+  const samples: MemorySample[] = Array.from({ length: 31 }, (_, i) => ({
+    t: i * 60,
+    rss: i < 10 ? 100 + i * 20 : 300,
+    heapUsed: 40,
+  }));
+
+  it('fits the slope from the warm-up on only, and reports start, first sample after warm-up, peak and end', () => {
+    expect(summarise(samples, 'rss', 600)).toEqual({
+      start: 100,
+      atWarmUp: 300,
+      peak: 300,
+      end: 300,
+      slopePerHour: 0,
+    });
+  });
+
+  it('with no warm-up sees the growth', () => {
+    expect(summarise(samples, 'rss', 0).slopePerHour).toBeGreaterThan(200);
+  });
+
+  it('reads a missing field as 0 and refuses no samples', () => {
+    expect(summarise(samples, 'external', 0).end).toBe(0);
+    expect(() => summarise([], 'rss', 0)).toThrow('no samples');
   });
 });

@@ -1,8 +1,5 @@
-import {
-  CONVERTER_PROCESS_ENV,
-  decodeMemoryBudget,
-  type ConverterEnv,
-} from '../../../services/converter/config.js';
+import { MALLOC_ENV } from '../../../lib/process/malloc.js';
+import { decodeMemoryBudget, type ConverterEnv } from '../../../services/converter/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
 import { POD_PORTS, PROBES, workerDrain, type ComponentRow } from './row.js';
@@ -50,8 +47,7 @@ export function converter(cr: ImagePlatform): ComponentRow {
     probes: PROBES,
     env,
     secretEnv: [...storageSecrets(cr), ...tracingSecrets(cr), ...queueSecrets(cr)],
-    // malloc settings that halve the peak RSS of two large decodes; the converter owns them.
-    processEnv: CONVERTER_PROCESS_ENV,
+    processEnv: MALLOC_ENV,
     replicas: converter.autoscaling.enabled ? converter.autoscaling.minReplicas : converter.replicas,
     maxReplicas: converter.autoscaling.enabled ? converter.autoscaling.maxReplicas : converter.replicas,
     scaling: converter.autoscaling.enabled

@@ -1,3 +1,4 @@
+import { MALLOC_ENV } from '../../../lib/process/malloc.js';
 import { HTTP_DRAIN_TIMEOUT_MS } from '../../../lib/lifecycle/drain.js';
 import type { MediaEnv } from '../../../services/media/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
@@ -60,6 +61,7 @@ export function media(cr: ImagePlatform): ComponentRow {
       ...adminKeys,
       ...webhookSecrets(cr),
     ],
+    processEnv: MALLOC_ENV,
     replicas: media.replicas,
     maxReplicas: media.replicas,
     scaling: { signal: 'none' },

@@ -1,3 +1,4 @@
+import { MALLOC_ENV } from '../../../lib/process/malloc.js';
 import { boolEnv } from '../../../lib/config/parse-env.js';
 import { RESIZER_DEFAULTS, renderMemoryBudget, type ResizerEnv } from '../../../services/resizer/config.js';
 import type { ImagePlatform } from '../imageplatform.js';
@@ -70,6 +71,7 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     env,
     // The resizer takes no tasks; it reads the broker's credentials to hear photo events.
     secretEnv: [...storageSecrets(cr), ...tracingSecrets(cr), ...queueSecrets(cr), ...signing],
+    processEnv: MALLOC_ENV,
     replicas: resizer.autoscaling.enabled ? resizer.autoscaling.minReplicas : resizer.replicas,
     maxReplicas: resizer.autoscaling.enabled ? resizer.autoscaling.maxReplicas : resizer.replicas,
     scaling: resizer.autoscaling.enabled

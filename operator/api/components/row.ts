@@ -48,9 +48,10 @@ export interface ComponentRow {
   env: Record<string, string>;
   secretEnv: SecretEnv[];
   /**
-   * Variables for this component's container alone, read by its runtime
-   * (glibc, Node) rather than by its config parser, so they stay out of the
-   * shared ConfigMap that every component loads.
+   * Variables for this component's container, read by its runtime (glibc,
+   * Node) rather than by its config parser, so they stay out of the shared
+   * ConfigMap that every component loads: today glibc's malloc settings
+   * (lib/process/malloc.ts), the same on every component.
    */
   processEnv?: Record<string, string>;
   /** The replicas the spec asks for; with autoscaling on, the autoscaler's floor. */
