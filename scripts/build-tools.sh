@@ -78,6 +78,16 @@ build_kwok()  { go_build kwok "$KWOK_VERSION" sigs.k8s.io/kwok sigs.k8s.io/kwok/
 build_minio() { go_build minio "$MINIO_VERSION" github.com/minio/minio github.com/minio/minio minio; }
 build_helm()  { go_build helm "$HELM_VERSION" helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm helm; }
 
+# SSIMULACRA2 for `make bench-bytes`, from crates.io (not part of the default set:
+# only the bytes benchmark scores images, and it builds in a few minutes).
+build_ssimulacra2() {
+  local out; out="$(bin_dir ssimulacra2_rs "$SSIMULACRA2_VERSION")"
+  if [[ -x "$out/bin/ssimulacra2_rs" ]]; then return 0; fi
+  command -v cargo >/dev/null || die "cargo is needed to build ssimulacra2_rs (rustup or Debian's cargo)"
+  log "building ssimulacra2_rs $SSIMULACRA2_VERSION from crates.io (first time only, takes minutes)"
+  cargo install --locked --quiet ssimulacra2_rs --version "$SSIMULACRA2_VERSION" --root "$out"
+}
+
 targets=("$@")
 (( ${#targets[@]} )) || targets=(kube etcd kwok minio helm)
 for t in "${targets[@]}"; do "build_$t"; done

@@ -16,10 +16,12 @@ import type { PhotoStoreOptions } from './runtime/photo-store.js';
 import type { RenderSettings } from './render/pipeline.js';
 import { PLACEMENTS } from './render/placement.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
+import { CHROMA } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });
+const chroma = z.enum(CHROMA, { message: `must be ${CHROMA.join(' or ')}` });
 
 /** The resizer's defaults, in their own units; the env schema and the CRD both read them. */
 export const RESIZER_DEFAULTS = {
@@ -123,6 +125,10 @@ export const resizerEnvSchema = z.object({
   RESIZER_AVIF_QUALITY: quality().default(55),
   RESIZER_WEBP_EFFORT: envInt({ min: 0, max: 6 }).default(2),
   RESIZER_AVIF_EFFORT: envInt({ min: 0, max: 9 }).default(2),
+  /** mozjpeg's trellis quantisation on the (baseline) JPEG output. */
+  RESIZER_JPEG_TRELLIS: envBool().default(false),
+  RESIZER_JPEG_CHROMA: chroma.default('4:2:0'),
+  RESIZER_AVIF_CHROMA: chroma.default('4:4:4'),
 
   /** Storage key of the logo (PNG with alpha); unset draws attribution only. */
   RESIZER_WATERMARK_LOGO_KEY: z.string().min(1).optional(),
@@ -221,8 +227,11 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       },
       encode: {
         quality: { jpeg: e.RESIZER_JPEG_QUALITY, webp: e.RESIZER_WEBP_QUALITY, avif: e.RESIZER_AVIF_QUALITY },
+        jpegTrellis: e.RESIZER_JPEG_TRELLIS,
+        jpegChroma: e.RESIZER_JPEG_CHROMA,
         webpEffort: e.RESIZER_WEBP_EFFORT,
         avifEffort: e.RESIZER_AVIF_EFFORT,
+        avifChroma: e.RESIZER_AVIF_CHROMA,
       },
     },
     overlays: {

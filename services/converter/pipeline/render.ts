@@ -28,7 +28,7 @@ async function renderMaster(master: MasterPixels, spec: MasterSpec): Promise<Ren
   const hdr = master.gainMapSource !== undefined && format === 'jpeg';
   let image = hdr
     ? ultraHdrMaster(master.gainMapSource!, spec)
-    : encode(fromMaster(master), format, spec.quality, master.hasAlpha);
+    : encode(fromMaster(master), format, spec.quality, master.hasAlpha, spec.chroma);
   if (master.copyright) image = image.withExif({ IFD0: { Copyright: master.copyright } });
   const { data, info } = await image.toBuffer({ resolveWithObject: true });
   return {
@@ -47,7 +47,12 @@ async function renderMaster(master: MasterPixels, spec: MasterSpec): Promise<Ren
  * encoded master instead, the one input that still has the gain map; WebP
  * and AVIF sizes are the SDR base only.
  */
-async function renderSize(master: MasterPixels, size: SizeSpec, hdrMaster?: Rendered): Promise<Rendered> {
+async function renderSize(
+  master: MasterPixels,
+  size: SizeSpec,
+  spec: MasterSpec,
+  hdrMaster?: Rendered,
+): Promise<Rendered> {
   const hdr = hdrMaster !== undefined && size.format === 'jpeg';
   const image = hdr
     ? ultraHdrSize(hdrMaster.data, size)
@@ -61,6 +66,7 @@ async function renderSize(master: MasterPixels, size: SizeSpec, hdrMaster?: Rend
         size.format,
         size.quality,
         master.hasAlpha,
+        spec.chroma,
       );
   const { data, info } = await image.toBuffer({ resolveWithObject: true });
   return {
@@ -88,6 +94,6 @@ export async function renderAll(
   const masterRendition = await renderMaster(master, spec);
   const hdrMaster = masterRendition.gainMap ? masterRendition : undefined;
   const rendered = [masterRendition];
-  for (const size of sizes) rendered.push(await renderSize(master, size, hdrMaster));
+  for (const size of sizes) rendered.push(await renderSize(master, size, spec, hdrMaster));
   return rendered;
 }
