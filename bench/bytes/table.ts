@@ -4,7 +4,7 @@
  * row's default score and at imgproxy's), and each server's defaults.
  */
 import type { OutputFormat } from '../../lib/photos/formats.js';
-import { bytesAtScore, geomean, type Point } from './curve.js';
+import { bytesAtScore, geomean } from './curve.js';
 
 /** One scored answer. `quality` undefined: the server's default. */
 export interface Sample {
