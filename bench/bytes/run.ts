@@ -11,7 +11,8 @@
  *
  * Env: BYTES_WIDTHS, BYTES_FORMATS, BYTES_QUALITIES (space-separated),
  * BYTES_ROWS (names from rows.ts), BYTES_PORT (first of the ports the
- * resizers listen on), IMGPROXY_URL (its local root must be <data-dir>).
+ * resizers listen on), IMGPROXY_URL (its local root must be <data-dir>),
+ * BYTES_APPEND=1 (keep the last run's samples and add these).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -177,7 +178,7 @@ async function sample(
   quality: number | undefined,
   body: Buffer,
   ms: number,
-): Promise<Sample> {
+): Promise<void> {
   const meta = await sharp(body).metadata();
   const score = await scorer.score(await referenceFor(seeded.file, meta.width, meta.height), body);
   const s: Sample = {
@@ -192,7 +193,6 @@ async function sample(
     outWidth: meta.width,
   };
   await appendFile(out, `${JSON.stringify(s)}\n`);
-  return s;
 }
 
 /**
@@ -211,8 +211,9 @@ async function fromOriginal(row: Row, seeded: Seeded, format: OutputFormat, widt
 }
 
 await mkdir(path.dirname(out), { recursive: true });
-await writeFile(out, '');
-const samples: Sample[] = [];
+// BYTES_APPEND=1 adds this run's samples to the last run's (e.g. imgproxy measured
+// after the rows: bytes and scores do not depend on the machine's load, times do).
+if (process.env.BYTES_APPEND !== '1') await writeFile(out, '');
 const stores = new Map<string, { dir: string; photos: Seeded[] }>();
 for (const store of STORES) stores.set(store.name, await seed(store));
 const sweep: (number | undefined)[] = [undefined, ...qualities];
@@ -228,7 +229,7 @@ if (imgproxyUrl) {
           const { body, ms } = await get(
             `${imgproxyUrl}/insecure/${opts}/plain/local:///${key}@${FORMATS[format].extension}`,
           );
-          samples.push(await sample('imgproxy', seeded, format, width, q, body, ms));
+          await sample('imgproxy', seeded, format, width, q, body, ms);
         }
       }
     }
@@ -249,11 +250,11 @@ for (const row of ROWS.filter((r) => rowNames.includes(r.name))) {
           for (const q of sweep) {
             const query = `w=${width}&fmt=${format}&wm=0${q === undefined ? '' : `&q=${q}`}`;
             const { body, ms } = await get(`${base}/v1/photos/${seeded.id}?${query}`);
-            samples.push(await sample(row.name, seeded, format, width, q, body, ms));
+            await sample(row.name, seeded, format, width, q, body, ms);
           }
           if (row.fromOriginal) {
             const body = await fromOriginal(row, seeded, format, width);
-            samples.push(await sample(`${row.name}:original`, seeded, format, width, 95, body, 0));
+            await sample(`${row.name}:original`, seeded, format, width, 95, body, 0);
           }
         }
       }
@@ -263,6 +264,10 @@ for (const row of ROWS.filter((r) => rowNames.includes(r.name))) {
   }
 }
 await scorer.close();
+const samples = (await readFile(out, 'utf8'))
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as Sample);
 printTables(
   samples,
   [...stores.entries()].map(([name, s]) => ({ name, ...s })),
