@@ -85,7 +85,8 @@ build_ssimulacra2() {
   if [[ -x "$out/bin/ssimulacra2_rs" ]]; then return 0; fi
   command -v cargo >/dev/null || die "cargo is needed to build ssimulacra2_rs (rustup or Debian's cargo)"
   log "building ssimulacra2_rs $SSIMULACRA2_VERSION from crates.io (first time only, takes minutes)"
-  cargo install --locked --quiet ssimulacra2_rs --version "$SSIMULACRA2_VERSION" --root "$out"
+  # Without the default `video` feature: it links VapourSynth, which only video scoring needs.
+  cargo install --locked --quiet --no-default-features ssimulacra2_rs --version "$SSIMULACRA2_VERSION" --root "$out"
 }
 
 targets=("$@")

@@ -41,7 +41,11 @@ export function encoderOptions(
     case 'avif':
       return {
         format,
-        options: { quality: quality ?? s.quality.avif, effort: s.avifEffort, chromaSubsampling: s.avifChroma },
+        options: {
+          quality: quality ?? s.quality.avif,
+          effort: s.avifEffort,
+          chromaSubsampling: s.avifChroma,
+        },
       };
     case 'jpeg':
       return {
