@@ -193,6 +193,10 @@ soak-memory: node_modules ## Media, converter, resizer as their pods run (own Ra
 bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS=N (README).
 	bench/peers/run.sh
 
+.PHONY: bench-bytes
+bench-bytes: node_modules ## Bytes at equal SSIMULACRA2 vs imgproxy (IMGPROXY_URL) per format and width, encoder levers and stored copies; BYTES_* knobs (README).
+	bench/bytes/run.sh
+
 .PHONY: bench-watermark
 bench-watermark: node_modules ## Watermark cost in process: renders/s and CPU ms per render, off vs each way of stamping, interleaved.
 	npx tsx bench/watermark.ts

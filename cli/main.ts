@@ -5,6 +5,7 @@ import { converterCommand } from './commands/converter.js';
 import { devCommand } from './commands/dev.js';
 import { mediaCommand } from './commands/media.js';
 import { operatorCommand } from './commands/operator.js';
+import { reconvertCommand } from './commands/reconvert.js';
 import { resizerCommand } from './commands/resizer.js';
 import { signUploadCommand } from './commands/sign-upload.js';
 import { signUrlCommand } from './commands/sign-url.js';
@@ -22,6 +23,7 @@ const program = new Command('enlarger')
 for (const command of [
   mediaCommand(),
   converterCommand(),
+  reconvertCommand(),
   resizerCommand(),
   devCommand(),
   uploadCommand(),

@@ -108,6 +108,17 @@ YAML
   cp "$src/dist/otelcol" "$out/otelcol"
 }
 
+# SSIMULACRA2 for `make bench-bytes`, from crates.io (not part of the default set:
+# only the bytes benchmark scores images, and it builds in a few minutes).
+build_ssimulacra2() {
+  local out; out="$(bin_dir ssimulacra2_rs "$SSIMULACRA2_VERSION")"
+  if [[ -x "$out/bin/ssimulacra2_rs" ]]; then return 0; fi
+  command -v cargo >/dev/null || die "cargo is needed to build ssimulacra2_rs (rustup or Debian's cargo)"
+  log "building ssimulacra2_rs $SSIMULACRA2_VERSION from crates.io (first time only, takes minutes)"
+  # Without the default `video` feature: it links VapourSynth, which only video scoring needs.
+  cargo install --locked --quiet --no-default-features ssimulacra2_rs --version "$SSIMULACRA2_VERSION" --root "$out"
+}
+
 targets=("$@")
 (( ${#targets[@]} )) || targets=(kube etcd kwok minio helm actionlint otelcol)
 for t in "${targets[@]}"; do "build_$t"; done

@@ -64,3 +64,7 @@ export function formatOfMime(mime: string): ImageFormat | undefined {
 export function formatOfLoader(loader: string | undefined): ImageFormat | undefined {
   return IMAGE_FORMATS.find((f) => FORMATS[f].loader === loader);
 }
+
+/** Chroma subsampling of a lossy encode: full colour resolution, or a quarter of it. */
+export const CHROMA = ['4:4:4', '4:2:0'] as const;
+export type Chroma = (typeof CHROMA)[number];

@@ -47,11 +47,21 @@ export const photoManifest = z.object({
   }),
   master: rendition.optional(),
   conversions: z.array(conversion).default([]),
+  /**
+   * Which converter settings made the master and sizes (`storedCopies()` of
+   * the converter): absent on photos converted before issue 29. `enlarger
+   * reconvert` re-queues the photos whose copies are not the current ones.
+   */
+  copies: z.string().optional(),
   /** Why conversion failed, when status is `failed`. */
   error: z.string().optional(),
 });
 export type PhotoManifest = z.infer<typeof photoManifest>;
 
 /** The conversion task carried on the queue. Everything else is read from the manifest. */
-export const conversionTask = z.object({ photoId: z.string() });
+export const conversionTask = z.object({
+  photoId: z.string(),
+  /** Re-render a `ready` photo whose stored copies were made with other settings (`enlarger reconvert`). */
+  reconvert: z.literal(true).optional(),
+});
 export type ConversionTask = z.infer<typeof conversionTask>;

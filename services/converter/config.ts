@@ -7,7 +7,7 @@ import { storageConfigFromEnv, storageEnvSchema, type StorageConfig } from '../.
 import { logFormat, logLevel } from '../../lib/log/logger.js';
 import { commitEnv, packageVersion, type BuildInfo } from '../../lib/build/version.js';
 import { tracingConfigFromEnv, tracingEnvSchema, type TracingConfig } from '../../lib/tracing/config.js';
-import { MASTER_FORMATS, type MasterFormat } from '../../lib/photos/formats.js';
+import { CHROMA, MASTER_FORMATS, type Chroma, type MasterFormat } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 import { DEFAULT_SIZES, sizeSpec, type SizeSpec } from './sizes.js';
 
@@ -30,7 +30,12 @@ export const CONVERTER_DEFAULTS = {
    * progressive 18 MP conversions peak at ~350 MB, a third of the 1 GiB limit.
    */
   prefetch: 2,
-  master: { maxEdge: 2048, format: 'jpeg', quality: 88 },
+  /**
+   * What every render is cut from: q95 with full chroma, so a render at q95
+   * loses no more than SSIMULACRA2 notices against one from the original
+   * (issue 29, BENCHMARKS.md "Bytes at equal SSIMULACRA2").
+   */
+  master: { maxEdge: 2048, format: 'jpeg', quality: 95, chroma: '4:4:4' },
   sizes: DEFAULT_SIZES,
   /** The pod's memory limit the CRD defaults to, which the budget below is a share of. */
   memoryLimitBytes: MEMORY_LIMIT_BYTES,
@@ -82,6 +87,10 @@ export const converterEnvSchema = z.object({
     .enum(MASTER_FORMATS, { message: `must be ${MASTER_FORMATS.join(' or ')}` })
     .default(CONVERTER_DEFAULTS.master.format),
   CONVERTER_MASTER_QUALITY: envInt({ min: 1, max: 100 }).default(CONVERTER_DEFAULTS.master.quality),
+  /** Chroma subsampling of the JPEG master and JPEG sizes: what the resizer's renders can keep of colour edges. */
+  CONVERTER_JPEG_CHROMA: z
+    .enum(CHROMA, { message: `must be ${CHROMA.join(' or ')}` })
+    .default(CONVERTER_DEFAULTS.master.chroma),
   /** libvips worker threads per image. With one task per core, one thread each wastes nothing on hand-offs. */
   CONVERTER_VIPS_THREADS: envPositiveInt().default(1),
   /** Refuse to decode more pixels than this: the platform's `spec.limits`, which media applies first. */
@@ -101,6 +110,8 @@ export interface MasterSpec {
   maxEdge: number;
   format: MasterFormat;
   quality: number;
+  /** Of the master and every JPEG size. */
+  chroma: Chroma;
 }
 
 export interface ConverterConfig {
@@ -136,6 +147,7 @@ export function loadConverterConfig(env: Record<string, string | undefined> = pr
       maxEdge: e.CONVERTER_MASTER_MAX_EDGE,
       format: e.CONVERTER_MASTER_FORMAT,
       quality: e.CONVERTER_MASTER_QUALITY,
+      chroma: e.CONVERTER_JPEG_CHROMA,
     },
     storage: storageConfigFromEnv(e),
     queue: queueConfigFromEnv(e),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isUnrecoverable, messageOf, UnrecoverableError } from '../../lib/errors.js';
 import { photoOutcomeEvent } from '../../lib/events/photo-event.js';
 import type { EventPublisher } from '../../lib/events/publisher.js';
@@ -28,8 +29,22 @@ export interface ConvertDeps {
   log: Logger;
 }
 
-/** What a task did: converted it, found it already done (a redelivery), or found it deleted (dropped). */
-export type ConvertOutcome = 'converted' | 'already-done' | 'deleted';
+/**
+ * What a task did: converted it, re-rendered its stored copies, found it
+ * already done (a redelivery), or found it deleted (dropped).
+ */
+export type ConvertOutcome = 'converted' | 'reconverted' | 'already-done' | 'deleted';
+
+/**
+ * Names the settings the stored copies are made with (master and sizes), so
+ * a photo's manifest says whether its copies are the current ones.
+ */
+export function storedCopies(config: Pick<ConverterConfig, 'master' | 'sizes'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([config.master, config.sizes]))
+    .digest('base64url')
+    .slice(0, 12);
+}
 
 /**
  * Converts one photo: original → master → sizes → manifest `ready`.
@@ -71,7 +86,11 @@ async function convertLive(task: ConversionTask, deps: ConvertDeps): Promise<Con
   const manifest = await readRecord(storage, task.photoId);
   if (!manifest) throw new UnrecoverableError(`photo ${task.photoId} has no manifest`);
   const keys = photoKeys(manifest.id);
-  if (manifest.status !== 'processing') {
+  const copies = storedCopies(config);
+  // A ready photo is converted again only when asked to and its copies are stale;
+  // the old copies keep serving until the new ones overwrite them, key by key.
+  const reconvert = task.reconvert === true && manifest.status === 'ready' && manifest.copies !== copies;
+  if (manifest.status !== 'processing' && !reconvert) {
     // This may be the retry of a task whose event was not confirmed: announcing
     // it again costs a duplicate (same id) at worst, never a lost event.
     await finish(deps, manifest);
@@ -106,6 +125,9 @@ async function convertLive(task: ConversionTask, deps: ConvertDeps): Promise<Con
   } catch (err) {
     // A decoder missing from this host is ours to fix: retried, the photo left `processing`.
     if (err instanceof HeifDecoderMissingError) throw err;
+    // Its old copies still serve: a photo that was ready stays ready.
+    if (reconvert)
+      throw new UnrecoverableError(`cannot decode the original again: ${messageOf(err)}`, { cause: err });
     // Otherwise only the decoders run in this block, so any failure here is the image's fault.
     // Awaited here: returned bare, its rejection would sit unhandled while
     // `finally` awaits the disposal, and Node would report it as unhandled.
@@ -128,15 +150,17 @@ async function convertLive(task: ConversionTask, deps: ConvertDeps): Promise<Con
       original: { ...manifest.original, hasAlpha: master.hasAlpha },
       master: withoutName(masterRendition!),
       conversions,
+      copies,
       error: undefined,
     }),
   );
-  await finish(deps, ready);
+  // Its photo.ready went out when it was first converted; new copies of the same picture are no news.
+  if (!reconvert) await finish(deps, ready);
   log.info(
     { photoId: manifest.id, master: `${master.width}x${master.height}`, sizes: conversions.length },
-    'converted',
+    reconvert ? 'reconverted' : 'converted',
   );
-  return 'converted';
+  return reconvert ? 'reconverted' : 'converted';
 
   async function fail(photo: PhotoManifest, reason: string, cause: unknown): Promise<never> {
     // An event that cannot be published throws its own (transient) error first: the task is retried.

@@ -21,10 +21,12 @@ import { PLACEMENTS } from './render/placement.js';
 import { logFormat, logLevel } from '../../lib/log/logger.js';
 import { commitEnv, packageVersion, type BuildInfo } from '../../lib/build/version.js';
 import { tracingConfigFromEnv, tracingEnvSchema, type TracingConfig } from '../../lib/tracing/config.js';
+import { CHROMA } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });
+const chroma = z.enum(CHROMA, { message: `must be ${CHROMA.join(' or ')}` });
 
 /** The resizer's defaults, in their own units; the env schema and the CRD both read them. */
 export const RESIZER_DEFAULTS = {
@@ -145,8 +147,13 @@ export const resizerEnvSchema = z.object({
   RESIZER_JPEG_QUALITY: quality().default(80),
   RESIZER_WEBP_QUALITY: quality().default(80),
   RESIZER_AVIF_QUALITY: quality().default(55),
-  RESIZER_WEBP_EFFORT: envInt({ min: 0, max: 6 }).default(2),
+  RESIZER_WEBP_EFFORT: envInt({ min: 0, max: 6 }).default(4),
   RESIZER_AVIF_EFFORT: envInt({ min: 0, max: 9 }).default(2),
+  /** mozjpeg's trellis quantisation on the (baseline) JPEG output. */
+  RESIZER_JPEG_TRELLIS: envBool().default(true),
+  RESIZER_JPEG_CHROMA: chroma.default('4:2:0'),
+  /** 4:2:0 as imgproxy below q90; each lever's bytes and cost are in BENCHMARKS.md. */
+  RESIZER_AVIF_CHROMA: chroma.default('4:2:0'),
 
   /** Storage key of the logo (PNG with alpha); unset draws attribution only. */
   RESIZER_WATERMARK_LOGO_KEY: z.string().min(1).optional(),
@@ -254,8 +261,11 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       },
       encode: {
         quality: { jpeg: e.RESIZER_JPEG_QUALITY, webp: e.RESIZER_WEBP_QUALITY, avif: e.RESIZER_AVIF_QUALITY },
+        jpegTrellis: e.RESIZER_JPEG_TRELLIS,
+        jpegChroma: e.RESIZER_JPEG_CHROMA,
         webpEffort: e.RESIZER_WEBP_EFFORT,
         avifEffort: e.RESIZER_AVIF_EFFORT,
+        avifChroma: e.RESIZER_AVIF_CHROMA,
       },
     },
     overlays: {

@@ -27,12 +27,13 @@ export function spawnCli(command: string, env: Record<string, string>): ChildPro
   return child;
 }
 
-/** Runs `enlarger <command>` with `env` added to ours until it exits; its exit code and stderr. */
+/** Runs `enlarger <command> [args]` with `env` added to ours until it exits; its exit code and stderr. */
 export async function runCliToExit(
   command: string,
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(REPO, 'dist/cli/main.js'), command], {
+  const child = spawn(process.execPath, [path.join(REPO, 'dist/cli/main.js'), command, ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

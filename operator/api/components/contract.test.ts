@@ -97,7 +97,8 @@ describe('contract between the operator and the services', () => {
     expect(loadMediaConfig(podEnv(custom, 'media')).limits.maxBytes).toBe(1000);
     const converter = loadConverterConfig(podEnv(custom, 'converter'));
     expect([converter.master, converter.queue.prefetch, converter.sizes]).toEqual([
-      { maxEdge: 2000, format: 'webp', quality: 85 },
+      // The JPEG chroma is the converter's own setting: the CRD does not carry it.
+      { maxEdge: 2000, format: 'webp', quality: 85, chroma: CONVERTER_DEFAULTS.master.chroma },
       3,
       [{ name: 'thumb', width: 200, fit: 'inside', format: 'jpeg', quality: 80 }],
     ]);

@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import type { OutputFormat } from '../../../lib/photos/formats.js';
+import type { Chroma, OutputFormat } from '../../../lib/photos/formats.js';
 import type { MasterPixels } from './decode-master.js';
 
 /** A sharp pipeline over the master's raw pixels. */
@@ -15,13 +15,19 @@ export function fromMaster(master: MasterPixels): Sharp {
  * every later resize several times faster. JPEG has no alpha, so transparent
  * images are flattened on white rather than left to turn black.
  */
-export function encode(image: Sharp, format: OutputFormat, quality: number, hasAlpha: boolean): Sharp {
+export function encode(
+  image: Sharp,
+  format: OutputFormat,
+  quality: number,
+  hasAlpha: boolean,
+  chroma: Chroma,
+): Sharp {
   switch (format) {
     case 'jpeg':
       return (hasAlpha ? image.flatten({ background: '#ffffff' }) : image).jpeg({
         quality,
         progressive: false,
-        chromaSubsampling: '4:2:0',
+        chromaSubsampling: chroma,
       });
     case 'webp':
       return image.webp({ quality, effort: 2 });

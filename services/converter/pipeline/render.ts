@@ -29,7 +29,7 @@ async function renderMaster(master: MasterPixels, spec: MasterSpec): Promise<Ren
   const hdr = master.gainMapSource !== undefined && format === 'jpeg';
   let image = hdr
     ? ultraHdrMaster(master.gainMapSource!, spec)
-    : encode(fromMaster(master), format, spec.quality, master.hasAlpha);
+    : encode(fromMaster(master), format, spec.quality, master.hasAlpha, spec.chroma);
   if (master.copyright) image = image.withExif({ IFD0: { Copyright: master.copyright } });
   const { data, info } = await image.toBuffer({ resolveWithObject: true });
   return {
@@ -48,7 +48,12 @@ async function renderMaster(master: MasterPixels, spec: MasterSpec): Promise<Ren
  * encoded master instead, the one input that still has the gain map; WebP
  * and AVIF sizes are the SDR base only.
  */
-async function renderSize(master: MasterPixels, size: SizeSpec, hdrMaster?: Rendered): Promise<Rendered> {
+async function renderSize(
+  master: MasterPixels,
+  size: SizeSpec,
+  spec: MasterSpec,
+  hdrMaster?: Rendered,
+): Promise<Rendered> {
   const hdr = hdrMaster !== undefined && size.format === 'jpeg';
   const image = hdr
     ? ultraHdrSize(hdrMaster.data, size)
@@ -62,6 +67,7 @@ async function renderSize(master: MasterPixels, size: SizeSpec, hdrMaster?: Rend
         size.format,
         size.quality,
         master.hasAlpha,
+        spec.chroma,
       );
   const { data, info } = await image.toBuffer({ resolveWithObject: true });
   return {
@@ -92,7 +98,7 @@ export async function renderAll(
   for (const size of sizes) {
     const attributes = { 'enlarger.size': size.name, 'enlarger.format': size.format };
     rendered.push(
-      await inSpan(`render ${size.name}`, () => renderSize(master, size, hdrMaster), { attributes }),
+      await inSpan(`render ${size.name}`, () => renderSize(master, size, spec, hdrMaster), { attributes }),
     );
   }
   return rendered;

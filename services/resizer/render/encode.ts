@@ -2,15 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Sharp } from 'sharp';
 import type { OutputFormat } from '../../../lib/photos/formats.js';
 import { keepGainMap } from '../../../lib/photos/gain-map.js';
+import { encoderOptions, type EncoderSettings } from './encoder-options.js';
 import { unreadableSource } from './load.js';
 
-export interface EncodeSettings {
-  /** Default quality per format when the URL gives no `q`. */
-  quality: Record<Exclude<OutputFormat, 'png'>, number>;
-  /** libvips CPU effort: lower is faster and a little larger. */
-  webpEffort: number;
-  avifEffort: number;
-}
+/** The encoders' settings, owned by `encoder-options.ts`. */
+export type EncodeSettings = EncoderSettings;
 
 /** A finished output, as cached and served. */
 export interface Rendered {
@@ -42,15 +38,7 @@ export async function encode(
 ): Promise<Rendered> {
   const srgb =
     gainMap && format === 'jpeg' ? keepGainMap(image).toColourspace('srgb') : image.toColourspace('srgb');
-  const encoder =
-    format === 'png'
-      ? srgb.png({ compressionLevel: 6, adaptiveFiltering: false })
-      : format === 'webp'
-        ? srgb.webp({ quality: quality ?? settings.quality.webp, effort: settings.webpEffort })
-        : format === 'avif'
-          ? srgb.avif({ quality: quality ?? settings.quality.avif, effort: settings.avifEffort })
-          : // Baseline, not progressive: cheaper to write, and the CDN delivers whole files anyway.
-            srgb.jpeg({ quality: quality ?? settings.quality.jpeg, mozjpeg: false, progressive: false });
+  const encoder = srgb.toFormat(format, encoderOptions(format, quality, settings).options);
   let result: { data: Buffer; info: { width: number; height: number } };
   try {
     result = await encoder.toBuffer({ resolveWithObject: true });
