@@ -10,8 +10,11 @@
 source "$(dirname "$0")/lib.sh"
 
 ref="${1:?usage: previous.sh REF (e.g. v0.1.0)}"
-commit="$(git -C "$REPO_ROOT" rev-parse --verify --quiet "$ref^{commit}")" ||
-  die "no git ref $ref here: the previous release is a tag (git tag v0.1.0 446f3fe)"
+# The tag, else the commit releases.tsv pins for it: a clone of the branch alone has no tags.
+commit="$(git -C "$REPO_ROOT" rev-parse --verify --quiet "$ref^{commit}" ||
+  awk -v r="$ref" '$1 == r { print $2 }' "$KIND_SCRIPTS/releases.tsv")"
+[[ -n "$commit" ]] && git -C "$REPO_ROOT" cat-file -e "$commit^{commit}" 2>/dev/null ||
+  die "no git ref $ref here, and releases.tsv pins no commit of this history for it"
 short="${commit:0:12}"
 src="$KIND_CACHE/releases/$short/src"
 # The repository is not ghcr.io/enlarger/enlarger, whose tag this tree's IMG may reuse; the
