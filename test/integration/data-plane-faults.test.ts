@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Constellation, type PhotoStatus } from '../support/constellation.js';
+import { testEnv } from '../support/env.js';
+import { bindDurableEventQueue, drainEventQueue } from '../support/events.js';
 import { largeProgressivePhoto } from '../support/photos.js';
 import { buildCli, freePort, killAndWait, metricValue, script, spawnCli } from '../support/processes.js';
 import { eventually } from '../support/wait.js';
@@ -89,7 +91,7 @@ describe('data plane faults', () => {
     });
   });
 
-  it('RabbitMQ restarted during a burst of 200 uploads: every accepted upload reaches ready', async () => {
+  it('RabbitMQ restarted during a burst of 200 uploads: every accepted upload reaches ready, and its photo.ready event', async () => {
     // The sweep picks up uploads whose publish failed while the broker was away.
     c = new Constellation({
       MEDIA_SWEEP_AFTER_SECONDS: '5',
@@ -97,6 +99,9 @@ describe('data plane faults', () => {
       QUEUE_PUBLISH_TIMEOUT_MS: '2000',
     });
     await c.createBucket();
+    // A site's durable queue, bound before the first upload: the events of photos that become ready while the
+    // broker is away are published once it is back (the converter retries the task), and none is lost.
+    const siteQueue = await bindDurableEventQueue(testEnv().AMQP_URL, c.eventsExchange);
     const media = await c.startMedia();
     await c.startConverter();
     const accepted: string[] = [];
@@ -122,5 +127,10 @@ describe('data plane faults', () => {
       },
       { timeoutMs: 150_000, intervalMs: 2_000, what: 'all 200 photos ready' },
     );
+    // The converter publishes before it clears the pending marker, so a photo ready is a photo announced; a retry
+    // may announce it twice (same id), never zero times.
+    const events = await drainEventQueue(testEnv().AMQP_URL, siteQueue);
+    const announced = new Set(events.filter((e) => e.type === 'photo.ready').map((e) => e.subject));
+    expect(accepted.filter((id) => !announced.has(id))).toEqual([]);
   });
 });

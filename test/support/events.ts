@@ -64,6 +64,36 @@ export class EventTap {
   }
 }
 
+/**
+ * A site's durable queue on the events exchange, bound to `photo.#`: unlike an
+ * {@link EventTap}'s, it outlives a broker restart, so what was confirmed
+ * before the broker went down is still there after. Returns its name.
+ */
+export async function bindDurableEventQueue(amqpUrl: string, exchange: string): Promise<string> {
+  const queue = uniqueName('it-event-durable');
+  const amqp = await connect(splitAmqpUrls(amqpUrl)[0]!);
+  const channel = await amqp.createChannel();
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  await channel.assertQueue(queue, { durable: true });
+  await channel.bindQueue(queue, exchange, 'photo.#');
+  await amqp.close();
+  return queue;
+}
+
+/** Every event waiting on `queue` (acknowledged), then the queue deleted. */
+export async function drainEventQueue(amqpUrl: string, queue: string): Promise<PhotoEvent[]> {
+  const amqp = await connect(splitAmqpUrls(amqpUrl)[0]!);
+  const channel = await amqp.createChannel();
+  const events: PhotoEvent[] = [];
+  for (let msg = await channel.get(queue); msg; msg = await channel.get(queue)) {
+    events.push(photoEvent.parse(JSON.parse(msg.content.toString('utf8'))));
+    channel.ack(msg);
+  }
+  await channel.deleteQueue(queue);
+  await amqp.close();
+  return events;
+}
+
 /** Deletes a task queue's whole topology: main, retries, dead letters. */
 export async function deleteTopology(amqpUrl: string, queue: string, delaysMs: number[]): Promise<void> {
   const amqp = await connect(splitAmqpUrls(amqpUrl)[0]!);
