@@ -131,6 +131,10 @@ describe('data plane faults', () => {
     // may announce it twice (same id), never zero times.
     const events = await drainEventQueue(testEnv().AMQP_URL, siteQueue);
     const announced = new Set(events.filter((e) => e.type === 'photo.ready').map((e) => e.subject));
+    const ready = events.filter((e) => e.type === 'photo.ready').length;
+    console.log(
+      `RabbitMQ restart: ${accepted.length} uploads, ${ready} photo.ready (${announced.size} photos) on the site's queue`,
+    );
     expect(accepted.filter((id) => !announced.has(id))).toEqual([]);
   });
 });
