@@ -30,12 +30,7 @@ export const CONVERTER_DEFAULTS = {
    * progressive 18 MP conversions peak at ~350 MB, a third of the 1 GiB limit.
    */
   prefetch: 2,
-  /**
-   * What every render is cut from: q95 with full chroma, so a render at q95
-   * loses no more than SSIMULACRA2 notices against one from the original
-   * (issue 29, BENCHMARKS.md "Bytes at equal SSIMULACRA2").
-   */
-  master: { maxEdge: 2048, format: 'jpeg', quality: 95, chroma: '4:4:4' },
+  master: { maxEdge: 2048, format: 'jpeg', quality: 88, chroma: '4:2:0' },
   sizes: DEFAULT_SIZES,
   /** The pod's memory limit the CRD defaults to, which the budget below is a share of. */
   memoryLimitBytes: MEMORY_LIMIT_BYTES,

@@ -24,13 +24,11 @@ export type SizeSpec = z.output<typeof sizeSpec>;
 /**
  * The sizes benchmarked in BENCHMARKS.md, and the ones the resizer's source
  * picker is tuned for: a square thumbnail for grids, then JPEG and WebP
- * steps that a CDN request of any width can be cut from cheaply. The steps
- * are q95 (JPEG at CONVERTER_JPEG_CHROMA, 4:4:4): at q80–82 they capped what any
- * render from them could score (issue 29).
+ * steps that a CDN request of any width can be cut from cheaply.
  */
 export const DEFAULT_SIZES: SizeSpec[] = [
   { name: 'thumb', width: 320, height: 320, fit: 'cover', format: 'webp', quality: 75 },
-  { name: 'small', width: 640, fit: 'inside', format: 'jpeg', quality: 95 },
-  { name: 'medium', width: 1280, fit: 'inside', format: 'jpeg', quality: 95 },
-  { name: 'large', width: 1920, fit: 'inside', format: 'webp', quality: 95 },
+  { name: 'small', width: 640, fit: 'inside', format: 'jpeg', quality: 80 },
+  { name: 'medium', width: 1280, fit: 'inside', format: 'jpeg', quality: 82 },
+  { name: 'large', width: 1920, fit: 'inside', format: 'webp', quality: 80 },
 ];

@@ -147,13 +147,12 @@ export const resizerEnvSchema = z.object({
   RESIZER_JPEG_QUALITY: quality().default(80),
   RESIZER_WEBP_QUALITY: quality().default(80),
   RESIZER_AVIF_QUALITY: quality().default(55),
-  RESIZER_WEBP_EFFORT: envInt({ min: 0, max: 6 }).default(4),
+  RESIZER_WEBP_EFFORT: envInt({ min: 0, max: 6 }).default(2),
   RESIZER_AVIF_EFFORT: envInt({ min: 0, max: 9 }).default(2),
   /** mozjpeg's trellis quantisation on the (baseline) JPEG output. */
-  RESIZER_JPEG_TRELLIS: envBool().default(true),
+  RESIZER_JPEG_TRELLIS: envBool().default(false),
   RESIZER_JPEG_CHROMA: chroma.default('4:2:0'),
-  /** 4:2:0 as imgproxy below q90; each lever's bytes and cost are in BENCHMARKS.md. */
-  RESIZER_AVIF_CHROMA: chroma.default('4:2:0'),
+  RESIZER_AVIF_CHROMA: chroma.default('4:4:4'),
 
   /** Storage key of the logo (PNG with alpha); unset draws attribution only. */
   RESIZER_WATERMARK_LOGO_KEY: z.string().min(1).optional(),
