@@ -3,20 +3,20 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { uniqueName } from '../../test/support/env.js';
 import { missLoad } from '../../test/support/miss-load.js';
 import { realPhotosDir } from '../../test/support/photos.js';
 import { eventually } from '../../test/support/wait.js';
 import { childEnv, kindEnv } from './config.js';
 import {
-  REPO,
   dropSuiteState,
+  examplePlatform,
   kubectl,
   kubectlApply,
   kubectlJson,
   prepareSample,
   signed,
+  smallCpu,
+  suiteNames,
 } from './support.js';
 
 // Issue 19's proof on real pods: a default platform (two resizer replicas, its
@@ -54,11 +54,8 @@ if (kindEnv().KIND_SOURCE === 'offline' && zones.size < 2) {
 }
 
 describe.skipIf(zones.size < 2)('draining a node under load on a two-zone kind cluster', () => {
-  const env = kindEnv();
-  const ns = uniqueName('drain');
-  const suffix = ns.slice('drain-'.length);
-  const bucket = `photos-${suffix}`;
-  const queueName = `enlarger.convert.${suffix}`;
+  const suite = suiteNames('drain');
+  const { ns, bucket, queueName } = suite;
   const signingKey = randomBytes(32).toString('hex');
   const zoneOf = new Map(nodes().map((n) => [n.metadata.name, n.metadata.labels[ZONE]]));
   /** The worker both resizer pods start on, and the one drained. */
@@ -80,22 +77,11 @@ describe.skipIf(zones.size < 2)('draining a node under load on a two-zone kind c
       .map((n) => n.metadata.name);
 
   const platform = () => {
-    const sample = parse(readFileSync(path.join(REPO, 'examples/imageplatform.yaml'), 'utf8')) as {
-      spec: Record<string, Record<string, unknown>>;
-    };
-    const colon = env.IMG.lastIndexOf(':');
-    sample.spec.image = {
-      repository: env.IMG.slice(0, colon),
-      tag: env.IMG.slice(colon + 1),
-      pullPolicy: 'Never',
-    };
-    sample.spec.storage = { ...sample.spec.storage, bucket, endpoint: env.KIND_S3_ENDPOINT };
-    sample.spec.queue = { ...sample.spec.queue, name: queueName };
+    const sample = examplePlatform(suite);
     // Small CPU requests: every pod of the platform starts on one worker (see beforeAll).
-    const small = (memory: string) => ({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory } });
-    sample.spec.media = { ...sample.spec.media, resources: small('512Mi') };
-    sample.spec.converter = { ...sample.spec.converter, resources: small('1Gi') };
-    sample.spec.resizer = { ...sample.spec.resizer, replicas: 2, resources: small('1Gi') };
+    sample.spec.media = { ...sample.spec.media, resources: smallCpu('512Mi') };
+    sample.spec.converter = { ...sample.spec.converter, resources: smallCpu('1Gi') };
+    sample.spec.resizer = { ...sample.spec.resizer, replicas: 2, resources: smallCpu('1Gi') };
     return JSON.stringify(sample);
   };
 

@@ -3,24 +3,25 @@ import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'n
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { DEFAULT_LEADER_ELECTION } from '../../operator/toolkit/leader-election.js';
 import { largeProgressivePhoto, realPhotosDir } from '../../test/support/photos.js';
-import { uniqueName } from '../../test/support/env.js';
 import { missLoad } from '../../test/support/miss-load.js';
 import { eventually } from '../../test/support/wait.js';
 import { kindEnv } from './config.js';
 import {
-  REPO,
   dropSuiteState,
+  examplePlatform,
   kubectl,
   kubectlApply,
   kubectlJson,
   memoryOf,
   prepareSample,
   quantityBytes,
+  REPO,
   restartsOf,
   signed,
+  smallCpu,
+  suiteNames,
   type MemoryRow,
 } from './support.js';
 
@@ -32,23 +33,10 @@ import {
 // exactly as a pod's would, with no port-forward to babysit across pod kills.
 const RENDITIONS = path.join(REPO, '.run/kind/renditions');
 
-/** The parts of examples/imageplatform.yaml this suite points elsewhere. */
-interface Sample {
-  spec: {
-    image: Record<string, string>;
-    storage: { bucket: string; endpoint: string };
-    queue: { name: string };
-    converter: Record<string, unknown>;
-    resizer: Record<string, unknown>;
-  };
-}
-
 describe('ImagePlatform on kind', () => {
   const env = kindEnv();
-  const ns = uniqueName('kind');
-  const suffix = ns.slice('kind-'.length);
-  const bucket = `photos-${suffix}`;
-  const queueName = `enlarger.convert.${suffix}`;
+  const suite = suiteNames('kind');
+  const { ns, bucket, queueName } = suite;
   const signingKey = randomBytes(32).toString('hex');
   /** The chart's operator pods. */
   const operatorSelector = `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`;
@@ -69,26 +57,16 @@ describe('ImagePlatform on kind', () => {
     kubectl('-n', ns, 'patch', 'imageplatform', 'photos', '--type=merge', '-p', JSON.stringify({ spec }));
 
   const platform = () => {
-    const sample = parse(readFileSync(path.join(REPO, 'examples/imageplatform.yaml'), 'utf8')) as Sample;
-    const colon = env.IMG.lastIndexOf(':');
-    // Never: the image was loaded into the node; a pull would be a leak.
-    sample.spec.image = {
-      repository: env.IMG.slice(0, colon),
-      tag: env.IMG.slice(colon + 1),
-      pullPolicy: 'Never',
+    const sample = examplePlatform(suite);
+    // Memory requests and limits stay the defaults: they are what the peak-memory check is about.
+    sample.spec.converter = {
+      ...sample.spec.converter,
+      resources: smallCpu('1Gi', { cpu: '100m', memory: '512Mi' }),
     };
-    sample.spec.storage.bucket = bucket;
-    sample.spec.storage.endpoint = env.KIND_S3_ENDPOINT;
-    sample.spec.queue.name = queueName;
-    // The node has 2 CPUs for the control plane, the backing services and all
-    // of this; the default CPU requests (500m converter, 250m per resizer) leave
-    // pods Pending. Memory requests and limits stay the defaults: they are
-    // what the peak-memory check is about.
-    sample.spec.converter.resources = {
-      requests: { cpu: '100m', memory: '512Mi' },
-      limits: { memory: '1Gi' },
+    sample.spec.resizer = {
+      ...sample.spec.resizer,
+      resources: smallCpu('1Gi', { cpu: '100m', memory: '256Mi' }),
     };
-    sample.spec.resizer.resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } };
     return JSON.stringify(sample);
   };
   const serviceUrl = (name: string) =>

@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { uniqueName } from '../../test/support/env.js';
 import { eventually } from '../../test/support/wait.js';
 import { kindEnv } from './config.js';
-import { REPO, dropSuiteState, kubectl, kubectlApply, kubectlJson, prepareSample } from './support.js';
+import {
+  dropSuiteState,
+  examplePlatform,
+  kubectl,
+  kubectlApply,
+  kubectlJson,
+  prepareSample,
+  smallCpu,
+  suiteNames,
+} from './support.js';
 
 // Issue 19 on real pods: the README's production-shaped example for EKS
 // (examples/imageplatform-eks.yaml: a created ServiceAccount with an IRSA
@@ -36,10 +41,8 @@ interface Pod {
 
 describe('the production-shaped EKS example on real pods', () => {
   const env = kindEnv();
-  const ns = uniqueName('eks-shape');
-  const suffix = ns.slice('eks-shape-'.length);
-  const bucket = `photos-${suffix}`;
-  const queueName = `enlarger.convert.${suffix}`;
+  const suite = suiteNames('eks-shape');
+  const { ns, bucket, queueName } = suite;
   const nodes = () => kubectl('get', 'nodes', '-o', 'name').trim().split('\n');
   const pods = (component: string) =>
     kubectlJson<{ items: Pod[] }>(
@@ -52,15 +55,7 @@ describe('the production-shaped EKS example on real pods', () => {
     ).items;
 
   const platform = () => {
-    const eks = parse(readFileSync(path.join(REPO, 'examples/imageplatform-eks.yaml'), 'utf8')) as {
-      spec: Record<string, Record<string, unknown>>;
-    };
-    const colon = env.IMG.lastIndexOf(':');
-    eks.spec.image = {
-      repository: env.IMG.slice(0, colon),
-      tag: env.IMG.slice(colon + 1),
-      pullPolicy: 'Never',
-    };
+    const eks = examplePlatform(suite, { file: 'examples/imageplatform-eks.yaml' });
     // MinIO with keys in place of S3 reached through IRSA: the only change to what the pods are given.
     eks.spec.storage = {
       bucket,
@@ -69,11 +64,9 @@ describe('the production-shaped EKS example on real pods', () => {
       forcePathStyle: true,
       credentialsSecretRef: { name: 'photos-s3' },
     };
-    eks.spec.queue = { ...eks.spec.queue, name: queueName };
-    const small = (memory: string) => ({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory } });
-    eks.spec.media = { ...eks.spec.media, resources: small('512Mi') };
-    eks.spec.converter = { ...eks.spec.converter, resources: small('1Gi') };
-    eks.spec.resizer = { ...eks.spec.resizer, resources: small('1Gi') };
+    eks.spec.media = { ...eks.spec.media, resources: smallCpu('512Mi') };
+    eks.spec.converter = { ...eks.spec.converter, resources: smallCpu('1Gi') };
+    eks.spec.resizer = { ...eks.spec.resizer, resources: smallCpu('1Gi') };
     return JSON.stringify(eks);
   };
 

@@ -2,12 +2,15 @@ import { DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { connect } from 'amqplib';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { topology } from '../../lib/queue/amqp-topology.js';
 import { defaultRetryPolicy } from '../../lib/queue/queue.js';
 import { S3Storage } from '../../lib/storage/s3-storage.js';
+import { uniqueName } from '../../test/support/env.js';
 import { childEnv, kindEnv } from './config.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,6 +36,65 @@ export function kubectlApply(namespace: string, manifest: string): void {
 
 export function kubectlJson<T>(...args: string[]): T {
   return JSON.parse(kubectl(...args, '-o', 'json')) as T;
+}
+
+/**
+ * A suite's own names on the shared cluster: its namespace, and the bucket
+ * and queue its platform uses, so suites never see each other's photos.
+ */
+export interface SuiteNames {
+  ns: string;
+  /** The random part of `ns`, for anything else a suite names (an exchange, a release). */
+  suffix: string;
+  bucket: string;
+  queueName: string;
+}
+
+export function suiteNames(prefix: string): SuiteNames {
+  const ns = uniqueName(prefix);
+  const suffix = ns.slice(prefix.length + 1);
+  return { ns, suffix, bucket: `photos-${suffix}`, queueName: `enlarger.convert.${suffix}` };
+}
+
+/** A platform manifest as loose JSON: each suite edits the parts its test is about. */
+export interface PlatformManifest {
+  spec: Record<string, Record<string, unknown>>;
+}
+
+/** `image` as a platform's `spec.image`. Never pulled: it was loaded into the nodes, and a pull would be a leak. */
+export function loadedImage(image: string): Record<string, string> {
+  const colon = image.lastIndexOf(':');
+  return { repository: image.slice(0, colon), tag: image.slice(colon + 1), pullPolicy: 'Never' };
+}
+
+/**
+ * An example platform (`examples/imageplatform.yaml` of this tree unless
+ * told otherwise: the previous release's, say) pointed at a suite: the
+ * image loaded into the nodes, the suite's bucket in the cluster's MinIO and
+ * its queue. Everything else is the example as written.
+ */
+export function examplePlatform(
+  suite: Pick<SuiteNames, 'bucket' | 'queueName'>,
+  { tree = REPO, file = 'examples/imageplatform.yaml', image = kindEnv().IMG } = {},
+): PlatformManifest {
+  const platform = parse(readFileSync(path.join(tree, file), 'utf8')) as PlatformManifest;
+  platform.spec.image = loadedImage(image);
+  platform.spec.storage = {
+    ...platform.spec.storage,
+    bucket: suite.bucket,
+    endpoint: kindEnv().KIND_S3_ENDPOINT,
+  };
+  platform.spec.queue = { ...platform.spec.queue, name: suite.queueName };
+  return platform;
+}
+
+/**
+ * A component's `resources` with a small CPU request: the lab's nodes have 2
+ * CPUs for the control plane, the backing services and every suite, and the
+ * default requests (500m converter, 250m per resizer) leave pods Pending.
+ */
+export function smallCpu(limit: string, request = { cpu: '50m', memory: '256Mi' }): Record<string, unknown> {
+  return { requests: request, limits: { memory: limit } };
 }
 
 /**

@@ -1,28 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { connect } from 'amqplib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { uniqueName } from '../../test/support/env.js';
 import { EventTap } from '../../test/support/events.js';
 import { eventually } from '../../test/support/wait.js';
 import { kindEnv } from './config.js';
-import { REPO, dropSuiteState, kubectl, kubectlApply, prepareSample, signed } from './support.js';
-
-/** The parts of examples/imageplatform.yaml this suite points elsewhere. */
-interface Sample {
-  spec: {
-    image: Record<string, string>;
-    storage: { bucket: string; endpoint: string };
-    queue: { name: string };
-    events: { exchange: string };
-    media: Record<string, unknown>;
-    converter: Record<string, unknown>;
-    resizer: Record<string, unknown>;
-  };
-}
+import {
+  dropSuiteState,
+  examplePlatform,
+  kubectl,
+  kubectlApply,
+  prepareSample,
+  signed,
+  smallCpu,
+  suiteNames,
+} from './support.js';
 
 /**
  * Issue 20's takedown on real pods, through the Services: upload → the
@@ -32,10 +24,8 @@ interface Sample {
  */
 describe('takedown on kind', () => {
   const env = kindEnv();
-  const ns = uniqueName('kind-takedown');
-  const suffix = ns.slice('kind-takedown-'.length);
-  const bucket = `photos-${suffix}`;
-  const queueName = `enlarger.convert.${suffix}`;
+  const suite = suiteNames('kind-takedown');
+  const { ns, suffix, bucket, queueName } = suite;
   const exchange = `enlarger.events.${suffix}`;
   const signingKey = randomBytes(32).toString('hex');
   const adminKey = randomBytes(32).toString('base64');
@@ -44,26 +34,20 @@ describe('takedown on kind', () => {
   let resizer = '';
 
   const platform = () => {
-    const sample = parse(readFileSync(path.join(REPO, 'examples/imageplatform.yaml'), 'utf8')) as Sample;
-    const colon = env.IMG.lastIndexOf(':');
-    sample.spec.image = {
-      repository: env.IMG.slice(0, colon),
-      tag: env.IMG.slice(colon + 1),
-      pullPolicy: 'Never',
+    const sample = examplePlatform(suite);
+    sample.spec.events = { ...sample.spec.events, exchange };
+    sample.spec.media = { ...sample.spec.media, adminKeysSecretRef: { name: 'photos-admin', key: 'keys' } };
+    sample.spec.converter = {
+      ...sample.spec.converter,
+      resources: smallCpu('1Gi', { cpu: '100m', memory: '512Mi' }),
     };
-    sample.spec.storage.bucket = bucket;
-    sample.spec.storage.endpoint = env.KIND_S3_ENDPOINT;
-    sample.spec.queue.name = queueName;
-    sample.spec.events.exchange = exchange;
-    sample.spec.media.adminKeysSecretRef = { name: 'photos-admin', key: 'keys' };
     // Two resizer pods: the takedown must reach each one's caches, not just the one that answered.
-    sample.spec.resizer.autoscaling = { enabled: false };
-    sample.spec.resizer.replicas = 2;
-    sample.spec.converter.resources = {
-      requests: { cpu: '100m', memory: '512Mi' },
-      limits: { memory: '1Gi' },
+    sample.spec.resizer = {
+      ...sample.spec.resizer,
+      autoscaling: { enabled: false },
+      replicas: 2,
+      resources: smallCpu('1Gi', { cpu: '100m', memory: '256Mi' }),
     };
-    sample.spec.resizer.resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } };
     return JSON.stringify(sample);
   };
   const serviceUrl = (name: string) =>

@@ -4,20 +4,21 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { uniqueName } from '../../test/support/env.js';
 import { missLoad } from '../../test/support/miss-load.js';
 import { realPhotosDir } from '../../test/support/photos.js';
 import { eventually } from '../../test/support/wait.js';
 import { childEnv, kindEnv, previousRelease } from './config.js';
 import {
-  REPO,
   dropSuiteState,
+  examplePlatform,
   kubectl,
   kubectlApply,
   kubectlJson,
   prepareSample,
+  REPO,
   signed,
+  smallCpu,
+  suiteNames,
 } from './support.js';
 import {
   budgetFloor,
@@ -53,12 +54,10 @@ interface PlatformStatus {
 
 describe('upgrading the operator from the previous release under load', () => {
   const env = { ...kindEnv(), ...previousRelease() };
-  const ns = uniqueName('upgrade');
-  const suffix = ns.slice('upgrade-'.length);
+  const suite = suiteNames('upgrade');
+  const { ns, suffix, bucket, queueName } = suite;
   // Named with the chart's name in it, so the release's full name (and its Lease's) is the release's.
   const release = `enlarger-${suffix}`;
-  const bucket = `photos-${suffix}`;
-  const queueName = `enlarger.convert.${suffix}`;
   const signingKey = randomBytes(32).toString('hex');
   const operatorSelector = `app.kubernetes.io/instance=${release},app.kubernetes.io/component=operator`;
   const mainOperator = `app.kubernetes.io/instance=${env.RELEASE},app.kubernetes.io/component=operator`;
@@ -122,24 +121,11 @@ describe('upgrading the operator from the previous release under load', () => {
 
   /** The previous release's sample, pointed at this suite's bucket and queue, running the previous image. */
   const platform = () => {
-    const sample = parse(
-      readFileSync(path.join(env.PREVIOUS_SRC, 'examples/imageplatform.yaml'), 'utf8'),
-    ) as {
-      spec: Record<string, Record<string, unknown>>;
-    };
-    const colon = env.PREVIOUS_IMG.lastIndexOf(':');
     // The platform keeps its image across the operator's upgrade, as a user's would.
-    sample.spec.image = {
-      repository: env.PREVIOUS_IMG.slice(0, colon),
-      tag: env.PREVIOUS_IMG.slice(colon + 1),
-      pullPolicy: 'Never',
-    };
-    sample.spec.storage = { ...sample.spec.storage, bucket, endpoint: env.KIND_S3_ENDPOINT };
-    sample.spec.queue = { ...sample.spec.queue, name: queueName };
-    const small = (memory: string) => ({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory } });
-    sample.spec.media = { ...sample.spec.media, resources: small('512Mi') };
-    sample.spec.converter = { ...sample.spec.converter, resources: small('1Gi') };
-    sample.spec.resizer = { ...sample.spec.resizer, resources: small('1Gi') };
+    const sample = examplePlatform(suite, { tree: env.PREVIOUS_SRC, image: env.PREVIOUS_IMG });
+    sample.spec.media = { ...sample.spec.media, resources: smallCpu('512Mi') };
+    sample.spec.converter = { ...sample.spec.converter, resources: smallCpu('1Gi') };
+    sample.spec.resizer = { ...sample.spec.resizer, resources: smallCpu('1Gi') };
     return JSON.stringify(sample);
   };
 
