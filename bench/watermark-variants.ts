@@ -2,36 +2,25 @@
  * Ways of stamping the watermark that the resizer does not use, kept so
  * `make bench-watermark` can price them beside the one it does.
  */
-import sharp, { type Sharp } from 'sharp';
+import type { OverlayOptions, Sharp } from 'sharp';
 import type { Dimensions } from '../services/resizer/render/resize.js';
-import { unreadableSource } from '../services/resizer/render/load.js';
 import {
-  placeOverlay,
+  placedOverlays,
   throughRawPixels,
-  type Overlay,
   type OverlaySource,
   type PlacedOverlay,
   type WatermarkSettings,
   type Frame,
 } from '../services/resizer/render/watermark.js';
 
-async function placed(
-  output: Dimensions,
-  photographer: string,
-  overlays: OverlaySource,
-  settings: WatermarkSettings,
-): Promise<PlacedOverlay[]> {
-  if (output.width < settings.minWidth) return [];
-  const [logo, attribution] = await Promise.all([
-    overlays.logo(output.width),
-    overlays.attribution(photographer, output.width),
-  ]);
-  const fits = (o: Overlay | undefined): o is Overlay =>
-    !!o && o.width <= output.width && o.height <= output.height;
-  const out: PlacedOverlay[] = [];
-  if (fits(logo)) out.push(placeOverlay(logo, output, settings.logoPosition));
-  if (fits(attribution)) out.push(placeOverlay(attribution, output, settings.attributionPosition));
-  return out;
+/** The cached overlays as libvips composite inputs, each at its place. */
+function compositeInputs(list: PlacedOverlay[]): OverlayOptions[] {
+  return list.map(({ overlay, left, top }) => ({
+    input: overlay.rgba,
+    raw: { width: overlay.width, height: overlay.height, channels: 4 as const },
+    left,
+    top,
+  }));
 }
 
 /** The resizer before this change: the whole frame rendered to raw sRGB, overlays blended in JS, encoded from raw. */
@@ -42,7 +31,7 @@ export async function legacyFullFrameStamp(
   overlays: OverlaySource,
   settings: WatermarkSettings,
 ): Promise<Sharp> {
-  const list = await placed(output, photographer, overlays, settings);
+  const list = await placedOverlays(output, photographer, overlays, settings);
   if (list.length === 0) return image;
   return throughRawPixels(image, (frame) => {
     for (const p of list) floatBlendOver(frame, p);
@@ -57,16 +46,9 @@ export async function sharpComposite(
   overlays: OverlaySource,
   settings: WatermarkSettings,
 ): Promise<Sharp> {
-  const list = await placed(output, photographer, overlays, settings);
+  const list = await placedOverlays(output, photographer, overlays, settings);
   if (list.length === 0) return image;
-  return image.composite(
-    list.map(({ overlay, left, top }) => ({
-      input: overlay.rgba,
-      raw: { width: overlay.width, height: overlay.height, channels: 4 as const },
-      left,
-      top,
-    })),
-  );
+  return image.composite(compositeInputs(list));
 }
 
 /** The resizer's blend before this change: floats per channel, for 3 or 4 channels. */
@@ -116,22 +98,7 @@ export async function compositeAfterRoundTrip(
   overlays: OverlaySource,
   settings: WatermarkSettings,
 ): Promise<Sharp> {
-  const list = await placed(output, photographer, overlays, settings);
-  let frame: { data: Buffer; info: { width: number; height: number; channels: number } };
-  try {
-    frame = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  } catch (err) {
-    throw unreadableSource(err);
-  }
-  const { width, height, channels } = frame.info;
-  const raw = sharp(frame.data, { raw: { width, height, channels: channels as 3 | 4 } });
-  if (list.length === 0) return raw;
-  return raw.composite(
-    list.map(({ overlay, left, top }) => ({
-      input: overlay.rgba,
-      raw: { width: overlay.width, height: overlay.height, channels: 4 as const },
-      left,
-      top,
-    })),
-  );
+  const list = await placedOverlays(output, photographer, overlays, settings);
+  const raw = await throughRawPixels(image, () => undefined);
+  return list.length === 0 ? raw : raw.composite(compositeInputs(list));
 }

@@ -46,7 +46,22 @@ export async function watermark(
   overlays: OverlaySource,
   settings: WatermarkSettings,
 ): Promise<Sharp> {
-  if (!wanted || output.width < settings.minWidth) return image;
+  if (!wanted) return image;
+  const placed = await placedOverlays(output, photographer, overlays, settings);
+  return placed.length > 0 ? stamp(image, placed) : image;
+}
+
+/**
+ * The overlays an output of this size gets, each at its place: none below
+ * `minWidth`, the credit only when someone is to be credited.
+ */
+export async function placedOverlays(
+  output: Dimensions,
+  photographer: string | undefined,
+  overlays: OverlaySource,
+  settings: WatermarkSettings,
+): Promise<PlacedOverlay[]> {
+  if (output.width < settings.minWidth) return [];
   const credit = photographer ?? settings.defaultCredit;
   const [logo, attribution] = await Promise.all([
     overlays.logo(output.width),
@@ -58,7 +73,7 @@ export async function watermark(
   const placed: PlacedOverlay[] = [];
   if (fits(logo)) placed.push(placeOverlay(logo, output, settings.logoPosition));
   if (fits(attribution)) placed.push(placeOverlay(attribution, output, settings.attributionPosition));
-  return placed.length > 0 ? stamp(image, placed) : image;
+  return placed;
 }
 
 /** Where an overlay goes: at `placement`, inset by a margin of 2% of the output width. */
