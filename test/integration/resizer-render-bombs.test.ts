@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
+import { resizerMemoryPlan } from '../../services/resizer/memory-plan.js';
 import { buildCli, freePort, killAndWait, metricValue, spawnCli } from '../support/processes.js';
 import {
   bigNoisyJpeg,
@@ -22,6 +23,7 @@ import { eventually } from '../support/wait.js';
  */
 const MEMORY_LIMIT = 1024 ** 3;
 const DEADLINE_MS = 10_000;
+const PLAN = resizerMemoryPlan(MEMORY_LIMIT);
 
 let child: ChildProcess;
 let base: string;
@@ -41,8 +43,11 @@ async function startResizerProcess(env: Record<string, string> = {}) {
     RESIZER_ADMIN_PORT: String(adminPort),
     RESIZER_HOST: '127.0.0.1',
     RESIZER_DEADLINE_MS: String(DEADLINE_MS),
-    // What the operator renders from the CRD default (cacheMegabytes: 256).
-    RESIZER_OUTPUT_CACHE_BYTES: '256MiB',
+    // What the operator renders for the CRD's default 1 GiB limit: caches and render budget of one plan.
+    RESIZER_OUTPUT_CACHE_BYTES: String(PLAN.outputCacheBytes),
+    RESIZER_SOURCE_CACHE_BYTES: String(PLAN.sourceCacheBytes),
+    RESIZER_OVERLAY_CACHE_BYTES: String(PLAN.overlayCacheBytes),
+    RESIZER_RENDER_MEMORY_BYTES: String(PLAN.renderBytes),
     LOG_LEVEL: 'warn',
     ...env,
   });
