@@ -27,7 +27,6 @@ const PLAN = resizerMemoryPlan(MEMORY_LIMIT);
 
 let child: ChildProcess;
 let base: string;
-let admin: string;
 let dataDir: string;
 const ids: Record<'jpeg' | 'webp' | 'ordinary', string> = { jpeg: '', webp: '', ordinary: '' };
 const children: ChildProcess[] = [];
@@ -68,7 +67,7 @@ beforeAll(async () => {
   ids.jpeg = (await storeOriginalOnly(storage, await bigNoisyJpeg(16_000, 9_000), 'jpeg')).id;
   ids.webp = (await storeOriginalOnly(storage, await tinyLosslessWebp(12_000, 12_000), 'webp')).id;
   ids.ordinary = (await storeOriginalOnly(storage, await bigNoisyJpeg(1600, 900), 'jpeg')).id;
-  ({ process: child, url: base, adminUrl: admin } = await startResizerProcess());
+  ({ process: child, url: base } = await startResizerProcess());
 }, 300_000);
 
 afterAll(async () => {
@@ -116,16 +115,22 @@ describe('resizer render bombs', () => {
   );
 
   it('two bombs at once leave room for a request for another photo', async () => {
+    // A process of its own: what is tested is room in the render memory budget. In the shared
+    // process the renders above (2.5–10 s each on a loaded machine) leave the render-time average
+    // at ~5 s, and admission, which judges every request by that one average, sheds the small
+    // request in a few ms as one that could not finish behind two 5 s renders, whatever memory is
+    // left (measured: 503 in 9 ms with 96 of 243 MiB held).
+    const own = await startResizerProcess();
     const bombs = [
-      timed(`/v1/photos/${ids.jpeg}?w=8000&fmt=avif&q=54`),
-      timed(`/v1/photos/${ids.webp}?w=8000&fmt=avif&q=54`),
+      timed(`/v1/photos/${ids.jpeg}?w=8000&fmt=avif&q=54`, {}, own.url),
+      timed(`/v1/photos/${ids.webp}?w=8000&fmt=avif&q=54`, {}, own.url),
     ];
     await new Promise((resolve) => setTimeout(resolve, 500));
     // Both are admitted and counted against the render memory budget while they run.
-    const held = await metricValue(admin, 'enlarger_resizer_render_memory_bytes');
-    const small = await timed(`/v1/photos/${ids.ordinary}?w=320&fmt=jpeg`);
+    const held = await metricValue(own.adminUrl, 'enlarger_resizer_render_memory_bytes');
+    const small = await timed(`/v1/photos/${ids.ordinary}?w=320&fmt=jpeg`, {}, own.url);
     const answered = await Promise.all(bombs);
-    const peak = await peakRss(child.pid!);
+    const peak = await peakRss(own.process.pid!);
     console.log(
       `two bombs: ${answered.map((a) => `${a.status} in ${Math.round(a.ms)} ms`).join(', ')}; ` +
         `small: ${small.status} in ${Math.round(small.ms)} ms; ` +
