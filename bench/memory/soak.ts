@@ -38,7 +38,7 @@ import { SoakInfra } from '../../test/soak/infra.js';
 import { defaultPods, type ServiceName } from '../../test/soak/platform.js';
 import { loadPhotos } from '../../test/soak/traffic.js';
 import { probeEnv, readSamples } from './probe.js';
-import { MEMORY_TABLE_HEADER, memoryRow } from './report.js';
+import { MEMORY_TABLE_HEADER, cacheMiB, memoryRow } from './report.js';
 import { summarise, type MemorySample } from '../../test/support/stats.js';
 import { loadResizerConfig } from '../../services/resizer/config.js';
 
@@ -148,14 +148,7 @@ try {
   const caches = setInterval(() => {
     fetch(`${resizerAdmin}/metrics`)
       .then((res) => res.text())
-      .then((text) => {
-        const sample: MemorySample = { t: elapsed(), caches: 0 };
-        for (const m of text.matchAll(/^enlarger_resizer_cache_bytes\{cache="(\w+)"\} (\d+)$/gm)) {
-          sample[m[1]!] = Number(m[2]) / 1024 ** 2;
-          sample.caches! += Number(m[2]) / 1024 ** 2;
-        }
-        cacheSamples.push(sample);
-      })
+      .then((text) => cacheSamples.push({ t: elapsed(), ...cacheMiB(text) }))
       .catch(() => undefined);
   }, 5000);
   const media = await deployments.get('media')!.url();
