@@ -172,7 +172,7 @@ fuzz: node_modules ## Seeded format-aware mutation campaign against `enlarger de
 	npx tsx test/fuzz/run.ts --seed $(SEED) --cases $(CASES) --minutes $(MINUTES) --out .run/fuzz
 
 # bench-allocators' and soak-memory's length, and the part of it that counts as warm-up (minutes): the
-# resizer's caches took 13 minutes to fill in soak-memory's second run (BENCHMARKS.md).
+# resizer's caches were full by minute 8-10 in soak-memory's fourth run, with the memory plan (BENCHMARKS.md).
 ALLOC_MINUTES ?= 12
 ALLOC_WARM_UP ?= 4
 MEMORY_MINUTES ?= 40

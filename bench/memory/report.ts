@@ -17,3 +17,17 @@ export function memoryRow(name: string, samples: readonly MemorySample[], warmUp
     ' |'
   );
 }
+
+/**
+ * The resizer's `enlarger_resizer_cache_bytes` series in a /metrics text, in
+ * MiB by cache name, and their sum as `caches`. Every series also carries
+ * the registry's `service` label, so the labels are matched in any order.
+ */
+export function cacheMiB(metrics: string): Record<string, number> {
+  const out: Record<string, number> = { caches: 0 };
+  for (const m of metrics.matchAll(/^enlarger_resizer_cache_bytes\{[^}]*\bcache="(\w+)"[^}]*\} (\d+)$/gm)) {
+    out[m[1]!] = Number(m[2]) / 1024 ** 2;
+    out.caches! += Number(m[2]) / 1024 ** 2;
+  }
+  return out;
+}

@@ -38,8 +38,26 @@ import { SoakInfra } from '../../test/soak/infra.js';
 import { defaultPods, type ServiceName } from '../../test/soak/platform.js';
 import { loadPhotos } from '../../test/soak/traffic.js';
 import { probeEnv, readSamples } from './probe.js';
-import { MEMORY_TABLE_HEADER, memoryRow } from './report.js';
+import { MEMORY_TABLE_HEADER, cacheMiB, memoryRow } from './report.js';
 import { summarise, type MemorySample } from '../../test/support/stats.js';
+import { loadResizerConfig } from '../../services/resizer/config.js';
+
+/**
+ * When each resizer cache first held 95 % of its cap: RSS that rises before
+ * then is the caches filling, so the warm-up must cover the last of them.
+ */
+function cacheFills(samples: readonly MemorySample[], caps: Record<string, number>) {
+  return Object.entries(caps).map(([cache, capBytes]) => {
+    const capMiB = capBytes / 1024 ** 2;
+    const filled = samples.find((s) => (s[cache] ?? 0) >= 0.95 * capMiB);
+    return {
+      cache,
+      capMiB: Math.round(capMiB),
+      peakMiB: Math.round(Math.max(0, ...samples.map((s) => s[cache] ?? 0))),
+      filledAtSeconds: filled?.t,
+    };
+  });
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -89,6 +107,13 @@ const signingKey = randomBytes(24).toString('base64url');
 const suffix = Math.random().toString(36).slice(2, 8);
 const pods = defaultPods(infra, `soak-memory-${suffix}`, `soak-memory.convert.${suffix}`, signingKey);
 const deployments = new Map<ServiceName, Deployment>();
+// The caps as the resizer itself parses them from its pod's environment.
+const resizerConfig = loadResizerConfig(pods.find((p) => p.name === 'resizer')!.env);
+const resizerCaps = {
+  output: resizerConfig.outputCacheBytes,
+  source: resizerConfig.photos.sourceCacheBytes,
+  overlay: resizerConfig.overlays.cacheBytes,
+};
 const probeFile = (name: string) => path.join(RUN_DIR, `${name}.jsonl`);
 
 async function teardown(): Promise<void> {
@@ -123,12 +148,7 @@ try {
   const caches = setInterval(() => {
     fetch(`${resizerAdmin}/metrics`)
       .then((res) => res.text())
-      .then((text) => {
-        const bytes = [...text.matchAll(/^enlarger_resizer_cache_bytes\{[^}]*\} (\d+)$/gm)].map((m) =>
-          Number(m[1]),
-        );
-        cacheSamples.push({ t: elapsed(), caches: bytes.reduce((a, b) => a + b, 0) / 1024 ** 2 });
-      })
+      .then((text) => cacheSamples.push({ t: elapsed(), ...cacheMiB(text) }))
       .catch(() => undefined);
   }, 5000);
   const media = await deployments.get('media')!.url();
@@ -246,7 +266,15 @@ try {
     const rss = summarise(samples, 'rss', WARM_UP_SECONDS);
     const limitMiB = pod.memoryLimitBytes ? pod.memoryLimitBytes / 1024 ** 2 : undefined;
     const peakMiB = Math.round(deployments.get(pod.name)!.peakRssBytes / 1024 ** 2);
-    const flat = rss.slopePerHour <= MAX_SLOPE;
+    // Flat only when the whole 95 % interval of the slope is under the bound: a slope under it
+    // whose interval reaches past it has not shown flatness, it is inconclusive.
+    const verdict =
+      rss.slopePerHour - rss.slopeCi95PerHour > MAX_SLOPE
+        ? 'rising'
+        : rss.slopePerHour + rss.slopeCi95PerHour <= MAX_SLOPE
+          ? 'flat'
+          : 'inconclusive';
+    const flat = verdict === 'flat';
     const underLimit = limitMiB === undefined || peakMiB <= limitMiB;
     failed ||= !flat || !underLimit;
     rows.push({
@@ -255,11 +283,13 @@ try {
       peakMiB,
       limitMiB,
       flat,
+      verdict,
       underLimit,
       row: memoryRow(pod.name, samples, WARM_UP_SECONDS),
     });
   }
   const cacheFigures = cacheSamples.length ? summarise(cacheSamples, 'caches', WARM_UP_SECONDS) : undefined;
+  const fills = cacheFills(cacheSamples, resizerCaps);
   const report = {
     minutes: MINUTES,
     warmUpSeconds: WARM_UP_SECONDS,
@@ -268,6 +298,7 @@ try {
     campaign: summary(campaign),
     rows,
     resizerCachesMiB: cacheFigures,
+    resizerCacheFills: fills,
   };
   await writeFile(path.join(RUN_DIR, 'soak-memory.json'), JSON.stringify(report, null, 2));
   failed ||= campaign.lost.length > 0 || campaign.serverErrors.length > 0 || !!campaign.death;
@@ -286,7 +317,8 @@ try {
   for (const r of rows) {
     console.log(
       `${r.service}: peak (VmHWM) ${r.peakMiB} MiB of its pod's ${r.limitMiB ?? 'unlimited'} MiB` +
-        `${r.underLimit ? '' : ' (OVER)'}; RSS slope ${r.rss.slopePerHour} MiB/h${r.flat ? '' : ` (over --max-slope ${MAX_SLOPE})`}`,
+        `${r.underLimit ? '' : ' (OVER)'}; RSS slope after warm-up ${r.rss.slopePerHour} ± ${r.rss.slopeCi95PerHour} MiB/h ` +
+        `(95 % CI): ${r.verdict} against --max-slope ${MAX_SLOPE}`,
     );
   }
   if (cacheFigures) {
@@ -295,6 +327,14 @@ try {
     console.log(
       `resizer's output + source caches: ${c.start} → ${c.atWarmUp} → ${c.peak} → ${c.end} MiB, ` +
         `slope ${c.slopePerHour} MiB/h; its RSS less the caches: ${rss.slopePerHour - c.slopePerHour} MiB/h`,
+    );
+  }
+  for (const f of fills) {
+    console.log(
+      `resizer ${f.cache} cache: cap ${f.capMiB} MiB, ` +
+        (f.filledAtSeconds === undefined
+          ? `never reached 95 % of it (peak ${f.peakMiB} MiB)`
+          : `reached 95 % of it at ${Math.round(f.filledAtSeconds / 60)} min (warm-up ${WARM_UP_SECONDS / 60} min)`),
     );
   }
   console.log(failed ? '\nFAIL' : '\nPASS');

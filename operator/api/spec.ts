@@ -486,8 +486,10 @@ export const resizerSpec = z
     cacheMegabytes: z
       .int()
       .min(0)
-      .default(RESIZER_DEFAULTS.outputCacheBytes / 1024 ** 2)
-      .describe('In-memory cache of rendered images per pod, in MiB.'),
+      .optional()
+      .describe(
+        'In-memory cache of rendered images per pod, in MiB. Unset: a share of the memory limit (165 MiB of 1Gi); a bigger cache leaves renders less.',
+      ),
     watermark: watermarkSpec.optional(),
     allowWatermarkOptOut: z
       .boolean()

@@ -140,6 +140,7 @@ describe("resizerPodSample on the resizer's own registry", () => {
       renderMemoryBytes: () => 0,
       outputCacheBytes: () => 0,
       sourceCacheBytes: () => 0,
+      overlayCacheBytes: () => 0,
     });
     metrics.requestDuration.observe({ cache: 'miss', status: '200' }, 0.1);
     metrics.shed.inc(5);

@@ -72,10 +72,13 @@ describe('ConfigMap builder', () => {
         RESIZER_ADMIN_PORT: '9090',
         RESIZER_SLOTS: '2',
         RESIZER_QUEUE_SIZE: '16',
-        RESIZER_OUTPUT_CACHE_BYTES: '64MiB',
         RESIZER_MAX_SOURCE_PIXELS: '150000000',
-        // 1 GiB - 64 MiB output - 256 MiB source - 64 MiB overlay cache - 128 MiB runtime.
-        RESIZER_RENDER_MEMORY_BYTES: String(512 * 1024 ** 2),
+        // The 1 GiB limit less 160 MiB runtime and 256 MiB retained: the spec's 64 MiB output
+        // cache, 164 MiB source and 36 MiB overlay caches, and 344 MiB of renders.
+        RESIZER_OUTPUT_CACHE_BYTES: String(64 * 1024 ** 2),
+        RESIZER_SOURCE_CACHE_BYTES: String(164 * 1024 ** 2),
+        RESIZER_OVERLAY_CACHE_BYTES: String(36 * 1024 ** 2),
+        RESIZER_RENDER_MEMORY_BYTES: String(344 * 1024 ** 2),
         RESIZER_WATERMARK_OPT_OUT: 'false',
         RESIZER_WATERMARK_POSITION: 'southeast',
         RESIZER_WATERMARK_OPACITY: '0.6',

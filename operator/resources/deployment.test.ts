@@ -72,7 +72,7 @@ describe('Deployment builder', () => {
             },
             annotations: {
               'enlarger.dev/config-checksum':
-                '3463a97d5a22ec7a399d1ecd6be7a4d2b395f4588d1849a14b9af15b8ca3df8a',
+                '90ec3956a76490b4bf7aaa2491e1290a21c7c859ae9d632dae5d7a25d06ebcd3',
               'prometheus.io/scrape': 'true',
               'prometheus.io/port': '9090',
               'prometheus.io/path': '/metrics',

@@ -23,6 +23,7 @@ import { commitEnv, packageVersion, type BuildInfo } from '../../lib/build/versi
 import { tracingConfigFromEnv, tracingEnvSchema, type TracingConfig } from '../../lib/tracing/config.js';
 import { CHROMA } from '../../lib/photos/formats.js';
 import { IMAGE_LIMITS } from '../../lib/photos/limits.js';
+import { resizerMemoryPlan } from './memory-plan.js';
 
 const placement = z.enum(PLACEMENTS, { message: `must be one of ${PLACEMENTS.join(', ')}` });
 const quality = () => envInt({ min: 1, max: 100 });
@@ -39,12 +40,7 @@ export const RESIZER_DEFAULTS = {
    * of this, so the operator always sets both.
    */
   queueSize: 16,
-  outputCacheBytes: 256 * 1024 ** 2,
-  sourceCacheBytes: 256 * 1024 ** 2,
-  overlayCacheBytes: 64 * 1024 ** 2,
-  /** What the process holds besides caches and renders: runtime, libvips, buffers in flight. */
-  runtimeBytes: 128 * 1024 ** 2,
-  /** The pod's memory limit the CRD defaults to; the render budget is what it leaves. */
+  /** The pod's memory limit the CRD defaults to; the caches and render budget are shared out of it. */
   memoryLimitBytes: 1024 ** 3,
   /** Budget of one request, queueing included; the operator sizes the pod's drain from it. */
   deadlineMs: 10_000,
@@ -53,20 +49,8 @@ export const RESIZER_DEFAULTS = {
   watermarkOptOut: false,
 } as const;
 
-/**
- * The render memory budget a pod of `limitBytes` can afford with an output
- * cache of `outputCacheBytes`: what the caches at their full size and the
- * runtime leave, and never less than 64 MiB. The operator derives
- * RESIZER_RENDER_MEMORY_BYTES from the pod's limit with it; for the default
- * 1 GiB pod it is 320 MiB, the budget the render-bomb test measured.
- */
-export function renderMemoryBudget(limitBytes: number, outputCacheBytes: number): number {
-  const { sourceCacheBytes, overlayCacheBytes, runtimeBytes } = RESIZER_DEFAULTS;
-  return Math.max(
-    64 * 1024 ** 2,
-    limitBytes - outputCacheBytes - sourceCacheBytes - overlayCacheBytes - runtimeBytes,
-  );
-}
+/** How the default 1 GiB pod, and `enlarger dev`, spend their memory: the schema's defaults. */
+const DEFAULT_PLAN = resizerMemoryPlan(RESIZER_DEFAULTS.memoryLimitBytes);
 
 /** Every variable the resizer reads: names, formats and defaults. The operator renders into its input type. */
 export const resizerEnvSchema = z.object({
@@ -101,10 +85,11 @@ export const resizerEnvSchema = z.object({
   /** Budget of one request, queueing included, checked between pipeline steps. */
   RESIZER_DEADLINE_MS: envPositiveInt().default(RESIZER_DEFAULTS.deadlineMs),
 
-  RESIZER_OUTPUT_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.outputCacheBytes),
-  RESIZER_SOURCE_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.sourceCacheBytes),
+  // The cache sizes and the render budget are one plan of the pod's limit (memory-plan.ts); the operator renders all four.
+  RESIZER_OUTPUT_CACHE_BYTES: envBytes().default(DEFAULT_PLAN.outputCacheBytes),
+  RESIZER_SOURCE_CACHE_BYTES: envBytes().default(DEFAULT_PLAN.sourceCacheBytes),
   /** Rendered watermark overlays, kept as raw pixels so stamping one costs no decode. */
-  RESIZER_OVERLAY_CACHE_BYTES: envBytes().default(RESIZER_DEFAULTS.overlayCacheBytes),
+  RESIZER_OVERLAY_CACHE_BYTES: envBytes().default(DEFAULT_PLAN.overlayCacheBytes),
   /**
    * How long a manifest is trusted before it is read again: the bound on
    * serving a deleted or re-attributed photo when its event is not heard.
@@ -177,12 +162,10 @@ export const resizerEnvSchema = z.object({
   // Hardening: bounds on work in progress, so overload is refused rather than taken.
   /**
    * Estimated bytes the renders running at once may hold together; a render
-   * waits until it fits. Sized so the process baseline (~100 MiB), full
-   * caches (output, source, overlay) and this stay under a 1 GiB pod limit.
+   * waits until it fits. Sized so the runtime, the native memory the
+   * allocator keeps, full caches and this add up to a 1 GiB pod limit.
    */
-  RESIZER_RENDER_MEMORY_BYTES: envBytes().default(
-    renderMemoryBudget(RESIZER_DEFAULTS.memoryLimitBytes, RESIZER_DEFAULTS.outputCacheBytes),
-  ),
+  RESIZER_RENDER_MEMORY_BYTES: envBytes().default(DEFAULT_PLAN.renderBytes),
   /**
    * Largest AVIF output in pixels. An AVIF encode cannot be stopped at the
    * deadline; 2.1 MP (1920×1080) of noise takes about 4.5 s at effort 2 on

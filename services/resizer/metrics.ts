@@ -32,6 +32,7 @@ export interface LiveState {
   renderMemoryBytes: () => number;
   outputCacheBytes: () => number;
   sourceCacheBytes: () => number;
+  overlayCacheBytes: () => number;
 }
 
 /** The resizer's metrics; the autoscaler reads those named in {@link RESIZER_SIGNAL_METRICS}. */
@@ -55,12 +56,13 @@ export function createResizerMetrics(registry: Registry, live: LiveState) {
   );
   const cacheBytes = new Gauge({
     name: 'enlarger_resizer_cache_bytes',
-    help: 'Bytes held by the output and source caches.',
+    help: 'Bytes held by the output, source and overlay caches.',
     labelNames: ['cache'] as const,
     registers: [registry],
     collect() {
       this.set({ cache: 'output' }, live.outputCacheBytes());
       this.set({ cache: 'source' }, live.sourceCacheBytes());
+      this.set({ cache: 'overlay' }, live.overlayCacheBytes());
     },
   });
 

@@ -56,6 +56,7 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
   const limiter = new Limiter(config.limiter);
   const outputs = new ByteCache<Rendered>(config.outputCacheBytes, (r) => r.body.length + 200);
   const photos = new PhotoStore(storage, config.photos);
+  const overlays = new Overlays(storage, config.overlays);
   const metrics = createResizerMetrics(registry, {
     queued: () => limiter.queued,
     rendering: () => limiter.running,
@@ -63,10 +64,11 @@ export function createResizerService(deps: ResizerDeps): ResizerService {
     renderMemoryBytes: () => limiter.memoryInUse,
     outputCacheBytes: () => outputs.bytes,
     sourceCacheBytes: () => photos.sourceCacheBytes,
+    overlayCacheBytes: () => overlays.cacheBytes,
   });
   const renderDeps = {
     photos,
-    overlays: new Overlays(storage, config.overlays),
+    overlays,
     settings: config.render,
     metrics,
     outputs,

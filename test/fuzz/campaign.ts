@@ -1,4 +1,4 @@
-import { slopePerHour } from '../support/stats.js';
+import { slopeFit } from '../support/stats.js';
 import { settle } from './dev-target.js';
 import { mutatorsFor } from './mutators.js';
 import { Rng } from './rng.js';
@@ -180,6 +180,9 @@ export function summary(report: CampaignReport) {
     bytes: f.data.length,
   });
   const round = (n: number) => Math.round(n);
+  const afterWarmUp = slopeFit(
+    report.rssMiB.samples.map((y, t) => ({ t, y })).slice(report.rssMiB.samples.length / 2),
+  );
   return {
     ...report,
     serverErrors: report.serverErrors.map(strip),
@@ -190,9 +193,8 @@ export function summary(report: CampaignReport) {
       end: round(report.rssMiB.end),
       perMinute: report.rssMiB.samples.filter((_, i) => i % 60 === 0),
       // Samples come once a second; the second half of the run counts as after warm-up.
-      slopeAfterWarmUpMiBPerHour: round(
-        slopePerHour(report.rssMiB.samples.map((y, t) => ({ t, y })).slice(report.rssMiB.samples.length / 2)),
-      ),
+      slopeAfterWarmUpMiBPerHour: round(afterWarmUp.slopePerHour),
+      slopeCi95MiBPerHour: round(afterWarmUp.ci95PerHour),
     },
   };
 }

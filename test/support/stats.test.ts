@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ascending, median, percentile, slopePerHour, summarise, type MemorySample } from './stats.js';
+import {
+  ascending,
+  median,
+  percentile,
+  slopeFit,
+  slopePerHour,
+  summarise,
+  type MemorySample,
+} from './stats.js';
 
 describe('bench statistics', () => {
   it('takes the nearest-rank percentile', () => {
@@ -59,6 +67,7 @@ describe('summarise', () => {
       peak: 300,
       end: 300,
       slopePerHour: 0,
+      slopeCi95PerHour: 0,
     });
   });
 
@@ -69,5 +78,37 @@ describe('summarise', () => {
   it('reads a missing field as 0 and refuses no samples', () => {
     expect(summarise(samples, 'external', 0).end).toBe(0);
     expect(() => summarise([], 'rss', 0)).toThrow('no samples');
+  });
+});
+
+describe('slopeFit', () => {
+  // A fixed pseudo-random sequence in [-1, 1), so the figures do not change between runs.
+  const noise = (i: number) => ((Math.sin(i * 12.9898) * 43758.5453) % 1) * 2 - 1;
+
+  it('gives an exact line a zero-width interval', () => {
+    expect(slopeFit([0, 1, 2, 3, 4, 5].map((i) => ({ t: i * 60, y: 100 + i })))).toEqual({
+      slopePerHour: 60,
+      ci95PerHour: 0,
+      lag1: 0,
+    });
+  });
+
+  it('puts a flat series with independent noise inside a narrow interval around 0', () => {
+    const fit = slopeFit(Array.from({ length: 240 }, (_, i) => ({ t: i * 10, y: 500 + 10 * noise(i) })));
+    expect(Math.abs(fit.slopePerHour)).toBeLessThanOrEqual(fit.ci95PerHour);
+    expect(fit.ci95PerHour).toBeLessThan(20);
+  });
+
+  it('widens the interval when samples follow each other (a random walk), so a wander is not read as a trend', () => {
+    let y = 500;
+    const walk = Array.from({ length: 240 }, (_, i) => ({ t: i * 10, y: (y += 10 * noise(i)) }));
+    const independent = Array.from({ length: 240 }, (_, i) => ({ t: i * 10, y: 500 + 10 * noise(i) }));
+    const fit = slopeFit(walk);
+    expect(fit.lag1).toBeGreaterThan(0.8);
+    expect(fit.ci95PerHour).toBeGreaterThan(5 * slopeFit(independent).ci95PerHour);
+  });
+
+  it('cannot tell from fewer than four samples', () => {
+    expect(slopeFit([0, 1, 2].map((i) => ({ t: i, y: i }))).ci95PerHour).toBe(Infinity);
   });
 });

@@ -41,6 +41,45 @@ export function slopePerHour(points: ReadonlyArray<{ t: number; y: number }>): n
   return den === 0 ? 0 : (num / den) * 3600;
 }
 
+/** A fitted slope per hour with the half-width of its 95 % confidence interval. */
+export interface SlopeFit {
+  slopePerHour: number;
+  /** The slope is slopePerHour ± this, at 95 %; Infinity with too few samples to tell. */
+  ci95PerHour: number;
+  /** Lag-1 autocorrelation of the residuals, which widens the interval: memory samples follow each other. */
+  lag1: number;
+}
+
+/**
+ * Least-squares slope with its 95 % confidence interval. Memory sampled every
+ * few seconds is strongly autocorrelated, so the plain standard error would
+ * claim far too much: it is widened by the residuals' lag-1 autocorrelation
+ * r (effective samples n(1−r)/(1+r)), the usual AR(1) correction.
+ */
+export function slopeFit(points: ReadonlyArray<{ t: number; y: number }>): SlopeFit {
+  const n = points.length;
+  const slope = slopePerHour(points) / 3600;
+  if (n < 4) return { slopePerHour: slope * 3600, ci95PerHour: Infinity, lag1: 0 };
+  const meanT = points.reduce((a, p) => a + p.t, 0) / n;
+  const meanY = points.reduce((a, p) => a + p.y, 0) / n;
+  const residuals = points.map((p) => p.y - meanY - slope * (p.t - meanT));
+  const sst = points.reduce((a, p) => a + (p.t - meanT) ** 2, 0);
+  const sse = residuals.reduce((a, r) => a + r * r, 0);
+  let lagged = 0;
+  for (let i = 1; i < n; i++) lagged += residuals[i]! * residuals[i - 1]!;
+  const lag1 = sse === 0 ? 0 : Math.min(0.99, Math.max(0, lagged / sse));
+  const effective = (n * (1 - lag1)) / (1 + lag1);
+  if (sst === 0 || effective < 4) return { slopePerHour: slope * 3600, ci95PerHour: Infinity, lag1 };
+  const standardError = Math.sqrt(sse / (n - 2) / sst) * Math.sqrt((1 + lag1) / (1 - lag1));
+  return { slopePerHour: slope * 3600, ci95PerHour: t95(effective - 2) * standardError * 3600, lag1 };
+}
+
+/** Student's t at 97.5 % for `df` degrees of freedom (Cornish–Fisher expansion, within 1 % from df 2). */
+function t95(df: number): number {
+  const z = 1.959964;
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
+}
+
 /** A field's figures over a run: first, peak and last value, and its slope (MiB/hour) after warm-up. */
 export interface FieldSummary {
   start: number;
@@ -48,6 +87,8 @@ export interface FieldSummary {
   peak: number;
   end: number;
   slopePerHour: number;
+  /** Half-width of the slope's 95 % confidence interval ({@link slopeFit}). */
+  slopeCi95PerHour: number;
 }
 
 /**
@@ -65,11 +106,13 @@ export function summarise(
   const value = (s: MemorySample) => s[field] ?? 0;
   const after = samples.filter((s) => s.t >= warmUpSeconds);
   const round = (n: number) => Math.round(n);
+  const fit = slopeFit(after.map((s) => ({ t: s.t, y: value(s) })));
   return {
     start: round(value(samples[0]!)),
     atWarmUp: round(value(after[0] ?? samples.at(-1)!)),
     peak: round(Math.max(...samples.map(value))),
     end: round(value(samples.at(-1)!)),
-    slopePerHour: round(slopePerHour(after.map((s) => ({ t: s.t, y: value(s) })))),
+    slopePerHour: round(fit.slopePerHour),
+    slopeCi95PerHour: round(fit.ci95PerHour),
   };
 }

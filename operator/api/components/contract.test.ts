@@ -6,7 +6,8 @@ import {
   type ConverterEnv,
 } from '../../../services/converter/config.js';
 import { loadMediaConfig, mediaEnvSchema } from '../../../services/media/config.js';
-import { loadResizerConfig, renderMemoryBudget, resizerEnvSchema } from '../../../services/resizer/config.js';
+import { loadResizerConfig, resizerEnvSchema } from '../../../services/resizer/config.js';
+import { resizerMemoryPlan } from '../../../services/resizer/memory-plan.js';
 import { samplePlatform } from '../fixture.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { COMPONENTS, type Component } from '../names.js';
@@ -112,7 +113,15 @@ describe('contract between the operator and the services', () => {
       20,
       ['x'],
     ]);
-    expect(resizer.limiter.memoryBytes).toBe(renderMemoryBudget(2 * 1024 ** 3, 64 * 1024 ** 2));
+    expect([
+      resizer.limiter.memoryBytes,
+      resizer.photos.sourceCacheBytes,
+      resizer.overlays.cacheBytes,
+    ]).toEqual([
+      resizerMemoryPlan(2 * 1024 ** 3, 64 * 1024 ** 2).renderBytes,
+      resizerMemoryPlan(2 * 1024 ** 3, 64 * 1024 ** 2).sourceCacheBytes,
+      resizerMemoryPlan(2 * 1024 ** 3, 64 * 1024 ** 2).overlayCacheBytes,
+    ]);
     expect(resizer.overlays).toMatchObject({ logoKey: 'logo.png', logoOpacity: 0.3, logoScale: 0.2 });
     expect(resizer.render.watermark).toMatchObject({
       minWidth: 500,

@@ -1,6 +1,7 @@
 import { MALLOC_ENV } from '../../../lib/process/malloc.js';
 import { boolEnv } from '../../../lib/config/parse-env.js';
-import { RESIZER_DEFAULTS, renderMemoryBudget, type ResizerEnv } from '../../../services/resizer/config.js';
+import { RESIZER_DEFAULTS, type ResizerEnv } from '../../../services/resizer/config.js';
+import { resizerMemoryPlan } from '../../../services/resizer/memory-plan.js';
 import type { ImagePlatform } from '../imageplatform.js';
 import { resolvePlacement } from './placement.js';
 import { POD_PORTS, PROBES, httpDrain, type ComponentRow, secretKeyEnv } from './row.js';
@@ -20,6 +21,10 @@ export function resizer(cr: ImagePlatform): ComponentRow {
   const { resizer, limits } = cr.spec;
   const { watermark } = resizer;
   const limit = memoryLimitBytes(resizer.resources);
+  const outputCacheBytes =
+    resizer.cacheMegabytes === undefined ? undefined : resizer.cacheMegabytes * 1024 ** 2;
+  // Without a limit there is nothing to share out: the resizer's own defaults (a 1 GiB plan) stand.
+  const plan = limit === undefined ? undefined : resizerMemoryPlan(limit, outputCacheBytes);
   // `satisfies ResizerEnv` checks no names inside a conditional spread, so each spread object is checked on its own.
   const env = {
     ...storageEnv(cr),
@@ -32,15 +37,20 @@ export function resizer(cr: ImagePlatform): ComponentRow {
     // The autoscaler's queue target is a share of these, so they are always set, never left to defaults.
     RESIZER_SLOTS: String(resizer.slots),
     RESIZER_QUEUE_SIZE: String(resizer.queueSize),
-    RESIZER_OUTPUT_CACHE_BYTES: `${resizer.cacheMegabytes}MiB`,
     // Media's limit, so a photo still converting renders from any original media accepted.
     RESIZER_MAX_SOURCE_PIXELS: String(limits.maxPixels),
-    // Renders are admitted against what the pod's limit leaves after the caches, so a bigger cache means fewer renders at once.
-    ...(limit
+    // Caches and renders share the pod's limit after runtime and the allocator's retained memory
+    // (services/resizer/memory-plan.ts); an output cache sized in the spec leaves the renders less.
+    ...(plan
       ? ({
-          RESIZER_RENDER_MEMORY_BYTES: String(renderMemoryBudget(limit, resizer.cacheMegabytes * 1024 ** 2)),
+          RESIZER_OUTPUT_CACHE_BYTES: String(plan.outputCacheBytes),
+          RESIZER_SOURCE_CACHE_BYTES: String(plan.sourceCacheBytes),
+          RESIZER_OVERLAY_CACHE_BYTES: String(plan.overlayCacheBytes),
+          RESIZER_RENDER_MEMORY_BYTES: String(plan.renderBytes),
         } satisfies Partial<ResizerEnv>)
-      : {}),
+      : outputCacheBytes !== undefined
+        ? ({ RESIZER_OUTPUT_CACHE_BYTES: String(outputCacheBytes) } satisfies Partial<ResizerEnv>)
+        : {}),
     RESIZER_WATERMARK_OPT_OUT: boolEnv(resizer.allowWatermarkOptOut),
     ...(watermark
       ? ({

@@ -41,6 +41,11 @@ describe('planResize', () => {
     expect(size('w=2000', { ...LIMITS, maxOutputPixels: 500_000 })).toBe('1000x500');
   });
 
+  // The memory budget's cap: a size rounded up past it was refused by the limiter as too large.
+  it('rounds a capped size down, so it never passes the cap', () => {
+    expect(size('w=2000', { ...LIMITS, maxOutputPixels: 499_999 })).toBe('999x499');
+  });
+
   it('maps fits and gravity to libvips terms', () => {
     expect(plan('w=10&h=10&g=north')).toMatchObject({ fit: 'cover', position: 'north' });
     expect(plan('w=10&h=10&fit=inside')).toMatchObject({ fit: 'fill', position: 'centre' });

@@ -66,13 +66,17 @@ export function planResize(source: Dimensions, request: ResizeRequest, limits: R
     boxH = sh * s;
   }
   const pixels = boxW * boxH;
-  if (pixels > limits.maxOutputPixels) {
+  const capped = pixels > limits.maxOutputPixels;
+  if (capped) {
     const k = Math.sqrt(limits.maxOutputPixels / pixels);
     boxW *= k;
     boxH *= k;
   }
-  const width = Math.max(1, Math.round(boxW));
-  const height = Math.max(1, Math.round(boxH));
+  // A capped size rounds down: rounding up could pass the cap, and a render held to the
+  // memory budget's pixels would then be refused by the limiter for a few bytes over it.
+  const round = capped ? Math.floor : Math.round;
+  const width = Math.max(1, round(boxW));
+  const height = Math.max(1, round(boxH));
 
   const plan: ResizePlan = {
     width,

@@ -35,6 +35,11 @@ export class Overlays implements OverlaySource {
     this.rendered = new ByteCache(settings.cacheBytes, (o) => o.rgba.length);
   }
 
+  /** Bytes held by the rendered overlays. */
+  get cacheBytes(): number {
+    return this.rendered.bytes;
+  }
+
   async logo(outputWidth: number): Promise<Overlay | undefined> {
     const { logoKey } = this.settings;
     if (!logoKey) return undefined;
