@@ -23,6 +23,7 @@
 # BEFORE (a git ref: that commit's resizer also runs, at PORT+2, and each
 # enlarger / enlarger-wm row is driven against it right after this tree's, so
 # both see the same machine; its tree comes from bench/checkout.sh),
+# PEERS (peer rows driven when their URL is given, default "imgproxy imgproxy-wm thumbor"),
 # FORMATS (output formats of the enlarger, enlarger-wm, lever and peer rows,
 # default "jpeg"; of "jpeg webp avif"), `lever:<name>` in VARIANTS (Enlarger with
 # one setting changed from the defaults, bench/peers/levers.ts: its own resizer at
@@ -38,6 +39,7 @@ ADMIN_PORT="${ADMIN_PORT:-18092}"
 PEER_SOURCES="${PEER_SOURCES:-picked}"
 VARIANTS="${VARIANTS:-sharp floor enlarger enlarger-wm browsers browsers-bg}"
 FORMATS="${FORMATS:-jpeg}"
+PEERS="${PEERS:-imgproxy imgproxy-wm thumbor}"
 OUT=.run/bench
 DIST="$OUT/dist"
 DATA="$(realpath -m "${PEERS_DATA_DIR:-$OUT/peers-data}")"
@@ -62,7 +64,7 @@ pids_of() { ss -ltnpH "sport = :${1##*:}" 2>/dev/null | grep -o 'pid=[0-9]*' | c
 half_rate_of() { node -e 'for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) { if (!l) continue; const r = JSON.parse(l); if (r.server === process.argv[2] && r.photo === process.argv[3]) console.log(r.halfRate); }' "$ROWS" "$1" "$2" | tail -n 1; }
 drive() { node "$DIST/bench/peers/drive.js" "$@" | tee -a "$ROWS" >&2; }
 
-if [[ -n "${IMGPROXY_URL:-}" ]]; then
+if [[ -n "${IMGPROXY_URL:-}" && " $PEERS " == *" imgproxy-wm "* ]]; then
   # An imgproxy started before the logo existed draws none, silently: its -wm rows would measure nothing.
   node "$DIST/bench/peers/watermark-check.js" "$IMGPROXY_URL" "$DATA" "$(id_of "${PHOTOS[0]}")"
 fi
@@ -172,7 +174,7 @@ for round in $(seq "$ROUNDS"); do
       unset FORMAT
     done
     # imgproxy-wm is the same imgproxy asked for its watermark (IMGPROXY_WATERMARK_PATH, README).
-    for peer in imgproxy imgproxy-wm thumbor; do
+    for peer in $PEERS; do
       url_var="${peer%-wm}_URL" pids_var="${peer%-wm}_PIDS"
       url_var="${url_var^^}" pids_var="${pids_var^^}"
       url="${!url_var:-}"
