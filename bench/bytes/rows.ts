@@ -118,6 +118,14 @@ export const ROWS: Row[] = [
     formats: ['avif'],
     fromOriginal: false,
   },
+  {
+    // The old copies, each render from one at least 2× the asked width: generation loss averaged away?
+    name: 'margin-2',
+    store: 'old',
+    env: { ...OLD_ENCODER, RESIZER_SOURCE_MARGIN: '2' },
+    formats: ALL,
+    fromOriginal: true,
+  },
   { name: 'store-q95-444', store: 'q95-444', env: OLD_ENCODER, formats: ALL, fromOriginal: true },
   { name: 'store-q95-420', store: 'q95-420', env: OLD_ENCODER, formats: ALL, fromOriginal: true },
   {

@@ -27,6 +27,8 @@ export const LEVERS: Record<string, Lever> = {
   trellis: { formats: ['jpeg'], resizerEnv: { RESIZER_JPEG_TRELLIS: 'true' } },
   'webp-effort4': { formats: ['webp'], resizerEnv: { RESIZER_WEBP_EFFORT: '4' } },
   'avif-420': { formats: ['avif'], resizerEnv: { RESIZER_AVIF_CHROMA: '4:2:0' } },
+  // The same copies, rendered from one at least 2× the asked width (RESIZER_SOURCE_MARGIN): more to decode.
+  'margin-2': { formats: ['jpeg', 'webp'], resizerEnv: { RESIZER_SOURCE_MARGIN: '2' } },
   // Stored copies: what a render decodes. JPEG and WebP outputs, where decoding is a large share of a render.
   'q95-444': { formats: ['jpeg', 'webp'], resizerEnv: {}, store: 'q95-444' },
   'q95-420': { formats: ['jpeg', 'webp'], resizerEnv: {}, store: 'q95-420' },
