@@ -66,8 +66,9 @@ async function seed(store: Store): Promise<{ dir: string; photos: Seeded[] }> {
     (t) => JSON.parse(t) as Seeded[],
     () => undefined,
   );
-  if (done && photoFiles.every((f) => done.some((s) => s.file === path.basename(f))))
-    return { dir, photos: done };
+  // Only the photos asked for this run: a store seeded with more keeps them for the next.
+  const asked = done?.filter((s) => photoFiles.some((f) => s.file === path.basename(f)));
+  if (asked?.length === photoFiles.length) return { dir, photos: asked };
 
   const storage = new FsStorage(path.join(dataDir!, dir));
   const deps = {
