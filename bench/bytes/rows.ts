@@ -21,35 +21,29 @@ const OLD_SIZES = JSON.stringify([
   { name: 'large', width: 1920, fit: 'inside', format: 'webp', quality: 80 },
 ]);
 /** The same steps, every one at q95 (JPEG at 4:4:4, from CONVERTER_JPEG_CHROMA). */
-const Q95_SIZES = JSON.stringify([
+export const Q95_SIZES = JSON.stringify([
   THUMB,
   { name: 'small', width: 640, fit: 'inside', format: 'jpeg', quality: 95 },
   { name: 'medium', width: 1280, fit: 'inside', format: 'jpeg', quality: 95 },
   { name: 'large', width: 1920, fit: 'inside', format: 'webp', quality: 95 },
 ]);
 
+/** Converter env of each stored-copy candidate, by store name; `bench/peers/levers.ts` seeds the same ones. */
+export const STORE_ENV: Record<string, Record<string, string>> = {
+  old: { CONVERTER_MASTER_QUALITY: '88', CONVERTER_JPEG_CHROMA: '4:2:0', CONVERTER_SIZES: OLD_SIZES },
+  'q95-444': { CONVERTER_MASTER_QUALITY: '95', CONVERTER_JPEG_CHROMA: '4:4:4', CONVERTER_SIZES: Q95_SIZES },
+  // q95 copies at 4:2:0: half the chroma to decode on every render.
+  'q95-420': { CONVERTER_MASTER_QUALITY: '95', CONVERTER_JPEG_CHROMA: '4:2:0', CONVERTER_SIZES: Q95_SIZES },
+  // Every render cut from the 2048 px master, by JPEG shrink-on-load.
+  'master-q95-444': {
+    CONVERTER_MASTER_QUALITY: '95',
+    CONVERTER_JPEG_CHROMA: '4:4:4',
+    CONVERTER_SIZES: JSON.stringify([THUMB]),
+  },
+};
+
 export const STORES: Store[] = [
-  {
-    name: 'old',
-    env: { CONVERTER_MASTER_QUALITY: '88', CONVERTER_JPEG_CHROMA: '4:2:0', CONVERTER_SIZES: OLD_SIZES },
-  },
-  {
-    name: 'q95-444',
-    env: {
-      CONVERTER_MASTER_QUALITY: '95',
-      CONVERTER_JPEG_CHROMA: '4:4:4',
-      CONVERTER_SIZES: Q95_SIZES,
-    },
-  },
-  {
-    // Every render cut from the 2048 px master, by JPEG shrink-on-load.
-    name: 'master-q95-444',
-    env: {
-      CONVERTER_MASTER_QUALITY: '95',
-      CONVERTER_JPEG_CHROMA: '4:4:4',
-      CONVERTER_SIZES: JSON.stringify([THUMB]),
-    },
-  },
+  ...Object.entries(STORE_ENV).map(([name, env]) => ({ name, env })),
   // This tree's converter defaults, whatever they are.
   { name: 'defaults', env: {} },
 ];
@@ -116,7 +110,24 @@ export const ROWS: Row[] = [
     formats: ['avif'],
     fromOriginal: false,
   },
+  {
+    // imgproxy's default AVIF quality (63) in place of 55: the default score's gap at no render cost?
+    name: 'avif-q63',
+    store: 'old',
+    env: { ...OLD_ENCODER, RESIZER_AVIF_QUALITY: '63' },
+    formats: ['avif'],
+    fromOriginal: false,
+  },
+  {
+    // The old copies, each render from one at least 2× the asked width: generation loss averaged away?
+    name: 'margin-2',
+    store: 'old',
+    env: { ...OLD_ENCODER, RESIZER_SOURCE_MARGIN: '2' },
+    formats: ALL,
+    fromOriginal: true,
+  },
   { name: 'store-q95-444', store: 'q95-444', env: OLD_ENCODER, formats: ALL, fromOriginal: true },
+  { name: 'store-q95-420', store: 'q95-420', env: OLD_ENCODER, formats: ALL, fromOriginal: true },
   {
     name: 'store-master-q95-444',
     store: 'master-q95-444',

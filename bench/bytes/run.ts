@@ -19,17 +19,15 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { MemoryEventBus } from '../../lib/events/memory-events.js';
 import { FORMATS, type OutputFormat } from '../../lib/photos/formats.js';
 import { createLogger } from '../../lib/log/logger.js';
-import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
-import { readManifest, writeManifest } from '../../lib/photos/records.js';
+import { photoKeys } from '../../lib/photos/keys.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { DecodeAdmission } from '../../services/converter/admission.js';
 import { loadConverterConfig } from '../../services/converter/config.js';
-import { convertPhoto } from '../../services/converter/convert-photo.js';
 import { loadResizerConfig } from '../../services/resizer/config.js';
 import { encoderOptions } from '../../services/resizer/render/encoder-options.js';
+import { seedPhoto, type SeededPhoto } from '../resizer/seed-photo.js';
 import { ROWS, STORES, type Row, type Store } from './rows.js';
 import { reference, Scorer } from './score.js';
 import { printTables, type Sample } from './table.js';
@@ -48,13 +46,8 @@ const imgproxyUrl = process.env.IMGPROXY_URL;
 const out = path.resolve('.run/bench/bytes.jsonl');
 
 /** A photo as seeded into one store. */
-interface Seeded {
+interface Seeded extends SeededPhoto {
   file: string;
-  id: string;
-  /** Bytes of the master and sizes. */
-  storedBytes: number;
-  /** Converter CPU (user + system) to make them, ms. */
-  convertCpuMs: number;
 }
 
 /**
@@ -73,47 +66,19 @@ async function seed(store: Store): Promise<{ dir: string; photos: Seeded[] }> {
     (t) => JSON.parse(t) as Seeded[],
     () => undefined,
   );
-  if (done && photoFiles.every((f) => done.some((s) => s.file === path.basename(f))))
-    return { dir, photos: done };
+  // Only the photos asked for this run: a store seeded with more keeps them for the next.
+  const asked = done?.filter((s) => photoFiles.some((f) => s.file === path.basename(f)));
+  if (asked?.length === photoFiles.length) return { dir, photos: asked };
 
   const storage = new FsStorage(path.join(dataDir!, dir));
-  const admission = new DecodeAdmission(config.memoryBudgetBytes);
-  const log = createLogger({ level: 'warn' });
+  const deps = {
+    storage,
+    config,
+    admission: new DecodeAdmission(config.memoryBudgetBytes),
+    log: createLogger({ level: 'warn' }),
+  };
   const photos: Seeded[] = [];
-  for (const file of photoFiles) {
-    const bytes = await readFile(file);
-    const meta = await sharp(bytes).metadata();
-    const id = newPhotoId();
-    await storage.put(photoKeys(id).original, bytes);
-    const now = new Date().toISOString();
-    await writeManifest(storage, {
-      id,
-      status: 'processing',
-      photographer: 'Benchmark Photographer',
-      createdAt: now,
-      updatedAt: now,
-      original: {
-        format: 'jpeg',
-        width: meta.width,
-        height: meta.height,
-        bytes: bytes.length,
-        hasAlpha: meta.hasAlpha,
-      },
-      conversions: [],
-    });
-    const cpu = process.cpuUsage();
-    await convertPhoto({ photoId: id }, { storage, config, log, admission, events: new MemoryEventBus() });
-    const used = process.cpuUsage(cpu);
-    const manifest = await readManifest(storage, id);
-    const storedBytes =
-      (manifest?.master?.bytes ?? 0) + (manifest?.conversions ?? []).reduce((sum, c) => sum + c.bytes, 0);
-    photos.push({
-      file: path.basename(file),
-      id,
-      storedBytes,
-      convertCpuMs: (used.user + used.system) / 1000,
-    });
-  }
+  for (const file of photoFiles) photos.push({ file: path.basename(file), ...(await seedPhoto(file, deps)) });
   await writeFile(index, JSON.stringify(photos));
   return { dir, photos };
 }

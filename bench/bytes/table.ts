@@ -1,7 +1,8 @@
 /**
  * The tables of `make bench-bytes`, from its samples: per row, format and
  * width, Enlarger's bytes against imgproxy's at equal SSIMULACRA2 (at the
- * row's default score and at imgproxy's), and each server's defaults.
+ * row's default score and at imgproxy's), and each server's defaults: their
+ * ratio, and the bytes and score of each.
  */
 import type { OutputFormat } from '../../lib/photos/formats.js';
 import { bytesAtScore, geomean } from './curve.js';
@@ -108,6 +109,22 @@ export function printTables(samples: Sample[], stores: StoreStats[]): void {
       );
     }
     log(`| ${row} | **all** | | ${summary(all)} | |`);
+  }
+
+  log();
+  log("Each server's default quality, per format and width (mean over photos)");
+  log('| server | format | width | photos | bytes | SSIMULACRA2 |');
+  log('|---|---|---:|---:|---:|---:|');
+  for (const server of [...(hasPeer ? ['imgproxy'] : []), ...rows]) {
+    for (const [format, w] of keys) {
+      const defaults = photos.flatMap((p) =>
+        group(server, p, format!, Number(w)).filter((s) => s.quality === undefined),
+      );
+      if (defaults.length === 0) continue;
+      log(
+        `| ${server} | ${format} | ${w} | ${defaults.length} | ${fmt(mean(defaults.map((s) => s.bytes)), 0)} | ${fmt(mean(defaults.map((s) => s.score)), 1)} |`,
+      );
+    }
   }
 
   log();

@@ -8,8 +8,9 @@
  *   last is answered, for `seconds`.
  * - Then open loop at half of that rate: one request every 1/rate s whether
  *   or not earlier ones have finished, for `seconds`.
- * - Every request asks a new width (160–1600 px) as JPEG q80; 1 answer in
- *   SAMPLE is kept and checked as a JPEG of the asked width.
+ * - Every request asks a new width (160–1600 px) at q80, as JPEG or as
+ *   FORMAT (`webp`, `avif`); 1 answer in SAMPLE is kept and checked as that
+ *   format at the asked width.
  * - `pids` (comma-separated) are the server's processes: their CPU time
  *   over the flat-out phase, per answered request, is reported, and so is
  *   this process's own (the load generator's share of the same cores).
@@ -45,7 +46,16 @@ import { inProcessResizer, warmUp } from '../resizer/in-process-service.js';
 import { percentile } from '../../test/support/stats.js';
 import { browserRequest, sniffFormat } from './browsers.js';
 import { cpuSeconds } from './cpu.js';
-import { checkAnswer, mixWidth, peerPath, SERVERS, type PeerRequest, type Server } from './urls.js';
+import {
+  checkAnswer,
+  mixWidth,
+  PEER_FORMATS,
+  peerPath,
+  SERVERS,
+  type PeerFormat,
+  type PeerRequest,
+  type Server,
+} from './urls.js';
 
 const [serverArg, base, dataDir, photoId, photo, secondsArg, pidsArg, sourceArg] = process.argv.slice(2);
 const server = serverArg as Server | 'sharp' | 'floor' | 'browsers' | 'browsers-bg';
@@ -68,6 +78,9 @@ const seconds = Number(secondsArg);
 const pids = (pidsArg ?? '').split(',').filter(Boolean).map(Number);
 const source = sourceArg === 'original' ? 'original' : 'picked';
 const QUALITY = 80;
+const format = (process.env.FORMAT || 'jpeg') as PeerFormat;
+if (!PEER_FORMATS.includes(format))
+  throw new Error(`FORMAT must be one of ${PEER_FORMATS.join(', ')}, got "${format}"`);
 const CONNECTIONS = 4;
 const SAMPLE = 8;
 
@@ -87,7 +100,7 @@ function request(n: number): PeerRequest {
     sourceKey = source === 'original' ? photoKeys(photoId!).original : pickSource(manifest!, parsed).key;
     sourceKeys.set(width, sourceKey);
   }
-  return { photoId: photoId!, sourceKey, width, quality: QUALITY };
+  return { photoId: photoId!, sourceKey, width, format, quality: QUALITY };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -153,7 +166,7 @@ async function check(body: Buffer, asked: number, contentType: string): Promise<
     if (format !== contentType) problem = `body is ${format ?? '?'}, Content-Type ${contentType}`;
     else if (!width || width > asked) problem = `width ${width ?? '?'}, asked ${asked}`;
   } else {
-    problem = checkAnswer(body, width, asked);
+    problem = checkAnswer(body, width, asked, format);
   }
   if (problem) problems.push(problem);
 }
@@ -200,7 +213,7 @@ const summary = (latencies: number[]) => {
   return { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)) };
 };
 
-const label = { server, photo, source, ...(process.env.BUILD && { build: process.env.BUILD }) };
+const label = { server, photo, source, format, ...(process.env.BUILD && { build: process.env.BUILD }) };
 if (server === 'sharp') {
   sharp.concurrency(1);
   sharp.cache(false);

@@ -10,6 +10,8 @@ export interface PeerRow {
   server: string;
   photo: string;
   source: string;
+  /** Output format asked (rows before FORMAT existed: JPEG). */
+  format?: string;
   /** Which build of the server, when a run compares two (BEFORE). */
   build?: string;
   rps: number;
@@ -45,7 +47,7 @@ const sum = (values: readonly (number | undefined)[]) =>
 export function medianOfRounds(rows: readonly PeerRow[]): PeerRow[] {
   const groups = new Map<string, PeerRow[]>();
   for (const r of rows) {
-    const key = [r.photo, r.server, r.build ?? '', r.source].join('|');
+    const key = [r.photo, r.server, r.build ?? '', r.source, r.format ?? 'jpeg'].join('|');
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.values()].map((group) => {
@@ -59,6 +61,7 @@ export function medianOfRounds(rows: readonly PeerRow[]): PeerRow[] {
       server: first.server,
       photo: first.photo,
       source: first.source,
+      ...(first.format !== undefined && { format: first.format }),
       ...(first.build !== undefined && { build: first.build }),
       rps: m((r) => r.rps)!,
       flat: { p50: m((r) => r.flat.p50)!, p95: m((r) => r.flat.p95)! },

@@ -5,6 +5,7 @@ const r: PeerRequest = {
   photoId: 'p_abc',
   sourceKey: 'photos/p_abc/master.jpg',
   width: 640,
+  format: 'jpeg',
   quality: 80,
 };
 
@@ -20,6 +21,19 @@ describe('peerPath', () => {
     );
     expect(peerPath('thumbor', r)).toBe(
       '/unsafe/640x0/filters:quality(80):format(jpeg)/photos/p_abc/master.jpg',
+    );
+  });
+  it('asks each server for the same WebP or AVIF', () => {
+    const webp = { ...r, format: 'webp' as const };
+    expect(peerPath('enlarger', webp)).toBe('/v1/photos/p_abc?w=640&fmt=webp&q=80&wm=0');
+    expect(peerPath('imgproxy', webp)).toBe(
+      '/insecure/rs:fit:640:0/q:80/plain/local:///photos/p_abc/master.jpg@webp',
+    );
+    expect(peerPath('imgproxy-wm', { ...r, format: 'avif' })).toBe(
+      '/insecure/rs:fit:640:0/q:80/wm:0.6:soea:0:0:0.15/plain/local:///photos/p_abc/master.jpg@avif',
+    );
+    expect(peerPath('thumbor', webp)).toBe(
+      '/unsafe/640x0/filters:quality(80):format(webp)/photos/p_abc/master.jpg',
     );
   });
 });
@@ -39,7 +53,11 @@ describe('checkAnswer', () => {
     expect(checkAnswer(jpeg, 640, 640)).toBeUndefined();
   });
   it('names a wrong format or width', () => {
-    expect(checkAnswer(Buffer.from('RIFF....WEBP'), 640, 640)).toBe('not a JPEG');
+    expect(checkAnswer(Buffer.from('RIFF....WEBP'), 640, 640)).toBe('not jpeg (webp)');
     expect(checkAnswer(jpeg, 639, 640)).toBe('width 639, asked 640');
+    expect(checkAnswer(jpeg, 640, 640, 'avif')).toBe('not avif (jpeg)');
+  });
+  it('accepts the asked format', () => {
+    expect(checkAnswer(Buffer.from('RIFF....WEBP'), 640, 640, 'webp')).toBeUndefined();
   });
 });

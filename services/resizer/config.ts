@@ -138,6 +138,13 @@ export const resizerEnvSchema = z.object({
   RESIZER_JPEG_TRELLIS: envBool().default(false),
   RESIZER_JPEG_CHROMA: chroma.default('4:2:0'),
   RESIZER_AVIF_CHROMA: chroma.default('4:4:4'),
+  /**
+   * How many times the asked size a stored copy must hold to be rendered
+   * from (else the largest copy that covers it). 1: the smallest that covers,
+   * cheapest to decode; 2: a lossy copy downscaled 2×, its artefacts mostly
+   * averaged away (issue 29).
+   */
+  RESIZER_SOURCE_MARGIN: envNumber({ min: 1, max: 4 }).default(1),
 
   /** Storage key of the logo (PNG with alpha); unset draws attribution only. */
   RESIZER_WATERMARK_LOGO_KEY: z.string().min(1).optional(),
@@ -234,6 +241,7 @@ export function loadResizerConfig(env: Record<string, string | undefined> = proc
       load: { maxSourcePixels: e.RESIZER_MAX_SOURCE_PIXELS },
       resize: { allowEnlarge: e.RESIZER_ALLOW_ENLARGE, maxOutputPixels: e.RESIZER_MAX_OUTPUT_PIXELS },
       avifMaxPixels: e.RESIZER_AVIF_MAX_PIXELS,
+      sourceMargin: e.RESIZER_SOURCE_MARGIN,
       memoryBytes: e.RESIZER_RENDER_MEMORY_BYTES,
       watermark: {
         minWidth: e.RESIZER_WATERMARK_MIN_WIDTH,

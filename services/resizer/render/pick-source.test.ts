@@ -89,6 +89,32 @@ describe('pickSource', () => {
   });
 });
 
+describe('pickSource with a margin (RESIZER_SOURCE_MARGIN)', () => {
+  const pickWith = (query: string, margin: number) =>
+    pickSource(
+      manifest,
+      parseRequest(ID, new URLSearchParams(query), { maxDimension: 10000, watermarkOptOut: true }),
+      false,
+      margin,
+    ).key;
+  it.each([
+    // 2× the asked width: small (320) covers 160, medium (800) 400, large (1600) 800, the master 1500.
+    ['w=160', 'sizes/small.jpg'],
+    ['w=165', 'sizes/medium.jpg'],
+    ['w=400', 'sizes/medium.jpg'],
+    ['w=800', 'sizes/large.jpg'],
+    ['w=1200', 'master.jpg'],
+    // Nothing holds 2× of 2000: the largest copy that covers it, not the original.
+    ['w=2000', 'master.jpg'],
+    ['w=4000', 'original'],
+  ])('%s → %s', (query, key) => {
+    expect(pickWith(query, 2)).toBe(key === 'original' ? `${base}/original` : `${base}/${key}`);
+  });
+  it('is the smallest copy that covers at margin 1', () => {
+    expect(pickWith('w=400', 1)).toBe(pick('w=400'));
+  });
+});
+
 describe('pickSource for a JPEG that keeps an Ultra HDR gain map', () => {
   // small and the master carry the map; medium and large (say, WebP sizes) do not.
   const hdr: PhotoManifest = {

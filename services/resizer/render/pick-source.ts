@@ -36,8 +36,18 @@ const decodeCost = (source: Source): number =>
  *
  * With `gainMap` (a JPEG output of an Ultra HDR photo) only renditions that
  * carry the map qualify, and the original, from which they were cut, has it.
+ *
+ * With `margin` > 1 (RESIZER_SOURCE_MARGIN) a rendition must hold `margin`
+ * times the asked size to be picked, so a lossy copy is downscaled enough to
+ * hide its own artefacts; when none does, the largest rendition that covers
+ * the request, not the original, whose decode is what the copies avoid.
  */
-export function pickSource(manifest: PhotoManifest, request: ResizeRequest, gainMap = false): Source {
+export function pickSource(
+  manifest: PhotoManifest,
+  request: ResizeRequest,
+  gainMap = false,
+  margin = 1,
+): Source {
   if (manifest.status === 'failed') throw notFound('photo_not_found', 'no such photo');
   const keys = photoKeys(manifest.id);
   const { format, width, height } = manifest.original;
@@ -53,9 +63,17 @@ export function pickSource(manifest: PhotoManifest, request: ResizeRequest, gain
     renditions.push({ ...sourceOf(manifest.master), kind: 'master' });
   }
 
+  const upscale = (r: Source) => upscaleNeeded(r, request, originalLongEdge);
+  const covering = renditions.filter((r) => upscale(r) <= TOLERANCE);
+  const roomy = covering.filter((r) => upscale(r) * margin <= TOLERANCE);
+  const pixels = (r: Source) => r.width * r.height;
+  const largest = covering.reduce<Source[]>(
+    (best, r) => (best[0] && pixels(best[0]) >= pixels(r) ? best : [r]),
+    [],
+  );
+  const pool = roomy.length > 0 ? roomy : largest;
   let cheapest: Source | undefined;
-  for (const r of renditions) {
-    if (upscaleNeeded(r, request, originalLongEdge) > TOLERANCE) continue;
+  for (const r of pool) {
     if (!cheapest || decodeCost(r) < decodeCost(cheapest)) cheapest = r;
   }
   return cheapest ?? original;

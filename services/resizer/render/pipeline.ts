@@ -34,6 +34,8 @@ export interface RenderSettings {
    * fits the deadline. Background renders are not held to it.
    */
   avifMaxPixels: number;
+  /** RESIZER_SOURCE_MARGIN: how many times the asked size a stored copy must hold (`pickSource`). */
+  sourceMargin: number;
   watermark: WatermarkSettings;
   encode: EncodeSettings;
 }
@@ -96,7 +98,12 @@ export function plan(
     avifCap,
   );
   // A JPEG of an Ultra HDR photo keeps its gain map, so it is cut from a source that has one.
-  const source = pickSource(manifest, request, format === 'jpeg' && manifest.master?.gainMap === true);
+  const source = pickSource(
+    manifest,
+    request,
+    format === 'jpeg' && manifest.master?.gainMap === true,
+    settings.sourceMargin,
+  );
   const formatCap = format === 'avif' ? avifCap : Infinity;
   const budgetCap = maxPixelsWithin(settings.memoryBytes, source, format);
   // A source whose decode alone exceeds the budget: the limiter refuses it with 422.
