@@ -46,6 +46,15 @@ describe('planResize', () => {
     expect(size('w=2000', { ...LIMITS, maxOutputPixels: 499_999 })).toBe('999x499');
   });
 
+  it('keeps the nearest size when it fits the cap: 1200×800 in 0.5 MP is 866×577, not 865×577', () => {
+    const { width, height } = plan(
+      'w=1200',
+      { ...LIMITS, maxOutputPixels: 500_000 },
+      { width: 1200, height: 800 },
+    );
+    expect(`${width}x${height}`).toBe('866x577');
+  });
+
   it('maps fits and gravity to libvips terms', () => {
     expect(plan('w=10&h=10&g=north')).toMatchObject({ fit: 'cover', position: 'north' });
     expect(plan('w=10&h=10&fit=inside')).toMatchObject({ fit: 'fill', position: 'centre' });

@@ -72,11 +72,15 @@ export function planResize(source: Dimensions, request: ResizeRequest, limits: R
     boxW *= k;
     boxH *= k;
   }
-  // A capped size rounds down: rounding up could pass the cap, and a render held to the
-  // memory budget's pixels would then be refused by the limiter for a few bytes over it.
-  const round = capped ? Math.floor : Math.round;
-  const width = Math.max(1, round(boxW));
-  const height = Math.max(1, round(boxH));
+  let width = Math.max(1, Math.round(boxW));
+  let height = Math.max(1, Math.round(boxH));
+  // Rounding can pass a cap by a few pixels, and a render held to the memory budget's pixels
+  // would then be refused by the limiter for a few bytes over it: such a size rounds down.
+  // Only then: flooring every capped size would take a pixel off sizes that already fit.
+  if (capped && width * height > limits.maxOutputPixels) {
+    width = Math.max(1, Math.floor(boxW));
+    height = Math.max(1, Math.floor(boxH));
+  }
 
   const plan: ResizePlan = {
     width,
