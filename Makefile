@@ -186,11 +186,11 @@ bench-allocators: node_modules ## Same fuzz traffic into one `enlarger dev` per 
 	npx tsx bench/memory/allocators.ts --minutes $(ALLOC_MINUTES) --warm-up $(ALLOC_WARM_UP) --seed $(SEED)
 
 .PHONY: soak-memory
-soak-memory: node_modules ## Media, converter, resizer as their pods run (own RabbitMQ/MinIO on MEMORY_PORT_BASE..+4), fuzz + real traffic for MEMORY_MINUTES: RSS slope MiB/h per service.
+soak-memory: node_modules ## Media, converter, resizer as their pods run (own RabbitMQ/MinIO on MEMORY_PORT_BASE..+4), fuzz + real traffic for MEMORY_MINUTES: RSS slope MiB/h per service with its 95 % interval, flat / inconclusive / rising.
 	npx tsx bench/memory/soak.ts --minutes $(MEMORY_MINUTES) --warm-up $(MEMORY_WARM_UP) --seed $(SEED) --port-base $(MEMORY_PORT_BASE)
 
 .PHONY: bench-peers
-bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS=N (README).
+bench-peers: node_modules ## Resizer vs imgproxy/thumbor (IMGPROXY_URL, THUMBOR_URL) and sharp alone, same files, one table; BEFORE=<ref>, ROUNDS, FORMATS, PEERS, lever:<name> rows, PEERS_SEED_ONLY=1 (README).
 	bench/peers/run.sh
 
 .PHONY: bench-bytes
