@@ -5,15 +5,14 @@
  * `bench/bytes/run.ts`, so every benchmark renders from the same copies.
  */
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { MemoryEventBus } from '../../lib/events/memory-events.js';
 import type { Logger } from '../../lib/log/logger.js';
-import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
-import { readManifest, writeManifest } from '../../lib/photos/records.js';
+import { readManifest } from '../../lib/photos/records.js';
 import type { FsStorage } from '../../lib/storage/fs-storage.js';
 import type { DecodeAdmission } from '../../services/converter/admission.js';
 import type { ConverterConfig } from '../../services/converter/config.js';
 import { convertPhoto } from '../../services/converter/convert-photo.js';
+import { storeOriginal } from '../../test/support/stored-original.js';
 
 /** What the converter needs to seed a photo into one store. */
 export interface SeedDeps {
@@ -35,25 +34,8 @@ export interface SeededPhoto {
 /** Stores `file` as a new photo and converts it; resolves when its copies are written. */
 export async function seedPhoto(file: string, deps: SeedDeps): Promise<SeededPhoto> {
   const { storage } = deps;
-  const bytes = await readFile(file);
-  const meta = await sharp(bytes).metadata();
-  const id = newPhotoId();
-  await storage.put(photoKeys(id).original, bytes);
-  const now = new Date().toISOString();
-  await writeManifest(storage, {
-    id,
-    status: 'processing',
+  const { id } = await storeOriginal(storage, await readFile(file), {
     photographer: 'Benchmark Photographer',
-    createdAt: now,
-    updatedAt: now,
-    original: {
-      format: 'jpeg',
-      width: meta.width,
-      height: meta.height,
-      bytes: bytes.length,
-      hasAlpha: meta.hasAlpha,
-    },
-    conversions: [],
   });
   const cpu = process.cpuUsage();
   // Nobody listens for events here: the bench only needs the converted files.

@@ -4,8 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventBus } from '../../lib/events/memory-events.js';
 import { createLogger } from '../../lib/log/logger.js';
-import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
-import { readManifest, writeManifest } from '../../lib/photos/records.js';
+import { readManifest } from '../../lib/photos/records.js';
 import { DecodeAdmission } from '../../services/converter/admission.js';
 import { loadConverterConfig } from '../../services/converter/config.js';
 import { convertPhoto, storedCopies } from '../../services/converter/convert-photo.js';
@@ -13,6 +12,7 @@ import { Constellation } from '../support/constellation.js';
 import { realPhotosDir } from '../support/photos.js';
 import { buildCli, runCliToExit } from '../support/processes.js';
 import { eventually } from '../support/wait.js';
+import { storeOriginal } from '../support/stored-original.js';
 
 /**
  * README "Stored copies": photos converted with earlier settings keep their
@@ -33,26 +33,9 @@ describe('enlarger reconvert', () => {
 
   it('re-renders stale photos through the queue, at most --limit a run, until none is left', async () => {
     const original = await readFile(path.join(realPhotosDir(), 'LadyBird.jpg'));
-    const meta = await sharp(original).metadata();
     const log = createLogger({ level: 'warn' });
     for (let i = 0; i < 2; i++) {
-      const id = newPhotoId();
-      await c.storage.put(photoKeys(id).original, original);
-      const now = new Date().toISOString();
-      await writeManifest(c.storage, {
-        id,
-        status: 'processing',
-        createdAt: now,
-        updatedAt: now,
-        original: {
-          format: 'jpeg',
-          width: meta.width,
-          height: meta.height,
-          bytes: original.length,
-          hasAlpha: false,
-        },
-        conversions: [],
-      });
+      const { id } = await storeOriginal(c.storage, original);
       const deps = { storage: c.storage, config: oldConfig, log, events: new MemoryEventBus() };
       await convertPhoto(
         { photoId: id },

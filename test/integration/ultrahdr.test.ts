@@ -5,14 +5,14 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventBus } from '../../lib/events/memory-events.js';
 import { createLogger } from '../../lib/log/logger.js';
-import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
-import { markPending, readManifest, writeManifest } from '../../lib/photos/records.js';
+import { markPending, readManifest } from '../../lib/photos/records.js';
 import { FsStorage } from '../../lib/storage/fs-storage.js';
 import { DecodeAdmission } from '../../services/converter/admission.js';
 import { loadConverterConfig } from '../../services/converter/config.js';
 import { convertPhoto } from '../../services/converter/convert-photo.js';
 import { columnsMean, gainMapOf, ultraHdrJpeg, type GainMapFound } from '../support/ultrahdr.js';
 import { startResizer, type RunningResizer } from './resizer-server.js';
+import { storeOriginal } from '../support/stored-original.js';
 
 const LOGO_KEY = 'branding/logo.png';
 
@@ -34,18 +34,7 @@ describe('an Ultra HDR JPEG through converter and resizer', () => {
     storage = new FsStorage(dir);
     const original = await ultraHdrJpeg(2400, 1600);
     source = (await gainMapOf(original))!;
-    id = newPhotoId();
-    await storage.put(photoKeys(id).original, original);
-    const now = new Date().toISOString();
-    await writeManifest(storage, {
-      id,
-      status: 'processing',
-      photographer: 'Ann Example',
-      createdAt: now,
-      updatedAt: now,
-      original: { format: 'jpeg', width: 2400, height: 1600, bytes: original.length, hasAlpha: false },
-      conversions: [],
-    });
+    ({ id } = await storeOriginal(storage, original, { photographer: 'Ann Example' }));
     await markPending(storage, id);
     const config = loadConverterConfig({});
     const admission = new DecodeAdmission(config.memoryBudgetBytes);

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { newPhotoId, photoKeys } from '../../lib/photos/keys.js';
 import type { ImageFormat, PhotoManifest } from '../../lib/photos/manifest.js';
-import { writeManifest } from '../../lib/photos/records.js';
 import type { Storage } from '../../lib/storage/storage.js';
 import { noise } from './noise.js';
+import { storeOriginal } from './stored-original.js';
 
 /**
  * Originals that are legal uploads but expensive to render: the attacks of
@@ -23,23 +22,12 @@ export async function tinyLosslessWebp(width: number, height: number): Promise<B
 }
 
 /** Stores `bytes` as a ready photo with only its original, as media and a converter that failed to keep up leave it. */
-export async function storeOriginalOnly(
+export function storeOriginalOnly(
   storage: Storage,
   bytes: Buffer,
   format: ImageFormat,
 ): Promise<PhotoManifest> {
-  const id = newPhotoId();
-  const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
-  await storage.put(photoKeys(id).original, bytes);
-  const now = new Date().toISOString();
-  return writeManifest(storage, {
-    id,
-    status: 'ready',
-    createdAt: now,
-    updatedAt: now,
-    original: { format, width: width, height: height, bytes: bytes.length, hasAlpha: false },
-    conversions: [],
-  });
+  return storeOriginal(storage, bytes, { status: 'ready', format });
 }
 
 /** Peak resident memory of a process so far (VmHWM), in bytes; Linux only. */
