@@ -67,11 +67,11 @@ export function pickSource(
   const covering = renditions.filter((r) => upscale(r) <= TOLERANCE);
   const roomy = covering.filter((r) => upscale(r) * margin <= TOLERANCE);
   const pixels = (r: Source) => r.width * r.height;
-  const largest = covering.reduce<Source[]>(
-    (best, r) => (best[0] && pixels(best[0]) >= pixels(r) ? best : [r]),
-    [],
+  const largest = covering.reduce<Source | undefined>(
+    (best, r) => (best && pixels(best) >= pixels(r) ? best : r),
+    undefined,
   );
-  const pool = roomy.length > 0 ? roomy : largest;
+  const pool = roomy.length > 0 ? roomy : largest ? [largest] : [];
   let cheapest: Source | undefined;
   for (const r of pool) {
     if (!cheapest || decodeCost(r) < decodeCost(cheapest)) cheapest = r;
