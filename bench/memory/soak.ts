@@ -13,11 +13,17 @@
  * Each process samples its own RSS, V8 heap, `external` and libvips' tracked
  * memory (probe.js). The report gives, per service, RSS start → warm-up →
  * peak → end, its slope after warm-up in MiB/hour, and the peak against the
- * pod's memory limit; it exits non-zero when a slope is over --max-slope,
+ * pod's memory limit. Each service runs in a memory cgroup of its own with its
+ * pod's limit (test/support/memory-cgroup.ts), so a service that outgrows its
+ * pod is OOM-killed here as it would be there; --no-cgroup only reads the
+ * peak against the limit. --env KEY=VALUE (repeatable) sets a variable on
+ * every service, to compare process settings such as the allocator under
+ * the same traffic. It exits non-zero when a slope is over --max-slope,
  * a peak is over the limit, a process died, an upload was lost or a
  * non-overload 5xx came back.
  *
  *   npx tsx bench/memory/soak.ts --minutes 30 --warm-up 10 [--seed 31] [--max-slope 50] [--port-base 5793]
+ *     [--no-cgroup] [--env LD_PRELOAD=… --env MALLOC_CONF=…]
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -41,6 +47,7 @@ import { probeEnv, readSamples } from './probe.js';
 import { MEMORY_TABLE_HEADER, cacheMiB, memoryRow } from './report.js';
 import { summarise, type MemorySample } from '../../test/support/stats.js';
 import { loadResizerConfig } from '../../services/resizer/config.js';
+import { MemoryCgroup } from '../../test/support/memory-cgroup.js';
 
 /**
  * When each resizer cache first held 95 % of its cap: RSS that rises before
@@ -68,8 +75,17 @@ const { values: args } = parseArgs({
     'upload-every': { type: 'string', default: '5' },
     // First of five ports for its RabbitMQ and MinIO, away from `make deps` (5672, 9000) and `make soak`.
     'port-base': { type: 'string', default: '5793' },
+    'no-cgroup': { type: 'boolean', default: false },
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
+const EXTRA_ENV = Object.fromEntries(
+  args.env.map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--env wants KEY=VALUE, got ${pair}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 const MINUTES = Number(args.minutes);
 const WARM_UP_SECONDS = Number(args['warm-up']) * 60;
 const MAX_SLOPE = Number(args['max-slope']);
@@ -77,7 +93,8 @@ const UPLOAD_EVERY_MS = Number(args['upload-every']) * 1000;
 const PORT_BASE = Number(args['port-base']);
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const RUN_DIR = path.join(REPO, '.run/soak-memory');
+// One directory per port base, so that two soaks (one setting against another) can run side by side.
+const RUN_DIR = path.join(REPO, '.run/soak-memory', String(PORT_BASE));
 const started = Date.now();
 const elapsed = () => (Date.now() - started) / 1000;
 const say = (msg: string) =>
@@ -115,9 +132,11 @@ const resizerCaps = {
   overlay: resizerConfig.overlays.cacheBytes,
 };
 const probeFile = (name: string) => path.join(RUN_DIR, `${name}.jsonl`);
+const cgroups = new Map<ServiceName, MemoryCgroup>();
 
 async function teardown(): Promise<void> {
   for (const d of deployments.values()) await d.stop().catch(() => undefined);
+  for (const c of cgroups.values()) await c.remove();
   await infra.down();
 }
 process.once('SIGINT', () => void teardown().finally(() => process.exit(130)));
@@ -136,8 +155,15 @@ try {
   storage.destroy();
   for (const pod of pods) {
     await rm(probeFile(pod.name), { force: true });
-    const env = { ...pod.env, ...probeEnv(probeFile(pod.name), 5000, undefined) };
-    const d = new Deployment(pod.name, env, path.join(RUN_DIR, `${pod.name}.log`), REPO, started);
+    const env = { ...pod.env, ...EXTRA_ENV, ...probeEnv(probeFile(pod.name), 5000, undefined) };
+    let wrap: ((argv: string[]) => string[]) | undefined;
+    if (!args['no-cgroup'] && pod.memoryLimitBytes) {
+      const made = await MemoryCgroup.create(`enlarger-soak-memory-${suffix}-${pod.name}`, pod.memoryLimitBytes);
+      if (!made.cgroup) throw new Error(`no memory cgroup for ${pod.name} (--no-cgroup to run without): ${made.reason}`);
+      cgroups.set(pod.name, made.cgroup);
+      wrap = (argv) => made.cgroup.wrap(argv);
+    }
+    const d = new Deployment(pod.name, env, path.join(RUN_DIR, `${pod.name}.log`), REPO, started, 2000, wrap);
     deployments.set(pod.name, d);
     await d.start();
   }
@@ -276,7 +302,8 @@ try {
           : 'inconclusive';
     const flat = verdict === 'flat';
     const underLimit = limitMiB === undefined || peakMiB <= limitMiB;
-    failed ||= !flat || !underLimit;
+    const oomKills = (await cgroups.get(pod.name)?.oomKills()) ?? 0;
+    failed ||= !flat || !underLimit || oomKills > 0;
     rows.push({
       service: pod.name,
       rss,
@@ -285,6 +312,8 @@ try {
       flat,
       verdict,
       underLimit,
+      limitEnforced: cgroups.has(pod.name),
+      oomKills,
       row: memoryRow(pod.name, samples, WARM_UP_SECONDS),
     });
   }
@@ -308,6 +337,10 @@ try {
     `\n${new Date().toISOString()}: ${MINUTES} min, warm-up ${WARM_UP_SECONDS / 60} min, load at the end ${endLoad}`,
   );
   console.log(
+    `limits ${cgroups.size ? 'enforced by a memory cgroup per service' : 'read, not enforced (--no-cgroup)'}; ` +
+      `environment added: ${JSON.stringify(EXTRA_ENV)}`,
+  );
+  console.log(
     `fuzz cases ${campaign.cases}, lost ${campaign.lost.length}, non-overload 5xx ${campaign.serverErrors.length}, death ${campaign.death ?? 'none'}`,
   );
   console.log(`other requests: ${JSON.stringify(counts)}\n`);
@@ -317,7 +350,7 @@ try {
   for (const r of rows) {
     console.log(
       `${r.service}: peak (VmHWM) ${r.peakMiB} MiB of its pod's ${r.limitMiB ?? 'unlimited'} MiB` +
-        `${r.underLimit ? '' : ' (OVER)'}; RSS slope after warm-up ${r.rss.slopePerHour} ± ${r.rss.slopeCi95PerHour} MiB/h ` +
+        `${r.underLimit ? '' : ' (OVER)'}${r.limitEnforced ? `, OOM kills ${r.oomKills}` : ''}; RSS slope after warm-up ${r.rss.slopePerHour} ± ${r.rss.slopeCi95PerHour} MiB/h ` +
         `(95 % CI): ${r.verdict} against --max-slope ${MAX_SLOPE}`,
     );
   }

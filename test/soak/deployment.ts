@@ -51,6 +51,8 @@ export class Deployment {
     private readonly repo: string,
     private readonly started: number,
     private readonly restartDelayMs = 2000,
+    /** Turns the command into the one to run: a memory cgroup's wrapper (test/support/memory-cgroup.ts), say. */
+    private readonly wrap: (argv: string[]) => string[] = (argv) => argv,
   ) {
     this.port = freePort();
     this.adminPort = this.port.then(() => freePort());
@@ -86,7 +88,8 @@ export class Deployment {
   private async spawnProcess(): Promise<void> {
     const upper = this.name.toUpperCase();
     const out = openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, [path.join(this.repo, 'dist/cli/main.js'), this.name], {
+    const [command, ...args] = this.wrap([process.execPath, path.join(this.repo, 'dist/cli/main.js'), this.name]);
+    const child = spawn(command!, args, {
       cwd: this.repo,
       // A pod gets what the operator renders and nothing of ours but PATH.
       env: {
