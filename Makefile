@@ -166,10 +166,13 @@ bench-cdn: node_modules ## Hit ratio through Varnish, plain Vary: Accept vs the 
 SEED ?= 31
 CASES ?= 20000
 MINUTES ?= 30
+# make fuzz's warm-up (minutes): its RSS slope is fitted from here on, and must be flat (MAX_SLOPE MiB/hour).
+FUZZ_WARM_UP ?= 12
+MAX_SLOPE ?= 50
 
 .PHONY: fuzz
-fuzz: node_modules ## Seeded format-aware mutation campaign against `enlarger dev` (SEED, CASES, MINUTES); findings kept in .run/fuzz.
-	npx tsx test/fuzz/run.ts --seed $(SEED) --cases $(CASES) --minutes $(MINUTES) --out .run/fuzz
+fuzz: node_modules ## Seeded format-aware mutation campaign against `enlarger dev` (SEED, CASES, MINUTES); RSS flat after FUZZ_WARM_UP (MAX_SLOPE MiB/h); findings kept in .run/fuzz.
+	npx tsx test/fuzz/run.ts --seed $(SEED) --cases $(CASES) --minutes $(MINUTES) --warm-up $(FUZZ_WARM_UP) --max-slope $(MAX_SLOPE) --out .run/fuzz
 
 # bench-allocators' and soak-memory's length, and the part of it that counts as warm-up (minutes): the
 # resizer's caches were full by minute 8-10 in soak-memory's fourth run, with the memory plan (BENCHMARKS.md).

@@ -45,7 +45,7 @@ import { defaultPods, type ServiceName } from '../../test/soak/platform.js';
 import { loadPhotos } from '../../test/soak/traffic.js';
 import { probeEnv, readSamples } from './probe.js';
 import { MEMORY_TABLE_HEADER, cacheMiB, memoryRow } from './report.js';
-import { summarise, type MemorySample } from '../../test/support/stats.js';
+import { slopeVerdict, summarise, type MemorySample } from '../../test/support/stats.js';
 import { loadResizerConfig } from '../../services/resizer/config.js';
 import { MemoryCgroup } from '../../test/support/memory-cgroup.js';
 
@@ -118,7 +118,7 @@ const infra = new SoakInfra(
     minio: PORT_BASE + 3,
     minioConsole: PORT_BASE + 4,
   },
-  'enlarger-soak-memory',
+  `enlarger-soak-memory-${PORT_BASE}`,
 );
 const signingKey = randomBytes(24).toString('base64url');
 const suffix = Math.random().toString(36).slice(2, 8);
@@ -292,14 +292,7 @@ try {
     const rss = summarise(samples, 'rss', WARM_UP_SECONDS);
     const limitMiB = pod.memoryLimitBytes ? pod.memoryLimitBytes / 1024 ** 2 : undefined;
     const peakMiB = Math.round(deployments.get(pod.name)!.peakRssBytes / 1024 ** 2);
-    // Flat only when the whole 95 % interval of the slope is under the bound: a slope under it
-    // whose interval reaches past it has not shown flatness, it is inconclusive.
-    const verdict =
-      rss.slopePerHour - rss.slopeCi95PerHour > MAX_SLOPE
-        ? 'rising'
-        : rss.slopePerHour + rss.slopeCi95PerHour <= MAX_SLOPE
-          ? 'flat'
-          : 'inconclusive';
+    const verdict = slopeVerdict(rss.slopePerHour, rss.slopeCi95PerHour, MAX_SLOPE);
     const flat = verdict === 'flat';
     const underLimit = limitMiB === undefined || peakMiB <= limitMiB;
     const oomKills = (await cgroups.get(pod.name)?.oomKills()) ?? 0;

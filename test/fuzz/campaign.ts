@@ -170,8 +170,12 @@ export async function runCampaign(
   return report;
 }
 
-/** The report without the findings' bytes, for printing. */
-export function summary(report: CampaignReport) {
+/**
+ * The report without the findings' bytes, for printing. RSS is sampled once a
+ * second; its slope is fitted from `warmUpSeconds` on (by default the second
+ * half of the run), with its 95 % interval.
+ */
+export function summary(report: CampaignReport, warmUpSeconds = report.rssMiB.samples.length / 2) {
   const strip = (f: Finding) => ({
     case: f.case,
     seed: f.seed,
@@ -180,9 +184,7 @@ export function summary(report: CampaignReport) {
     bytes: f.data.length,
   });
   const round = (n: number) => Math.round(n);
-  const afterWarmUp = slopeFit(
-    report.rssMiB.samples.map((y, t) => ({ t, y })).slice(report.rssMiB.samples.length / 2),
-  );
+  const afterWarmUp = slopeFit(report.rssMiB.samples.map((y, t) => ({ t, y })).slice(warmUpSeconds));
   return {
     ...report,
     serverErrors: report.serverErrors.map(strip),
@@ -192,7 +194,7 @@ export function summary(report: CampaignReport) {
       peak: round(report.rssMiB.peak),
       end: round(report.rssMiB.end),
       perMinute: report.rssMiB.samples.filter((_, i) => i % 60 === 0),
-      // Samples come once a second; the second half of the run counts as after warm-up.
+      warmUpSeconds: Math.round(warmUpSeconds),
       slopeAfterWarmUpMiBPerHour: round(afterWarmUp.slopePerHour),
       slopeCi95MiBPerHour: round(afterWarmUp.ci95PerHour),
     },

@@ -10,6 +10,8 @@ export interface DevTarget {
   process: ServiceProcess;
   media: string;
   resizer: string;
+  /** The resizer's admin port: /metrics, /readyz. */
+  resizerAdmin: string;
   dataDir: string;
   /** Whether the process is gone, and how. */
   death: () => string | undefined;
@@ -39,6 +41,7 @@ export async function startDevTarget(
     process,
     media: process.url,
     resizer: `http://127.0.0.1:${resizerPort}`,
+    resizerAdmin: `http://127.0.0.1:${resizerAdminPort}`,
     dataDir,
     death: () => death,
     async stop() {

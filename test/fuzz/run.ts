@@ -2,14 +2,25 @@
  * `make fuzz`: a seeded, bounded mutation campaign against `enlarger dev` as
  * a child process. Prints the report as JSON, keeps every input that got a
  * non-overload 5xx or was lost in OUT (to become a test), and exits non-zero
- * if there was any, or if the process died.
+ * if there was any, if the process died, or if its RSS after --warm-up was
+ * not shown flat (the whole 95 % interval of its slope under --max-slope
+ * MiB/hour; test/support/stats.ts).
  *
- *   npx tsx test/fuzz/run.ts --seed 31 --cases 20000 --minutes 30 [--concurrency 2] [--out .run/fuzz]
+ * Warm-up is what it takes the resizer's caches to fill. dev's output cache
+ * would take hours at the fuzz's rate (its renders are small, ~1 MiB a minute
+ * against a 165 MiB cap), so the run gives it DEV_ENV's smaller one, and
+ * reads the caches' gauges to say when each was full: the caches at their
+ * deployed caps are `make soak-memory`'s part.
+ *
+ *   npx tsx test/fuzz/run.ts --seed 31 --cases 20000 --minutes 30 [--warm-up 12] [--max-slope 50]
+ *     [--concurrency 2] [--out .run/fuzz]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cacheMiB } from '../../bench/memory/report.js';
 import { buildCli } from '../support/processes.js';
+import { slopeVerdict } from '../support/stats.js';
 import { runCampaign, summary, type Finding } from './campaign.js';
 import { RAM_DIR, startDevTarget } from './dev-target.js';
 import { makeSeeds } from './seeds.js';
@@ -19,6 +30,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '31' },
     cases: { type: 'string', default: '1000' },
     minutes: { type: 'string', default: '5' },
+    'warm-up': { type: 'string' },
+    'max-slope': { type: 'string', default: '50' },
     concurrency: { type: 'string', default: '2' },
     out: { type: 'string', default: '.run/fuzz' },
   },
@@ -30,9 +43,20 @@ const number = (name: keyof typeof values) => {
   return value;
 };
 
+/** An output cache the fuzz's small renders fill in minutes (see above); the other caches as dev has them. */
+const DEV_ENV = { RESIZER_OUTPUT_CACHE_BYTES: '8MiB' };
+
 await buildCli();
 const seeds = await makeSeeds();
-const target = await startDevTarget({}, RAM_DIR);
+const target = await startDevTarget(DEV_ENV, RAM_DIR);
+const started = Date.now();
+const caches: Array<Record<string, number> & { t: number }> = [];
+const cacheSampler = setInterval(() => {
+  fetch(`${target.resizerAdmin}/metrics`)
+    .then((res) => res.text())
+    .then((text) => caches.push({ t: (Date.now() - started) / 1000, ...cacheMiB(text) }))
+    .catch(() => undefined);
+}, 5000);
 try {
   const report = await runCampaign(
     seeds,
@@ -51,8 +75,25 @@ try {
     for (const f of findings)
       await writeFile(path.join(values.out, `seed${report.seed}-case${f.case}.bin`), f.data);
   }
-  console.log(JSON.stringify(summary(report), null, 2));
-  process.exitCode = findings.length || report.death ? 1 : 0;
+  clearInterval(cacheSampler);
+  const warmUpSeconds = values['warm-up'] === undefined ? undefined : number('warm-up') * 60;
+  const printed = summary(report, warmUpSeconds);
+  const verdict = slopeVerdict(
+    printed.rssMiB.slopeAfterWarmUpMiBPerHour,
+    printed.rssMiB.slopeCi95MiBPerHour,
+    number('max-slope'),
+  );
+  // When each cache first held 95 % of the most it held: the warm-up should cover the last of them.
+  const cacheFill = Object.fromEntries(
+    ['output', 'source', 'overlay'].map((name) => {
+      const peak = Math.max(0, ...caches.map((c) => c[name] ?? 0));
+      const full = caches.find((c) => peak > 0 && (c[name] ?? 0) >= 0.95 * peak);
+      return [name, { peakMiB: Math.round(peak), at95PercentSeconds: full && Math.round(full.t) }];
+    }),
+  );
+  console.log(JSON.stringify({ ...printed, rssVerdict: verdict, devEnv: DEV_ENV, cacheFill }, null, 2));
+  process.exitCode = findings.length || report.death || verdict !== 'flat' ? 1 : 0;
 } finally {
+  clearInterval(cacheSampler);
   await target.stop();
 }

@@ -80,6 +80,19 @@ function t95(df: number): number {
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
 }
 
+/** Whether a memory slope shows a process flat, rising, or neither, at 95 %. */
+export type SlopeVerdict = 'flat' | 'inconclusive' | 'rising';
+
+/**
+ * Flat only when the whole 95 % interval of the slope is at or under
+ * `maxPerHour`; rising when the whole interval is over it; otherwise the run
+ * has not told the two apart (too short, or too noisy), which is not flat.
+ */
+export function slopeVerdict(slopePerHour: number, ci95PerHour: number, maxPerHour: number): SlopeVerdict {
+  if (slopePerHour - ci95PerHour > maxPerHour) return 'rising';
+  return slopePerHour + ci95PerHour <= maxPerHour ? 'flat' : 'inconclusive';
+}
+
 /** A field's figures over a run: first, peak and last value, and its slope (MiB/hour) after warm-up. */
 export interface FieldSummary {
   start: number;
