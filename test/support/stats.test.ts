@@ -5,6 +5,7 @@ import {
   percentile,
   slopeFit,
   slopePerHour,
+  slopeVerdict,
   summarise,
   type MemorySample,
 } from './stats.js';
@@ -110,5 +111,24 @@ describe('slopeFit', () => {
 
   it('cannot tell from fewer than four samples', () => {
     expect(slopeFit([0, 1, 2].map((i) => ({ t: i, y: i }))).ci95PerHour).toBe(Infinity);
+  });
+});
+
+describe('slopeVerdict', () => {
+  it('is flat only when the whole interval is at or under the bound', () => {
+    expect(slopeVerdict(6, 6, 50)).toBe('flat');
+    expect(slopeVerdict(-40, 10, 50)).toBe('flat');
+    expect(slopeVerdict(40, 10, 50)).toBe('flat');
+  });
+
+  it('is rising only when the whole interval is over the bound', () => {
+    expect(slopeVerdict(861, 436, 50)).toBe('rising');
+    expect(slopeVerdict(61, 10, 50)).toBe('rising');
+  });
+
+  it('is inconclusive when the interval straddles the bound, whichever side the slope is on', () => {
+    expect(slopeVerdict(60, 20, 50)).toBe('inconclusive');
+    expect(slopeVerdict(30, 25, 50)).toBe('inconclusive');
+    expect(slopeVerdict(0, Infinity, 50)).toBe('inconclusive');
   });
 });
