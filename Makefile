@@ -29,6 +29,8 @@ build: node_modules ## Compile TypeScript to dist/.
 
 .PHONY: dev
 dev: build ## Run media, converter and resizer in one process on ./data (no infrastructure needed).
+	@# The pods' allocator (lib/process/malloc.ts); without the package dev runs on glibc's settings instead.
+	-@scripts/packages.sh ensure libjemalloc2
 	node dist/cli/main.js dev
 
 .PHONY: dev-screenshots
@@ -184,7 +186,7 @@ MEMORY_WARM_UP ?= 20
 MEMORY_PORT_BASE ?= 5793
 
 .PHONY: bench-allocators
-bench-allocators: node_modules ## Same fuzz traffic into one `enlarger dev` per malloc (glibc defaults, MALLOC_ARENA_MAX, jemalloc) at once: RSS vs heap, external, libvips.
+bench-allocators: node_modules ## Same fuzz traffic into one `enlarger dev` per malloc (glibc defaults, MALLOC_ARENA_MAX, jemalloc untuned and as pods run it) at once: RSS vs heap, external, libvips.
 	scripts/packages.sh ensure libjemalloc2
 	npx tsx bench/memory/allocators.ts --minutes $(ALLOC_MINUTES) --warm-up $(ALLOC_WARM_UP) --seed $(SEED)
 

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { MALLOC_ENV } from '../lib/process/malloc.js';
+import { hostMallocEnv } from '../cli/allocator.js';
 import { CONVERTER_DEFAULTS } from '../services/converter/config.js';
 import { benchPhotos } from './fixtures.js';
 
@@ -94,7 +94,7 @@ const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => !name.startsWith('MALLOC_')),
 );
 // This tree's converter runs as its pod does: with the process settings the operator puts on its container.
-const nowEnv = { ...cleanEnv, ...MALLOC_ENV };
+const nowEnv = { ...cleanEnv, ...hostMallocEnv() };
 const before = beforeRef ? await checkout(beforeRef) : undefined;
 // The pod's default memory limit, which the sharp process (default prefetch, default budget) must stay under.
 const limitMiB = Math.round(CONVERTER_DEFAULTS.memoryLimitBytes / 1024 ** 2);

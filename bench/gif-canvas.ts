@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DecodeAdmission, decodeWorkingSet } from '../services/converter/admission.js';
 import sharp from 'sharp';
-import { MALLOC_ENV } from '../lib/process/malloc.js';
+import { hostMallocEnv } from '../cli/allocator.js';
 import { CONVERTER_DEFAULTS, loadConverterConfig } from '../services/converter/config.js';
 import { decodeMaster } from '../services/converter/pipeline/decode-master.js';
 import { offsetFrameGif } from '../test/support/lying-headers.js';
@@ -49,7 +49,7 @@ if (mode) {
   );
   console.log('| --- | --- | --- | --- | --- |');
   // glibc's defaults, and the settings every pod and `enlarger dev` run with.
-  const mallocs = { default: {}, pods: MALLOC_ENV };
+  const mallocs = { default: {}, pods: hostMallocEnv() };
   for (const [malloc, env] of Object.entries(mallocs)) {
     for (const m of ['bare', 'admitted']) {
       const out = execFileSync('npx', ['tsx', self, m, gif], {

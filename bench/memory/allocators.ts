@@ -17,6 +17,8 @@ import { runCampaign } from '../../test/fuzz/campaign.js';
 import { RAM_DIR, startDevTarget } from '../../test/fuzz/dev-target.js';
 import { makeSeeds } from '../../test/fuzz/seeds.js';
 import { existsSync } from 'node:fs';
+import { JEMALLOC_CANDIDATES } from '../../cli/allocator.js';
+import { JEMALLOC_CONF } from '../../lib/process/malloc.js';
 import { probeEnv, readSamples } from './probe.js';
 import { MEMORY_TABLE_HEADER, memoryRow } from './report.js';
 
@@ -31,11 +33,8 @@ const { values } = parseArgs({
 });
 const minutes = Number(values.minutes);
 const warmUpSeconds = Number(values['warm-up']) * 60;
-// Debian's libjemalloc2 (scripts/debian-packages.tsv, bench tier), where it puts the library per architecture.
-const jemalloc = [
-  '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2',
-  '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2',
-].find((p) => existsSync(p));
+// Debian's libjemalloc2 (scripts/debian-packages.tsv), where this machine has it.
+const jemalloc = JEMALLOC_CANDIDATES.slice(1).find((p) => existsSync(p));
 
 // An empty LD_PRELOAD or a MALLOC_ARENA_MAX counts as a choice, so `enlarger dev` keeps each as given.
 const VARIANTS: Record<string, Record<string, string>> = {
@@ -46,7 +45,13 @@ const VARIANTS: Record<string, Record<string, string>> = {
     MALLOC_ARENA_MAX: '2',
     MALLOC_MMAP_THRESHOLD_: String(4 * 1024 ** 2),
   },
-  ...(jemalloc ? { jemalloc: { LD_PRELOAD: jemalloc } } : {}),
+  // Untuned (eight arenas on two cores, purging only as it allocates), then the pods' setting.
+  ...(jemalloc
+    ? {
+        jemalloc: { LD_PRELOAD: jemalloc },
+        'jemalloc-pods': { LD_PRELOAD: jemalloc, MALLOC_CONF: JEMALLOC_CONF },
+      }
+    : {}),
 };
 const chosen = values.only ? values.only.split(',') : Object.keys(VARIANTS);
 

@@ -303,6 +303,24 @@ describe('ImagePlatform on kind', () => {
     }
   });
 
+  it('runs media, converter and resizer on jemalloc: the image links it and each container maps it', () => {
+    const pods = kubectlJson<{
+      items: {
+        metadata: { name: string; labels: Record<string, string> };
+        spec: { containers: { name: string }[] };
+      }[];
+    }>('-n', ns, 'get', 'pods', '-l', 'app.kubernetes.io/instance=photos');
+    const components = new Set<string>();
+    for (const pod of pods.items) {
+      const container = pod.spec.containers[0]!.name;
+      // PID 1 is node itself (the image's ENTRYPOINT): what it mapped at exec is what serves.
+      const maps = kubectl('-n', ns, 'exec', pod.metadata.name, '-c', container, '--', 'cat', '/proc/1/maps');
+      expect(maps, `${pod.metadata.name} runs without jemalloc`).toMatch(/libjemalloc\.so\.2/);
+      components.add(pod.metadata.labels['app.kubernetes.io/component'] ?? container);
+    }
+    expect([...components].sort()).toEqual(['converter', 'media', 'resizer']);
+  });
+
   it('autoscales the resizer on real pods: out to 2 under signed cache misses through its Service, back to 1', async () => {
     const interval = 5;
     const windowSeconds = 20;

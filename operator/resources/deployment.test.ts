@@ -119,6 +119,11 @@ describe('Deployment builder', () => {
                 env: [
                   { name: 'MALLOC_ARENA_MAX', value: '2' },
                   { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+                  { name: 'LD_PRELOAD', value: '/usr/local/lib/libjemalloc.so.2' },
+                  {
+                    name: 'MALLOC_CONF',
+                    value: 'background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0',
+                  },
                   { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
                   { name: 'SIGNING_KEYS', valueFrom: { secretKeyRef: { name: 'signing', key: 'keys' } } },
                 ],
@@ -157,6 +162,8 @@ describe('Deployment builder', () => {
     expect(media.spec.template.spec!.containers[0]!.env).toEqual([
       { name: 'MALLOC_ARENA_MAX', value: '2' },
       { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      { name: 'LD_PRELOAD', value: '/usr/local/lib/libjemalloc.so.2' },
+      { name: 'MALLOC_CONF', value: 'background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
       { name: 'MEDIA_UPLOAD_KEYS', valueFrom: { secretKeyRef: { name: 'uploads', key: 'keys' } } },
     ]);
@@ -183,6 +190,8 @@ describe('Deployment builder', () => {
     expect(env('media')).toEqual([
       { name: 'MALLOC_ARENA_MAX', value: '2' },
       { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      { name: 'LD_PRELOAD', value: '/usr/local/lib/libjemalloc.so.2' },
+      { name: 'MALLOC_CONF', value: 'background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
       { name: 'MEDIA_ADMIN_KEYS', valueFrom: { secretKeyRef: { name: 'admins', key: 'keys' } } },
     ]);
@@ -199,6 +208,8 @@ describe('Deployment builder', () => {
     expect(container.env).toEqual([
       { name: 'MALLOC_ARENA_MAX', value: '2' },
       { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      { name: 'LD_PRELOAD', value: '/usr/local/lib/libjemalloc.so.2' },
+      { name: 'MALLOC_CONF', value: 'background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
     ]);
   });
@@ -212,20 +223,27 @@ describe('Deployment builder', () => {
     expect(env('media')).toEqual([
       { name: 'MALLOC_ARENA_MAX', value: '2' },
       { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      { name: 'LD_PRELOAD', value: '/usr/local/lib/libjemalloc.so.2' },
+      { name: 'MALLOC_CONF', value: 'background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
       { name: 'EVENTS_WEBHOOK_SECRET', valueFrom: { secretKeyRef: { name: 'webhook', key: 'hmac' } } },
     ]);
     expect(env('converter').map((e) => e.name)).not.toContain('EVENTS_WEBHOOK_SECRET');
   });
 
-  it("keeps the malloc settings on each container, out of the ConfigMap's settings that services parse", () => {
+  it("keeps the allocator settings (jemalloc preloaded, glibc's as the fallback) on each container, out of the ConfigMap's settings that services parse", () => {
     const config = buildConfigMap(samplePlatform());
     expect(Object.keys(config.data ?? {}).filter((name) => name.startsWith('MALLOC_'))).toEqual([]);
     for (const component of ['media', 'converter', 'resizer'] as const) {
       const env = build(samplePlatform(), sampleSecrets, component).spec.template.spec!.containers[0]!.env;
-      expect(env?.slice(0, 2)).toEqual([
+      expect(env?.slice(0, 4)).toEqual([
         { name: 'MALLOC_ARENA_MAX', value: '2' },
         { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+        { name: 'LD_PRELOAD', value: '/usr/local/lib/libjemalloc.so.2' },
+        {
+          name: 'MALLOC_CONF',
+          value: 'background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0',
+        },
       ]);
     }
   });
@@ -333,6 +351,8 @@ describe('Deployment builder', () => {
     expect(resizer?.env).toEqual([
       { name: 'MALLOC_ARENA_MAX', value: '2' },
       { name: 'MALLOC_MMAP_THRESHOLD_', value: '4194304' },
+      { name: 'LD_PRELOAD', value: '/usr/local/lib/libjemalloc.so.2' },
+      { name: 'MALLOC_CONF', value: 'background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0' },
       { name: 'AMQP_URL', valueFrom: { secretKeyRef: { name: 'amqp', key: 'url' } } },
       { name: 'NODE_OPTIONS', value: '--max-semi-space-size=64' },
     ]);

@@ -2,7 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { JEMALLOC_CANDIDATES } from '../../cli/allocator.js';
+import { JEMALLOC_CONF } from '../../lib/process/malloc.js';
 import { childrenOf, goneWithin, running, startDevAsUser } from '../support/dev-reexec.js';
 import { buildCli, freePort, killAndWait } from '../support/processes.js';
 
@@ -42,11 +45,23 @@ async function startDev(): Promise<{ parent: ChildProcess; child: number; media:
   return { parent, child: servingPid, media: `http://127.0.0.1:${ports[0]}` };
 }
 
-describe('enlarger dev run again with the malloc settings', () => {
-  it("serves from its one child, which has the pods' malloc settings", async () => {
+describe('enlarger dev run again with the allocator settings', () => {
+  it("serves from its one child, which runs on the pods' allocator: jemalloc, tuned", async () => {
     const { child, media } = await startDev();
     const environ = (await readFile(`/proc/${child}/environ`, 'utf8')).split('\0');
-    expect(environ).toEqual(expect.arrayContaining(['MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=4194304']));
+    // `make test` installs Debian's libjemalloc2 (scripts/debian-packages.tsv), so dev finds it.
+    const jemalloc = JEMALLOC_CANDIDATES.find((p) => existsSync(p));
+    expect(jemalloc).toBeDefined();
+    expect(environ).toEqual(
+      expect.arrayContaining([
+        `LD_PRELOAD=${jemalloc}`,
+        `MALLOC_CONF=${JEMALLOC_CONF}`,
+        'MALLOC_ARENA_MAX=2',
+        'MALLOC_MMAP_THRESHOLD_=4194304',
+      ]),
+    );
+    // Loaded, not only named: the library is mapped into the serving process.
+    expect(await readFile(`/proc/${child}/maps`, 'utf8')).toContain('libjemalloc.so.2');
     expect((await fetch(`${media}/v1/photos/nothing-here`)).status).toBe(404);
   }, 120_000);
 

@@ -1,3 +1,5 @@
+import { hostMallocEnv } from '../../cli/allocator.js';
+import { JEMALLOC_IMAGE_PATH } from '../../lib/process/malloc.js';
 import { components } from '../../operator/api/components/index.js';
 import { memoryLimitBytes } from '../../operator/api/components/resources.js';
 import { parseImagePlatform } from '../../operator/api/imageplatform.js';
@@ -43,6 +45,12 @@ export function defaultPods(infra: SoakInfra, bucket: string, queue: string, sig
     const { name } = row;
     // processEnv too: the container gets it beside the ConfigMap's settings (malloc's, read at exec).
     const env: Record<string, string> = { ...row.env, ...row.processEnv };
+    // The image links jemalloc to one path; this machine has it where its distribution puts it, or not at all.
+    if (env.LD_PRELOAD === JEMALLOC_IMAGE_PATH) {
+      delete env.LD_PRELOAD;
+      delete env.MALLOC_CONF;
+      Object.assign(env, hostMallocEnv());
+    }
     for (const s of row.secretEnv) {
       const value = secrets[s.secret]?.[s.key];
       if (value === undefined) throw new Error(`no Secret ${s.secret} key ${s.key} for ${name}`);

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { MALLOC_ENV } from '../../lib/process/malloc.js';
+import { MALLOC_VARIABLES } from '../../lib/process/malloc.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -14,7 +14,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  */
 export async function startDevAsUser(env: Record<string, string>): Promise<ChildProcess> {
   const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['LD_PRELOAD', ...Object.keys(MALLOC_ENV)]) delete base[name];
+  for (const name of MALLOC_VARIABLES) delete base[name];
   const child = spawn(process.execPath, [path.join(REPO, 'dist/cli/main.js'), 'dev'], {
     cwd: REPO,
     env: { ...base, ...env, LOG_LEVEL: 'info' },

