@@ -1,4 +1,4 @@
-import { slopeFit } from '../support/stats.js';
+import { slopeFit, windowMedians } from '../support/stats.js';
 import { settle } from './dev-target.js';
 import { mutatorsFor } from './mutators.js';
 import { Rng } from './rng.js';
@@ -184,7 +184,9 @@ export function summary(report: CampaignReport, warmUpSeconds = report.rssMiB.sa
     bytes: f.data.length,
   });
   const round = (n: number) => Math.round(n);
-  const afterWarmUp = slopeFit(report.rssMiB.samples.map((y, t) => ({ t, y })).slice(warmUpSeconds));
+  const afterWarmUp = report.rssMiB.samples.map((y, t) => ({ t, y })).slice(warmUpSeconds);
+  const raw = slopeFit(afterWarmUp);
+  const level = slopeFit(windowMedians(afterWarmUp, 10));
   return {
     ...report,
     serverErrors: report.serverErrors.map(strip),
@@ -195,8 +197,11 @@ export function summary(report: CampaignReport, warmUpSeconds = report.rssMiB.sa
       end: round(report.rssMiB.end),
       perMinute: report.rssMiB.samples.filter((_, i) => i % 60 === 0),
       warmUpSeconds: Math.round(warmUpSeconds),
-      slopeAfterWarmUpMiBPerHour: round(afterWarmUp.slopePerHour),
-      slopeCi95MiBPerHour: round(afterWarmUp.ci95PerHour),
+      // Every sample; then the median of each 10 s, the level without decodes in flight (stats.ts).
+      slopeAfterWarmUpMiBPerHour: round(raw.slopePerHour),
+      slopeCi95MiBPerHour: round(raw.ci95PerHour),
+      levelSlopeAfterWarmUpMiBPerHour: round(level.slopePerHour),
+      levelSlopeCi95MiBPerHour: round(level.ci95PerHour),
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   slopePerHour,
   slopeVerdict,
   summarise,
+  windowMedians,
   type MemorySample,
 } from './stats.js';
 
@@ -130,5 +131,26 @@ describe('slopeVerdict', () => {
     expect(slopeVerdict(60, 20, 50)).toBe('inconclusive');
     expect(slopeVerdict(30, 25, 50)).toBe('inconclusive');
     expect(slopeVerdict(0, Infinity, 50)).toBe('inconclusive');
+  });
+});
+
+describe('windowMedians', () => {
+  it('keeps the level of each window and drops short spikes, at the window middles', () => {
+    const points = Array.from({ length: 40 }, (_, t) => ({
+      t,
+      y: t % 10 === 3 ? 900 : 400 + Math.floor(t / 10),
+    }));
+    expect(windowMedians(points, 10)).toEqual([
+      { t: 5, y: 400 },
+      { t: 15, y: 401 },
+      { t: 25, y: 402 },
+      { t: 35, y: 403 },
+    ]);
+  });
+
+  it('turns a flat level with spikes into a flat fit, where the raw fit follows a late spike', () => {
+    const points = Array.from({ length: 1800 }, (_, t) => ({ t, y: t > 1700 && t % 7 === 0 ? 550 : 420 }));
+    expect(slopeFit(points).slopePerHour).toBeGreaterThan(5);
+    expect(slopeFit(windowMedians(points, 10)).slopePerHour).toBe(0);
   });
 });

@@ -80,6 +80,27 @@ function t95(df: number): number {
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
 }
 
+/**
+ * The median of each `windowSeconds` of samples, at the window's middle: the
+ * level a process keeps, without the moments a large decode or encode is in
+ * flight (its working set, bounded by admission and freed when it ends),
+ * which on single samples can swing a fitted slope by where they happen to
+ * fall in the run.
+ */
+export function windowMedians(
+  points: ReadonlyArray<{ t: number; y: number }>,
+  windowSeconds: number,
+): Array<{ t: number; y: number }> {
+  const windows = new Map<number, number[]>();
+  for (const p of points) {
+    const w = Math.floor(p.t / windowSeconds);
+    windows.set(w, [...(windows.get(w) ?? []), p.y]);
+  }
+  return [...windows.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([w, ys]) => ({ t: (w + 0.5) * windowSeconds, y: median(ys) }));
+}
+
 /** Whether a memory slope shows a process flat, rising, or neither, at 95 %. */
 export type SlopeVerdict = 'flat' | 'inconclusive' | 'rising';
 
