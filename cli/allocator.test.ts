@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { JEMALLOC_CANDIDATES, mallocReexecEnv } from './allocator.js';
 
 const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
-const has = (...paths: string[]) => (p: string) => paths.includes(p);
+const has =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p);
 
 describe('mallocReexecEnv', () => {
   it("adds the pods' allocator, jemalloc tuned, where this machine has it, keeping the rest", () => {

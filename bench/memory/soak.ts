@@ -158,8 +158,12 @@ try {
     const env = { ...pod.env, ...EXTRA_ENV, ...probeEnv(probeFile(pod.name), 5000, undefined) };
     let wrap: ((argv: string[]) => string[]) | undefined;
     if (!args['no-cgroup'] && pod.memoryLimitBytes) {
-      const made = await MemoryCgroup.create(`enlarger-soak-memory-${suffix}-${pod.name}`, pod.memoryLimitBytes);
-      if (!made.cgroup) throw new Error(`no memory cgroup for ${pod.name} (--no-cgroup to run without): ${made.reason}`);
+      const made = await MemoryCgroup.create(
+        `enlarger-soak-memory-${suffix}-${pod.name}`,
+        pod.memoryLimitBytes,
+      );
+      if (!made.cgroup)
+        throw new Error(`no memory cgroup for ${pod.name} (--no-cgroup to run without): ${made.reason}`);
       cgroups.set(pod.name, made.cgroup);
       wrap = (argv) => made.cgroup.wrap(argv);
     }

@@ -5,7 +5,10 @@ import { MemoryCgroup } from '../support/memory-cgroup.js';
 const MIB = 1024 ** 2;
 
 /** Runs `node -e script` in `cgroup`; resolves with how it ended. */
-function runIn(cgroup: MemoryCgroup, script: string): Promise<{ code: number | null; signal: string | null }> {
+function runIn(
+  cgroup: MemoryCgroup,
+  script: string,
+): Promise<{ code: number | null; signal: string | null }> {
   const [command, ...args] = cgroup.wrap([process.execPath, '-e', script]);
   const child = spawn(command!, args, { stdio: 'ignore' });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

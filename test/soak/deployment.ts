@@ -88,7 +88,11 @@ export class Deployment {
   private async spawnProcess(): Promise<void> {
     const upper = this.name.toUpperCase();
     const out = openSync(this.logFile, 'a');
-    const [command, ...args] = this.wrap([process.execPath, path.join(this.repo, 'dist/cli/main.js'), this.name]);
+    const [command, ...args] = this.wrap([
+      process.execPath,
+      path.join(this.repo, 'dist/cli/main.js'),
+      this.name,
+    ]);
     const child = spawn(command!, args, {
       cwd: this.repo,
       // A pod gets what the operator renders and nothing of ours but PATH.
