@@ -19,6 +19,7 @@ if (file) {
     appendFileSync(
       file,
       JSON.stringify({
+        pid: process.pid,
         t: (Date.now() - started) / 1000,
         rss: m.rss / MIB,
         heapUsed: m.heapUsed / MIB,

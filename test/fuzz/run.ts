@@ -16,10 +16,11 @@
  *   npx tsx test/fuzz/run.ts --seed 31 --cases 20000 --minutes 30 [--warm-up 12] [--max-slope 50]
  *     [--concurrency 2] [--out .run/fuzz]
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cacheMiB } from '../../bench/memory/report.js';
+import { probeEnv, readSamples } from '../../bench/memory/probe.js';
+import { MEMORY_TABLE_HEADER, cacheMiB, memoryRow } from '../../bench/memory/report.js';
 import { buildCli } from '../support/processes.js';
 import { slopeVerdict } from '../support/stats.js';
 import { runCampaign, summary, type Finding } from './campaign.js';
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '5' },
     'warm-up': { type: 'string' },
     'max-slope': { type: 'string', default: '50' },
+    // Samples dev's heap, `external`, native memory and libvips' counters to this file (bench/memory/probe.js).
+    probe: { type: 'string' },
     concurrency: { type: 'string', default: '2' },
     out: { type: 'string', default: '.run/fuzz' },
   },
@@ -49,7 +52,12 @@ const DEV_ENV = { RESIZER_OUTPUT_CACHE_BYTES: '8MiB' };
 
 await buildCli();
 const seeds = await makeSeeds();
-const target = await startDevTarget(DEV_ENV, RAM_DIR);
+const probeFile = values.probe && path.resolve(values.probe);
+if (probeFile) await rm(probeFile, { force: true });
+const target = await startDevTarget(
+  { ...DEV_ENV, ...(probeFile ? probeEnv(probeFile, 5000, undefined) : {}) },
+  RAM_DIR,
+);
 const started = Date.now();
 const caches: Array<Record<string, number> & { t: number }> = [];
 const cacheSampler = setInterval(() => {
@@ -93,7 +101,21 @@ try {
       return [name, { peakMiB: Math.round(peak), at95PercentSeconds: full && Math.round(full.t) }];
     }),
   );
-  console.log(JSON.stringify({ ...printed, rssVerdict: verdict, devEnv: DEV_ENV, cacheFill }, null, 2));
+  // An interval too wide to compute prints as "unbounded", not as JSON's null for Infinity.
+  const finite = (_key: string, v: unknown) => (v === Infinity ? 'unbounded' : v);
+  console.log(JSON.stringify({ ...printed, rssVerdict: verdict, devEnv: DEV_ENV, cacheFill }, finite, 2));
+  if (probeFile) {
+    // dev runs itself again (cli/reexec.ts), and both processes load the probe: the served one is the larger.
+    const samples = await readSamples(probeFile);
+    const peakOf = (pid: unknown) => Math.max(...samples.filter((x) => x.pid === pid).map((x) => x.rss ?? 0));
+    const served = [...new Set(samples.map((x) => x.pid))].sort((a, b) => peakOf(b) - peakOf(a))[0];
+    const row = memoryRow(
+      'enlarger dev',
+      samples.filter((x) => x.pid === served),
+      printed.rssMiB.warmUpSeconds,
+    );
+    console.log(`\n${MEMORY_TABLE_HEADER}\n${row}`);
+  }
   process.exitCode = findings.length || report.death || verdict !== 'flat' ? 1 : 0;
 } finally {
   clearInterval(cacheSampler);
