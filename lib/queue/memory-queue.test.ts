@@ -54,6 +54,15 @@ describe('MemoryTaskQueue', () => {
     expect(finals).toEqual([false, false, true]);
   });
 
+  it('keeps the newest dead letters up to its limit, dropping from the head as a broker would', async () => {
+    const queue = newQueue({ retry: { maxAttempts: 1, delaysMs: [] }, deadLetterLimit: 3 });
+    await queue.consume(() => Promise.reject(new UnrecoverableError('corrupt')));
+    for (let id = 1; id <= 5; id++) await queue.publish({ id });
+    await queue.drained();
+    expect(queue.deadLetters.map((d) => d.task.id)).toEqual([3, 4, 5]);
+    expect(await queue.deadLetterDepth()).toBe(3);
+  });
+
   it('allows only one consumer', async () => {
     const queue = newQueue();
     await queue.consume(() => Promise.resolve());

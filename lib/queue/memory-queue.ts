@@ -12,7 +12,18 @@ export interface MemoryQueueOptions {
   /** Handlers running at once, like AMQP prefetch. Default {@link DEFAULT_PREFETCH}. */
   prefetch?: number;
   retry?: RetryPolicy;
+  /** Dead letters kept, newest; older ones are dropped. Default {@link DEFAULT_DEAD_LETTER_LIMIT}. */
+  deadLetterLimit?: number;
 }
+
+/**
+ * How many dead letters the memory queue keeps. `enlarger dev` runs for days
+ * on it, and every photo that cannot convert ends here: kept without bound,
+ * the list was the one part of dev's heap that grew under `make fuzz` (~9,000
+ * dead letters in 30 minutes). A broker's dead-letter queue with `x-max-length`
+ * drops from its head by default; so does this.
+ */
+export const DEFAULT_DEAD_LETTER_LIMIT = 1000;
 
 /** A task the memory queue gave up on, kept for inspection. */
 export interface DeadLetter<T> {
@@ -36,19 +47,21 @@ interface Envelope {
  * loses everything on exit.
  */
 export class MemoryTaskQueue<T> implements TaskQueue<T> {
-  /** Tasks that were dead-lettered, oldest first. */
+  /** Tasks that were dead-lettered, oldest first: the newest `deadLetterLimit` of them. */
   readonly deadLetters: DeadLetter<T>[] = [];
   private readonly waiting: Envelope[] = [];
   private readonly delayed = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly prefetch: number;
   private readonly retry: RetryPolicy;
+  private readonly deadLetterLimit: number;
   private handler?: TaskHandler<T>;
   private closed = false;
 
   constructor(options: MemoryQueueOptions = {}) {
     this.prefetch = options.prefetch ?? DEFAULT_PREFETCH;
     this.retry = options.retry ?? defaultRetryPolicy;
+    this.deadLetterLimit = options.deadLetterLimit ?? DEFAULT_DEAD_LETTER_LIMIT;
     assertRetryPolicy(this.retry);
   }
 
@@ -129,6 +142,7 @@ export class MemoryTaskQueue<T> implements TaskQueue<T> {
       const outcome = onFailure(this.retry, attempt, err);
       if (outcome.kind === 'dead-letter') {
         this.deadLetters.push({ task: JSON.parse(envelope.body) as T, attempt, reason: outcome.reason });
+        if (this.deadLetters.length > this.deadLetterLimit) this.deadLetters.shift();
         return;
       }
       if (this.closed) return;
