@@ -66,7 +66,8 @@ test-unit: node_modules ## Unit tests (no infrastructure; installs the unit tier
 	npx vitest run --project unit
 
 .PHONY: test-integration
-test-integration: node_modules ## Integration tests against RabbitMQ, S3 and kube-apiserver (run `make deps` first).
+test-integration: node_modules ## Integration tests against RabbitMQ, S3 and kube-apiserver (run `make deps` first; installs the integration tier's Debian packages).
+	scripts/packages.sh tier integration
 	$(with_env) npx vitest run --project integration
 
 .PHONY: test-faults
