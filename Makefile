@@ -175,6 +175,8 @@ MAX_SLOPE ?= 50
 
 .PHONY: fuzz
 fuzz: node_modules ## Seeded format-aware mutation campaign against `enlarger dev` (SEED, CASES, MINUTES); RSS flat after FUZZ_WARM_UP (MAX_SLOPE MiB/h); findings kept in .run/fuzz.
+	@# dev runs on jemalloc when the machine has it, as pods do; without it the RSS verdict would be glibc's.
+	scripts/packages.sh ensure libjemalloc2
 	npx tsx test/fuzz/run.ts --seed $(SEED) --cases $(CASES) --minutes $(MINUTES) --warm-up $(FUZZ_WARM_UP) --max-slope $(MAX_SLOPE) --out .run/fuzz
 
 # bench-allocators' and soak-memory's length, and the part of it that counts as warm-up (minutes): the
@@ -193,6 +195,7 @@ bench-allocators: node_modules ## Same fuzz traffic into one `enlarger dev` per 
 
 .PHONY: soak-memory
 soak-memory: node_modules ## Media, converter, resizer as their pods run (own RabbitMQ/MinIO on MEMORY_PORT_BASE..+4), fuzz + real traffic for MEMORY_MINUTES: RSS slope MiB/h per service with its 95 % interval, flat / inconclusive / rising.
+	scripts/packages.sh ensure libjemalloc2
 	npx tsx bench/memory/soak.ts --minutes $(MEMORY_MINUTES) --warm-up $(MEMORY_WARM_UP) --seed $(SEED) --port-base $(MEMORY_PORT_BASE)
 
 .PHONY: bench-peers

@@ -33,8 +33,8 @@ const { values } = parseArgs({
 });
 const minutes = Number(values.minutes);
 const warmUpSeconds = Number(values['warm-up']) * 60;
-// Debian's libjemalloc2 (scripts/debian-packages.tsv), where this machine has it.
-const jemalloc = JEMALLOC_CANDIDATES.slice(1).find((p) => existsSync(p));
+// The jemalloc `enlarger dev` itself would pick on this machine (Debian's libjemalloc2, scripts/debian-packages.tsv).
+const jemalloc = JEMALLOC_CANDIDATES.find((p) => existsSync(p));
 
 // An empty LD_PRELOAD or a MALLOC_ARENA_MAX counts as a choice, so `enlarger dev` keeps each as given.
 const VARIANTS: Record<string, Record<string, string>> = {

@@ -44,27 +44,11 @@ import { SoakInfra } from '../../test/soak/infra.js';
 import { defaultPods, type ServiceName } from '../../test/soak/platform.js';
 import { loadPhotos } from '../../test/soak/traffic.js';
 import { probeEnv, readSamples } from './probe.js';
-import { MEMORY_TABLE_HEADER, cacheMiB, memoryRow } from './report.js';
-import { slopeVerdict, summarise, type MemorySample } from '../../test/support/stats.js';
+import { MEMORY_TABLE_HEADER, memoryRow } from './report.js';
+import { cacheFills, resizerCacheCaps, sampleCaches } from './caches.js';
+import { slopeVerdict, summarise } from '../../test/support/stats.js';
 import { loadResizerConfig } from '../../services/resizer/config.js';
 import { MemoryCgroup } from '../../test/support/memory-cgroup.js';
-
-/**
- * When each resizer cache first held 95 % of its cap: RSS that rises before
- * then is the caches filling, so the warm-up must cover the last of them.
- */
-function cacheFills(samples: readonly MemorySample[], caps: Record<string, number>) {
-  return Object.entries(caps).map(([cache, capBytes]) => {
-    const capMiB = capBytes / 1024 ** 2;
-    const filled = samples.find((s) => (s[cache] ?? 0) >= 0.95 * capMiB);
-    return {
-      cache,
-      capMiB: Math.round(capMiB),
-      peakMiB: Math.round(Math.max(0, ...samples.map((s) => s[cache] ?? 0))),
-      filledAtSeconds: filled?.t,
-    };
-  });
-}
 
 const { values: args } = parseArgs({
   options: {
@@ -125,12 +109,7 @@ const suffix = Math.random().toString(36).slice(2, 8);
 const pods = defaultPods(infra, `soak-memory-${suffix}`, `soak-memory.convert.${suffix}`, signingKey);
 const deployments = new Map<ServiceName, Deployment>();
 // The caps as the resizer itself parses them from its pod's environment.
-const resizerConfig = loadResizerConfig(pods.find((p) => p.name === 'resizer')!.env);
-const resizerCaps = {
-  output: resizerConfig.outputCacheBytes,
-  source: resizerConfig.photos.sourceCacheBytes,
-  overlay: resizerConfig.overlays.cacheBytes,
-};
+const resizerCaps = resizerCacheCaps(loadResizerConfig(pods.find((p) => p.name === 'resizer')!.env));
 const probeFile = (name: string) => path.join(RUN_DIR, `${name}.jsonl`);
 const cgroups = new Map<ServiceName, MemoryCgroup>();
 
@@ -174,13 +153,7 @@ try {
   const peaks = setInterval(() => void Promise.all([...deployments.values()].map((d) => d.sample())), 1000);
   // The resizer's caches by its own gauge: RSS that follows them is the caches filling to their caps, not a leak.
   const resizerAdmin = `http://127.0.0.1:${await deployments.get('resizer')!.adminPort}`;
-  const cacheSamples: MemorySample[] = [];
-  const caches = setInterval(() => {
-    fetch(`${resizerAdmin}/metrics`)
-      .then((res) => res.text())
-      .then((text) => cacheSamples.push({ t: elapsed(), ...cacheMiB(text) }))
-      .catch(() => undefined);
-  }, 5000);
+  const caches = sampleCaches(resizerAdmin, elapsed);
   const media = await deployments.get('media')!.url();
   const resizer = await deployments.get('resizer')!.url();
   const deadline = started + MINUTES * 60_000;
@@ -287,7 +260,7 @@ try {
     hostileRenders(),
   ]);
   clearInterval(peaks);
-  clearInterval(caches);
+  caches.stop();
   const endLoad = load();
 
   const rows = [];
@@ -314,8 +287,10 @@ try {
       row: memoryRow(pod.name, samples, WARM_UP_SECONDS),
     });
   }
-  const cacheFigures = cacheSamples.length ? summarise(cacheSamples, 'caches', WARM_UP_SECONDS) : undefined;
-  const fills = cacheFills(cacheSamples, resizerCaps);
+  const cacheFigures = caches.samples.length
+    ? summarise(caches.samples, 'caches', WARM_UP_SECONDS)
+    : undefined;
+  const fills = cacheFills(caches.samples, resizerCaps);
   const report = {
     minutes: MINUTES,
     warmUpSeconds: WARM_UP_SECONDS,

@@ -20,7 +20,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { probeEnv, readSamples } from '../../bench/memory/probe.js';
-import { MEMORY_TABLE_HEADER, cacheMiB, memoryRow } from '../../bench/memory/report.js';
+import { cacheFills, resizerCacheCaps, sampleCaches } from '../../bench/memory/caches.js';
+import { MEMORY_TABLE_HEADER, memoryRow } from '../../bench/memory/report.js';
+import { devEnv } from '../../cli/commands/dev-run.js';
+import { loadResizerConfig } from '../../services/resizer/config.js';
 import { buildCli } from '../support/processes.js';
 import { slopeVerdict } from '../support/stats.js';
 import { runCampaign, summary, type Finding } from './campaign.js';
@@ -59,13 +62,7 @@ const target = await startDevTarget(
   RAM_DIR,
 );
 const started = Date.now();
-const caches: Array<Record<string, number> & { t: number }> = [];
-const cacheSampler = setInterval(() => {
-  fetch(`${target.resizerAdmin}/metrics`)
-    .then((res) => res.text())
-    .then((text) => caches.push({ t: (Date.now() - started) / 1000, ...cacheMiB(text) }))
-    .catch(() => undefined);
-}, 5000);
+const caches = sampleCaches(target.resizerAdmin, () => (Date.now() - started) / 1000);
 try {
   const report = await runCampaign(
     seeds,
@@ -84,7 +81,7 @@ try {
     for (const f of findings)
       await writeFile(path.join(values.out, `seed${report.seed}-case${f.case}.bin`), f.data);
   }
-  clearInterval(cacheSampler);
+  caches.stop();
   const warmUpSeconds = values['warm-up'] === undefined ? undefined : number('warm-up') * 60;
   const printed = summary(report, warmUpSeconds);
   // Judged on the level (10-s medians): a bomb's decode in flight is its working set, not memory kept.
@@ -93,14 +90,8 @@ try {
     printed.rssMiB.levelSlopeCi95MiBPerHour,
     number('max-slope'),
   );
-  // When each cache first held 95 % of the most it held: the warm-up should cover the last of them.
-  const cacheFill = Object.fromEntries(
-    ['output', 'source', 'overlay'].map((name) => {
-      const peak = Math.max(0, ...caches.map((c) => c[name] ?? 0));
-      const full = caches.find((c) => peak > 0 && (c[name] ?? 0) >= 0.95 * peak);
-      return [name, { peakMiB: Math.round(peak), at95PercentSeconds: full && Math.round(full.t) }];
-    }),
-  );
+  // When each cache first held 95 % of its cap, as dev parses it: the warm-up should cover the last of them.
+  const cacheFill = cacheFills(caches.samples, resizerCacheCaps(loadResizerConfig(devEnv(DEV_ENV))));
   // An interval too wide to compute prints as "unbounded", not as JSON's null for Infinity.
   const finite = (_key: string, v: unknown) => (v === Infinity ? 'unbounded' : v);
   console.log(JSON.stringify({ ...printed, rssVerdict: verdict, devEnv: DEV_ENV, cacheFill }, finite, 2));
@@ -118,6 +109,6 @@ try {
   }
   process.exitCode = findings.length || report.death || verdict !== 'flat' ? 1 : 0;
 } finally {
-  clearInterval(cacheSampler);
+  caches.stop();
   await target.stop();
 }

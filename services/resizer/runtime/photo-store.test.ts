@@ -95,3 +95,39 @@ describe('PhotoStore.forget', () => {
     await expect(store.manifest(id)).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('PhotoStore manifest cache', () => {
+  let dir: string;
+  let storage: FsStorage;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'photo-store-stale-'));
+    storage = new FsStorage(dir);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const stored = async () => {
+    const id = newPhotoId();
+    await storage.put(
+      photoKeys(id).manifest,
+      JSON.stringify({
+        id,
+        status: 'ready',
+        createdAt: '2026-12-07T00:00:00.000Z',
+        updatedAt: '2026-12-07T00:00:00.000Z',
+        original: { format: 'jpeg', width: 10, height: 10, bytes: 1 },
+      }),
+    );
+    return id;
+  };
+
+  // Issue 31: expired manifests stayed until 10,000 were cached, a slope in `make fuzz`'s RSS.
+  it('drops expired manifests when it caches the next one a TTL later', async () => {
+    const store = new PhotoStore(storage, { sourceCacheBytes: 1024, manifestTtlMs: 1000 });
+    for (let i = 0; i < 5; i++) await store.manifest(await stored());
+    expect(store.cachedManifests).toBe(5);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await store.manifest(await stored());
+    expect(store.cachedManifests).toBe(1);
+  });
+});
