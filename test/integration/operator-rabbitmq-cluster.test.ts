@@ -125,7 +125,11 @@ describe('spec.queue.rabbitmqClusterRef against the apiserver', () => {
       { what: 'the ConfigMap of by-ref' },
     );
     expect(config.AMQP_URL).toBe(`amqp://rabbit.${ns}.svc:5672`);
-    const media = await apps.readNamespacedDeployment({ namespace: ns, name: 'by-ref-media' });
+    // The ConfigMap is applied before the Deployments, so it can be there a moment before them.
+    const media = await eventually(
+      () => apps.readNamespacedDeployment({ namespace: ns, name: 'by-ref-media' }).catch(() => undefined),
+      { what: 'the media Deployment of by-ref' },
+    );
     const env = media.spec?.template.spec?.containers[0]?.env ?? [];
     expect(env.filter((e) => e.name.startsWith('AMQP_'))).toEqual([
       {
