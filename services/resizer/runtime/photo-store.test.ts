@@ -7,16 +7,26 @@ import { newPhotoId, photoKeys } from '../../../lib/photos/keys.js';
 import { FsStorage } from '../../../lib/storage/fs-storage.js';
 import { PhotoStore } from './photo-store.js';
 
-describe('PhotoStore.manifest', () => {
-  let dir: string;
-  let storage: FsStorage;
+let dir: string;
+let storage: FsStorage;
 
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'photo-store-'));
-    storage = new FsStorage(dir);
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'photo-store-'));
+  storage = new FsStorage(dir);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** A valid ready record of photo `id`. */
+const record = (id: string) =>
+  JSON.stringify({
+    id,
+    status: 'ready',
+    createdAt: '2026-12-07T00:00:00.000Z',
+    updatedAt: '2026-12-07T00:00:00.000Z',
+    original: { format: 'jpeg', width: 10, height: 10, bytes: 1 },
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
 
+describe('PhotoStore.manifest', () => {
   // Issue 31: a record with height 0 answered 500 manifest_invalid on every request.
   it.each([
     ['not JSON', '{"id":'],
@@ -35,24 +45,6 @@ describe('PhotoStore.manifest', () => {
 });
 
 describe('PhotoStore.forget', () => {
-  let dir: string;
-  let storage: FsStorage;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'photo-store-forget-'));
-    storage = new FsStorage(dir);
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-
-  const record = (id: string) =>
-    JSON.stringify({
-      id,
-      status: 'ready',
-      createdAt: '2026-12-07T00:00:00.000Z',
-      updatedAt: '2026-12-07T00:00:00.000Z',
-      original: { format: 'jpeg', width: 10, height: 10, bytes: 1 },
-    });
-
   it('drops the manifest and source files of a deleted photo at once, where the TTL would keep them', async () => {
     const id = newPhotoId();
     const keys = photoKeys(id);
@@ -97,27 +89,9 @@ describe('PhotoStore.forget', () => {
 });
 
 describe('PhotoStore manifest cache', () => {
-  let dir: string;
-  let storage: FsStorage;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'photo-store-stale-'));
-    storage = new FsStorage(dir);
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-
   const stored = async () => {
     const id = newPhotoId();
-    await storage.put(
-      photoKeys(id).manifest,
-      JSON.stringify({
-        id,
-        status: 'ready',
-        createdAt: '2026-12-07T00:00:00.000Z',
-        updatedAt: '2026-12-07T00:00:00.000Z',
-        original: { format: 'jpeg', width: 10, height: 10, bytes: 1 },
-      }),
-    );
+    await storage.put(photoKeys(id).manifest, record(id));
     return id;
   };
 

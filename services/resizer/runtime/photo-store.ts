@@ -29,13 +29,11 @@ export class PhotoStore {
   private allForgottenAt = 0;
   /** When stale manifests were last dropped (see {@link keepManifest}). */
   private purgedAt = 0;
-  private readonly manifestTtlMs: number;
 
   constructor(
     private readonly storage: Storage,
     options: PhotoStoreOptions,
   ) {
-    this.manifestTtlMs = options.manifestTtlMs;
     this.manifests = new LRUCache({ max: 10_000, ttl: options.manifestTtlMs });
     this.sources = new ByteCache(options.sourceCacheBytes, (b) => b.length);
   }
@@ -77,7 +75,7 @@ export class PhotoStore {
    */
   private keepManifest(id: string, manifest: PhotoManifest): void {
     const now = performance.now();
-    if (now - this.purgedAt >= this.manifestTtlMs) {
+    if (now - this.purgedAt >= this.manifests.ttl) {
       this.purgedAt = now;
       this.manifests.purgeStale();
     }
